@@ -1,0 +1,99 @@
+"""The reference catalogues: read seed_data/reference/*.csv and keep them in the database.
+
+Loading is idempotent (upsert by code), so `init` can run on an existing database.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+
+from data_access import models as m
+from data_access.upsert import upsert_rows
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "reference"
+
+
+@cache
+def read_catalogue(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of seed_data/reference/<name>.csv as dictionaries (cached, read-only)."""
+    with open(REFERENCE_DIR / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def codes(name: str) -> frozenset[str]:
+    return frozenset(row["code"] for row in read_catalogue(name))
+
+
+def county_codes() -> frozenset[str]:
+    """The ten county-level units (residents live here); zones excluded."""
+    return frozenset(r["code"] for r in read_catalogue("counties") if r["kind"] != "zone")
+
+
+def zhoukou_id_region_codes() -> dict[str, str]:
+    """Every region code a Zhoukou resident's ID may carry, mapped to today's county code."""
+    mapping: dict[str, str] = {}
+    for row in read_catalogue("counties"):
+        if row["kind"] == "zone":
+            continue
+        mapping[row["code"]] = row["code"]
+        for old in filter(None, row["historical_id_codes"].split(";")):
+            mapping[old] = row["code"]
+    return mapping
+
+
+def _rows() -> list[tuple[type[m.Base], list[dict]]]:
+    counties = [
+        {
+            "code": r["code"],
+            "name_zh": r["name_zh"],
+            "name_en": r["name_en"],
+            "kind": r["kind"],
+            "population_2018": int(r["population_2018"]) if r["population_2018"] else None,
+            "historical_id_codes": r["historical_id_codes"],
+        }
+        for r in read_catalogue("counties")
+    ]
+    departments = [dict(r) for r in read_catalogue("departments")]
+    units = [
+        {"code": r["code"], "kind": "department", "name_zh": r["name_zh"], "name_en": r["name_en"]}
+        for r in departments
+    ] + [
+        {
+            "code": r["code"],
+            "kind": "zone" if r["kind"] == "zone" else "county",
+            "name_zh": r["name_zh"],
+            "name_en": r["name_en"],
+        }
+        for r in counties
+    ]
+    purposes = [
+        {**r, "needs_authorization": r["needs_authorization"].strip().lower() == "yes"}
+        for r in read_catalogue("purposes")
+    ]
+    return [
+        (m.County, counties),
+        (m.Department, departments),
+        (m.ReportingUnit, units),
+        (m.Profession, [dict(r) for r in read_catalogue("professions")]),
+        (m.Domain, [dict(r) for r in read_catalogue("domains")]),
+        (m.RecordCategory, [dict(r) for r in read_catalogue("record_categories")]),
+        (m.CatalogueItem, [dict(r) for r in read_catalogue("catalog_items")]),
+        (m.Purpose, purposes),
+    ]
+
+
+def load_reference(conn: Connection) -> None:
+    """Upsert every catalogue into the database, parents before children."""
+    for model, rows in _rows():
+        upsert_rows(conn, model.__table__, rows, key=["code"])
+
+
+def init_schema(engine: Engine) -> None:
+    """Create missing tables and indexes, then load the reference catalogues."""
+    m.Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        load_reference(conn)

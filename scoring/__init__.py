@@ -1,0 +1,1 @@
+"""Scoring: the integrity points engine and the query-pattern anomaly detector (pure functions)."""

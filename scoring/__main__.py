@@ -1,0 +1,26 @@
+"""Command line of the scoring engines (contracts.md). The engines land with their own issues."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scoring")
+    parser.add_argument("--db", help="SQLAlchemy database URL")
+    sub = parser.add_subparsers(dest="command", required=True)
+    points = sub.add_parser("points", help="integrity points as of a date")
+    points.add_argument("--as-of", required=True)
+    points.add_argument("--out")
+    anomalies = sub.add_parser("anomalies", help="score the query log for abnormal lookups")
+    anomalies.add_argument("--from", dest="date_from", required=True)
+    anomalies.add_argument("--to", dest="date_to", required=True)
+    anomalies.add_argument("--out")
+    args = parser.parse_args(argv)
+    print(f"python -m scoring {args.command}: not yet available in this version", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Seed data: the reference catalogues and the synthetic city generator."""

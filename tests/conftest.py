@@ -1,0 +1,74 @@
+"""Shared fixtures: a fresh database on each engine (SQLite file and the local PostgreSQL).
+
+PostgreSQL tests use a private database created for the test session. When the server cannot be
+reached they skip locally, but under CI=true they fail: CI must prove both engines.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from data_access import models as m
+from data_access.engine import dispose_engines, get_engine
+from data_access.reference import init_schema
+
+PG_ADMIN_URL = os.environ.get(
+    "CREDIT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _pg_unreachable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {reason}")
+    pytest.skip(f"PostgreSQL unreachable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """A private PostgreSQL database for this test session, dropped at the end."""
+    name = f"credit_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure
+        admin.dispose()
+        _pg_unreachable(str(exc).splitlines()[0])
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    dispose_engines()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh(engine: Engine) -> Engine:
+    m.Base.metadata.drop_all(engine)
+    init_schema(engine)
+    return engine
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'credit.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """The URL of an empty database with schema and reference catalogues, on each engine."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'credit.db'}"
+    else:
+        url = request.getfixturevalue("pg_database_url")
+    _fresh(get_engine(url))
+    return url
+
+
+@pytest.fixture
+def engine(db_url) -> Engine:
+    return get_engine(db_url)
