@@ -27,12 +27,24 @@ def hash_password(password: str) -> str:
 def demo_accounts() -> list[dict]:
     """One account per role, and one department head per department (dept_<code>)."""
     accounts = [
-        {"username": "leading_office", "display_name": "市信用办", "role": "leading_office",
-         "department_code": "DRC"},
-        {"username": "privacy_officer", "display_name": "隐私保护专员", "role": "privacy_officer",
-         "department_code": "DRC"},
-        {"username": "admin", "display_name": "系统管理员", "role": "admin",
-         "department_code": None},
+        {
+            "username": "leading_office",
+            "display_name": "市信用办",
+            "role": "leading_office",
+            "department_code": "DRC",
+        },
+        {
+            "username": "privacy_officer",
+            "display_name": "隐私保护专员",
+            "role": "privacy_officer",
+            "department_code": "DRC",
+        },
+        {
+            "username": "admin",
+            "display_name": "系统管理员",
+            "role": "admin",
+            "department_code": None,
+        },
     ]
     for dept in read_catalogue("departments"):
         accounts.append(
@@ -74,9 +86,11 @@ def authenticate(
     now = now or dt.datetime.now()
     table = m.DashboardUser.__table__
     with engine.begin() as conn:
-        row = conn.execute(
-            select(m.DashboardUser).where(m.DashboardUser.username == username)
-        ).mappings().first()
+        row = (
+            conn.execute(select(m.DashboardUser).where(m.DashboardUser.username == username))
+            .mappings()
+            .first()
+        )
         if row is None or not row["active"]:
             return SignInResult(None, "bad_credentials")
         if row["locked_until"] is not None and row["locked_until"] > now:

@@ -36,7 +36,7 @@ def pg_database_url() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection failure
+    except Exception as exc:
         admin.dispose()
         _pg_unreachable(str(exc).splitlines()[0])
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
