@@ -72,3 +72,23 @@ def db_url(request, tmp_path) -> str:
 @pytest.fixture
 def engine(db_url) -> Engine:
     return get_engine(db_url)
+
+
+@pytest.fixture
+def server_navigation(monkeypatch) -> None:
+    """Make AppTest runs behave like a running server after its first run.
+
+    A Streamlit server turns off the legacy `pages/` folder mode for the whole process the first
+    time dashboard.py calls st.navigation. AppTest resets that flag before every run, so each run
+    would start in the legacy mode and execute the requested page file without dashboard.py. This
+    fixture restores the server's steady state; the legacy first run is tested on its own.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -1,0 +1,100 @@
+"""Which pages exist, in which section, and which roles may open them.
+
+The page list given to st.navigation is built from this table and the signed-in user's role, so a
+page a role may not open is not registered at all (its address does not resolve).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # also the translation key suffix: page.<key>
+    path: str  # relative to dashboard.py
+    icon: str
+    section: str  # nav.<section>
+    roles: frozenset[str]
+    issue: str  # the issue that builds it, shown by placeholders
+
+
+ALL = frozenset({"leading_office", "department_head", "privacy_officer", "admin"})
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "overview",
+        "pages/overview.py",
+        ":material/dashboard:",
+        "analysis",
+        frozenset({"leading_office", "admin"}),
+        "Leading-group overview and department reporting progress",
+    ),
+    PageSpec(
+        "reporting",
+        "pages/reporting.py",
+        ":material/fact_check:",
+        "analysis",
+        frozenset({"leading_office", "department_head", "admin"}),
+        "Leading-group overview and department reporting progress",
+    ),
+    PageSpec(
+        "coverage",
+        "pages/coverage.py",
+        ":material/groups:",
+        "analysis",
+        frozenset({"leading_office", "department_head", "admin"}),
+        "Coverage of key professions and key domains",
+    ),
+    PageSpec(
+        "scores",
+        "pages/scores.py",
+        ":material/workspace_premium:",
+        "analysis",
+        frozenset({"leading_office", "admin"}),
+        "Integrity points: the engine, the lists, and the scores page",
+    ),
+    PageSpec(
+        "oversight",
+        "pages/oversight.py",
+        ":material/policy:",
+        "oversight",
+        frozenset({"privacy_officer", "admin"}),
+        "Privacy oversight: anomaly detection on the query log and case triage",
+    ),
+    PageSpec(
+        "person",
+        "pages/person.py",
+        ":material/badge:",
+        "oversight",
+        frozenset({"department_head", "admin"}),
+        "Access control, the personal credit file, and the dashboard auditing itself",
+    ),
+    PageSpec(
+        "repair",
+        "pages/repair.py",
+        ":material/gavel:",
+        "work",
+        frozenset({"leading_office", "department_head", "admin"}),
+        "Objections, credit repair and display periods; departments' data submission",
+    ),
+    PageSpec(
+        "imports",
+        "pages/imports.py",
+        ":material/upload_file:",
+        "work",
+        frozenset({"department_head", "admin"}),
+        "Objections, credit repair and display periods; departments' data submission",
+    ),
+)
+
+SECTIONS = ("analysis", "oversight", "work")
+
+
+def pages_for_role(role: str) -> list[PageSpec]:
+    """The pages a role may open, in menu order. An unknown role gets none."""
+    return [p for p in PAGES if role in p.roles]
+
+
+def page_spec(key: str) -> PageSpec:
+    return next(p for p in PAGES if p.key == key)

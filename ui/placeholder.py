@@ -1,0 +1,43 @@
+"""A page that has not landed yet: says so, and what it will show, in the user's scope."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_access.reference import read_catalogue
+from ui.i18n import PLACEHOLDER_PLANS, name_column
+from ui.navigation import page_spec
+from ui.session import MAIN_SCRIPT, current_scope, current_user, lang, tr
+
+
+def require_page(key: str) -> None:
+    """Run the page only for a signed-in role that may open it (defence behind st.navigation).
+
+    Streamlit serves a `pages/` folder by itself on the first run of a fresh server process, before
+    dashboard.py has called st.navigation; a visitor who is not signed in is sent to the entry.
+    """
+    if current_user() is None:
+        st.switch_page(MAIN_SCRIPT)
+    if current_scope().role not in page_spec(key).roles:
+        st.error(tr("access.denied"))
+        st.stop()
+
+
+def scope_text() -> str:
+    scope = current_scope()
+    if scope.sees_all_departments:
+        return tr("scope.all")
+    if scope.role == "privacy_officer":
+        return tr("scope.privacy")
+    names = {r["code"]: r[name_column(lang())] for r in read_catalogue("departments")}
+    return tr("scope.department", dept=names.get(scope.department_code or "", "?"))
+
+
+def render_placeholder(key: str) -> None:
+    require_page(key)
+    spec = page_spec(key)
+    st.title(tr(f"page.{key}"))
+    st.info(tr("placeholder.body", issue=spec.issue), icon=":material/construction:")
+    plan_zh, plan_en = PLACEHOLDER_PLANS[key]
+    st.markdown(plan_zh if lang() == "zh" else plan_en)
+    st.caption(tr("placeholder.scope", scope=scope_text()))
