@@ -9,7 +9,7 @@ import datetime as dt
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from data_access.engine import get_engine, resolve_url
+from data_access.engine import get_engine
 from data_access.reference import read_catalogue
 from data_access.status import database_state, is_embedded_default
 from data_access.users import authenticate
@@ -17,6 +17,7 @@ from ui.i18n import LANGUAGES, name_column
 from ui.navigation import SECTIONS, pages_for_role
 from ui.session import (
     current_user,
+    database_url,
     lang,
     session_expired,
     sign_in,
@@ -51,7 +52,7 @@ def ensure_database(url: str) -> None:
 
 
 def sign_in_form() -> None:
-    url = resolve_url()
+    url = database_url()
     st.title(tr("app.title"))
     st.caption(tr("app.subtitle"))
     if st.session_state.pop("timed_out", False):
@@ -122,7 +123,7 @@ def navigation(user: dict) -> StreamlitPage:
 
 def main() -> None:
     st.session_state.setdefault("lang", "zh")
-    url = resolve_url()
+    url = database_url()
     ensure_database(url)
     user = current_user()
     if user is not None and session_expired():

@@ -7,14 +7,28 @@ Global filters live in st.session_state["filters"] as {"as_of": date, "counties"
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
+from data_access.engine import ENV_VAR, resolve_url
 from data_access.scope import Scope
 from ui.i18n import DEFAULT_LANGUAGE, t
 
 SESSION_TIMEOUT = dt.timedelta(minutes=30)
 MAIN_SCRIPT = "dashboard.py"
+
+
+def database_url() -> str:
+    """CREDIT_DB_URL from the environment, else from .streamlit/secrets.toml, else the default."""
+    if os.environ.get(ENV_VAR):
+        return resolve_url()
+    try:
+        configured = st.secrets.get(ENV_VAR)
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        configured = None
+    return resolve_url(configured)
 
 
 def lang() -> str:
