@@ -209,3 +209,42 @@ def test_first_run_of_a_fresh_server_cannot_open_a_page_without_sign_in(shell_db
     assert not app.exception
     assert app.text_input(key="signin_username")
     assert "个人信用档案" not in [t.value for t in app.title]
+
+
+def test_first_start_builds_the_demo_database_with_progress(
+    tmp_path, monkeypatch, server_navigation
+):
+    """The embedded database is built on first start (the generator is faked: it is tested in
+    test_generator.py); the build reports progress and the sign-in form follows."""
+    import data_access.status
+    import seed_data
+
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    calls: list[tuple[float, str]] = []
+
+    def fake_build_city(engine, scale, progress=None, **_):
+        assert scale == "demo"
+        init_schema(engine)
+        progress(0.5, "persons")
+        calls.append((0.5, "persons"))
+        with engine.begin() as conn:
+            conn.execute(
+                insert(m.Person),
+                [
+                    {
+                        "id_number": make_id_number("411603", dt.date(2020, 1, 2), 2),
+                        "name": "李娜",
+                        "county_code": "411603",
+                    }
+                ],
+            )
+        ensure_demo_users(engine)
+
+    monkeypatch.setenv("CREDIT_DB_URL", url)
+    monkeypatch.setattr(data_access.status, "is_embedded_default", lambda _url: True)
+    monkeypatch.setattr(seed_data, "build_city", fake_build_city, raising=False)
+    app = AppTest.from_file(APP, default_timeout=30).run()
+    assert not app.exception
+    assert calls == [(0.5, "persons")]
+    assert [s.value for s in app.success] == ["演示数据库已生成。"]
+    assert app.text_input(key="signin_username")
