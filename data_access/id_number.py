@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -17,7 +18,9 @@ PROVINCE_PREFIXES = frozenset(
 
 def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError(f"need 17 digits, not {len(first17)}")
+    total = sum(map(mul, map(int, first17), _WEIGHTS))  # the fast form: imports check millions
     return _CHECK_CHARS[total % 11]
 
 

@@ -31,6 +31,8 @@ CHANNELS = ("WINDOW", "WEB", "API", "DASHBOARD")
 APPLICATION_KINDS = ("objection", "repair")
 ROLES = ("leading_office", "department_head", "privacy_officer", "admin")
 ALERT_STATUSES = ("open", "confirmed", "dismissed", "escalated")
+# Width of the query log's free columns; a longer value is kept, cut to fit and flagged.
+QUERY_TEXT_WIDTH = 255
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -276,18 +278,18 @@ class QueryLog(Base):
     """Every lookup of a person's credit information. Never loses a row: problems are flagged.
 
     flags: comma-separated, empty when clean: invalid_id, unknown_subject, unknown_purpose,
-    unknown_channel.
+    unknown_channel, truncated (a value longer than QUERY_TEXT_WIDTH was cut to fit).
     """
 
     __tablename__ = "query_log"
     query_id: Mapped[str] = mapped_column(String(48), primary_key=True)
     queried_at: Mapped[dt.datetime] = mapped_column(DateTime)
     operator_id: Mapped[str] = mapped_column(ForeignKey("operator.operator_id"))
-    subject_id_number: Mapped[str] = mapped_column(String(64))
-    purpose_code: Mapped[str | None] = mapped_column(String(32))
-    authorization_ref: Mapped[str | None] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(16))
-    terminal_id: Mapped[str | None] = mapped_column(String(32))
+    subject_id_number: Mapped[str] = mapped_column(String(QUERY_TEXT_WIDTH))
+    purpose_code: Mapped[str | None] = mapped_column(String(QUERY_TEXT_WIDTH))
+    authorization_ref: Mapped[str | None] = mapped_column(String(QUERY_TEXT_WIDTH))
+    channel: Mapped[str] = mapped_column(String(QUERY_TEXT_WIDTH))
+    terminal_id: Mapped[str | None] = mapped_column(String(QUERY_TEXT_WIDTH))
     flags: Mapped[str] = mapped_column(String(64), default="")
     __table_args__ = (
         Index("ix_query_operator_time", "operator_id", "queried_at"),

@@ -1,0 +1,155 @@
+"""Command line of the data layer (contracts.md):
+
+    python -m data_access [--db URL] init
+    python -m data_access [--db URL] import KIND FILE [FILE ...]
+
+Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
+traceback), 2 bad usage. Each file is imported on its own, whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data_access.importer import ImportResult
+
+# The import kinds (data_access.validators.KINDS; a test keeps the two equal). Listed here so that
+# usage errors are reported before the database libraries are loaded.
+KIND_NAMES = (
+    "persons",
+    "operators",
+    "query-log",
+    "credit-records",
+    "roster",
+    "submissions",
+    "annual-reports",
+    "applications",
+)
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+SHOWN_PROBLEMS = 20
+PROGRESS_EVERY = 100_000  # rows; files shorter than this import silently
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m data_access", description="Create the database and import files."
+    )
+    parser.add_argument(
+        "--db", help="SQLAlchemy database URL (default: $CREDIT_DB_URL or var/credit.db)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("init", help="create the schema and load the reference catalogues")
+    imp = sub.add_parser("import", help="import files of one kind, each whole or not at all")
+    imp.add_argument("kind", metavar="KIND", choices=KIND_NAMES, help=", ".join(KIND_NAMES))
+    imp.add_argument("files", metavar="FILE", nargs="+", type=Path, help=".csv, .xlsx or .parquet")
+    imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    return parser
+
+
+class _ProgressLine:
+    """Progress on stderr for long files: one line every PROGRESS_EVERY rows."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.next_at = PROGRESS_EVERY
+
+    def __call__(self, rows: int, seconds: float) -> None:
+        if rows >= self.next_at:
+            rate = rows / seconds if seconds > 0 else 0.0
+            print(
+                f"{self.label}: {rows:,} rows read ({rate:,.0f} rows/s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.next_at = (rows // PROGRESS_EVERY + 1) * PROGRESS_EVERY
+
+
+def _report(result: ImportResult) -> None:
+    if result.ok:
+        verb = "would write" if result.dry_run else "written"
+        count = result.rows_valid if result.dry_run else result.rows_written
+        print(
+            f"{result.file}: {result.rows_read:,} rows read, {count:,} {verb}, "
+            f"{result.rows_flagged:,} flagged ({result.seconds:.1f} s)"
+        )
+        return
+    for problem in result.errors[:SHOWN_PROBLEMS]:
+        print(problem, file=sys.stderr)
+    if result.problem_count > SHOWN_PROBLEMS:
+        print(f"... and {result.problem_count - SHOWN_PROBLEMS:,} more problems", file=sys.stderr)
+    print(
+        f"{result.file}: refused, {result.problem_count:,} problem"
+        f"{'s' if result.problem_count != 1 else ''} in {result.rows_read:,} rows read; "
+        "nothing written"
+    )
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "import":
+        for path in args.files:
+            if not path.is_file():
+                parser.error(f"no such file: {path}")
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                parser.error(f"{path}: unsupported file type (use .csv, .xlsx or .parquet)")
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from data_access.engine import get_engine
+    from data_access.importer import import_file
+    from data_access.reference import init_schema
+
+    try:
+        engine = get_engine(args.db)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        parser.error(f"--db: {exc}")
+    if args.command == "init":
+        init_schema(engine)
+        print(f"schema and reference catalogues ready in {engine.url.render_as_string()}")
+        return 0
+    status = 0
+    for path in args.files:
+        started = time.perf_counter()
+        result = import_file(
+            engine, args.kind, path, dry_run=args.dry_run, progress=_ProgressLine(str(path))
+        )
+        result.seconds = time.perf_counter() - started
+        _report(result)
+        if not result.ok:
+            status = 1
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args, parser)
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, OSError):  # an unreadable file or database directory
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        from sqlalchemy.engine import make_url
+
+        from data_access.engine import resolve_url
+
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        shown = make_url(resolve_url(args.db)).render_as_string(hide_password=True)
+        first = reason[0] if reason else type(exc).__name__
+        print(f"database error ({shown}): {first}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the file being imported was rolled back", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

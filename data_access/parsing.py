@@ -1,0 +1,138 @@
+"""Field parsers for import values: each takes a non-empty stripped string and returns the value
+to store, or raises ValueError with the reason in plain words (no column, no line: the caller
+adds those)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from data_access.id_number import parse_id_number
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+Parser = Callable[[str], Any]
+
+_DIGITS12 = re.compile(r"\d{12}")
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+
+
+def parse_date(value: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD."""
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise ValueError(f"{value!r} is not a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def parse_datetime(value: str) -> dt.datetime:
+    """An ISO 8601 date and time; naive = Asia/Shanghai local time; an offset is converted to
+    Asia/Shanghai and dropped (times are stored naive, local)."""
+    if len(value) < 10 or value[4] != "-":
+        raise ValueError(f"{value!r} is not an ISO 8601 date and time")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date and time") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(SHANGHAI).replace(tzinfo=None)
+    return parsed
+
+
+def parse_count(value: str) -> int:
+    """A non-negative whole number."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise ValueError(f"{number} is negative")
+    return number
+
+
+def parse_year(value: str) -> int:
+    if not (len(value) == 4 and value.isdigit()) or not 1990 <= int(value) <= 2100:
+        raise ValueError(f"{value!r} is not a year between 1990 and 2100")
+    return int(value)
+
+
+def parse_positive_number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{value!r} must be a number greater than 0")
+    return number
+
+
+def parse_flag01(value: str) -> bool:
+    if value == "1":
+        return True
+    if value == "0":
+        return False
+    raise ValueError(f"must be 1 or 0, not {value!r}")
+
+
+def parse_residence_code(value: str) -> str:
+    if not _DIGITS12.fullmatch(value):
+        raise ValueError(f"{value!r} is not a 12-digit village or community code")
+    return value
+
+
+def parse_id(value: str) -> str:
+    """A valid GB 11643 ID number, normalised to upper case (a final x becomes X)."""
+    parse_id_number(value)
+    return value.upper()
+
+
+def period_problem(period: str, frequency: str) -> str | None:
+    """None when `period` is written as the item's frequency requires, else the reason."""
+    if frequency == "monthly":
+        if not _MONTH.fullmatch(period):
+            return f"{period!r} is not a monthly period YYYY-MM"
+    elif frequency == "quarterly":
+        if not _QUARTER.fullmatch(period):
+            return f"{period!r} is not a quarterly period YYYY-Qn (n 1 to 4)"
+    else:
+        return f"the item's frequency {frequency!r} is unknown"
+    return None
+
+
+def text(max_len: int) -> Parser:
+    """Free text of at most `max_len` characters (the column's width in the database)."""
+
+    def parse(value: str) -> str:
+        if len(value) > max_len:
+            raise ValueError(too_long(value, max_len))
+        return value
+
+    parse.max_len = max_len  # type: ignore[attr-defined]  # lets the importer inline the check
+    return parse
+
+
+def too_long(value: str, max_len: int) -> str:
+    return f"{len(value)} characters, at most {max_len} allowed"
+
+
+def one_of(allowed: Iterable[str], what: str) -> Parser:
+    """A code from a fixed set; small sets are listed in the message, large ones are not."""
+    allowed = frozenset(allowed)
+    listed = sorted(allowed)
+    hint = ", ".join(listed) if len(listed) <= 6 else None
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            if hint:
+                raise ValueError(f"{value!r} is not a {what} (expected {hint})")
+            raise ValueError(f"unknown {what} {value!r}")
+        return value
+
+    return parse

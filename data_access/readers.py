@@ -1,0 +1,239 @@
+"""Streaming readers for import files: CSV (UTF-8, with or without BOM), .xlsx and .parquet.
+
+A reader never holds the whole file in memory. It yields `(line_number, row)` pairs, `row` a dict
+of stripped strings keyed by the header's column names:
+
+- CSV: the physical line where the record starts (header = line 1, first data row = line 2);
+- xlsx: the sheet row of the first sheet (header = row 1); empty rows are skipped;
+- parquet: row index + 2, as if the file were a CSV with a header.
+
+Cells that are not text (xlsx and parquet dates, numbers, booleans) become strings: a date
+`YYYY-MM-DD`, a datetime `YYYY-MM-DDTHH:MM:SS` (or just the date when the time is midnight),
+an integer-valued float `12`, a boolean `1`/`0`.
+
+Rows that cannot be read (too many or too few values) are not yielded; they are appended to
+`source.problems` as `(line, reason)`, and the caller drains that list as it goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+# Allow long text fields (a summary, a title) without csv's default 128 KiB limit getting in the way.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class ReadError(Exception):
+    """The file cannot be read at all (not UTF-8, not a workbook, no header ...)."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+def cell_text(value: Any) -> str:
+    """A cell value from a workbook or a parquet file as the text a CSV would carry."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN: an empty cell in pandas-written files
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, decimal.Decimal):
+        if value == value.to_integral_value():
+            return str(int(value))
+        return str(value.normalize())
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep="T")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+class Source:
+    """An open import file: its column names and a one-pass iterator over its rows."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.columns: list[str] = []
+        self.problems: list[tuple[int, str]] = []
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_header(self, names: list[str], line: int = 1) -> list[str]:
+        names = [n.strip() for n in names]
+        while names and not names[-1]:
+            names.pop()
+        if not names:
+            raise ReadError("no header row", line)
+        if "" in names:
+            raise ReadError(f"column {names.index('') + 1} of the header has no name", line)
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise ReadError(f"column {name!r} appears twice in the header", line)
+            seen.add(name)
+        return names
+
+
+class CsvSource(Source):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._fh = open(path, encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(self._fh)
+        try:
+            header = next(self._reader, None)
+        except UnicodeDecodeError as exc:
+            self.close()
+            raise ReadError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", 1) from None
+        except csv.Error as exc:
+            self.close()
+            raise ReadError(f"not a readable CSV header ({exc})", 1) from None
+        if header is None:
+            self.close()
+            raise ReadError("the file is empty (no header row)", 1)
+        self.columns = self._check_header(header)
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        columns = self.columns
+        width = len(columns)
+        reader = self._reader
+        problems = self.problems
+        start = reader.line_num + 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                raise ReadError(
+                    f"not UTF-8 text ({exc.reason} at byte {exc.start})", start
+                ) from None
+            except csv.Error as exc:
+                raise ReadError(f"unreadable CSV ({exc})", start) from None
+            line = start
+            start = reader.line_num + 1
+            if len(values) != width:
+                if not values or not any(v.strip() for v in values):
+                    continue  # a blank line
+                problems.append(
+                    (line, f"the row has {len(values)} values but the header has {width} columns")
+                )
+                continue
+            yield line, dict(zip(columns, map(str.strip, values), strict=True))
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class XlsxSource(Source):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        import openpyxl
+
+        try:
+            self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+            raise ReadError(f"not a readable .xlsx workbook ({exc})") from None
+        if not self._wb.worksheets:
+            self.close()
+            raise ReadError("the workbook has no sheet")
+        self._rows = enumerate(self._wb.worksheets[0].iter_rows(values_only=True), start=1)
+        for number, values in self._rows:
+            if any(cell_text(v) for v in values):
+                self.columns = self._check_header([cell_text(v) for v in values], number)
+                break
+        else:
+            self.close()
+            raise ReadError("the first sheet is empty (no header row)", 1)
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        columns = self.columns
+        width = len(columns)
+        for number, values in self._rows:
+            texts = [cell_text(v) for v in values]
+            if not any(texts):
+                continue  # empty rows (typically trailing) are ignored
+            if len(texts) > width:
+                if any(texts[width:]):
+                    self.problems.append(
+                        (number, f"the row has values beyond the {width} named columns")
+                    )
+                    continue
+                texts = texts[:width]
+            elif len(texts) < width:
+                texts += [""] * (width - len(texts))
+            yield number, dict(zip(columns, texts, strict=True))
+
+    def close(self) -> None:
+        self._wb.close()
+
+
+class ParquetSource(Source):
+    BATCH_ROWS = 10_000
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        import pyarrow.parquet as pq
+
+        try:
+            self._file = pq.ParquetFile(path)
+        except Exception as exc:  # pyarrow.ArrowInvalid and friends
+            raise ReadError(f"not a readable .parquet file ({exc})") from None
+        self.columns = self._check_header(list(self._file.schema_arrow.names))
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        line = 2
+        for batch in self._file.iter_batches(batch_size=self.BATCH_ROWS):
+            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            names = batch.schema.names
+            for values in zip(*columns, strict=True):
+                yield line, {n: cell_text(v) for n, v in zip(names, values, strict=True)}
+                line += 1
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def open_source(path: str | Path) -> Source:
+    """Open an import file by its suffix; ReadError when it cannot be read."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return CsvSource(path)
+    if suffix == ".xlsx":
+        return XlsxSource(path)
+    if suffix == ".parquet":
+        return ParquetSource(path)
+    raise ReadError(f"unsupported file type {suffix or '(none)'}: use .csv, .xlsx or .parquet")

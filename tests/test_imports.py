@@ -1,0 +1,531 @@
+"""Imports (contracts.md): every kind on both engines, bad rows refused whole, the query log kept
+and flagged, idempotent re-imports, and .xlsx / .parquet files equal to their CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from data_access import models as m
+from data_access.id_number import make_id_number
+from data_access.importer import import_file
+from data_access.readers import CsvSource, cell_text
+
+D = dt.date
+P1 = make_id_number("411602", D(1990, 5, 17), 101)  # M
+P2 = make_id_number("412701", D(1985, 3, 12), 202)  # F, former prefecture code (born before 2000)
+P3 = make_id_number("411626", D(2010, 7, 1), 303)  # M, Huaiyang's code until 2019
+P4 = "11010519491231002X"  # F, born in Beijing, lives in Zhoukou
+STRANGER = make_id_number("411621", D(1970, 1, 1), 11)  # valid, not in the database
+BAD_CHECK = P1[:17] + ("0" if P1[17] != "0" else "1")
+
+PERSONS = [
+    ["id_number", "name", "gender", "birth_date", "county_code", "residence_code", "sensitive"],
+    [P1, "张伟", "M", "1990-05-17", "411602", "411602001001", "0"],
+    [P2, "李娜", "F", "", "411602", "", "1"],
+    [P3, "王强", "", "", "411603", "", ""],
+    [P4, "刘芳", "F", "1949-12-31", "411681", "", "0"],
+]
+OPERATORS = [
+    ["operator_id", "name", "department_code", "role", "county_code", "id_number"],
+    ["OP1", "窗口一", "GOVSERVICE", "window", "411602", P1],
+    ["OP2", "人事", "HRSS", "hr", "", ""],
+    ["OP3", "开发区", "DRC", "officer", "ZK-ETDZ", ""],
+]
+QUERY_HEADER = [
+    "query_id",
+    "queried_at",
+    "operator_id",
+    "subject_id_number",
+    "purpose_code",
+    "authorization_ref",
+    "channel",
+    "terminal_id",
+]
+QUERIES = [
+    QUERY_HEADER,
+    ["Q1", "2026-03-01T09:00:00", "OP1", P1, "EMPLOYMENT", "AUTH-1", "WINDOW", "T1"],
+    ["Q2", "2026-03-01 09:05:00", "OP1", STRANGER, "LICENSING", "AUTH-2", "WEB", ""],
+    ["Q3", "2026-03-01T09:10:00", "OP2", BAD_CHECK, "LABOUR", "", "API", "T2"],
+    ["Q4", "2026-03-01T01:15:00+00:00", "OP2", P2.lower(), "FISHING", "", "PHONE", ""],
+    ["Q5", "2026-03-01T09:20:00.250000", "OP3", P4, "", "", "DASHBOARD", ""],
+]
+# fmt: off
+RECORDS = [
+    [
+        "record_id",
+        "id_number",
+        "category_code",
+        "domain_code",
+        "severity",
+        "level",
+        "quantity",
+        "decision_date",
+        "display_until",
+        "source_dept",
+        "status",
+        "title",
+    ],
+    ["R1", P1, "ADMIN_PENALTY", "FOOD_DRUG", "general", "", "", "2026-01-15", "", "SAMR", "", "罚款"],
+    ["R2", P2, "JUDGMENT_DEFAULT", "JUDICIAL", "", "", "", "2025-06-30", "", "COURT", "", ""],
+    ["R3", P3, "COMMENDATION", "", "", "city", "", "2025-05-01", "", "DRC", "", "表彰"],
+    ["R4", P4, "VOLUNTEER", "VOLUNTEER", "", "", "12.5", "2025-08-01", "", "CIVILIZATION", "", ""],
+    ["R5", P1, "ADMIN_PENALTY", "TAX", "minor", "", "", "2026-01-15", "2026-03-01", "TAX", "objection", ""],
+]
+# fmt: on
+ROSTER = [
+    ["id_number", "profession_code", "licence_no", "valid_from", "valid_to", "source_dept"],
+    [P1, "LAWYER", "L-001", "2020-01-01", "", "JUSTICE"],
+    [P2, "TEACHER", "", "2015-09-01", "2020-08-31", "EDU"],
+    [P2, "TEACHER", "", "2021-09-01", "", "EDU"],
+]
+SUBMISSIONS = [
+    [
+        "submission_id",
+        "item_code",
+        "period",
+        "due_date",
+        "submitted_at",
+        "rows_submitted",
+        "rows_accepted",
+        "rows_rejected",
+    ],
+    ["S1", "PENALTY-FOOD_DRUG", "2026-01", "2026-02-10", "2026-02-08T10:00:00", "100", "98", "2"],
+    ["S2", "ROSTER-LAWYER", "2026-Q1", "2026-04-15", "", "", "", ""],
+]
+ANNUAL = [
+    ["unit_code", "year", "filed_at", "summary"],
+    ["DRC", "2025", "2025-12-20T10:00:00", "全年工作总结"],
+    ["ZK-EAST", "2025", "", ""],
+]
+# fmt: off
+APPLICATIONS = [
+    [
+        "application_id",
+        "kind",
+        "record_id",
+        "id_number",
+        "handling_dept",
+        "filed_at",
+        "received_at",
+        "decided_at",
+        "answered_at",
+        "outcome",
+    ],
+    ["A1", "objection", "R1", P1, "SAMR", "2026-02-01", "2026-02-02", "2026-02-05", "2026-02-10", "upheld"],
+    ["A2", "repair", "R2", P2, "COURT", "2026-03-01", "", "", "", ""],
+]
+# fmt: on
+
+
+def write_csv(path: Path, rows: list[list[str]], bom: bool = False) -> Path:
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def count(engine: Engine, model) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(model.__table__))
+
+
+def dump(engine: Engine, model) -> list[tuple]:
+    table = model.__table__
+    order = [c for c in table.c if c.name not in ("id", "run_id")]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(*order).order_by(*order))]
+
+
+def do_import(engine: Engine, kind: str, path: Path, **kw):
+    result = import_file(engine, kind, path, **kw)
+    assert result.ok, [str(p) for p in result.errors]
+    return result
+
+
+@pytest.fixture
+def people(engine, tmp_path) -> Engine:
+    do_import(engine, "persons", write_csv(tmp_path / "persons.csv", PERSONS))
+    do_import(engine, "operators", write_csv(tmp_path / "operators.csv", OPERATORS))
+    return engine
+
+
+# --------------------------------------------------------------------------- good files
+
+
+def test_persons_import_row_for_row(engine, tmp_path):
+    result = do_import(engine, "persons", write_csv(tmp_path / "persons.csv", PERSONS, bom=True))
+    assert (result.rows_read, result.rows_written, result.rows_flagged) == (4, 4, 0)
+    assert dump(engine, m.Person) == sorted(
+        [
+            (P1, "张伟", "M", D(1990, 5, 17), "411602", "411602001001", False),
+            (P2, "李娜", "F", D(1985, 3, 12), "411602", None, True),
+            (P3, "王强", "M", D(2010, 7, 1), "411603", None, False),
+            (P4, "刘芳", "F", D(1949, 12, 31), "411681", None, False),
+        ]
+    )
+    with engine.connect() as conn:
+        run = conn.execute(select(m.ImportRun.__table__)).one()
+    assert (run.kind, run.rows_read, run.rows_written) == ("persons", 4, 4)
+
+
+def test_operators_import(people):
+    assert dump(people, m.Operator) == [
+        ("OP1", "窗口一", "GOVSERVICE", "window", "411602", P1),
+        ("OP2", "人事", "HRSS", "hr", None, None),
+        ("OP3", "开发区", "DRC", "officer", "ZK-ETDZ", None),
+    ]
+
+
+def test_query_log_keeps_and_flags(people, tmp_path):
+    result = do_import(people, "query-log", write_csv(tmp_path / "q.csv", QUERIES))
+    assert (result.rows_read, result.rows_written, result.rows_flagged) == (5, 5, 3)
+    # fmt: off
+    at = dt.datetime
+    assert dump(people, m.QueryLog) == [
+        ("Q1", at(2026, 3, 1, 9, 0), "OP1", P1, "EMPLOYMENT", "AUTH-1", "WINDOW", "T1", ""),
+        ("Q2", at(2026, 3, 1, 9, 5), "OP1", STRANGER, "LICENSING", "AUTH-2", "WEB", None, "unknown_subject"),
+        ("Q3", at(2026, 3, 1, 9, 10), "OP2", BAD_CHECK, "LABOUR", None, "API", "T2", "invalid_id"),
+        # +00:00 converted to Asia/Shanghai; a lower-case x normalised; unknown codes kept
+        ("Q4", at(2026, 3, 1, 9, 15), "OP2", P2, "FISHING", None, "PHONE", None, "unknown_purpose,unknown_channel"),
+        ("Q5", at(2026, 3, 1, 9, 20, 0, 250000), "OP3", P4, None, None, "DASHBOARD", None, ""),
+    ]
+    # fmt: on
+
+
+def test_query_log_keeps_an_overlong_value_cut_and_flagged(people, tmp_path):
+    long_ref = "BATCH-" + "9" * 400
+    rows = [
+        QUERY_HEADER,
+        ["Q9", "2026-03-02 10:00:00", "OP1", P1, "EMPLOYMENT", long_ref, "WINDOW", ""],
+    ]
+    result = do_import(people, "query-log", write_csv(tmp_path / "q.csv", rows))
+    assert (result.rows_written, result.rows_flagged) == (1, 1)
+    with people.connect() as conn:
+        ref, flags = conn.execute(select(m.QueryLog.authorization_ref, m.QueryLog.flags)).one()
+    assert (ref, flags) == (long_ref[: m.QUERY_TEXT_WIDTH], "truncated")
+
+
+def test_credit_records_import(people, tmp_path):
+    do_import(people, "credit-records", write_csv(tmp_path / "r.csv", RECORDS))
+    # fmt: off
+    assert dump(people, m.CreditRecord) == [
+        ("R1", P1, "ADMIN_PENALTY", "FOOD_DRUG", "general", None, None, D(2026, 1, 15), D(2027, 1, 15), "SAMR", "active", "罚款"),
+        ("R2", P2, "JUDGMENT_DEFAULT", "JUDICIAL", "serious", None, None, D(2025, 6, 30), D(2028, 6, 30), "COURT", "active", ""),
+        ("R3", P3, "COMMENDATION", None, None, "city", None, D(2025, 5, 1), None, "DRC", "active", "表彰"),
+        ("R4", P4, "VOLUNTEER", "VOLUNTEER", None, None, 12.5, D(2025, 8, 1), None, "CIVILIZATION", "active", ""),
+        ("R5", P1, "ADMIN_PENALTY", "TAX", "minor", None, None, D(2026, 1, 15), D(2026, 3, 1), "TAX", "objection", ""),
+    ]
+    # fmt: on
+
+
+def test_roster_submissions_annual_reports_applications(people, tmp_path):
+    do_import(people, "credit-records", write_csv(tmp_path / "r.csv", RECORDS))
+    do_import(people, "roster", write_csv(tmp_path / "roster.csv", ROSTER))
+    do_import(people, "submissions", write_csv(tmp_path / "s.csv", SUBMISSIONS))
+    do_import(people, "annual-reports", write_csv(tmp_path / "a.csv", ANNUAL))
+    do_import(people, "applications", write_csv(tmp_path / "app.csv", APPLICATIONS))
+    assert dump(people, m.RosterEntry) == [
+        (P1, "LAWYER", "L-001", D(2020, 1, 1), None, "JUSTICE"),
+        (P2, "TEACHER", "", D(2015, 9, 1), D(2020, 8, 31), "EDU"),
+        (P2, "TEACHER", "", D(2021, 9, 1), None, "EDU"),
+    ]
+    # fmt: off
+    assert dump(people, m.Submission) == [
+        ("S1", "PENALTY-FOOD_DRUG", "2026-01", D(2026, 2, 10), dt.datetime(2026, 2, 8, 10), 100, 98, 2),
+        ("S2", "ROSTER-LAWYER", "2026-Q1", D(2026, 4, 15), None, 0, 0, 0),
+    ]
+    # fmt: on
+    assert dump(people, m.AnnualReport) == [
+        ("DRC", 2025, D(2025, 12, 31), dt.datetime(2025, 12, 20, 10), "全年工作总结"),
+        ("ZK-EAST", 2025, D(2025, 12, 31), None, ""),
+    ]
+    # fmt: off
+    assert dump(people, m.Application) == [
+        ("A1", "objection", "R1", P1, "SAMR", D(2026, 2, 1), D(2026, 2, 2), D(2026, 2, 5), D(2026, 2, 10), "upheld"),
+        ("A2", "repair", "R2", P2, "COURT", D(2026, 3, 1), None, None, None, "pending"),
+    ]
+    # fmt: on
+
+
+# --------------------------------------------------------------------------- idempotence
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "model"),
+    [
+        ("persons", PERSONS, m.Person),
+        ("query-log", QUERIES, m.QueryLog),
+        ("credit-records", RECORDS, m.CreditRecord),
+        ("roster", ROSTER, m.RosterEntry),
+        ("annual-reports", ANNUAL, m.AnnualReport),
+    ],
+)
+def test_reimport_changes_nothing(people, tmp_path, kind, rows, model):
+    path = write_csv(tmp_path / f"{kind}.csv", rows)
+    do_import(people, kind, path)
+    before = (count(people, model), dump(people, model))
+    again = do_import(people, kind, path)
+    assert (count(people, model), dump(people, model)) == before
+    assert again.rows_read == len(rows) - 1
+    if kind == "query-log":
+        assert again.rows_written == 0  # identical audit rows are left alone
+
+
+def test_query_log_refuses_to_alter_a_stored_row(people, tmp_path):
+    do_import(people, "query-log", write_csv(tmp_path / "q.csv", QUERIES))
+    before = dump(people, m.QueryLog)
+    altered = [QUERY_HEADER, QUERIES[1][:3] + [P2] + QUERIES[1][4:], ["Q9", *QUERIES[2][1:]]]
+    result = import_file(people, "query-log", write_csv(tmp_path / "q2.csv", altered))
+    assert not result.ok
+    assert [str(p) for p in result.errors] == [
+        f"{tmp_path / 'q2.csv'}:2: query_id: query 'Q1' is already in the database with a "
+        "different subject_id_number; an audit row is never altered"
+    ]
+    assert dump(people, m.QueryLog) == before  # Q9 not written either
+
+
+# --------------------------------------------------------------------------- bad files
+
+# fmt: off
+BAD_CASES = {
+    "bad check character": (
+        "persons",
+        [PERSONS[0], PERSONS[1], [BAD_CHECK, "x", "", "", "411602", "", ""]],
+        3,
+        "id_number",
+        f"check character is {BAD_CHECK[17]}, expected {P1[17]}",
+    ),
+    "gender disagrees": (
+        "persons",
+        [PERSONS[0], [P1, "张伟", "F", "", "411602", "", ""]],
+        2,
+        "gender",
+        "sequence 101 is odd (M)",
+    ),
+    "unknown county": (
+        "persons",
+        [PERSONS[0], [P1, "张伟", "", "", "412701", "", ""]],
+        2,
+        "county_code",
+        "unknown county code '412701'",
+    ),
+    "birth date disagrees": (
+        "persons",
+        [PERSONS[0], [P1, "张伟", "", "1990-05-18", "411602", "", ""]],
+        2,
+        "birth_date",
+        "disagrees with the ID number",
+    ),
+    "bad date": (
+        "roster",
+        [ROSTER[0], [P1, "LAWYER", "", "2020-13-01", "", "JUSTICE"]],
+        2,
+        "valid_from",
+        "is not a date YYYY-MM-DD",
+    ),
+    "display_until beyond the maximum": (
+        "credit-records",
+        [RECORDS[0], ["R9", P1, "ADMIN_PENALTY", "", "general", "", "", "2026-01-15", "2027-01-16", "SAMR", "", ""]],
+        2,
+        "display_until",
+        "after the general maximum 2027-01-15",
+    ),
+    "negative record without severity": (
+        "credit-records",
+        [RECORDS[0], RECORDS[1], ["R9", P1, "TAX_ARREARS", "TAX", "", "", "", "2026-01-15", "", "TAX", "", ""]],
+        3,
+        "severity",
+        "required for the negative category TAX_ARREARS",
+    ),
+    "record of an unknown person": (
+        "credit-records",
+        [RECORDS[0], ["R9", STRANGER, "CHARITY", "", "", "", "100", "2026-01-15", "", "CIVIL", "", ""]],
+        2,
+        "id_number",
+        "no person with ID number",
+    ),
+    "unknown column": (
+        "persons",
+        [PERSONS[0] + ["nickname"], PERSONS[1] + ["Wei"]],
+        1,
+        "nickname",
+        "unknown column",
+    ),
+    "missing required column": (
+        "operators",
+        [[c for c in OPERATORS[0] if c != "role"], ["OP9", "x", "DRC", "", ""]],
+        1,
+        "role",
+        "required column missing",
+    ),
+    "duplicate key": (
+        "persons",
+        [PERSONS[0], PERSONS[1], PERSONS[2], PERSONS[1]],
+        4,
+        "id_number",
+        f"duplicate key '{P1}' (first on line 2)",
+    ),
+    "unknown operator in the query log": (
+        "query-log",
+        [QUERY_HEADER, QUERIES[1], ["Q9", "2026-03-01T10:00:00", "OP404", P1, "", "", "WEB", ""]],
+        3,
+        "operator_id",
+        "unknown operator 'OP404'",
+    ),
+    "malformed time in the query log": (
+        "query-log",
+        [QUERY_HEADER, ["Q9", "yesterday", "OP1", P1, "", "", "WEB", ""]],
+        2,
+        "queried_at",
+        "not an ISO 8601 date and time",
+    ),
+    "wrong period for a quarterly item": (
+        "submissions",
+        [SUBMISSIONS[0], ["S9", "ROSTER-LAWYER", "2026-03", "2026-04-15", "", "", "", ""]],
+        2,
+        "period",
+        "not a quarterly period",
+    ),
+}
+# fmt: on
+TABLE_OF = {
+    "persons": m.Person,
+    "operators": m.Operator,
+    "query-log": m.QueryLog,
+    "credit-records": m.CreditRecord,
+    "roster": m.RosterEntry,
+    "submissions": m.Submission,
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CASES))
+def test_bad_file_is_refused_whole(people, tmp_path, case):
+    kind, rows, line, column, reason = BAD_CASES[case]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    model = TABLE_OF[kind]
+    before = (count(people, model), count(people, m.ImportRun))
+    result = import_file(people, kind, path)
+    assert not result.ok
+    assert (count(people, model), count(people, m.ImportRun)) == before
+    assert result.rows_written == 0
+    messages = [str(p) for p in result.errors]
+    assert any(
+        msg.startswith(f"{path}:{line}: {column}: ") and reason in msg for msg in messages
+    ), messages
+
+
+def test_every_problem_is_reported_with_a_count(engine, tmp_path):
+    rows = [PERSONS[0]] + [[P1[:17] + "Y", "x", "", "", "411602", "", ""] for _ in range(25)]
+    result = import_file(engine, "persons", write_csv(tmp_path / "p.csv", rows))
+    assert result.problem_count == 25 + 24  # bad ID on each line; duplicate key from line 3
+    assert result.errors[0].line == 2
+
+
+def test_dry_run_writes_nothing(engine, tmp_path):
+    result = import_file(engine, "persons", write_csv(tmp_path / "p.csv", PERSONS), dry_run=True)
+    assert result.ok and result.rows_valid == 4 and result.rows_written == 0
+    assert count(engine, m.Person) == 0 and count(engine, m.ImportRun) == 0
+
+
+def test_duplicates_across_batches_name_the_first_line(engine, tmp_path):
+    rows = [PERSONS[0], *PERSONS[1:], PERSONS[3]]
+    result = import_file(engine, "persons", write_csv(tmp_path / "p.csv", rows), batch_rows=2)
+    assert [str(p) for p in result.errors] == [
+        f"{tmp_path / 'p.csv'}:6: id_number: duplicate key '{P3}' (first on line 4)"
+    ]
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_xlsx_and_parquet_import_like_csv(engine, tmp_path):
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    do_import(engine, "persons", write_csv(tmp_path / "p.csv", PERSONS))
+    expected = dump(engine, m.Person)
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(reversed(PERSONS[0])))  # column order is free
+    for row in PERSONS[1:]:
+        cells: list = list(row)
+        cells[3] = dt.datetime.fromisoformat(row[3]) if row[3] else None  # a date cell
+        cells[6] = int(row[6]) if row[6] else None  # a number cell
+        ws.append(list(reversed(cells)))
+    ws.append([None] * 7)  # empty trailing rows are ignored
+    ws.append([])
+    wb.save(tmp_path / "p.xlsx")
+
+    table = pa.table(
+        {
+            "id_number": [r[0] for r in PERSONS[1:]],
+            "name": [r[1] for r in PERSONS[1:]],
+            "gender": [r[2] or None for r in PERSONS[1:]],
+            "birth_date": [D.fromisoformat(r[3]) if r[3] else None for r in PERSONS[1:]],
+            "county_code": [int(r[4]) for r in PERSONS[1:]],
+            "residence_code": [int(r[5]) if r[5] else None for r in PERSONS[1:]],
+            "sensitive": [float(r[6]) if r[6] else None for r in PERSONS[1:]],
+        }
+    )
+    pq.write_table(table, tmp_path / "p.parquet")
+
+    for name in ("p.xlsx", "p.parquet"):
+        with engine.begin() as conn:
+            conn.execute(m.Person.__table__.delete())
+        result = do_import(engine, "persons", tmp_path / name)
+        assert result.rows_read == 4
+        assert dump(engine, m.Person) == expected, name
+
+
+def test_xlsx_problem_names_the_sheet_row(engine, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(PERSONS[0])
+    ws.append(PERSONS[1])
+    ws.append([])
+    ws.append([BAD_CHECK, "x", None, None, 411602, None, 0])
+    wb.save(tmp_path / "p.xlsx")
+    result = import_file(engine, "persons", tmp_path / "p.xlsx")
+    assert [(p.line, p.column) for p in result.errors] == [(4, "id_number")]
+
+
+def test_csv_line_numbers_with_quoted_newlines(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('a,b\n1,"two\nlines"\n\n3,x\n4\n', encoding="utf-8")
+    with CsvSource(path) as source:
+        rows = list(source.rows())
+        assert rows == [(2, {"a": "1", "b": "two\nlines"}), (5, {"a": "3", "b": "x"})]
+        assert source.problems == [(6, "the row has 1 values but the header has 2 columns")]
+
+
+def test_cell_text():
+    assert cell_text(12.0) == "12"
+    assert cell_text(12.5) == "12.5"
+    assert cell_text(dt.datetime(2026, 1, 2)) == "2026-01-02"
+    assert cell_text(dt.datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02T03:04:05"
+    assert cell_text(True) == "1"
+    assert cell_text(None) == ""
+
+
+def test_keyset_finds_repeats_across_levels():
+    import numpy as np
+
+    from data_access.keyset import KeySet, hashes_of
+
+    keys = KeySet()
+    for start in range(0, 10_000, 700):  # uneven batches: several merges
+        batch = hashes_of([f"Q{i}" for i in range(start, min(start + 700, 10_000))])
+        assert not keys.seen(batch).any()
+        keys.add(batch)
+    assert len(keys) == 10_000 and keys.nbytes == 80_000
+    probe = hashes_of(["Q0", "Q9999", "Q10000", "Q5000", "nope"])
+    assert keys.seen(probe).tolist() == [True, True, False, True, False]
+    assert keys.seen(np.array([], dtype=np.int64)).tolist() == []
