@@ -1,1 +1,5 @@
-"""Seed data: the reference catalogues and the synthetic city generator."""
+"""Seed data: the reference catalogues and the synthetic city generator (`build_city`)."""
+
+from seed_data.build import build_city
+
+__all__ = ["build_city"]

@@ -6,6 +6,7 @@ reached they skip locally, but under CI=true they fail: CI must prove both engin
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -28,23 +29,57 @@ def _pg_unreachable(reason: str) -> None:
     pytest.skip(f"PostgreSQL unreachable: {reason}")
 
 
-@pytest.fixture(scope="session")
-def pg_database_url() -> Iterator[str]:
-    """A private PostgreSQL database for this test session, dropped at the end."""
-    name = f"credit_test_{uuid.uuid4().hex[:10]}"
+def _create_pg_database(prefix: str) -> str:
+    """Create a private PostgreSQL database and return its URL (skip or fail when unreachable)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
-        admin.dispose()
         _pg_unreachable(str(exc).splitlines()[0])
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
+    finally:
+        admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_pg_database(url: str) -> None:
     dispose_engines()
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """A private PostgreSQL database for this test session, dropped at the end."""
+    url = _create_pg_database("credit_test")
+    yield url
+    _drop_pg_database(url)
+
+
+TINY_AS_OF = dt.date(2026, 11, 27)
+TINY_SEED = 2018
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def tiny_city_url(request, tmp_path_factory) -> Iterator[str]:
+    """The tiny synthetic city (seed 2018, as of 2026-11-27), built once per engine per session.
+
+    Read-only for tests: a test that writes must build its own database."""
+    from seed_data.build import build_city
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('tiny') / 'credit.db'}"
+    else:
+        url = _create_pg_database("credit_tiny")
+    build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
+    yield url
+    if request.param == "postgresql":
+        _drop_pg_database(url)
 
 
 def _fresh(engine: Engine) -> Engine:

@@ -98,6 +98,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary.records": ("信用记录", "Credit records"),
     "summary.queries": ("查询日志", "Query-log rows"),
     "summary.operators": ("查询操作员", "Operators"),
+    # --- overview and reporting progress (pages/overview.py, pages/reporting.py)
+    # --- coverage (pages/coverage.py)
+    # --- integrity points (pages/scores.py)
+    # --- query oversight (pages/oversight.py)
 }
 
 PLACEHOLDER_PLANS: dict[str, tuple[str, str]] = {

@@ -1,0 +1,77 @@
+"""Exports: formatted Excel workbooks and CSV files built from frames, safe to open.
+
+Every text cell that a spreadsheet would read as a formula (starting with = + - @, or a tab or
+carriage return) is neutralised with a leading apostrophe, in Excel and CSV alike.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text value that would start a formula gets a leading apostrophe; others pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    out.columns = [str(neutralise(str(c))) for c in out.columns]
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel(
+    sheets: Mapping[str, pd.DataFrame],
+    title: str,
+    subtitle: str = "",
+    percent_columns: frozenset[str] | set[str] = frozenset(),
+) -> bytes:
+    """A workbook with one sheet per frame: a title row (e.g. the period and as-of date), a
+    subtitle, bold headers with a filter, frozen panes, sensible widths; the columns named in
+    percent_columns (ratios 0..1) are shown as percentages."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        book = writer.book
+        title_format = book.add_format({"bold": True, "font_size": 14})
+        subtitle_format = book.add_format({"italic": True, "font_color": "#555555"})
+        header_format = book.add_format(
+            {"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True, "valign": "top"}
+        )
+        percent_format = book.add_format({"num_format": "0.0%"})
+        for sheet_name, frame in sheets.items():
+            name = str(sheet_name)[:31]
+            safe = safe_frame(frame)
+            safe.to_excel(writer, sheet_name=name, startrow=3, index=False, header=False)
+            sheet = writer.sheets[name]
+            sheet.write_string(0, 0, str(neutralise(title)), title_format)
+            if subtitle:
+                sheet.write_string(1, 0, str(neutralise(subtitle)), subtitle_format)
+            for col, column in enumerate(safe.columns):
+                sheet.write_string(2, col, column, header_format)
+                values = safe[column].astype(str)
+                width = max([len(column), *values.str.len().head(500).tolist()] or [8])
+                sheet.set_column(
+                    col,
+                    col,
+                    min(max(width * 1.6, 8), 48),
+                    percent_format if column in percent_columns else None,
+                )
+            if len(safe.columns):
+                sheet.autofilter(2, 0, 2 + len(safe), len(safe.columns) - 1)
+            sheet.freeze_panes(3, 0)
+    return buffer.getvalue()
