@@ -1,5 +1,69 @@
-"""Page: 总览 / Overview — a placeholder until its issue lands."""
+"""Page: 总览 / Overview — the leading-group office's headline figures, each linked to its page."""
 
-from ui.placeholder import render_placeholder
+from __future__ import annotations
 
-render_placeholder("overview")
+import streamlit as st
+
+from data_access import overview
+from ui.placeholder import require_page
+from ui.session import current_scope, database_url, filters, lang, tr
+from ui.tables import unit_names
+
+require_page("overview")
+url, scope, chosen = database_url(), current_scope(), filters()
+as_of = chosen["as_of"]
+
+st.title(tr("page.overview"))
+st.caption(tr("ov.caption", as_of=as_of, year=as_of.year))
+
+
+def tile(column, label: str, value, delta=None, definition: str = "", page: str = "",
+         delta_color: str = "normal") -> None:  # fmt: skip
+    """One headline figure; None shows as not available, never as an invented number."""
+    with column.container(border=True):
+        if value is None:
+            st.metric(label, tr("ov.not_available"), help=tr("ov.not_available_help"))
+        else:
+            st.metric(label, value, delta=delta, help=definition, delta_color=delta_color)
+        if page:
+            st.page_link(page, label=tr("ov.go"), icon=":material/arrow_forward:")
+
+
+deliveries = overview.deliveries_year_to_date(url, scope, as_of)
+reports = overview.annual_reports_this_year(url, scope, as_of)
+alerts = overview.open_alerts(url, scope)
+
+row1 = st.columns(4)
+tile(row1[0], tr("ov.residents"), f"{overview.residents(url, scope, chosen['counties']):,}",
+     definition=tr("def.residents"))  # fmt: skip
+tile(row1[1], tr("ov.roster_coverage"), None, page="pages/coverage.py")
+rate_now, rate_before = deliveries["on_time_rate_now"], deliveries["on_time_rate_last_year"]
+tile(
+    row1[2], tr("ov.on_time_ytd"),
+    None if rate_now is None else f"{rate_now:.1%}",
+    delta=None if rate_before is None or rate_now is None
+    else f"{(rate_now - rate_before) * 100:+.1f} pp {tr('ov.vs_last_year')}",
+    definition=tr("def.on_time_ytd"), page="pages/reporting.py",
+)  # fmt: skip
+out_now, out_before = deliveries["outstanding_now"], deliveries["outstanding_last_year"]
+tile(
+    row1[3], tr("ov.outstanding"), out_now,
+    delta=None if out_before is None or out_now is None
+    else f"{out_now - out_before:+d} {tr('ov.vs_last_year')}",
+    delta_color="inverse", definition=tr("def.outstanding"), page="pages/reporting.py",
+)  # fmt: skip
+
+row2 = st.columns(4)
+tile(
+    row2[0], tr("ov.annual_filed"), f"{reports['filed']} / {reports['due']}",
+    delta=f"{reports['filed'] - reports['filed_last_year']:+d} {tr('ov.vs_last_year')}",
+    definition=tr("def.annual_filed"), page="pages/reporting.py",
+)  # fmt: skip
+tile(row2[1], tr("ov.lists"), None, page="pages/scores.py")
+tile(row2[2], tr("ov.alerts"), alerts)
+tile(row2[3], tr("ov.overdue_cases"), None, page="pages/repair.py")
+
+st.markdown(f"**{tr('rep.days_left', days=reports['days_left'])}**")
+names = unit_names(lang())
+with st.expander(tr("ov.units_missing", n=len(reports["missing_units"])), expanded=True):
+    st.write("、".join(names.get(c, c) for c in reports["missing_units"]) or tr("rep.none"))

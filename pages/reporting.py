@@ -1,5 +1,214 @@
-"""Page: 部门报送进度 / Reporting progress — a placeholder until its issue lands."""
+"""Page: 部门报送进度 / Reporting progress — each unit's catalogue deliveries and annual reports."""
 
-from ui.placeholder import render_placeholder
+from __future__ import annotations
 
-render_placeholder("reporting")
+import datetime as dt
+
+import plotly.express as px
+import streamlit as st
+
+from data_access import progress_board as board
+from data_access.reporting import Thresholds
+from ui.circular import (
+    annual_outstanding,
+    circular_workbook,
+    laggard_table,
+    ranking_table,
+)
+from ui.exports import to_csv
+from ui.placeholder import require_page, scope_text
+from ui.session import current_scope, database_url, filters, lang, tr
+from ui.tables import item_names, localise, unit_names
+
+require_page("reporting")
+url, scope, chosen = database_url(), current_scope(), filters()
+as_of: dt.date = chosen["as_of"]
+language = lang()
+
+st.title(tr("page.reporting"))
+
+months = [dt.date(y, mo, 1) for y in range(2024, as_of.year + 1) for mo in range(1, 13)]
+months = [d for d in months if d <= as_of] or [as_of.replace(day=1)]
+default_start = max(dt.date(as_of.year, 1, 1), months[0])
+start, last_month = st.select_slider(
+    tr("rep.period"),
+    options=months,
+    value=(default_start, months[-1]),
+    format_func=lambda d: f"{d.year}-{d.month:02d}",
+    key="rep_period",
+)
+end = (dt.date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
+       - dt.timedelta(days=1))  # fmt: skip
+
+with st.expander(tr("rep.thresholds")):
+    c1, c2, c3, c4 = st.columns(4)
+    thresholds = Thresholds(
+        green_on_time=c1.slider(tr("rep.green_on_time"), 0.5, 1.0, 0.90, 0.01),
+        green_completeness=c2.slider(tr("rep.green_completeness"), 0.5, 1.0, 0.98, 0.01),
+        amber_on_time=c3.slider(tr("rep.amber_on_time"), 0.3, 1.0, 0.75, 0.01),
+        amber_completeness=c4.slider(tr("rep.amber_completeness"), 0.3, 1.0, 0.90, 0.01),
+    )
+thresholds_text = tr(
+    "rep.thresholds_text",
+    g_on=thresholds.green_on_time,
+    g_c=thresholds.green_completeness,
+    a_on=thresholds.amber_on_time,
+    a_c=thresholds.amber_completeness,
+)
+st.caption(tr("rep.caption", start=start, end=end, as_of=as_of, scope=scope_text()))
+st.caption(thresholds_text)
+
+with st.expander(tr("rep.glossary"), icon=":material/menu_book:"):
+    for key in ("due", "on_time_rate", "completeness", "late", "missing", "rejection_rate",
+                "rank", "annual"):  # fmt: skip
+        st.markdown(f"- {tr('def.' + key)}")
+
+status = board.status(url, scope, start, end, as_of)
+card = board.scorecard(url, scope, start, end, as_of, thresholds)
+annual = board.annual(url, scope, as_of, chosen["counties"])
+
+if status.empty:
+    st.info(tr("rep.no_items"))
+else:
+    due, on_time = len(status), int(status["on_time"].sum())
+    k1, k2, k3, k4, k5 = st.columns(5)
+    k1.metric(tr("rep.units"), len(card))
+    k2.metric(tr("col.due"), f"{due:,}", help=tr("def.due"))
+    k3.metric(tr("col.on_time_rate"), f"{on_time / due:.1%}", help=tr("def.on_time_rate"))
+    k4.metric(
+        tr("col.completeness"),
+        f"{status['delivered'].sum() / due:.1%}",
+        help=tr("def.completeness"),
+    )
+    k5.metric(tr("col.missing"), int(status["missing"].sum()), help=tr("def.missing"))
+
+tabs = st.tabs(
+    [tr(f"rep.tab.{k}") for k in ("ranking", "heat", "trend", "drill", "annual", "export")]
+)
+names = unit_names(language)
+
+with tabs[0]:
+    if not card.empty:
+        st.dataframe(
+            ranking_table(card, language),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                tr(f"col.{c}"): st.column_config.ProgressColumn(
+                    tr(f"col.{c}"), format="percent", min_value=0.0, max_value=1.0,
+                    help=tr(f"def.{c}"),
+                )
+                for c in ("on_time_rate", "completeness")
+            },
+        )  # fmt: skip
+
+with tabs[1]:
+    heat = board.heat_map(url, scope, start, end, as_of)
+    if not heat.empty:
+        wide = heat.pivot(index="unit_code", columns="month", values="on_time_rate")
+        order = [u for u in card["unit_code"] if u in wide.index]
+        wide = wide.loc[order]
+        figure = px.imshow(
+            wide.values,
+            x=list(wide.columns),
+            y=[names.get(u, u) for u in wide.index],
+            color_continuous_scale="RdYlGn",
+            zmin=0,
+            zmax=1,
+            aspect="auto",
+            labels={"color": tr("col.on_time_rate"), "x": tr("col.month"), "y": tr("col.unit")},
+            title=tr("rep.heat_title"),
+        )
+        figure.update_layout(
+            height=max(300, 24 * len(wide) + 120), coloraxis_colorbar_tickformat=".0%"
+        )
+        st.plotly_chart(figure, width="stretch")
+
+with tabs[2]:
+    trend = board.trend(url, scope, start, end, as_of)
+    if not trend.empty:
+        long = trend.melt(
+            id_vars="month", value_vars=["on_time_rate", "completeness"], var_name="measure"
+        )
+        long["measure"] = long["measure"].map(lambda c: tr(f"col.{c}"))
+        figure = px.line(long, x="month", y="value", color="measure", markers=True,
+                         title=tr("rep.trend_title"),
+                         labels={"month": tr("col.month"), "value": "", "measure": ""})  # fmt: skip
+        figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
+        st.plotly_chart(figure, width="stretch")
+        st.caption(tr("def.on_time_rate"))
+
+with tabs[3]:
+    if not card.empty:
+        unit = st.selectbox(
+            tr("rep.drill_unit"), list(card["unit_code"]),
+            format_func=lambda c: names.get(c, c), key="rep_drill_unit",
+        )  # fmt: skip
+        mine = status[status["unit_code"] == unit].copy()
+        items = item_names(language)
+        mine["item"] = mine["item_code"].map(lambda c: items.get(c, c))
+        mine["state"] = [
+            tr("delivery.missing") if m else tr("delivery.late") if late else tr("delivery.on_time")
+            for m, late in zip(mine["missing"], mine["late"], strict=True)
+        ]
+        per_item = (
+            mine.groupby("item")
+            .agg(due=("period", "size"), on_time=("on_time", "sum"), late=("late", "sum"),
+                 missing=("missing", "sum"), rows_rejected=("rows_rejected", "sum"))
+            .reset_index()
+        )  # fmt: skip
+        st.dataframe(
+            localise(per_item, ["item", "due", "on_time", "late", "missing", "rows_rejected"],
+                     language),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+        st.dataframe(
+            localise(
+                mine.sort_values(["item_code", "period"]),
+                ["item", "period", "due_date", "submitted_at", "state", "delay_days",
+                 "rows_submitted", "rows_rejected"],
+                language,
+            ),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+
+with tabs[4]:
+    st.caption(tr("def.annual"))
+    this_year = annual[annual["year"] == as_of.year]
+    st.markdown(f"**{tr('rep.days_left', days=(dt.date(as_of.year, 12, 31) - as_of).days)}**")
+    missing_now = this_year[this_year["filed_at"].isna()]
+    st.markdown(f"**{tr('rep.annual_missing')}**：" + (
+        "、".join(names.get(c, c) for c in missing_now["unit_code"]) or tr("rep.none")
+    ))  # fmt: skip
+    overdue_past = annual[(annual["year"] < as_of.year) & (annual["state"] == "overdue")]
+    st.markdown(f"**{tr('rep.annual_overdue_past')}**")
+    st.dataframe(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")
+    table = annual.assign(
+        unit=annual["unit_code"].map(lambda c: names.get(c, c)),
+        state=annual["state"].map(lambda s: tr(f"annual.{s}")),
+    ).sort_values(["year", "unit_code"], ascending=[False, True])
+    st.dataframe(
+        localise(table, ["year", "unit", "due_date", "filed_at", "state", "days_late"], language),
+        hide_index=True, width="stretch",
+    )  # fmt: skip
+
+with tabs[5]:
+    st.caption(tr("rep.export_note"))
+    heat = board.heat_map(url, scope, start, end, as_of)
+    workbook = circular_workbook(
+        card, status, annual, heat, start, end, as_of, language, thresholds_text
+    )
+    stamp = f"{start:%Y%m}-{end:%Y%m}_{as_of:%Y%m%d}"
+    st.download_button(
+        tr("rep.export_excel"), workbook, file_name=f"reporting_circular_{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )  # fmt: skip
+    st.download_button(
+        tr("rep.export_csv"), to_csv(ranking_table(card, language)),
+        file_name=f"reporting_ranking_{stamp}.csv", mime="text/csv",
+        icon=":material/download:",
+    )  # fmt: skip
+    st.caption(
+        laggard_table(status, language).shape[0].__str__() + " · " + tr("rep.sheet.laggards")
+    )

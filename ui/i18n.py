@@ -99,9 +99,505 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary.queries": ("查询日志", "Query-log rows"),
     "summary.operators": ("查询操作员", "Operators"),
     # --- overview and reporting progress (pages/overview.py, pages/reporting.py)
+    "rep.caption": (
+        "统计期：{start} 至 {end}；截至 {as_of}；范围：{scope}",
+        "Period {start} to {end}; as of {as_of}; scope: {scope}",
+    ),
+    "rep.period": ("统计期（按报送期）", "Period (by reporting period)"),
+    "rep.thresholds": ("红黄绿判定阈值", "Red/amber/green thresholds"),
+    "rep.green_on_time": ("绿：按时率不低于", "Green: on-time rate at least"),
+    "rep.green_completeness": ("绿：完整率不低于", "Green: completeness at least"),
+    "rep.amber_on_time": ("黄：按时率不低于", "Amber: on-time rate at least"),
+    "rep.amber_completeness": ("黄：完整率不低于", "Amber: completeness at least"),
+    "rep.thresholds_text": (
+        "绿：按时率 ≥ {g_on:.0%} 且完整率 ≥ {g_c:.0%}；黄：按时率 ≥ {a_on:.0%} 且完整率 ≥ "
+        "{a_c:.0%}；其余为红。",
+        "Green: on-time ≥ {g_on:.0%} and completeness ≥ {g_c:.0%}; amber: on-time ≥ {a_on:.0%} "
+        "and completeness ≥ {a_c:.0%}; otherwise red.",
+    ),
+    "rep.glossary": ("指标口径", "Definitions"),
+    "rep.tab.ranking": ("排名", "Ranking"),
+    "rep.tab.heat": ("月度热力图", "Monthly heat map"),
+    "rep.tab.trend": ("全市趋势", "City trend"),
+    "rep.tab.drill": ("单位明细", "Unit drill-down"),
+    "rep.tab.annual": ("年度报告", "Annual reports"),
+    "rep.tab.export": ("通报导出", "Circular export"),
+    "rep.units": ("报送单位", "Reporting units"),
+    "rep.no_items": (
+        "所选范围内没有应报事项。",
+        "Nothing was due in the selected scope and period.",
+    ),
+    "rep.drill_unit": ("选择单位", "Unit"),
+    "rep.drill_item": ("目录事项", "Catalogue item"),
+    "rep.export_title": (
+        "周口市个人诚信体系建设部门报送情况通报（{start} 至 {end}，截至 {as_of}）",
+        "Zhoukou personal integrity programme: reporting circular ({start} to {end}, as of {as_of})",
+    ),
+    "rep.export_excel": ("下载通报（Excel）", "Download the circular (Excel)"),
+    "rep.export_csv": ("下载排名（CSV）", "Download the ranking (CSV)"),
+    "rep.export_note": (
+        "工作簿含：排名、逾期与缺报清单、年度报告未报单位、月度按时率。",
+        "The workbook holds: ranking, late and missing deliveries, units without annual "
+        "reports, monthly on-time rates.",
+    ),
+    "rep.sheet.ranking": ("排名", "Ranking"),
+    "rep.sheet.laggards": ("逾期与缺报", "Late and missing"),
+    "rep.sheet.annual": ("年度报告未报", "Annual reports outstanding"),
+    "rep.sheet.monthly": ("月度按时率", "Monthly on-time"),
+    "rep.heat_title": (
+        "各单位按月按时率（按应报日期所在月）",
+        "On-time rate by unit and due month",
+    ),
+    "rep.trend_title": ("全市按时率与完整率", "City on-time rate and completeness"),
+    "rep.annual_year": ("年度", "Year"),
+    "rep.days_left": ("距 12 月 31 日还有 {days} 天", "{days} days left to 31 December"),
+    "rep.annual_missing": (
+        "尚未报送本年度报告的单位",
+        "Units that have not filed this year's report",
+    ),
+    "rep.annual_overdue_past": ("往年逾期未报", "Overdue in past years"),
+    "rep.none": ("无", "None"),
+    "col.rank": ("排名", "Rank"),
+    "col.unit": ("报送单位", "Unit"),
+    "col.unit_code": ("单位代码", "Unit code"),
+    "col.status": ("状态", "Status"),
+    "col.due": ("应报", "Due"),
+    "col.delivered": ("已报", "Delivered"),
+    "col.on_time": ("按时", "On time"),
+    "col.late": ("逾期", "Late"),
+    "col.missing": ("缺报", "Missing"),
+    "col.avg_delay_days": ("平均逾期天数", "Average delay (days)"),
+    "col.rows_submitted": ("报送行数", "Rows submitted"),
+    "col.rows_rejected": ("退回行数", "Rows rejected"),
+    "col.on_time_rate": ("按时率", "On-time rate"),
+    "col.completeness": ("完整率", "Completeness"),
+    "col.rejection_rate": ("退回率", "Rejection rate"),
+    "col.item": ("目录事项", "Catalogue item"),
+    "col.item_code": ("事项代码", "Item code"),
+    "col.period": ("报送期", "Period"),
+    "col.due_date": ("应报日期", "Due date"),
+    "col.submitted_at": ("报送时间", "Submitted at"),
+    "col.delay_days": ("逾期天数", "Days late"),
+    "col.state": ("状态", "State"),
+    "col.year": ("年度", "Year"),
+    "col.filed_at": ("报送时间", "Filed at"),
+    "col.days_late": ("逾期天数", "Days late"),
+    "col.month": ("月份", "Month"),
+    "status.green": ("🟢 绿", "🟢 green"),
+    "status.amber": ("🟡 黄", "🟡 amber"),
+    "status.red": ("🔴 红", "🔴 red"),
+    "delivery.on_time": ("按时", "on time"),
+    "delivery.late": ("逾期", "late"),
+    "delivery.missing": ("缺报", "missing"),
+    "annual.filed_on_time": ("按时报送", "filed on time"),
+    "annual.filed_late": ("逾期报送", "filed late"),
+    "annual.overdue": ("逾期未报", "overdue"),
+    "annual.open": ("未到期", "not yet due"),
+    "def.due": (
+        "应报：统计期内已结束且应报日期（期末次月 15 日，或报送记录所载日期）不晚于截止日期的目录事项报送期数；未到期的不计。",
+        "Due: catalogue periods in the selected range that have ended and whose due date (the "
+        "15th of the following month, or the date recorded on the delivery) is on or before the "
+        "as-of date; periods not yet due are not counted.",
+    ),
+    "def.on_time_rate": (
+        "按时率 = 应报日期当天或之前报送的期数 ÷ 应报期数。",
+        "On-time rate = periods delivered on or before their due date ÷ periods due.",
+    ),
+    "def.completeness": (
+        "完整率 = 截止日期前已报送的期数 ÷ 应报期数。",
+        "Completeness = periods delivered by the as-of date ÷ periods due.",
+    ),
+    "def.late": (
+        "逾期：在应报日期之后报送；平均逾期天数只计逾期报送的期数。",
+        "Late: delivered after the due date; the average delay counts late deliveries only.",
+    ),
+    "def.missing": (
+        "缺报：已到应报日期但截至统计日期仍未报送。",
+        "Missing: due but not delivered by the as-of date.",
+    ),
+    "def.rejection_rate": (
+        "退回率 = 退回行数 ÷ 报送行数（校验未通过的数据行）。",
+        "Rejection rate = rows rejected ÷ rows submitted (rows that failed validation).",
+    ),
+    "def.rank": (
+        "排名：按时率从高到低，相同时按完整率；并列同名次。",
+        "Rank: by on-time rate, then completeness; ties share a rank.",
+    ),
+    "def.annual": (
+        "年度报告：每个报送单位（市直部门、县市区、功能区）每年 12 月 31 日前向领导小组办公室报送；"
+        "次年报送为逾期报送，至今未报为逾期未报。",
+        "Annual report: every reporting unit (departments, counties, zones) files with the "
+        "leading-group office by 31 December; filed later is late, never filed is overdue.",
+    ),
+    # overview
+    "ov.caption": ("截至 {as_of}；本年度为 {year} 年", "As of {as_of}; the current year is {year}"),
+    "ov.residents": ("库内居民", "Residents in the database"),
+    "ov.roster_coverage": ("重点人群建档率", "Key-profession file coverage"),
+    "ov.on_time_ytd": ("本年目录按时报送率", "On-time catalogue deliveries this year"),
+    "ov.outstanding": ("本年缺报事项", "Items outstanding this year"),
+    "ov.annual_filed": ("本年度报告已报 / 应报", "Annual reports filed / due this year"),
+    "ov.lists": ("红名单 / 黑名单人数", "Persons on the red / black list"),
+    "ov.alerts": ("未处理隐私预警", "Open privacy alerts"),
+    "ov.overdue_cases": ("超期未办结的异议与修复", "Objections and repairs past their limit"),
+    "ov.not_available": ("暂不可用", "Not available"),
+    "ov.not_available_help": (
+        "该指标所依赖的功能尚未上线，暂不显示，以免误导。",
+        "The feature behind this figure has not landed yet; it is not shown rather than invented.",
+    ),
+    "ov.vs_last_year": ("较去年同期", "vs the same date last year"),
+    "ov.go": ("查看详情", "Details"),
+    "ov.units_missing": (
+        "尚未报送本年度报告的单位（{n}）",
+        "Units yet to file this year's report ({n})",
+    ),
+    "def.residents": (
+        "库内居民：个人公共信用基础数据库中的自然人数（按全局县区筛选）。",
+        "Residents: natural persons in the personal public credit database (county filter applies).",
+    ),
+    "def.on_time_ytd": (
+        "本年 1 月 1 日至截止日期已到期的目录报送期中按时报送的比例；与去年同期比较。",
+        "Share of catalogue periods due from 1 January to the as-of date that were delivered on "
+        "time; compared with the same span last year.",
+    ),
+    "def.outstanding": (
+        "本年已到应报日期但仍未报送的目录事项报送期数。",
+        "Catalogue periods due this year and not yet delivered.",
+    ),
+    "def.annual_filed": (
+        "本年度已报送年度报告的报送单位数 ÷ 报送单位总数；截止日期为 12 月 31 日。",
+        "Reporting units that have filed this year's annual report ÷ all reporting units; due 31 "
+        "December.",
+    ),
     # --- coverage (pages/coverage.py)
+    "cov.caption": (
+        "截至 {as_of}；县（市、区）：{counties}；范围：{scope}",
+        "As of {as_of}; counties: {counties}; scope: {scope}",
+    ),
+    "cov.all_counties": ("全市", "the whole city"),
+    "cov.list_separator": ("、", ", "),
+    "cov.glossary_item": ("**{term}**：{definition}", "**{term}**: {definition}"),
+    "cov.footer": (
+        "数据范围：{scope}。少于 5 人的数字显示为“<5”，据此计算的比率不予显示。",
+        "Data scope: {scope}. Figures describing fewer than 5 persons show as “<5”; rates "
+        "computed from them are not shown.",
+    ),
+    "cov.nothing": (
+        "您所在部门不负责任何重点职业人群，也不牵头任何重点领域，本页面在您的数据范围内没有可显示的内容。",
+        "Nothing in your scope: your department answers for none of the key professions and "
+        "leads none of the key domains.",
+    ),
+    "cov.no_professions": (
+        "本部门不负责任何重点职业人群。",
+        "Your department answers for none of the key professions.",
+    ),
+    "cov.no_domains": (
+        "本部门不牵头任何重点领域。",
+        "Your department leads none of the key domains.",
+    ),
+    "cov.no_practitioners": (
+        "所选县（市、区）截至统计日期没有在册从业人员。",
+        "No current practitioners in the selected counties on the as-of date.",
+    ),
+    "cov.target": ("建档率目标（%）", "Coverage target (%)"),
+    "cov.tab.professions": ("重点职业人群", "Key professions"),
+    "cov.tab.counties": ("分县覆盖", "By county"),
+    "cov.tab.domains": ("重点领域", "Key domains"),
+    "cov.metric.current": ("在册从业人员", "Current practitioners"),
+    "cov.metric.with_file": ("已建立信用档案", "With a credit file"),
+    "cov.metric.coverage": ("建档率", "Coverage"),
+    "cov.metric.updated_share": ("近 12 个月更新率", "Updated in 12 months"),
+    "cov.metric.gap": ("距目标缺口（人）", "Gap to target (persons)"),
+    "cov.below_target": (
+        "{total} 类人群中 {n} 类未达目标。合计按名册人次计：同一人在两类人群名册中计两次。",
+        "{n} of {total} professions below the target. Totals count roster places: a person on "
+        "two rosters counts twice.",
+    ),
+    "cov.professions_title": ("各重点职业人群建档情况", "Credit files by key profession"),
+    "cov.population_note": (
+        "一般人群（成年居民）：负面记录 {neg} 条/千人，正面记录 {pos} 条/千人（{adults} 人）。",
+        "General population (adult residents): {neg} negative and {pos} positive records per "
+        "1,000 ({adults} persons).",
+    ),
+    "cov.heat_title": (
+        "各人群分县建档率（目标 {target}）",
+        "Coverage by profession and county (target {target})",
+    ),
+    "cov.all_cells": ("各人群分县明细", "Every profession by county"),
+    "cov.worst_title": ("缺口最大的人群与县区", "Largest gaps by profession and county"),
+    "cov.no_gaps": (
+        "所有人群在所有县区均已达到目标。",
+        "Every profession reaches the target in every county.",
+    ),
+    "cov.window": ("统计月数", "Months shown"),
+    "cov.window_option": ("近 {n} 个月", "Last {n} months"),
+    "cov.domains_title": ("各重点领域记录概况", "Records of the key domains"),
+    "cov.domain_select": ("选择领域", "Domain"),
+    "cov.by_category": ("按类别、性质与严重程度", "By category, polarity and severity"),
+    "cov.by_department": ("按报送部门", "By reporting department"),
+    "cov.by_month": ("按月", "By month"),
+    "cov.month_title": ("按决定月份的记录数", "Records by month of decision"),
+    "cov.no_records": ("所选期间本领域没有可显示的记录。", "No records to show in this period."),
+    "cov.visible_note": (
+        "负面记录只计截至统计日期仍在公示期内的记录；已过公示期、已修复或已撤销的记录一律不显示，"
+        "仅计入“已过公示期占比”。",
+        "Negative records are counted only while displayed on the as-of date; records past "
+        "their display period, repaired or revoked are never shown, only counted in the expired "
+        "share.",
+    ),
+    "cov.glossary": ("指标口径", "Definitions"),
+    "cov.export_excel": ("下载 Excel", "Download Excel"),
+    "cov.export_csv": ("下载 CSV", "Download CSV"),
+    "cov.export_title": (
+        "周口市重点人群与重点领域覆盖：{table}（截至 {as_of}）",
+        "Zhoukou key professions and domains: {table} (as of {as_of})",
+    ),
+    "cov.export_subtitle": (
+        "范围：{scope}；县（市、区）：{counties}；建档率目标 {target}；少于 5 人的数字显示为 <5",
+        "Scope: {scope}; counties: {counties}; coverage target {target}; figures describing "
+        "fewer than 5 persons show as <5",
+    ),
+    "cov.col.profession": ("职业人群", "Profession"),
+    "cov.col.profession_code": ("人群代码", "Profession code"),
+    "cov.col.responsible_dept": ("负责部门", "Responsible department"),
+    "cov.col.current": ("在册从业人员", "Current practitioners"),
+    "cov.col.with_file": ("已建档", "With a file"),
+    "cov.col.coverage": ("建档率", "Coverage"),
+    "cov.col.updated": ("近 12 个月更新", "Updated in 12 months"),
+    "cov.col.updated_share": ("更新率", "Updated share"),
+    "cov.col.negative_per_1000": ("负面记录/千人", "Negative per 1,000"),
+    "cov.col.population_negative_per_1000": (
+        "一般人群负面记录/千人",
+        "Population negative per 1,000",
+    ),
+    "cov.col.positive_per_1000": ("正面记录/千人", "Positive per 1,000"),
+    "cov.col.population_positive_per_1000": (
+        "一般人群正面记录/千人",
+        "Population positive per 1,000",
+    ),
+    "cov.col.gap": ("距目标缺口（人）", "Gap (persons)"),
+    "cov.col.county": ("县（市、区）", "County"),
+    "cov.col.county_code": ("区划代码", "County code"),
+    "cov.col.domain": ("领域", "Domain"),
+    "cov.col.domain_code": ("领域代码", "Domain code"),
+    "cov.col.lead_dept": ("牵头部门", "Lead department"),
+    "cov.col.positive_records": ("正面记录", "Positive records"),
+    "cov.col.neutral_records": ("资格资质等其他记录", "Neutral records"),
+    "cov.col.negative_records": ("公示中的负面记录", "Negative records displayed"),
+    "cov.col.negative_total": ("负面记录（累计）", "Negative records (all time)"),
+    "cov.col.expired_share": ("已过公示期占比", "Past display period"),
+    "cov.col.expiring": ("30 日内到期", "Expiring in 30 days"),
+    "cov.col.category": ("信息类别", "Category"),
+    "cov.col.category_code": ("类别代码", "Category code"),
+    "cov.col.polarity": ("性质", "Polarity"),
+    "cov.col.severity": ("严重程度", "Severity"),
+    "cov.col.department": ("报送部门", "Reporting department"),
+    "cov.col.source_dept": ("部门代码", "Department code"),
+    "cov.col.month": ("月份", "Month"),
+    "cov.col.records": ("记录数", "Records"),
+    "cov.polarity.positive": ("正面", "positive"),
+    "cov.polarity.negative": ("负面", "negative"),
+    "cov.polarity.neutral": ("中性", "neutral"),
+    "cov.severity.minor": ("轻微", "minor"),
+    "cov.severity.general": ("一般", "general"),
+    "cov.severity.serious": ("严重", "serious"),
+    "cov.sheet.professions": ("重点人群", "Professions"),
+    "cov.sheet.counties": ("分县覆盖", "By county"),
+    "cov.sheet.gaps": ("缺口最大", "Largest gaps"),
+    "cov.sheet.domains": ("重点领域", "Domains"),
+    "cov.sheet.every_domain": ("各领域记录明细", "Records of every domain"),
+    "cov.export_every_domain": (
+        "下载各领域按类别、部门、月份的明细（Excel）",
+        "Download every domain by category, department and month (Excel)",
+    ),
+    "cov.export_subtitle_domains": (
+        "范围：{scope}；县（市、区）：{counties}；负面记录仅计公示中的记录；少于 5 人的数字显示为 <5",
+        "Scope: {scope}; counties: {counties}; negative records only while displayed; figures "
+        "describing fewer than 5 persons show as <5",
+    ),
+    "cov.sheet.category": ("按类别", "By category"),
+    "cov.sheet.department": ("按部门", "By department"),
+    "cov.sheet.month": ("按月", "By month"),
+    "cov.term.current": ("在册从业人员", "Current practitioners"),
+    "cov.term.with_file": ("已建立信用档案", "With a credit file"),
+    "cov.term.coverage": ("建档率", "Coverage"),
+    "cov.term.updated": ("近 12 个月更新", "Updated in the last 12 months"),
+    "cov.term.negative_per_1000": ("负面记录/千人", "Negative records per 1,000"),
+    "cov.term.positive_per_1000": ("正面记录/千人", "Positive records per 1,000"),
+    "cov.term.population": ("一般人群", "General population"),
+    "cov.term.target": ("目标", "Target"),
+    "cov.term.gap": ("距目标缺口", "Gap to target"),
+    "cov.term.domain_records": ("领域记录", "Domain records"),
+    "cov.term.expired_share": ("已过公示期占比", "Past display period"),
+    "cov.term.expiring": ("30 日内到期", "Expiring in 30 days"),
+    "cov.term.small_cells": ("小数保护", "Small cells"),
+    "cov.def.current": (
+        "截至统计日期在名册中有效的人数（资格起始日不晚于统计日期，且终止日为空或不早于统计日期），同一人只计一次。",
+        "Distinct persons on the roster on the as-of date: valid from on or before it, valid to "
+        "empty or on or after it.",
+    ),
+    "cov.def.with_file": (
+        "在册从业人员中，该人群负责部门已报送其“资格资质”记录（决定日期不晚于统计日期、未撤销）的人数。",
+        "Current practitioners for whom the profession's responsible department has reported a "
+        "QUALIFICATION record, decided by the as-of date and not revoked.",
+    ),
+    "cov.def.coverage": (
+        "建档率 = 已建档人数 ÷ 在册从业人员。",
+        "Coverage = practitioners with a file ÷ current practitioners.",
+    ),
+    "cov.def.updated": (
+        "最近一条资格资质记录的决定日期在统计日期前 12 个月内的人数；更新率 = 该人数 ÷ 在册从业人员。",
+        "Practitioners whose latest QUALIFICATION record was decided in the 12 months up to the "
+        "as-of date; the share is of current practitioners.",
+    ),
+    "cov.def.negative_per_1000": (
+        "每千名在册从业人员持有的、截至统计日期仍在公示期内（状态为有效或异议中）的负面记录数。",
+        "Negative records displayed on the as-of date (active or under objection) per 1,000 "
+        "current practitioners.",
+    ),
+    "cov.def.positive_per_1000": (
+        "每千名在册从业人员持有的、近 3 年内决定且未撤销的正面记录数。",
+        "Positive records decided in the last 3 years, not revoked, per 1,000 current "
+        "practitioners.",
+    ),
+    "cov.def.population": (
+        "一般人群：所选县区截至统计日期年满 18 周岁的居民；同口径计算每千人记录数，用于对比。",
+        "General population: residents aged 18 or over on the as-of date in the selected "
+        "counties; records per 1,000 on the same definitions, for comparison.",
+    ),
+    "cov.def.target": (
+        "每个人群应达到的建档率，默认 95%，可在本页调整。",
+        "The coverage every profession should reach: 95 % unless changed on this page.",
+    ),
+    "cov.def.gap": (
+        "缺口 = max(0, 向上取整(目标 × 在册从业人员) − 已建档)；合计为各人群（县区）缺口之和，不以超额抵补。",
+        "Gap = max(0, ceil(target × current practitioners) − with a file); totals add each "
+        "profession's (county's) gap, a surplus never offsets a shortfall.",
+    ),
+    "cov.def.domain_records": (
+        "所选月数内决定的本领域记录：正面与中性记录（未撤销）及截至统计日期仍在公示期内的负面记录。",
+        "Records of the domain decided in the chosen months: positive and neutral records not "
+        "revoked, negative records only while displayed on the as-of date.",
+    ),
+    "cov.def.expired_share": (
+        "本领域截至统计日期的全部负面记录（未撤销）中，公示期已届满（公示截止日不晚于统计日期）的比例。",
+        "Of the domain's negative records up to the as-of date (not revoked), the share whose "
+        "display period has ended.",
+    ),
+    "cov.def.expiring": (
+        "仍在公示期内、将在今后 30 日内到期的负面记录数。",
+        "Negative records displayed now whose display period ends in the next 30 days.",
+    ),
+    "cov.def.small_cells": (
+        "涉及 1 至 4 人的数字显示为“<5”，据少于 5 人计算的比率不予显示，以免识别到个人。",
+        "A figure describing 1 to 4 persons shows as “<5” and a rate computed from fewer than 5 "
+        "persons is not shown, so no individual can be singled out.",
+    ),
     # --- integrity points (pages/scores.py)
+    "sc.banner": (
+        "诚信积分用于守信激励，不用于惩戒：积分低不会导致任何惩戒。严重失信（黑名单）名单只依据"
+        "严重失信记录本身认定，从不依据积分。",
+        "Integrity points reward and never punish: a low score leads to no sanction. The black "
+        "list (serious dishonesty) rests on the serious records themselves, never on the points.",
+    ),
+    "sc.no_run": (
+        "尚无 {as_of} 及以前的积分计算结果。运行 `python -m scoring points --as-of {as_of}` 计算。",
+        "No integrity points computed as of {as_of} or earlier. Run "
+        "`python -m scoring points --as-of {as_of}` to compute them.",
+    ),
+    "sc.run": (
+        "积分规则版本 {version}，统计日期 {as_of}，计算于 {computed_at}。",
+        "Policy version {version}, as of {as_of}, computed {computed_at}.",
+    ),
+    "sc.scored": ("参评人数（18 周岁以上）", "Persons scored (18 and over)"),
+    "sc.red": ("红名单（守信激励）", "Red list (rewarded)"),
+    "sc.black": ("黑名单（严重失信记录）", "Black list (serious records)"),
+    "sc.pending": ("异议处理中", "Pending objection"),
+    "sc.grades_city": ("信用等级分布", "Grade distribution"),
+    "sc.by_county": ("按县（市、区）", "By county"),
+    "sc.by_age_gender": ("按年龄段和性别", "By age band and gender"),
+    "sc.fairness": ("公平性提示", "Fairness flags"),
+    "sc.fairness_help": (
+        "某一群体的低等级（C、D）占比或黑名单比例达到全市的 {ratio} 倍且人数不少于 {n} 人时提示，"
+        "供复核规则是否对该群体不公。",
+        "A group is flagged when its share of low grades (C, D) or its black-list rate is {ratio} "
+        "times the city's and it has at least {n} persons: review whether the rules treat it "
+        "unfairly.",
+    ),
+    "sc.no_flags": ("没有需要提示的群体。", "No group is flagged."),
+    "sc.col.county_code": ("县（市、区）", "County"),
+    "sc.col.gender": ("性别", "Gender"),
+    "sc.col.age_band": ("年龄段", "Age band"),
+    "sc.col.persons": ("人数", "Persons"),
+    "sc.col.red_list": ("红名单", "Red list"),
+    "sc.col.black_list": ("黑名单", "Black list"),
+    "sc.col.pending_objection": ("异议处理中", "Pending objection"),
+    "sc.col.dimension": ("维度", "Dimension"),
+    "sc.col.group": ("群体", "Group"),
+    "sc.col.low_share": ("低等级占比", "Low-grade share"),
+    "sc.col.black_rate": ("黑名单比例", "Black-list rate"),
+    "sc.col.flag": ("提示", "Flag"),
+    "sc.col.grade": ("等级", "Grade"),
     # --- query oversight (pages/oversight.py)
+    "qo.caption": (
+        "检测器按周（ISO 周）为每位查询人员评分；分数越高越可疑。由 `python -m scoring anomalies` 生成。",
+        "The detector scores each operator per ISO week; a higher score is more suspicious. "
+        "Produced by `python -m scoring anomalies`.",
+    ),
+    "qo.filters": ("筛选", "Filters"),
+    "qo.status": ("处置状态", "Status"),
+    "qo.min_score": ("最低分数", "Minimum score"),
+    "qo.department": ("部门", "Department"),
+    "qo.all_departments": ("全部部门", "All departments"),
+    "qo.period": ("预警时间窗", "Alert windows between"),
+    "qo.empty": (
+        "没有符合条件的预警。运行 `python -m scoring anomalies --from 日期 --to 日期` 生成预警。",
+        "No alert matches. Run `python -m scoring anomalies --from DATE --to DATE` to raise alerts.",
+    ),
+    "qo.queue": ("预警队列（按分数排序）", "Alert queue (by score)"),
+    "qo.count": ("共 {n} 条预警", "{n} alerts"),
+    "qo.pick": ("查看预警", "Open alert"),
+    "qo.detail": ("预警详情", "Alert detail"),
+    "qo.reasons": ("预警原因", "Reasons"),
+    "qo.evidence": ("证据：该时间窗内的查询记录（被查询人已脱敏，无授权的在前）",
+                    "Evidence: the lookups of the window (subjects masked, unauthorised first)"),
+    "qo.evidence_capped": ("仅显示前 {n} 条。", "Only the first {n} are shown."),
+    "qo.history": ("处置记录", "Triage history"),
+    "qo.no_history": ("尚无处置记录。", "No triage yet."),
+    "qo.triage": ("处置", "Triage"),
+    "qo.action": ("处置决定", "Decision"),
+    "qo.action.confirm": ("确认违规", "Confirm misuse"),
+    "qo.action.dismiss": ("排除（正常查询）", "Dismiss (legitimate)"),
+    "qo.action.escalate": ("上报", "Escalate"),
+    "qo.note": ("处置说明（必填）", "Note (required)"),
+    "qo.submit": ("提交处置", "Submit decision"),
+    "qo.note_required": ("请填写处置说明。", "Please write a note."),
+    "qo.saved": ("已记录：{status}", "Recorded: {status}"),
+    "qo.status.open": ("待处置", "Open"),
+    "qo.status.confirmed": ("已确认", "Confirmed"),
+    "qo.status.dismissed": ("已排除", "Dismissed"),
+    "qo.status.escalated": ("已上报", "Escalated"),
+    "qo.col.alert_id": ("编号", "ID"),
+    "qo.col.operator_id": ("查询人员", "Operator"),
+    "qo.col.operator_name": ("姓名", "Name"),
+    "qo.col.department": ("部门", "Department"),
+    "qo.col.role": ("岗位", "Role"),
+    "qo.col.window": ("时间窗", "Window"),
+    "qo.col.score": ("分数", "Score"),
+    "qo.col.status": ("状态", "Status"),
+    "qo.col.reasons": ("原因", "Reasons"),
+    "qo.col.queried_at": ("查询时间", "Time"),
+    "qo.col.subject": ("被查询人证件号", "Subject ID"),
+    "qo.col.name": ("被查询人", "Subject"),
+    "qo.col.county": ("所在县区", "County"),
+    "qo.col.sensitive": ("隐私保护名单", "Watch list"),
+    "qo.col.purpose": ("查询事由", "Purpose"),
+    "qo.col.authorization_ref": ("授权编号", "Authorisation"),
+    "qo.col.channel": ("渠道", "Channel"),
+    "qo.col.unauthorised": ("无授权", "Unauthorised"),
+    "qo.col.at": ("时间", "When"),
+    "qo.col.username": ("处置人", "By"),
+    "qo.col.action": ("决定", "Decision"),
+    "qo.col.note": ("说明", "Note"),
 }
 
 PLACEHOLDER_PLANS: dict[str, tuple[str, str]] = {

@@ -1,0 +1,83 @@
+"""The circular (通报): the ranking and the laggards as a formatted workbook, Chinese headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ui.exports import to_excel
+from ui.i18n import t
+from ui.tables import item_names, localise, unit_names
+
+RANKING_COLUMNS = (
+    "rank", "unit", "status", "due", "delivered", "on_time", "late", "missing",
+    "avg_delay_days", "on_time_rate", "completeness", "rejection_rate",
+)  # fmt: skip
+RATE_COLUMNS = ("on_time_rate", "completeness", "rejection_rate")
+
+
+def ranking_table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    names = unit_names(lang)
+    frame = card.assign(
+        unit=card["unit_code"].map(lambda c: names.get(c, c)),
+        status=card["status"].map(lambda s: t(f"status.{s}", lang)),
+        avg_delay_days=card["avg_delay_days"].round(1),
+    )
+    return localise(frame, RANKING_COLUMNS, lang)
+
+
+def laggard_table(status: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every late or missing delivery, worst first."""
+    names, items = unit_names(lang), item_names(lang)
+    bad = status[status["late"] | status["missing"]].copy()
+    bad["unit"] = bad["unit_code"].map(lambda c: names.get(c, c))
+    bad["item"] = bad["item_code"].map(lambda c: items.get(c, c))
+    bad["state"] = [
+        t("delivery.missing" if missing else "delivery.late", lang) for missing in bad["missing"]
+    ]
+    bad = bad.sort_values(["missing", "delay_days", "unit_code"], ascending=[False, False, True])
+    return localise(
+        bad, ["unit", "item", "item_code", "period", "due_date", "state", "delay_days"], lang
+    )
+
+
+def annual_outstanding(annual: pd.DataFrame, lang: str) -> pd.DataFrame:
+    names = unit_names(lang)
+    frame = annual[annual["state"].isin(["overdue", "open"]) & annual["filed_at"].isna()].copy()
+    frame["unit"] = frame["unit_code"].map(lambda c: names.get(c, c))
+    frame["state"] = frame["state"].map(lambda s: t(f"annual.{s}", lang))
+    return localise(frame, ["year", "unit", "unit_code", "due_date", "state", "days_late"], lang)
+
+
+def monthly_table(heat: pd.DataFrame, lang: str) -> pd.DataFrame:
+    names = unit_names(lang)
+    if heat.empty:
+        return pd.DataFrame()
+    wide = heat.pivot(index="unit_code", columns="month", values="on_time_rate")
+    wide.index = [names.get(c, c) for c in wide.index]
+    wide.index.name = t("col.unit", lang)
+    return wide.reset_index()
+
+
+def circular_workbook(
+    card: pd.DataFrame,
+    status: pd.DataFrame,
+    annual: pd.DataFrame,
+    heat: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    lang: str,
+    subtitle: str = "",
+) -> bytes:
+    sheets = {
+        t("rep.sheet.ranking", lang): ranking_table(card, lang),
+        t("rep.sheet.laggards", lang): laggard_table(status, lang),
+        t("rep.sheet.annual", lang): annual_outstanding(annual, lang),
+        t("rep.sheet.monthly", lang): monthly_table(heat, lang),
+    }
+    percent = {t(f"col.{c}", lang) for c in RATE_COLUMNS}
+    percent |= {c for c in sheets[t("rep.sheet.monthly", lang)].columns if c[:2] == "20"}
+    title = t("rep.export_title", lang, start=start, end=end, as_of=as_of)
+    return to_excel(sheets, title, subtitle, percent_columns=percent)
