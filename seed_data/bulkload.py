@@ -35,7 +35,6 @@ class BulkLoader:
             self.cur.execute("PRAGMA synchronous=OFF")
             self.cur.execute("PRAGMA cache_size=-1048576")
             self.cur.execute("PRAGMA temp_store=MEMORY")
-            self.cur.execute("PRAGMA threads=2")  # parallel sorting for CREATE INDEX
             self.cur.execute("BEGIN")
 
     def insert(self, table: Table, columns: Sequence[str], data: Sequence[Sequence]) -> int:
