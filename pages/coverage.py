@@ -1,5 +1,259 @@
-"""Page: 重点人群与重点领域覆盖 / Key professions and domains — a placeholder until its issue lands."""
+"""Page: 重点人群与重点领域覆盖 / Key professions and domains.
 
-from ui.placeholder import render_placeholder
+Credit-file coverage of the key professions (with the gap to the target), a profession x county
+heat map with the worst gaps, and the records of the key domains with their display periods; in
+the reader's scope, small cells suppressed, every table exportable.
+"""
 
-render_placeholder("coverage")
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from data_access import coverage_cache as cached
+from data_access.coverage import DEFAULT_TARGET, DEFINITIONS
+from data_access.coverage_measures import (
+    county_table,
+    domain_summary,
+    month_labels,
+    month_window_start,
+    profession_table,
+    totals,
+    worst_gaps,
+)
+from ui import coverage_display as view
+from ui.exports import to_csv, to_excel
+from ui.i18n import name_column
+from ui.placeholder import require_page, scope_text
+from ui.session import current_scope, database_url, filters, lang, tr
+
+require_page("coverage")
+st.title(tr("page.coverage"))
+
+scope = current_scope()
+role, dept = scope.role, scope.department_code
+scope_code = "all" if scope.sees_all_departments else str(dept)  # in export file names
+language = lang()
+url = database_url()
+as_of = filters()["as_of"]
+counties = tuple(filters()["counties"])
+county_names = view.catalogue_names("counties", language)
+county_text = tr("cov.list_separator").join(county_names.get(c, c) for c in counties) or tr(
+    "cov.all_counties"
+)
+st.caption(tr("cov.caption", as_of=as_of.isoformat(), counties=county_text, scope=scope_text()))
+
+
+def export_buttons(frame: pd.DataFrame, table: str, keys: list[str], key: str) -> None:
+    """CSV and Excel of a table as displayed (small cells already suppressed)."""
+    target_text = f"{st.session_state.get('coverage_target', DEFAULT_TARGET * 100):.1f}%"
+    title = tr("cov.export_title", table=tr(f"cov.sheet.{table}"), as_of=as_of.isoformat())
+    subtitle = tr(
+        "cov.export_subtitle", scope=scope_text(), counties=county_text, target=target_text
+    )
+    name = f"coverage_{table}_{scope_code}_{as_of.isoformat()}"
+    workbook = partial(  # built when the button is clicked, not on every rerun
+        to_excel,
+        {tr(f"cov.sheet.{table}"): frame},
+        title,
+        subtitle,
+        view.percent_labels(keys, language),
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        tr("cov.export_excel"),
+        workbook,
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=f"xlsx_{key}",
+    )
+    right.download_button(
+        tr("cov.export_csv"),
+        partial(to_csv, frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"csv_{key}",
+    )
+
+
+def show_table(frame: pd.DataFrame, keys: list[str]) -> None:
+    helps = view.column_help(frame, keys, language)
+    config = {
+        column: st.column_config.Column(help=helps.get(column), alignment="right")
+        for column in view.figure_labels(frame, keys, language)
+    }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
+
+def render_professions(professions: pd.DataFrame, counts: pd.DataFrame, target: float) -> None:
+    population = cached.population_counts(url, as_of, counties)
+    table = profession_table(counts, professions, population, target)
+    heads = view.total_figures(totals(table), language)
+    for col, key in zip(
+        st.columns(5), ("current", "with_file", "coverage", "updated_share", "gap"), strict=True
+    ):
+        col.metric(tr(f"cov.metric.{key}"), heads[key], help=tr(f"cov.def.{view.HELP[key]}"))
+    st.caption(tr("cov.below_target", n=heads["below_target"], total=len(table)))
+    rates = view.population_rate_texts(population)
+    st.caption(
+        tr(
+            "cov.population_note",
+            neg=rates["negative"],
+            pos=rates["positive"],
+            adults=rates["adults"],
+        )
+    )
+    st.subheader(tr("cov.professions_title"))
+    show_table(view.profession_frame(table, population, language), view.PROFESSION_KEYS)
+    export_buttons(
+        view.profession_frame(table, population, language, formatted=False),
+        "professions",
+        view.PROFESSION_KEYS,
+        "professions",
+    )
+
+
+def render_counties(professions: pd.DataFrame, counts: pd.DataFrame, target: float) -> None:
+    cells = county_table(
+        counts, professions, view.county_columns(counties, counts["county_code"]), target
+    )
+    if int(cells["current"].sum()) == 0:
+        st.info(tr("cov.no_practitioners"))
+        return
+    st.plotly_chart(view.coverage_heatmap(cells, professions, target, language), width="stretch")
+    st.subheader(tr("cov.worst_title"))
+    gaps = worst_gaps(cells)
+    if gaps.empty:
+        st.success(tr("cov.no_gaps"))
+    else:
+        show_table(view.gap_frame(gaps, professions, language), view.COUNTY_KEYS)
+        export_buttons(
+            view.gap_frame(gaps, professions, language, formatted=False),
+            "gaps",
+            view.COUNTY_KEYS,
+            "gaps",
+        )
+    with st.expander(tr("cov.all_cells")):
+        show_table(view.county_frame(cells, professions, language), view.COUNTY_KEYS)
+        export_buttons(
+            view.county_frame(cells, professions, language, formatted=False),
+            "counties",
+            view.COUNTY_KEYS,
+            "counties",
+        )
+
+
+def render_domains(domains: pd.DataFrame) -> None:
+    months = (
+        st.segmented_control(
+            tr("cov.window"),
+            (12, 24, 36),
+            default=12,
+            format_func=lambda n: tr("cov.window_option", n=n),
+            key="coverage_months",
+        )
+        or 12
+    )
+    records = cached.domain_records(
+        url, role, dept, as_of, month_window_start(as_of, months), counties
+    )
+    status = cached.domain_display_status(url, role, dept, as_of, counties)
+    summary = domain_summary(domains, records["polarity"], status)
+    st.subheader(tr("cov.domains_title"))
+    st.caption(tr("cov.visible_note"))
+    show_table(view.domain_frame(summary, language), view.DOMAIN_KEYS)
+    export_buttons(
+        view.domain_frame(summary, language, formatted=False),
+        "domains",
+        view.DOMAIN_KEYS,
+        "domains",
+    )
+    every = {
+        tr(f"cov.sheet.{by}"): view.breakdown_frame(
+            records[by], by, language, formatted=False, with_domain=True
+        )
+        for by in ("category", "department", "month")
+    }
+    title = tr("cov.export_title", table=tr("cov.sheet.every_domain"), as_of=as_of.isoformat())
+    subtitle = tr("cov.export_subtitle_domains", scope=scope_text(), counties=county_text)
+    st.download_button(
+        tr("cov.export_every_domain"),
+        partial(to_excel, every, title, subtitle),
+        file_name=f"coverage_every_domain_{scope_code}_{as_of.isoformat()}_{months}m.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="xlsx_every_domain",
+    )
+    names = dict(zip(domains["code"], domains[name_column(language)], strict=True))
+    domain = st.selectbox(
+        tr("cov.domain_select"), list(names), format_func=names.get, key="coverage_domain"
+    )
+    by_month = records["month"][records["month"]["domain_code"] == domain]
+    if not by_month.empty:
+        chart = view.month_chart(by_month, month_labels(as_of, months), language)
+        st.plotly_chart(chart, width="stretch")
+    for by in ("category", "department", "month"):
+        part = records[by][records[by]["domain_code"] == domain]
+        st.markdown(f"**{tr(f'cov.by_{by}')}**")
+        if part.empty:
+            st.caption(tr("cov.no_records"))
+            continue
+        show_table(view.breakdown_frame(part, by, language), ["records"])
+        export_buttons(
+            view.breakdown_frame(part, by, language, formatted=False),
+            by,
+            ["records"],
+            f"{by}_{domain}",
+        )
+
+
+professions = cached.professions_in_scope(url, role, dept)
+domains = cached.domains_in_scope(url, role, dept)
+if professions.empty and domains.empty:
+    st.info(tr("cov.nothing"), icon=":material/block:")
+else:
+    sections = []
+    if not professions.empty:
+        target = (
+            st.number_input(
+                tr("cov.target"),
+                min_value=50.0,
+                max_value=100.0,
+                value=DEFAULT_TARGET * 100,
+                step=0.5,
+                format="%.1f",
+                help=tr("cov.def.target"),
+                key="coverage_target",
+            )
+            / 100
+        )
+        counts = cached.roster_counts(url, role, dept, as_of, counties)
+        sections += [
+            ("professions", lambda: render_professions(professions, counts, target)),
+            ("counties", lambda: render_counties(professions, counts, target)),
+        ]
+    else:
+        st.caption(tr("cov.no_professions"))
+    if not domains.empty:
+        sections.append(("domains", lambda: render_domains(domains)))
+    else:
+        st.caption(tr("cov.no_domains"))
+    for tab, (_, render) in zip(
+        st.tabs([tr(f"cov.tab.{key}") for key, _ in sections]), sections, strict=True
+    ):
+        with tab:
+            render()
+    with st.expander(tr("cov.glossary"), icon=":material/menu_book:"):
+        for measure in DEFINITIONS:
+            st.markdown(
+                tr(
+                    "cov.glossary_item",
+                    term=tr(f"cov.term.{measure}"),
+                    definition=tr(f"cov.def.{measure}"),
+                )
+            )
+st.caption(tr("cov.footer", scope=scope_text()))

@@ -254,6 +254,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "库内居民：个人公共信用基础数据库中的自然人数（按全局县区筛选）。",
         "Residents: natural persons in the personal public credit database (county filter applies).",
     ),
+    "def.roster_coverage": (
+        "重点人群建档率 = 已由主管部门报送资格资质信息（建立信用档案）的在册从业人员 ÷ 在册从业人员（25 类合计，一人多证按多次计）。",
+        "File coverage = current practitioners of the 25 key professions whose responsible "
+        "department has reported their qualification record ÷ current practitioners (roster "
+        "places: a person on two rosters counts twice).",
+    ),
     "def.on_time_ytd": (
         "本年 1 月 1 日至截止日期已到期的目录报送期中按时报送的比例；与去年同期比较。",
         "Share of catalogue periods due from 1 January to the as-of date that were delivered on "
@@ -537,6 +543,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "sc.col.black_rate": ("黑名单比例", "Black-list rate"),
     "sc.col.flag": ("提示", "Flag"),
     "sc.col.grade": ("等级", "Grade"),
+    "sc.col.from": ("原等级", "From"),
+    "sc.col.to": ("新等级", "To"),
+    "sc.col.red_in": ("进入红名单", "Red list in"),
+    "sc.col.red_out": ("移出红名单", "Red list out"),
+    "sc.col.black_in": ("进入黑名单", "Black list in"),
+    "sc.col.black_out": ("移出黑名单", "Black list out"),
+    "sc.wi.title": ("规则模拟（不保存）", "What-if (nothing is saved)"),
+    "sc.wi.help": (
+        "修改等级门槛、扣分和年度上限，预览新的等级分布和等级变动人员；逐县重新计算，全市规模需数分钟。",
+        "Change grade thresholds, deductions and yearly caps and preview the new distribution and "
+        "the movers; recomputed county by county, minutes at the city scale.",
+    ),
+    "sc.wi.version_draft": ("模拟", "what-if"),
+    "sc.wi.grade_min": ("{grade} 最低分", "{grade} minimum"),
+    "sc.wi.neg.minor": ("轻微失信扣分", "Minor deduction"),
+    "sc.wi.neg.general": ("一般失信扣分", "General deduction"),
+    "sc.wi.neg.serious": ("严重失信扣分", "Serious deduction"),
+    "sc.wi.cap": ("{category} 年度上限", "{category} yearly cap"),
+    "sc.wi.preview": ("预览", "Preview"),
+    "sc.wi.running": ("正在按新规则计算……", "Scoring with the changed rules ..."),
+    "sc.wi.current": ("现行规则", "Current rules"),
+    "sc.wi.new": ("模拟规则", "What-if rules"),
+    "sc.wi.movers": ("等级变动人数", "Persons changing grade"),
+    "sc.wi.movers_table": ("等级变动", "Grade changes"),
+    "sc.wi.download": (
+        "下载模拟规则文件（policy.toml，须改版本号后部署）",
+        "Download the what-if policy file (policy.toml; give it a new version before deploying)",
+    ),
+    "sc.wi.admin_only": (
+        "仅系统管理员可导出新的规则版本。",
+        "Only an administrator may export a new policy version.",
+    ),
     # --- query oversight (pages/oversight.py)
     "qo.caption": (
         "检测器按周（ISO 周）为每位查询人员评分；分数越高越可疑。由 `python -m scoring anomalies` 生成。",
@@ -558,8 +596,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "qo.pick": ("查看预警", "Open alert"),
     "qo.detail": ("预警详情", "Alert detail"),
     "qo.reasons": ("预警原因", "Reasons"),
-    "qo.evidence": ("证据：该时间窗内的查询记录（被查询人已脱敏，无授权的在前）",
-                    "Evidence: the lookups of the window (subjects masked, unauthorised first)"),
+    "qo.evidence": (
+        "证据：该时间窗内的查询记录（被查询人已脱敏，无授权的在前）",
+        "Evidence: the lookups of the window (subjects masked, unauthorised first)",
+    ),
     "qo.evidence_capped": ("仅显示前 {n} 条。", "Only the first {n} are shown."),
     "qo.history": ("处置记录", "Triage history"),
     "qo.no_history": ("尚无处置记录。", "No triage yet."),
