@@ -91,3 +91,19 @@ def open_alerts(url: str, scope: Scope) -> int | None:
 
 def has_table(url: str, name: str) -> bool:
     return inspect(get_engine(url)).has_table(name)
+
+
+def roster_coverage(
+    url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...] = ()
+) -> dict[str, float | None]:
+    """Share of current key-profession practitioners with an established credit file (the
+    coverage page's definition), now and on the same date last year."""
+    from data_access.coverage_cache import roster_counts
+
+    _require_city_scope(scope)
+    out: dict[str, float | None] = {}
+    for label, day in (("now", as_of), ("last_year", _one_year_earlier(as_of))):
+        counts = roster_counts(url, scope.role, scope.department_code, day, counties)
+        current = int(counts["current"].sum())
+        out[label] = int(counts["with_file"].sum()) / current if current else None
+    return out

@@ -36,7 +36,14 @@ alerts = overview.open_alerts(url, scope)
 row1 = st.columns(4)
 tile(row1[0], tr("ov.residents"), f"{overview.residents(url, scope, chosen['counties']):,}",
      definition=tr("def.residents"))  # fmt: skip
-tile(row1[1], tr("ov.roster_coverage"), None, page="pages/coverage.py")
+coverage = overview.roster_coverage(url, scope, as_of, chosen["counties"])
+tile(
+    row1[1], tr("ov.roster_coverage"),
+    None if coverage["now"] is None else f"{coverage['now']:.1%}",
+    delta=None if coverage["now"] is None or coverage["last_year"] is None
+    else f"{(coverage['now'] - coverage['last_year']) * 100:+.1f} pp {tr('ov.vs_last_year')}",
+    definition=tr("def.roster_coverage"), page="pages/coverage.py",
+)  # fmt: skip
 rate_now, rate_before = deliveries["on_time_rate_now"], deliveries["on_time_rate_last_year"]
 tile(
     row1[2], tr("ov.on_time_ytd"),
