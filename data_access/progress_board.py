@@ -69,9 +69,7 @@ def items(url: str, scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def annual(
-    url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...] = ()
-) -> pd.DataFrame:
+def annual(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...] = ()) -> pd.DataFrame:
     """Annual reports of the units in scope; the county filter narrows the county units."""
     dept = _department_filter(scope)
     table = annual_reports(get_engine(url), as_of, [dept] if dept else None)
