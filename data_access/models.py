@@ -383,3 +383,7 @@ class ImportRun(Base):
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_written: Mapped[int] = mapped_column(Integer, default=0)
     rows_flagged: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Score tables live in their own module; importing it registers them on Base.metadata.
+from data_access import score_models as _score_models  # noqa: E402, F401

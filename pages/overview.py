@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access import overview
+from data_access import overview, scores
 from ui.placeholder import require_page
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
@@ -66,7 +66,12 @@ tile(
     delta=f"{reports['filed'] - reports['filed_last_year']:+d} {tr('ov.vs_last_year')}",
     definition=tr("def.annual_filed"), page="pages/reporting.py",
 )  # fmt: skip
-tile(row2[1], tr("ov.lists"), None, page="pages/scores.py")
+run = scores.latest_run(url, scope, as_of)
+lists = None
+if run is not None:
+    graded = scores.distribution(url, scope, run["run_id"], chosen["counties"])
+    lists = f"{int(graded['red_list'].sum()):,} / {int(graded['black_list'].sum()):,}"
+tile(row2[1], tr("ov.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
 tile(row2[2], tr("ov.alerts"), alerts)
 tile(row2[3], tr("ov.overdue_cases"), None, page="pages/repair.py")
 

@@ -1,5 +1,176 @@
-"""Page: 诚信积分 / Integrity points — a placeholder until its issue lands."""
+"""Page: 诚信积分 / Integrity points — grade distribution, red and black lists, fairness flags,
+and a what-if of changed rules (previewed, never stored).
 
-from ui.placeholder import render_placeholder
+Reads the stored run of `python -m scoring points` (the latest as of the chosen date or earlier);
+counts of 1 to 4 persons are masked (data_access.small_cells).
+"""
 
-render_placeholder("scores")
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from data_access import scores
+from data_access.small_cells import mask_count
+from scoring.points_policy import load_policy
+from ui.placeholder import require_page
+from ui.session import current_scope, database_url, filters, lang, tr
+from ui.tables import unit_names
+
+require_page("scores")
+url, scope, chosen = database_url(), current_scope(), filters()
+as_of = chosen["as_of"]
+
+st.title(tr("page.scores"))
+st.info(tr("sc.banner"), icon=":material/volunteer_activism:")
+
+run = scores.latest_run(url, scope, as_of)
+if run is None:
+    st.warning(tr("sc.no_run", as_of=as_of))
+    st.stop()
+st.caption(
+    tr("sc.run", version=run["policy_version"], as_of=run["as_of"], computed_at=run["computed_at"])
+)
+grades = load_policy().grade_names
+frame = scores.distribution(url, scope, run["run_id"], tuple(chosen["counties"]))
+names = unit_names(lang())
+
+
+def header(column: str) -> str:
+    return column if column in grades else tr(f"sc.col.{column}")
+
+
+def shown(table: pd.DataFrame, columns: list[str], counts: list[str]) -> pd.DataFrame:
+    """The columns in order, person counts masked, headers translated (grades stay as they are)."""
+    out = table[columns].copy()
+    for column in counts:
+        out[column] = out[column].map(mask_count).astype(str)
+    return out.rename(columns={c: header(c) for c in columns})
+
+
+metrics = st.columns(4)
+metrics[0].metric(tr("sc.scored"), f"{int(frame['persons'].sum()):,}")
+metrics[1].metric(tr("sc.red"), str(mask_count(int(frame["red_list"].sum()))))
+metrics[2].metric(tr("sc.black"), str(mask_count(int(frame["black_list"].sum()))))
+metrics[3].metric(tr("sc.pending"), str(mask_count(int(frame["pending_objection"].sum()))))
+
+st.subheader(tr("sc.grades_city"))
+city = frame.groupby("grade")["persons"].sum().reindex(list(grades), fill_value=0)
+st.bar_chart(city.rename(tr("sc.col.persons")))
+
+st.subheader(tr("sc.by_county"))
+county = scores.by_group(frame, "county_code", grades)
+county["county_code"] = county["county_code"].map(lambda c: names.get(c, c))
+counts = [*grades, "red_list", "black_list", "pending_objection"]
+st.dataframe(shown(county, ["county_code", *counts], counts), hide_index=True)
+
+st.subheader(tr("sc.by_age_gender"))
+frame["age_gender"] = frame["age_band"] + " · " + frame["gender"]
+ages = scores.by_group(frame, "age_gender", grades).rename(columns={"age_gender": "age_band"})
+counts = [*grades, "red_list", "black_list"]
+st.dataframe(shown(ages, ["age_band", *counts], counts), hide_index=True)
+
+st.subheader(tr("sc.fairness"))
+st.caption(tr("sc.fairness_help", ratio=scores.FLAG_RATIO, n=scores.FLAG_MIN_PERSONS))
+flags = scores.fairness_flags(frame.drop(columns="age_gender"))
+flagged = flags[flags["flag"]].copy()
+if flagged.empty:
+    st.success(tr("sc.no_flags"))
+else:
+    flagged["dimension"] = flagged["dimension"].map(lambda d: tr(f"sc.col.{d}"))
+    flagged["group"] = flagged["group"].map(lambda g: names.get(g, g))
+    flagged["low_share"] = flagged["low_share"].map("{:.1%}".format)
+    flagged["black_rate"] = flagged["black_rate"].map("{:.2%}".format)
+    columns = ["dimension", "group", "persons", "low_share", "black_rate"]
+    st.dataframe(shown(flagged, columns, ["persons"]), hide_index=True)
+
+# --------------------------------------------------------------------------- what-if
+
+
+def edited_policy(base):
+    """The policy with the values of the what-if form (widgets keyed wi.*)."""
+    state = st.session_state
+    grades = tuple(
+        (name, None if minimum is None else int(state.get(f"wi.grade.{name}", minimum)))
+        for name, minimum in base.grades
+    )
+    negative = tuple(
+        (sev, int(state.get(f"wi.neg.{sev}", pts))) for sev, pts in base.negative_points
+    )
+    positive = []
+    for code, rule in base.positive:
+        cap = rule.cap_per_year
+        if cap is not None:
+            cap = int(state.get(f"wi.cap.{code}", cap))
+        positive.append((code, dataclasses.replace(rule, cap_per_year=cap)))
+    return dataclasses.replace(
+        base,
+        version=tr("sc.wi.version_draft"),
+        grades=grades,
+        negative_points=negative,
+        positive=tuple(positive),
+        text="",
+    )
+
+
+st.subheader(tr("sc.wi.title"))
+st.caption(tr("sc.wi.help"))
+base = load_policy()
+with st.form("what_if"):
+    cols = st.columns(len(base.grades) - 1)
+    for col, (name, minimum) in zip(cols, base.grades[:-1], strict=True):
+        col.number_input(tr("sc.wi.grade_min", grade=name), value=minimum, step=5,
+                         key=f"wi.grade.{name}")  # fmt: skip
+    cols = st.columns(3)
+    for col, (sev, pts) in zip(cols, base.negative_points, strict=True):
+        col.number_input(tr(f"sc.wi.neg.{sev}"), value=pts, max_value=0, step=5,
+                         key=f"wi.neg.{sev}")  # fmt: skip
+    capped = [(c, r) for c, r in base.positive if r.cap_per_year is not None]
+    cols = st.columns(len(capped))
+    for col, (code, rule) in zip(cols, capped, strict=True):
+        col.number_input(tr("sc.wi.cap", category=code), value=rule.cap_per_year, min_value=0,
+                         step=5, key=f"wi.cap.{code}")  # fmt: skip
+    previewed = st.form_submit_button(tr("sc.wi.preview"), key="wi.preview")
+
+if previewed:
+    from scoring.points_policy import PolicyError, parse_policy, policy_to_toml
+
+    try:
+        draft = parse_policy(policy_to_toml(edited_policy(base)))
+    except PolicyError as exc:
+        st.warning(str(exc))
+        st.stop()
+    with st.spinner(tr("sc.wi.running")):
+        new, movers = scores.what_if(
+            url, scope, run["run_id"], draft.text, run["as_of"], tuple(chosen["counties"])
+        )
+    compare = pd.DataFrame(
+        {
+            tr("sc.wi.current"): city,
+            tr("sc.wi.new"): new.groupby("grade")["persons"]
+            .sum()
+            .reindex(list(grades), fill_value=0),
+        }
+    )
+    st.bar_chart(compare, stack=False)
+    changes = st.columns(3)  # counts only, no deltas: a difference could single out a person
+    changes[0].metric(tr("sc.red"), str(mask_count(int(new["red_list"].sum()))))
+    changes[1].metric(tr("sc.black"), str(mask_count(int(new["black_list"].sum()))))
+    moved = movers[movers["grade"] != movers["grade_new"]]
+    changes[2].metric(tr("sc.wi.movers"), str(mask_count(int(moved["persons"].sum()))))
+    st.markdown(f"**{tr('sc.wi.movers_table')}**")
+    table = moved.rename(columns={"grade": "from", "grade_new": "to"})
+    counts = ["persons", "red_in", "red_out", "black_in", "black_out"]
+    st.dataframe(shown(table, ["from", "to", *counts], counts), hide_index=True)
+    if scope.role == "admin":
+        st.download_button(
+            tr("sc.wi.download"),
+            data=draft.text.encode("utf-8"),
+            file_name="policy.toml",
+            mime="application/toml",
+            key="wi.download",
+        )
+    else:
+        st.caption(tr("sc.wi.admin_only"))

@@ -260,6 +260,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "department has reported their qualification record ÷ current practitioners (roster "
         "places: a person on two rosters counts twice).",
     ),
+    "def.lists": (
+        "最近一次诚信积分计算（截止日期不晚于统计日期）中的红名单 / 黑名单人数；黑名单只依据严重失信记录，不依据积分。",
+        "Red / black list persons in the latest integrity-points run on or before the as-of "
+        "date; the black list rests on serious records, never on points.",
+    ),
     "def.on_time_ytd": (
         "本年 1 月 1 日至截止日期已到期的目录报送期中按时报送的比例；与去年同期比较。",
         "Share of catalogue periods due from 1 January to the as-of date that were delivered on "

@@ -1,0 +1,119 @@
+"""The integrity points page on a scored tiny city (its own SQLite copy: the page reads a stored
+run), for the roles that may open it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access.engine import get_engine
+from data_access.scope import Scope
+from scoring.points_policy import load_policy
+from scoring.points_run import score_database
+from tests.conftest import TINY_AS_OF, TINY_SEED
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+USERS = {
+    "leading_office": {"username": "leading_office", "role": "leading_office",
+                       "department_code": "DRC"},
+    "admin": {"username": "admin", "role": "admin", "department_code": None},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def scored_city(tmp_path_factory) -> str:
+    from seed_data.build import build_city
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('scored') / 'credit.db'}"
+    build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
+    score_database(get_engine(url), TINY_AS_OF, load_policy())
+    return url
+
+
+def open_page(url: str, monkeypatch, role: str, lang: str = "zh") -> AppTest:
+    monkeypatch.setenv("CREDIT_DB_URL", url)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["user"] = USERS[role]
+    app.session_state["lang"] = lang
+    app.session_state["filter_as_of"] = TINY_AS_OF
+    app.run()
+    return app.switch_page("pages/scores.py").run()
+
+
+@pytest.mark.parametrize("role", ["leading_office", "admin"])
+def test_scores_page_shows_the_stored_run(scored_city, monkeypatch, server_navigation, role):
+    from data_access import scores
+
+    app = open_page(scored_city, monkeypatch, role)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert "积分低不会导致任何惩戒" in app.info[0].value  # the permanent banner
+    assert "积分规则版本 2026.1" in app.caption[0].value
+    run = scores.latest_run.__wrapped__(scored_city, Scope(role, "DRC"), TINY_AS_OF)
+    frame = scores.distribution.__wrapped__(scored_city, Scope(role, "DRC"), run["run_id"], ())
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["参评人数（18 周岁以上）"] == f"{int(frame['persons'].sum()):,}"
+    assert int(frame["persons"].sum()) == run["persons_scored"]
+    assert len(app.dataframe) >= 2
+
+
+def test_fairness_flags_compare_groups_with_the_city():
+    import pandas as pd
+
+    from data_access.scores import fairness_flags
+
+    frame = pd.DataFrame(
+        [
+            ("411602", "M", "18-29", "A", 100, 0, 1, 0),
+            ("411602", "F", "18-29", "A", 100, 0, 1, 0),
+            ("411621", "M", "30-39", "C", 40, 0, 8, 0),
+            ("411621", "M", "30-39", "A", 60, 0, 0, 0),
+        ],
+        columns=["county_code", "gender", "age_band", "grade", "persons", "red_list",
+                 "black_list", "pending_objection"],
+    )  # fmt: skip
+    flags = fairness_flags(frame).set_index(["dimension", "group"])
+    assert flags.loc[("county_code", "411621"), "flag"]
+    assert not flags.loc[("county_code", "411602"), "flag"]
+    assert flags.loc[("county_code", "411621"), "low_share"] == pytest.approx(0.4)
+
+
+def test_what_if_preview_shows_the_movers(scored_city, monkeypatch, server_navigation):
+    app = open_page(scored_city, monkeypatch, "admin")
+    app.number_input(key="wi.grade.A").set_value(1001)  # everyone at 1000 falls to B
+    app.button(key="wi.preview").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    metrics = {m.label: m.value for m in app.metric}
+    moved = metrics["等级变动人数"]
+    assert moved != "0"
+    assert app.get("download_button")  # the admin may export the new rules
+
+
+def test_what_if_rejects_inconsistent_thresholds(scored_city, monkeypatch, server_navigation):
+    app = open_page(scored_city, monkeypatch, "leading_office")
+    app.number_input(key="wi.grade.AA").set_value(1100)  # above AAA's minimum
+    app.button(key="wi.preview").click().run()
+    assert not app.exception
+    assert "grade AA min must be below" in app.warning[0].value
+    assert not app.get("download_button")
+
+
+def test_what_if_with_the_same_rules_moves_nobody(scored_city):
+    from data_access import scores
+
+    scope = Scope("admin")
+    run = scores.latest_run.__wrapped__(scored_city, scope, TINY_AS_OF)
+    policy = load_policy()
+    new, movers = scores.what_if.__wrapped__(
+        scored_city, scope, run["run_id"], policy.text, TINY_AS_OF, ()
+    )
+    assert (movers["grade"] == movers["grade_new"]).all()
+    assert movers[["red_in", "red_out", "black_in", "black_out"]].to_numpy().sum() == 0
+    stored = scores.distribution.__wrapped__(scored_city, scope, run["run_id"], ())
+    key = ["county_code", "gender", "age_band", "grade"]
+    left = stored.sort_values(key).reset_index(drop=True)
+    right = new[stored.columns].astype(stored.dtypes.to_dict()).sort_values(key)
+    pd.testing.assert_frame_equal(left, right.reset_index(drop=True))
