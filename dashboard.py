@@ -22,6 +22,7 @@ from ui.session import (
     session_expired,
     sign_in,
     sign_out,
+    today,
     tr,
 )
 
@@ -94,9 +95,9 @@ def sidebar(user: dict) -> None:
         st.markdown(f"**{tr('filters.header')}**")
         as_of = st.date_input(
             tr("filters.as_of"),
-            value=dt.date.today(),
+            value=today(),
             min_value=dt.date(2018, 1, 1),
-            max_value=dt.date.today(),
+            max_value=today(),
             key="filter_as_of",
         )
         counties = {r["code"]: r[name_column(lang())] for r in read_catalogue("counties")}
@@ -105,20 +106,32 @@ def sidebar(user: dict) -> None:
             list(counties),
             format_func=lambda code: counties[code],
             help=tr("filters.counties_help"),
+            placeholder=tr("filters.whole_city"),
             key="filter_counties",
         )
         st.session_state["filters"] = {"as_of": as_of, "counties": tuple(chosen)}
 
 
-def navigation(user: dict) -> StreamlitPage:
-    sections: dict[str, list] = {}
+def navigation(user: dict) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]]]:
+    """Register only the role's pages. The menu is drawn by `menu` (Streamlit's own menus are
+    switched off in .streamlit/config.toml so that no page list shows before sign-in)."""
+    sections: dict[str, list[StreamlitPage]] = {}
     for spec in pages_for_role(user["role"]):
         page = st.Page(spec.path, title=tr(f"page.{spec.key}"), icon=spec.icon, url_path=spec.key)
         sections.setdefault(tr(f"nav.{spec.section}"), []).append(page)
     ordered = {
         tr(f"nav.{s}"): sections[tr(f"nav.{s}")] for s in SECTIONS if tr(f"nav.{s}") in sections
     }
-    return st.navigation(ordered)
+    return st.navigation(ordered, position="hidden"), ordered
+
+
+def menu(sections: dict[str, list[StreamlitPage]]) -> None:
+    with st.sidebar:
+        for section, pages in sections.items():
+            st.caption(section)
+            for page in pages:
+                st.page_link(page)
+        st.divider()
 
 
 def main() -> None:
@@ -141,8 +154,10 @@ def main() -> None:
         sign_out()
         st.error(tr("signin.bad_credentials"))
         st.stop()
+    current, sections = navigation(user)
+    menu(sections)
     sidebar(user)
-    navigation(user).run()
+    current.run()
 
 
 main()

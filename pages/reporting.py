@@ -99,6 +99,11 @@ with tabs[0]:
                     help=tr(f"def.{c}"),
                 )
                 for c in ("on_time_rate", "completeness")
+            }
+            | {
+                tr("col.rejection_rate"): st.column_config.NumberColumn(
+                    tr("col.rejection_rate"), format="percent", help=tr("def.rejection_rate")
+                )
             },
         )  # fmt: skip
 

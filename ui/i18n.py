@@ -56,6 +56,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "不选即全市。",
         "Leave empty for the whole city.",
     ),
+    "filters.whole_city": ("全市", "Whole city"),
     "filters.language": ("语言 / Language", "Language / 语言"),
     # database
     "db.building": (

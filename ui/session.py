@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -29,6 +30,11 @@ def database_url() -> str:
     except (FileNotFoundError, StreamlitSecretNotFoundError):
         configured = None
     return resolve_url(configured)
+
+
+def today() -> dt.date:
+    """Today in Zhoukou (Asia/Shanghai), whatever the server's clock zone."""
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def lang() -> str:
@@ -79,4 +85,4 @@ def session_expired(now: dt.datetime | None = None) -> bool:
 
 def filters() -> dict:
     """The global filters chosen in the sidebar (defaults when the sidebar has not run)."""
-    return st.session_state.get("filters", {"as_of": dt.date.today(), "counties": ()})
+    return st.session_state.get("filters", {"as_of": today(), "counties": ()})
