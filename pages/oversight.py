@@ -1,5 +1,138 @@
-"""Page: 查询行为监测 / Query oversight — a placeholder until its issue lands."""
+"""Page: 查询行为监测 / Query oversight — the alert queue, evidence, reasons and triage."""
 
-from ui.placeholder import render_placeholder
+from __future__ import annotations
 
-render_placeholder("oversight")
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from data_access import oversight as ov
+from data_access.models import ALERT_STATUSES
+from data_access.reference import read_catalogue
+from ui.i18n import name_column
+from ui.placeholder import require_page
+from ui.session import current_scope, current_user, database_url, lang, tr
+
+require_page("oversight")
+url, scope, language = database_url(), current_scope(), lang()
+names = name_column(language)
+dept_names = {r["code"]: r[names] for r in read_catalogue("departments")}
+county_names = {r["code"]: r[names] for r in read_catalogue("counties")}
+purpose_names = {r["code"]: r[names] for r in read_catalogue("purposes")}
+
+status_labels = {s: tr(f"qo.status.{s}") for s in ALERT_STATUSES}
+action_labels = {a: tr(f"qo.action.{a}") for a in ov.ACTIONS}
+dept_labels = {None: tr("qo.all_departments"), **dept_names}
+
+st.title(tr("page.oversight"))
+st.caption(tr("qo.caption"))
+
+with st.expander(tr("qo.filters"), expanded=True):
+    c1, c2, c3, c4 = st.columns(4)
+    statuses = c1.multiselect(
+        tr("qo.status"), ALERT_STATUSES, default=["open", "escalated"],
+        format_func=status_labels.get, key="ov_status",
+    )  # fmt: skip
+    min_score = c2.number_input(tr("qo.min_score"), 0.0, 1000.0, 0.0, 1.0, key="ov_min")
+    dept = c3.selectbox(
+        tr("qo.department"), [None, *sorted(dept_names)],
+        format_func=dept_labels.get,
+        key="ov_dept",
+    )  # fmt: skip
+    period = c4.date_input(tr("qo.period"), value=(), key="ov_period")
+start = period[0] if len(period) >= 1 else None
+end = period[1] if len(period) == 2 else None
+
+queue = ov.cached_queue(url, scope.role, scope.department_code, tuple(statuses),
+                        float(min_score), dept, start, end)  # fmt: skip
+if queue.empty:
+    st.info(tr("qo.empty"))
+    st.stop()
+
+reasons_col = "reasons_zh" if language == "zh" else "reasons_en"
+
+
+def _window(row) -> str:
+    last = row["window_end"] - dt.timedelta(seconds=1)
+    return f"{row['window_start']:%Y-%m-%d} – {last:%Y-%m-%d}"
+
+
+shown = pd.DataFrame({
+    tr("qo.col.alert_id"): queue["alert_id"],
+    tr("qo.col.score"): queue["score"].round(1),
+    tr("qo.col.operator_id"): queue["operator_id"],
+    tr("qo.col.operator_name"): queue["operator_name"],
+    tr("qo.col.department"): queue["department_code"].map(lambda d: dept_names.get(d, d)),
+    tr("qo.col.window"): queue.apply(_window, axis=1),
+    tr("qo.col.status"): queue["status"].map(status_labels),
+    tr("qo.col.reasons"): queue[reasons_col],
+})  # fmt: skip
+st.subheader(tr("qo.queue"))
+st.caption(tr("qo.count", n=len(queue)))
+st.dataframe(shown, hide_index=True, width="stretch")
+
+labels = {
+    int(r.alert_id): f"#{r.alert_id} · {r.operator_id} · {r.score:.1f}" for r in queue.itertuples()
+}
+alert_id = st.selectbox(tr("qo.pick"), list(labels), format_func=labels.get, key="ov_pick")
+detail = ov.alert_detail(ov.get_engine(url), scope, alert_id)
+if detail is None:
+    st.stop()
+
+st.subheader(tr("qo.detail"))
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(tr("qo.col.score"), f"{detail['score']:.1f}")
+m2.metric(tr("qo.col.operator_id"), f"{detail['operator_id']} {detail['operator_name']}")
+m3.metric(tr("qo.col.window"), _window(detail))
+m4.metric(tr("qo.col.status"), status_labels[detail["status"]])
+st.markdown(f"**{tr('qo.reasons')}**")
+separator = "；" if language == "zh" else "; "
+for reason in str(detail[reasons_col]).split(separator):
+    st.markdown(f"- {reason}")
+
+st.markdown(f"**{tr('qo.evidence')}**")
+rows = ov.cached_evidence(url, scope.role, scope.department_code, alert_id)
+if len(rows) >= ov.EVIDENCE_LIMIT:
+    st.caption(tr("qo.evidence_capped", n=ov.EVIDENCE_LIMIT))
+st.dataframe(
+    pd.DataFrame({
+        tr("qo.col.queried_at"): rows["queried_at"],
+        tr("qo.col.subject"): rows["subject"],
+        tr("qo.col.name"): rows["name"],
+        tr("qo.col.county"): rows["county_code"].map(lambda c: county_names.get(c, c)),
+        tr("qo.col.sensitive"): rows["sensitive"],
+        tr("qo.col.purpose"): rows["purpose_code"].map(lambda p: purpose_names.get(p, p)),
+        tr("qo.col.authorization_ref"): rows["authorization_ref"],
+        tr("qo.col.channel"): rows["channel"],
+        tr("qo.col.unauthorised"): rows["unauthorised"],
+    }),
+    hide_index=True,
+    width="stretch",
+)  # fmt: skip
+
+st.markdown(f"**{tr('qo.history')}**")
+history = ov.events(ov.get_engine(url), scope, alert_id)
+if history.empty:
+    st.caption(tr("qo.no_history"))
+else:
+    history["action"] = history["action"].map(lambda a: action_labels.get(a, a))
+    st.dataframe(
+        history.rename(columns={c: tr(f"qo.col.{c}") for c in history.columns}),
+        hide_index=True,
+        width="stretch",
+    )
+
+with st.form("ov_triage", clear_on_submit=True):
+    st.markdown(f"**{tr('qo.triage')}**")
+    action = st.radio(tr("qo.action"), list(ov.ACTIONS), horizontal=True,
+                      format_func=action_labels.get, key="ov_action")  # fmt: skip
+    note = st.text_area(tr("qo.note"), key="ov_note")
+    if st.form_submit_button(tr("qo.submit")):
+        if not note.strip():
+            st.warning(tr("qo.note_required"))
+        else:
+            user = current_user() or {}
+            status = ov.triage(ov.get_engine(url), scope, alert_id, user["username"], action, note)
+            ov.clear_caches()
+            st.success(tr("qo.saved", status=status_labels[status]))

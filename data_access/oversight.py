@@ -1,0 +1,201 @@
+"""Query oversight: the alert queue, an alert's evidence and its append-only triage history.
+
+Plain functions take an engine and a Scope (privacy officers and administrators only); the
+`cached_*` wrappers (ten minutes) are keyed by the database URL, the scope and the filters.
+Evidence rows leave this module with the subject's ID number and name masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, and_, case, func, insert, or_, select, update
+
+from data_access import models as m
+from data_access.engine import get_engine
+from data_access.id_number import mask_id_number, mask_name
+from data_access.scope import Scope
+
+TTL_SECONDS = 600
+OVERSIGHT_ROLES = ("privacy_officer", "admin")
+ACTIONS = {"confirm": "confirmed", "dismiss": "dismissed", "escalate": "escalated"}
+EVIDENCE_LIMIT = 1000
+
+A, E, OP, Q, P, PU = (t.__table__ for t in (m.Alert, m.AlertEvent, m.Operator, m.QueryLog,
+                                          m.Person, m.Purpose))  # fmt: skip
+
+
+def _check(scope: Scope) -> None:
+    if scope.role not in OVERSIGHT_ROLES:
+        raise PermissionError("only privacy officers and administrators see query oversight")
+
+
+def alert_queue(
+    engine: Engine,
+    scope: Scope,
+    statuses: tuple[str, ...],
+    min_score: float,
+    department: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> pd.DataFrame:
+    """Alerts ranked by score (highest first) with their operator, filtered."""
+    _check(scope)
+    stmt = (
+        select(
+            A.c.alert_id,
+            A.c.operator_id,
+            OP.c.name.label("operator_name"),
+            OP.c.department_code,
+            OP.c.role,
+            A.c.window_start,
+            A.c.window_end,
+            A.c.score,
+            A.c.status,
+            A.c.reasons_zh,
+            A.c.reasons_en,
+        )  # fmt: skip
+        .select_from(A.join(OP, OP.c.operator_id == A.c.operator_id))
+        .where(A.c.score >= min_score)
+        .order_by(A.c.score.desc(), A.c.alert_id)
+    )
+    if statuses:
+        stmt = stmt.where(A.c.status.in_(statuses))
+    if department:
+        stmt = stmt.where(OP.c.department_code == department)
+    if start:
+        stmt = stmt.where(A.c.window_end > dt.datetime.combine(start, dt.time()))
+    if end:
+        stmt = stmt.where(A.c.window_start <= dt.datetime.combine(end, dt.time.max))
+    with engine.connect() as conn:
+        return pd.DataFrame(
+            conn.execute(stmt).mappings().all(), columns=list(stmt.selected_columns.keys())
+        )
+
+
+def alert_detail(engine: Engine, scope: Scope, alert_id: int) -> dict | None:
+    _check(scope)
+    stmt = (
+        select(
+            A, OP.c.name.label("operator_name"), OP.c.department_code, OP.c.role, OP.c.county_code
+        )
+        .select_from(A.join(OP, OP.c.operator_id == A.c.operator_id))
+        .where(A.c.alert_id == alert_id)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).mappings().first()
+    return dict(row) if row else None
+
+
+def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
+    """The operator's lookups in the alert's window, subjects masked; unauthorised ones first."""
+    _check(scope)
+    no_ref = or_(Q.c.authorization_ref.is_(None), Q.c.authorization_ref == "")
+    unauth = case((PU.c.code.is_(None), True), (and_(PU.c.needs_authorization, no_ref), True),
+                  else_=False)  # fmt: skip
+    window = select(A.c.operator_id, A.c.window_start, A.c.window_end).where(
+        A.c.alert_id == alert_id
+    )
+    with engine.connect() as conn:
+        found = conn.execute(window).first()
+        if found is None:
+            return pd.DataFrame()
+        op, start, end = found
+        stmt = (
+            select(
+                Q.c.queried_at,
+                Q.c.subject_id_number,
+                P.c.name,
+                P.c.county_code,
+                P.c.sensitive,
+                Q.c.purpose_code,
+                Q.c.authorization_ref,
+                Q.c.channel,
+                unauth.label("unauthorised"),
+            )  # fmt: skip
+            .select_from(
+                Q.outerjoin(P, P.c.id_number == Q.c.subject_id_number).outerjoin(
+                    PU, PU.c.code == Q.c.purpose_code
+                )
+            )
+            .where(Q.c.operator_id == op, Q.c.queried_at >= start, Q.c.queried_at < end)
+            .order_by(unauth.desc(), Q.c.queried_at)
+            .limit(EVIDENCE_LIMIT)
+        )
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=[
+            "queried_at", "subject", "name", "county_code", "sensitive", "purpose_code",
+            "authorization_ref", "channel", "unauthorised"])  # fmt: skip
+    frame["subject"] = frame["subject"].map(mask_id_number)
+    frame["name"] = frame["name"].map(mask_name)
+    frame["sensitive"] = frame["sensitive"].fillna(False).astype(bool)
+    frame["unauthorised"] = frame["unauthorised"].astype(bool)
+    return frame
+
+
+def events(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
+    _check(scope)
+    stmt = (
+        select(E.c.at, E.c.username, E.c.action, E.c.note)
+        .where(E.c.alert_id == alert_id)
+        .order_by(E.c.at, E.c.event_id)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=["at", "username", "action", "note"])
+
+
+def triage(
+    engine: Engine, scope: Scope, alert_id: int, username: str, action: str, note: str
+) -> str:
+    """Confirm, dismiss or escalate an alert with a mandatory note; returns the new status.
+
+    The history is append-only: one alert_event row per decision, never changed or deleted."""
+    _check(scope)
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    note = (note or "").strip()
+    if not note:
+        raise ValueError("a note is required")
+    status = ACTIONS[action]
+    with engine.begin() as conn:
+        if conn.scalar(select(func.count()).select_from(A).where(A.c.alert_id == alert_id)) != 1:
+            raise ValueError(f"no alert {alert_id}")
+        conn.execute(update(A).where(A.c.alert_id == alert_id).values(status=status))
+        conn.execute(insert(E).values(alert_id=alert_id, at=dt.datetime.now().replace(microsecond=0),
+                                      username=username, action=action, note=note))  # fmt: skip
+    return status
+
+
+# --------------------------------------------------------------------------- cached for the page
+
+
+def _scope(role: str, department_code: str | None) -> Scope:
+    return Scope(role, department_code or None)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def cached_queue(
+    url: str,
+    role: str,
+    department_code: str | None,
+    statuses: tuple[str, ...],
+    min_score: float,
+    department: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> pd.DataFrame:
+    return alert_queue(get_engine(url), _scope(role, department_code), statuses, min_score,
+                       department, start, end)  # fmt: skip
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def cached_evidence(
+    url: str, role: str, department_code: str | None, alert_id: int
+) -> pd.DataFrame:
+    return evidence(get_engine(url), _scope(role, department_code), alert_id)
+
+
+def clear_caches() -> None:
+    """After a triage decision: the queue must show the new status at once."""
+    cached_queue.clear()

@@ -1,0 +1,165 @@
+"""What the anomaly detector reads: per-window GROUP BY aggregates of the query log.
+
+Every query is SQLAlchemy Core with bound parameters and runs on SQLite and PostgreSQL alike.
+The log is read one window at a time (bounded memory) and aggregated in the database: per
+operator-day-hour counts, per operator-subject counts joined to the subject's person row, large
+authorisation references, and purposes. The misuse label tables are never read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Connection, String, and_, case, extract, func, or_, select, true, type_coerce
+
+from data_access import models as m
+
+BATCH_MIN = 20  # lookups under one reference in one window that count as a batch / case
+
+Q = m.QueryLog.__table__
+P = m.Person.__table__
+PU = m.Purpose.__table__
+OP = m.Operator.__table__
+
+
+def _no_ref():
+    return or_(Q.c.authorization_ref.is_(None), func.trim(Q.c.authorization_ref) == "")
+
+
+def _no_purpose():
+    return PU.c.code.is_(None)
+
+
+def _unauthorised():
+    """No (known) purpose, or a purpose that needs an authorisation reference without one."""
+    return case(
+        (_no_purpose(), 1),
+        (and_(PU.c.needs_authorization == true(), _no_ref()), 1),
+        else_=0,
+    )
+
+
+def _in_window(start: dt.datetime, end: dt.datetime):
+    return and_(Q.c.queried_at >= start, Q.c.queried_at < end)
+
+
+def _frame(conn: Connection, stmt, schema: dict) -> pl.DataFrame:
+    rows = conn.execute(stmt).all()
+    raw = {k: (pl.Object if v == pl.Datetime("us") else v) for k, v in schema.items()}
+    frame = pl.DataFrame(rows, schema=list(raw), orient="row")
+    casts = []
+    for name, dtype in schema.items():
+        if dtype == pl.Datetime("us") and frame[name].dtype == pl.String:
+            casts.append(pl.col(name).str.to_datetime(time_unit="us", strict=False))
+        else:
+            casts.append(pl.col(name).cast(dtype))
+    return frame.with_columns(casts)
+
+
+def hourly(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, day (of month), hour, n, unauth, nopurpose — one row per operator, day and hour."""
+    day = extract("day", Q.c.queried_at)
+    hour = extract("hour", Q.c.queried_at)
+    stmt = (
+        select(
+            Q.c.operator_id,
+            day,
+            hour,
+            func.count(),
+            func.sum(_unauthorised()),
+            func.sum(case((_no_purpose(), 1), else_=0)),
+        )
+        .select_from(Q.outerjoin(PU, PU.c.code == Q.c.purpose_code))
+        .where(_in_window(start, end))
+        .group_by(Q.c.operator_id, day, hour)
+    )
+    schema = {"op": pl.String, "day": pl.Int32, "hour": pl.Int32, "n": pl.Int64,
+              "unauth": pl.Int64, "nopurpose": pl.Int64}  # fmt: skip
+    return _frame(conn, stmt, schema)
+
+
+def subjects(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, subject, n, unauth, first, last and the subject's person attributes (null if unknown)."""
+    stmt = (
+        select(
+            Q.c.operator_id,
+            Q.c.subject_id_number,
+            func.count(),
+            func.sum(_unauthorised()),
+            type_coerce(func.min(Q.c.queried_at), String),  # parsed by polars: much faster
+            type_coerce(func.max(Q.c.queried_at), String),
+            P.c.county_code,
+            P.c.residence_code,
+            P.c.name,
+            P.c.sensitive,
+        )
+        .select_from(
+            Q.outerjoin(PU, PU.c.code == Q.c.purpose_code).outerjoin(
+                P, P.c.id_number == Q.c.subject_id_number
+            )
+        )
+        .where(_in_window(start, end))
+        .group_by(
+            Q.c.operator_id,
+            Q.c.subject_id_number,
+            P.c.county_code,
+            P.c.residence_code,
+            P.c.name,
+            P.c.sensitive,
+        )
+    )
+    schema = {"op": pl.String, "subject": pl.String, "n": pl.Int64, "unauth": pl.Int64,
+              "first": pl.Datetime("us"), "last": pl.Datetime("us"), "s_county": pl.String,
+              "s_res": pl.String, "s_name": pl.String, "s_sensitive": pl.Boolean}  # fmt: skip
+    return _frame(conn, stmt, schema)
+
+
+def batches(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, ref, n: references with a known purpose used for at least BATCH_MIN lookups."""
+    stmt = (
+        select(Q.c.operator_id, Q.c.authorization_ref, func.count())
+        .select_from(Q.join(PU, PU.c.code == Q.c.purpose_code))
+        .where(_in_window(start, end), ~_no_ref())
+        .group_by(Q.c.operator_id, Q.c.authorization_ref)
+        .having(func.count() >= BATCH_MIN)
+    )
+    return _frame(conn, stmt, {"op": pl.String, "ref": pl.String, "n": pl.Int64})
+
+
+def purposes(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, purpose, n: lookups per operator and known purpose."""
+    stmt = (
+        select(Q.c.operator_id, PU.c.code, func.count())
+        .select_from(Q.join(PU, PU.c.code == Q.c.purpose_code))
+        .where(_in_window(start, end))
+        .group_by(Q.c.operator_id, PU.c.code)
+    )
+    return _frame(conn, stmt, {"op": pl.String, "purpose": pl.String, "n": pl.Int64})
+
+
+def operators(conn: Connection) -> pl.DataFrame:
+    """Every operator with their own person row (name, residence) when their ID is on file."""
+    stmt = select(
+        OP.c.operator_id,
+        OP.c.department_code,
+        OP.c.role,
+        OP.c.county_code,
+        OP.c.id_number,
+        func.coalesce(P.c.name, OP.c.name),
+        P.c.residence_code,
+    ).select_from(OP.outerjoin(P, P.c.id_number == OP.c.id_number))
+    schema = {"op": pl.String, "dept": pl.String, "role": pl.String, "op_county": pl.String,
+              "op_id": pl.String, "op_name": pl.String, "op_res": pl.String}  # fmt: skip
+    return _frame(conn, stmt.order_by(OP.c.operator_id), schema)
+
+
+def county_sizes(conn: Connection) -> dict[str, int]:
+    """Residents per county (the pool a county operator's subjects are drawn from)."""
+    stmt = select(P.c.county_code, func.count()).group_by(P.c.county_code)
+    return {str(c): int(n) for c, n in conn.execute(stmt).all()}
+
+
+def log_bounds(conn: Connection) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """First and last lookup time in the log."""
+    return tuple(conn.execute(select(func.min(Q.c.queried_at), func.max(Q.c.queried_at))).one())

@@ -1,0 +1,86 @@
+"""Storing alerts idempotently per operator and window.
+
+Re-running replaces the score and reasons of open alerts; alerts a privacy officer has triaged
+(confirmed, dismissed, escalated) and their alert_event history are never touched. Open alerts of
+the scored range that the detector no longer raises, and that have no history, are removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, and_, bindparam, delete, insert, select, update
+
+from data_access import models as m
+from scoring.anomaly import DETECTOR_VERSION, Alert
+
+A = m.Alert.__table__
+E = m.AlertEvent.__table__
+REASON_SEPARATOR_ZH = "；"
+REASON_SEPARATOR_EN = "; "
+
+
+@dataclass
+class StoreResult:
+    inserted: int = 0
+    updated: int = 0
+    kept_triaged: int = 0
+    removed: int = 0
+
+
+def store_alerts(
+    engine: Engine, alerts: list[Alert], date_from: dt.date, date_to: dt.date
+) -> StoreResult:
+    """Write the alerts of one run over [date_from, date_to] in one transaction."""
+    lo = dt.datetime.combine(date_from, dt.time())
+    hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+    now = dt.datetime.now().replace(microsecond=0)
+    result = StoreResult()
+    with engine.begin() as conn:
+        existing = {
+            (op, ws, we): (alert_id, status)
+            for alert_id, op, ws, we, status in conn.execute(
+                select(
+                    A.c.alert_id, A.c.operator_id, A.c.window_start, A.c.window_end, A.c.status
+                ).where(A.c.window_start >= lo, A.c.window_end <= hi)
+            ).all()
+        }
+        new_rows, changed = [], []
+        for a in alerts:
+            values = {
+                "score": a.score,
+                "reasons_zh": REASON_SEPARATOR_ZH.join(a.reasons_zh),
+                "reasons_en": REASON_SEPARATOR_EN.join(a.reasons_en),
+                "detector_version": DETECTOR_VERSION,
+            }
+            key = (a.operator_id, a.window_start, a.window_end)
+            if key not in existing:
+                new_rows.append({"operator_id": a.operator_id, "window_start": a.window_start,
+                                 "window_end": a.window_end, "status": "open",
+                                 "created_at": now, **values})  # fmt: skip
+            elif existing[key][1] == "open":
+                changed.append({"id_": existing[key][0], **values})
+            else:
+                result.kept_triaged += 1
+        if new_rows:
+            conn.execute(insert(A), new_rows)
+        if changed:
+            conn.execute(
+                update(A)
+                .where(A.c.alert_id == bindparam("id_"))
+                .values({k: bindparam(k) for k in changed[0] if k != "id_"}),
+                changed,
+            )
+        raised = {(a.operator_id, a.window_start, a.window_end) for a in alerts}
+        stale = [aid for key, (aid, st) in existing.items() if st == "open" and key not in raised]
+        if stale:
+            with_history = set(
+                conn.execute(select(E.c.alert_id).where(E.c.alert_id.in_(stale))).scalars()
+            )
+            gone = [aid for aid in stale if aid not in with_history]
+            if gone:
+                conn.execute(delete(A).where(and_(A.c.alert_id.in_(gone), A.c.status == "open")))
+            result.removed = len(gone)
+        result.inserted, result.updated = len(new_rows), len(changed)
+    return result

@@ -1,0 +1,97 @@
+"""The anomaly detector on a hand-built log (both engines): misuse flagged, legitimate work quiet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from anomaly_world import FINAL_WEEK, FIRST_DAY, LAST_DAY, build_world
+from sqlalchemy import event, text
+
+from scoring.anomaly import detect
+from scoring.anomaly_features import surname
+from scoring.anomaly_reasons import hour_ranges
+from scoring.anomaly_windows import week_windows
+
+
+@pytest.fixture
+def world(engine):
+    return build_world(engine)
+
+
+def _by_operator(alerts):
+    out = {}
+    for a in alerts:
+        out.setdefault(a.operator_id, []).append(a)
+    return out
+
+
+def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine, world):
+    statements: list[str] = []
+
+    def spy(_conn, _cursor, statement, *_args):
+        statements.append(statement.lower())
+
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        alerts = detect(engine, FIRST_DAY, LAST_DAY)
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
+    by_op = _by_operator(alerts)
+    expected = {"psb0001": ("kin", "surname and village", "同姓同村"),
+                "psb0002": ("unauth", "without a purpose", "无查询事由"),
+                "psb0003": ("hours", "hours the operator", "极少工作的时段"),
+                "psb0004": ("days", "(2026-11-21)", "（2026-11-21）")}  # fmt: skip
+    for op, (signal, en, zh) in expected.items():
+        assert op in by_op, f"{op} not flagged"
+        top = by_op[op][0]
+        assert top.window_start == FINAL_WEEK
+        assert top.window_end == FINAL_WEEK + dt.timedelta(days=7)
+        assert signal in top.signals
+        assert any(en in r for r in top.reasons_en)
+        assert any(zh in r for r in top.reasons_zh)
+    kin = next(r for r in by_op["psb0001"][0].reasons_en if "surname" in r)
+    assert kin.startswith("Looked up 6 residents sharing the operator's surname and village")
+    assert "8 lookups), 8 of them without an authorisation reference" in kin
+    assert "(22:00-00:00), 15 of them" in next(
+        r for r in by_op["psb0003"][0].reasons_en if "hours" in r
+    )
+    for op in world["quiet"]:
+        assert op not in by_op, f"{op} flagged: {by_op.get(op)[0].reasons_en}"
+    for a in alerts:
+        assert a.reasons_zh and all(r.strip() for r in a.reasons_zh)
+        assert a.reasons_en and all(r.strip() for r in a.reasons_en)
+        assert a.score > 0
+    assert [a.score for a in alerts] == sorted((a.score for a in alerts), reverse=True)
+    assert statements and not any("misuse" in s for s in statements)
+
+
+def test_detector_runs_without_the_label_tables(engine, world):
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE misuse_query"))
+        conn.execute(text("DROP TABLE misuse_episode"))
+    alerts = detect(engine, FIRST_DAY, LAST_DAY)
+    assert {"psb0001", "psb0002", "psb0003", "psb0004"} <= {a.operator_id for a in alerts}
+
+
+def test_empty_range_gives_no_alerts(engine):
+    assert detect(engine, dt.date(2020, 1, 1), dt.date(2020, 1, 31)) == []
+
+
+def test_windows_are_iso_weeks_clipped_to_the_range():
+    ws = [w for w in week_windows(dt.date(2026, 11, 4), dt.date(2026, 11, 17), 2) if w.scored]
+    assert [(w.start.date(), w.end.date()) for w in ws] == [
+        (dt.date(2026, 11, 4), dt.date(2026, 11, 9)),
+        (dt.date(2026, 11, 9), dt.date(2026, 11, 16)),
+        (dt.date(2026, 11, 16), dt.date(2026, 11, 18)),
+    ]
+    with pytest.raises(ValueError):
+        week_windows(dt.date(2026, 11, 5), dt.date(2026, 11, 4))
+
+
+def test_surnames_and_hour_ranges():
+    assert surname("欧阳明") == "欧阳"
+    assert surname("王小明") == "王"
+    assert surname(None) is None
+    assert hour_ranges([21, 22, 23, 0, 1]) == "21:00-02:00"
+    assert hour_ranges([3, 7]) == "03:00-04:00, 07:00-08:00"

@@ -1,0 +1,91 @@
+"""The query-oversight page and its data functions: queue, masked evidence, triage history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from anomaly_world import FIRST_DAY, LAST_DAY, build_world
+from sqlalchemy import insert, select
+from streamlit.testing.v1 import AppTest
+
+from data_access import models as m
+from data_access import oversight as ov
+from data_access.engine import get_engine
+from data_access.scope import Scope
+from scoring.anomaly import detect
+from scoring.anomaly_store import store_alerts
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+OFFICER = Scope("privacy_officer", None)
+
+
+def _seed_alerts(engine) -> None:
+    build_world(engine)
+    store_alerts(engine, detect(engine, FIRST_DAY, LAST_DAY), FIRST_DAY, LAST_DAY)
+    with engine.begin() as conn:
+        conn.execute(insert(m.DashboardUser), [{"username": "privacy_officer",
+                     "display_name": "PO", "role": "privacy_officer", "password_hash": "x"}])  # fmt: skip
+
+
+def test_queue_evidence_and_append_only_triage(engine):
+    _seed_alerts(engine)
+    queue = ov.alert_queue(engine, OFFICER, ("open",), 0.0, None, None, None)
+    assert list(queue["operator_id"])[0] == "psb0002"
+    assert queue["score"].is_monotonic_decreasing and len(queue) == 4
+    kin = int(queue.loc[queue["operator_id"] == "psb0001", "alert_id"].iloc[0])
+    rows = ov.evidence(engine, OFFICER, kin)
+    assert len(rows) > 8 and rows["unauthorised"].iloc[:8].all()
+    assert rows["subject"].str.contains(r"^\d{4}\*{10}\w{4}$").all()
+    assert not rows["name"].str.startswith("欧阳").any() or rows["name"].str.contains(r"\*").all()
+    with pytest.raises(ValueError):
+        ov.triage(engine, OFFICER, kin, "privacy_officer", "confirm", "   ")
+    with pytest.raises(PermissionError):
+        ov.alert_queue(engine, Scope("department_head", "PSB"), (), 0.0, None, None, None)
+    assert ov.triage(engine, OFFICER, kin, "privacy_officer", "escalate", "kin, see file") == (
+        "escalated"
+    )
+    assert ov.triage(engine, OFFICER, kin, "privacy_officer", "confirm", "confirmed by HR") == (
+        "confirmed"
+    )
+    history = ov.events(engine, OFFICER, kin)
+    assert list(history["action"]) == ["escalate", "confirm"]
+    assert ov.alert_detail(engine, OFFICER, kin)["status"] == "confirmed"
+    assert ov.alert_queue(engine, OFFICER, ("open",), 0.0, "PSB", None, None)["alert_id"].tolist()
+    assert ov.alert_queue(
+        engine, OFFICER, (), 0.0, None, dt.date(2026, 11, 1), dt.date(2026, 11, 8)
+    ).empty
+
+
+def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server_navigation):
+    engine = get_engine(sqlite_url)
+    from data_access.reference import init_schema
+
+    init_schema(engine)
+    _seed_alerts(engine)
+    monkeypatch.setenv("CREDIT_DB_URL", sqlite_url)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["user"] = {"username": "privacy_officer", "role": "privacy_officer",
+                                 "department_code": None}  # fmt: skip
+    app.session_state["lang"] = "en"
+    app.run()
+    app = app.switch_page("pages/oversight.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.dataframe[0].value) == 4
+    assert any("without a purpose" in md.value for md in app.markdown)
+    app.text_area(key="ov_note").set_value("")
+    app.button[0].click().run()
+    assert app.warning and "note" in app.warning[0].value
+    app.text_area(key="ov_note").set_value("Harvesting confirmed with the department")
+    app.radio(key="ov_action").set_value("confirm")
+    app.button[0].click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.success
+    with engine.connect() as conn:
+        notes = conn.execute(select(m.AlertEvent.note, m.AlertEvent.action)).all()
+        status = conn.execute(
+            select(m.Alert.status).where(m.Alert.operator_id == "psb0002")
+        ).scalar()
+    assert notes == [("Harvesting confirmed with the department", "confirm")]
+    assert status == "confirmed"
