@@ -72,3 +72,18 @@ class PersonScore(Base):
         # SQLite: the rows live in the primary-key tree (one tree less to write per row).
         {"sqlite_with_rowid": False},
     )
+
+
+class PolicyVersion(Base):
+    """A points policy saved by an administrator from the what-if editor (TOML text, checked).
+
+    The newest saved version is the default policy of `python -m scoring points`; without any,
+    scoring/policy.toml is used. Versions are never edited or deleted, only added.
+    """
+
+    __tablename__ = "policy_version"
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -195,3 +195,17 @@ def what_if(
         else pd.DataFrame()
     )
     return distribution_frame, movers
+
+
+def policy_in_force(url: str):
+    """The policy the next run will use: the newest saved version, else scoring/policy.toml."""
+    from data_access.policy_store import current_policy
+
+    return current_policy(get_engine(url))
+
+
+def save_policy(url: str, scope: Scope, username: str, policy, version: str, note: str):
+    """Save edited rules as a new policy version (administrators only; see policy_store)."""
+    from data_access.policy_store import save_policy_version
+
+    return save_policy_version(get_engine(url), scope, username, policy, version, note)

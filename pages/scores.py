@@ -117,7 +117,8 @@ def edited_policy(base):
 
 st.subheader(tr("sc.wi.title"))
 st.caption(tr("sc.wi.help"))
-base = load_policy()
+base = scores.policy_in_force(url)
+st.caption(tr("sc.save.in_force", version=base.version))
 with st.form("what_if"):
     cols = st.columns(len(base.grades) - 1)
     for col, (name, minimum) in zip(cols, base.grades[:-1], strict=True):
@@ -174,3 +175,22 @@ if previewed:
         )
     else:
         st.caption(tr("sc.wi.admin_only"))
+
+if scope.role == "admin":
+    from scoring.points_policy import PolicyError
+
+    with st.form("save_policy"):
+        st.markdown(f"**{tr('sc.save.title')}**")
+        new_version = st.text_input(tr("sc.save.version"), key="save.version")
+        note = st.text_input(tr("sc.save.note"), key="save.note")
+        saved = st.form_submit_button(tr("sc.save.button"))
+    if saved:
+        try:
+            stored = scores.save_policy(
+                url, scope, st.session_state["user"]["username"], edited_policy(base),
+                new_version, note,
+            )  # fmt: skip
+        except PolicyError as exc:
+            st.error(str(exc))
+        else:
+            st.success(tr("sc.save.done", version=stored.version))

@@ -26,7 +26,11 @@ def iso_date(value: str) -> dt.date:
 def add_points_arguments(points: argparse.ArgumentParser) -> None:
     points.add_argument("--as-of", required=True, type=iso_date, help="YYYY-MM-DD")
     points.add_argument("--out", type=Path, help="also write the scores to this CSV file")
-    points.add_argument("--policy", type=Path, help="policy file (default scoring/policy.toml)")
+    points.add_argument(
+        "--policy",
+        type=Path,
+        help="policy file (default: the newest version saved by an administrator, else scoring/policy.toml)",
+    )
 
 
 def _progress(done: int, total: int, county: str, scored: int, seconds: float) -> None:
@@ -77,7 +81,14 @@ def run_points(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
                 file=sys.stderr,
             )
             return 1
+        if args.policy is None:  # the newest version an administrator saved, else the file
+            from data_access.policy_store import current_policy
+
+            policy = current_policy(engine)
         result = score_database(engine, args.as_of, policy, out=args.out, progress=_progress)
+    except PolicyError as exc:
+        print(f"error: saved policy: {exc}", file=sys.stderr)
+        return 1
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         print(

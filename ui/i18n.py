@@ -505,6 +505,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "persons is not shown, so no individual can be singled out.",
     ),
     # --- integrity points (pages/scores.py)
+    "sc.save.in_force": ("现行积分规则版本：{version}", "Policy in force: version {version}"),
+    "sc.save.title": (
+        "将上方编辑的规则保存为新版本（仅系统管理员；下次计算起生效）",
+        "Save the rules edited above as a new version (administrators only; used from the "
+        "next run)",
+    ),
+    "sc.save.version": ("新版本号", "New version name"),
+    "sc.save.note": ("修订说明", "Reason for the change"),
+    "sc.save.button": ("保存为新版本", "Save as a new version"),
+    "sc.save.done": ("已保存积分规则版本 {version}。", "Saved policy version {version}."),
     "sc.banner": (
         "诚信积分用于守信激励，不用于惩戒：积分低不会导致任何惩戒。严重失信（黑名单）名单只依据"
         "严重失信记录本身认定，从不依据积分。",
