@@ -209,3 +209,28 @@ def save_policy(url: str, scope: Scope, username: str, policy, version: str, not
     from data_access.policy_store import save_policy_version
 
     return save_policy_version(get_engine(url), scope, username, policy, version, note)
+
+
+def person_ledger_view(
+    url: str,
+    scope: Scope,
+    user: dict,
+    id_number: str,
+    purpose_code: str,
+    authorization_ref: str,
+    as_of: dt.date,
+) -> tuple[pl.DataFrame | None, str]:
+    """One person's points ledger for an administrator, after the view is written to the query
+    log (data_access.audit). Not cached: every view is a lookup. Returns (ledger, query_id);
+    the ledger is None when the ID number is unknown (the lookup is still logged)."""
+    from data_access.audit import record_view
+    from scoring.points_run import person_ledger
+
+    if scope.role != "admin":
+        raise PermissionError("only roles allowed to see a person's file may open a ledger")
+    engine = get_engine(url)
+    id_number = id_number.strip().upper()
+    with engine.begin() as conn:
+        query_id = record_view(conn, user, id_number, purpose_code, authorization_ref)
+    policy = policy_in_force(url)
+    return person_ledger(engine, id_number, as_of, policy), query_id

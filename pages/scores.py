@@ -194,3 +194,34 @@ if scope.role == "admin":
             st.error(str(exc))
         else:
             st.success(tr("sc.save.done", version=stored.version))
+
+if scope.role == "admin":
+    from data_access.audit import AuditRefused
+    from data_access.id_number import mask_id_number
+    from data_access.reference import read_catalogue
+    from ui.i18n import name_column
+
+    st.subheader(tr("sc.ledger.title"))
+    st.caption(tr("sc.ledger.help"))
+    purposes = {r["code"]: r[name_column(lang())] for r in read_catalogue("purposes")}
+    with st.form("ledger"):
+        subject = st.text_input(tr("sc.ledger.id"), key="ledger.id", max_chars=18)
+        purpose = st.selectbox(
+            tr("sc.ledger.purpose"), list(purposes), format_func=purposes.get, key="ledger.purpose"
+        )
+        reference = st.text_input(tr("sc.ledger.ref"), key="ledger.ref", max_chars=64)
+        opened = st.form_submit_button(tr("sc.ledger.open"))
+    if opened:
+        try:
+            frame, query_id = scores.person_ledger_view(
+                url, scope, st.session_state["user"], subject, purpose, reference, as_of
+            )
+        except AuditRefused as exc:
+            st.error(str(exc))
+        else:
+            st.caption(tr("sc.ledger.logged", query_id=query_id))
+            if frame is None:
+                st.warning(tr("sc.ledger.unknown", id=mask_id_number(subject.strip().upper())))
+            else:
+                st.markdown(f"**{mask_id_number(subject.strip().upper())}**")
+                st.dataframe(frame.to_pandas(), hide_index=True, width="stretch")

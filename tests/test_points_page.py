@@ -117,3 +117,27 @@ def test_what_if_with_the_same_rules_moves_nobody(scored_city):
     left = stored.sort_values(key).reset_index(drop=True)
     right = new[stored.columns].astype(stored.dtypes.to_dict()).sort_values(key)
     pd.testing.assert_frame_equal(left, right.reset_index(drop=True))
+
+
+def test_admin_opens_a_ledger_and_the_view_is_logged(scored_city, monkeypatch, server_navigation):
+    from sqlalchemy import select
+
+    from data_access import models as m
+
+    with get_engine(scored_city).connect() as conn:
+        subject = conn.scalars(select(m.CreditRecord.id_number).limit(1)).one()
+    app = open_page(scored_city, monkeypatch, "admin")
+    app.text_input(key="ledger.id").input(subject)
+    app.selectbox(key="ledger.purpose").set_value("OBJECTION")
+    app.text_input(key="ledger.ref").input("YY-2026-001")
+    app.button(key="FormSubmitter:ledger-查看明细").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert subject not in " ".join(md.value for md in app.markdown)  # shown masked only
+    assert app.dataframe[-1].value["line"].iloc[-1] == "total"
+    with get_engine(scored_city).connect() as conn:
+        logged = conn.execute(
+            select(m.QueryLog.operator_id, m.QueryLog.channel).where(
+                m.QueryLog.subject_id_number == subject, m.QueryLog.operator_id == "DASH-admin"
+            )
+        ).all()
+    assert logged == [("DASH-admin", "DASHBOARD")]

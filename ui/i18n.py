@@ -505,6 +505,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "persons is not shown, so no individual can be singled out.",
     ),
     # --- integrity points (pages/scores.py)
+    "sc.ledger.title": ("个人积分明细", "A person's points ledger"),
+    "sc.ledger.help": (
+        "逐条列出计入或未计入的记录、适用规则与分值。查看须选择合法查询事由，并登记入查询日志。",
+        "Every record considered, the rule applied and its points. Opening a ledger needs a "
+        "lawful purpose and is written to the query log.",
+    ),
+    "sc.ledger.id": ("身份证号", "ID number"),
+    "sc.ledger.purpose": ("查询事由", "Purpose"),
+    "sc.ledger.ref": ("授权或案件编号", "Authorisation or case reference"),
+    "sc.ledger.open": ("查看明细", "Open the ledger"),
+    "sc.ledger.logged": ("本次查看已登记，编号 {query_id}", "This view is logged as {query_id}"),
+    "sc.ledger.unknown": ("库中无此人：{id}", "No such person in the database: {id}"),
     "sc.save.in_force": ("现行积分规则版本：{version}", "Policy in force: version {version}"),
     "sc.save.title": (
         "将上方编辑的规则保存为新版本（仅系统管理员；下次计算起生效）",
