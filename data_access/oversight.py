@@ -199,3 +199,106 @@ def cached_evidence(
 def clear_caches() -> None:
     """After a triage decision: the queue must show the new status at once."""
     cached_queue.clear()
+
+
+# --------------------------------------------------------------------------- profile and trends
+
+
+def operator_activity(
+    engine: Engine, scope: Scope, operator_id: str, start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """Lookups per day of the operator and the average per peer (same department and role),
+    counted in SQL between start and end (inclusive). Columns: day, operator, peers."""
+    _check(scope)
+    first = dt.datetime.combine(start, dt.time())
+    last = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+    with engine.connect() as conn:
+        me = conn.execute(
+            select(OP.c.department_code, OP.c.role).where(OP.c.operator_id == operator_id)
+        ).first()
+        if me is None:
+            return pd.DataFrame(columns=["day", "operator", "peers"])
+        peers = select(OP.c.operator_id).where(
+            OP.c.department_code == me.department_code,
+            OP.c.role == me.role,
+            OP.c.operator_id != operator_id,
+        )
+        n_peers = conn.execute(select(func.count()).select_from(peers.subquery())).scalar_one()
+        day = func.date(Q.c.queried_at).label("day")
+        in_window = and_(Q.c.queried_at >= first, Q.c.queried_at < last)
+        mine = conn.execute(
+            select(day, func.count().label("n"))
+            .where(in_window, Q.c.operator_id == operator_id)
+            .group_by(day)
+        ).all()
+        theirs = conn.execute(
+            select(day, func.count().label("n"))
+            .where(in_window, Q.c.operator_id.in_(peers))
+            .group_by(day)
+        ).all()
+    days = pd.date_range(start, end, freq="D").date
+    frame = pd.DataFrame({"day": days})
+    mine_map = {str(d): n for d, n in mine}
+    theirs_map = {str(d): n for d, n in theirs}
+    frame["operator"] = [mine_map.get(str(d), 0) for d in days]
+    frame["peers"] = [theirs_map.get(str(d), 0) / n_peers if n_peers else None for d in days]
+    return frame
+
+
+def operator_profile(engine: Engine, scope: Scope, operator_id: str, as_of: dt.date) -> dict:
+    """The operator, their lookups in the 90 days to the as-of date (share without a purpose or
+    an authorisation reference) and their alerts by status."""
+    _check(scope)
+    first = dt.datetime.combine(as_of - dt.timedelta(days=90), dt.time())
+    last = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    with engine.connect() as conn:
+        operator = (
+            conn.execute(select(OP).where(OP.c.operator_id == operator_id)).mappings().first()
+        )
+        totals = (
+            conn.execute(
+                select(
+                    func.count().label("lookups"),
+                    func.count(func.distinct(Q.c.subject_id_number)).label("persons"),
+                    func.sum(case((Q.c.authorization_ref.is_(None), 1), else_=0)).label("no_ref"),
+                    func.sum(case((Q.c.purpose_code.is_(None), 1), else_=0)).label("no_purpose"),
+                ).where(
+                    Q.c.operator_id == operator_id, Q.c.queried_at >= first, Q.c.queried_at < last
+                )
+            )
+            .mappings()
+            .one()
+        )
+        alerts = dict(
+            conn.execute(
+                select(A.c.status, func.count()).where(A.c.operator_id == operator_id)
+                .group_by(A.c.status)
+            ).all()
+        )  # fmt: skip
+    return {"operator": dict(operator) if operator else {}, **dict(totals), "alerts": alerts}
+
+
+def alert_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Alerts per week (of the window start) by status, counted in SQL."""
+    _check(scope)
+    stmt = (
+        select(A.c.window_start, A.c.status, func.count().label("alerts"))
+        .group_by(A.c.window_start, A.c.status)
+        .order_by(A.c.window_start)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["week", "status", "alerts"])
+    if not frame.empty:
+        frame["week"] = pd.to_datetime(frame["week"]).dt.date
+        frame = frame.groupby(["week", "status"], as_index=False)["alerts"].sum()
+    return frame
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def cached_activity(
+    url: str, role: str, department_code: str | None, operator_id: str, start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:  # fmt: skip
+    return operator_activity(
+        get_engine(url), _scope(role, department_code), operator_id, start, end
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import plotly.express as px
 import streamlit as st
 
 from data_access import oversight as ov
 from data_access.models import ALERT_STATUSES
 from data_access.reference import read_catalogue
+from ui.exports import to_excel
 from ui.i18n import name_column
 from ui.placeholder import require_page
 from ui.session import current_scope, current_user, database_url, lang, tr
@@ -72,6 +74,17 @@ st.subheader(tr("qo.queue"))
 st.caption(tr("qo.count", n=len(queue)))
 st.dataframe(shown, hide_index=True, width="stretch")
 
+with st.expander(tr("qo.trend"), icon=":material/trending_up:"):
+    trend = ov.alert_trend(ov.get_engine(url), scope)
+    if not trend.empty:
+        trend["status"] = trend["status"].map(status_labels)
+        st.plotly_chart(
+            px.bar(trend, x="week", y="alerts", color="status",
+                   labels={"week": tr("qo.col.window"), "alerts": tr("qo.count_axis"),
+                           "status": tr("qo.col.status")}),
+            width="stretch",
+        )  # fmt: skip
+
 labels = {
     int(r.alert_id): f"#{r.alert_id} · {r.operator_id} · {r.score:.1f}" for r in queue.itertuples()
 }
@@ -90,6 +103,35 @@ st.markdown(f"**{tr('qo.reasons')}**")
 separator = "；" if language == "zh" else "; "
 for reason in str(detail[reasons_col]).split(separator):
     st.markdown(f"- {reason}")
+
+st.markdown(f"**{tr('qo.profile')}**")
+window_start = detail["window_start"].date()
+profile = ov.operator_profile(ov.get_engine(url), scope, detail["operator_id"], window_start)
+p1, p2, p3, p4 = st.columns(4)
+p1.metric(tr("qo.col.department"), dept_names.get(profile["operator"].get("department_code"), "—"))
+p2.metric(tr("qo.profile.lookups"), f"{profile['lookups']:,}", help=tr("qo.profile.help"))
+p3.metric(tr("qo.profile.persons"), f"{profile['persons']:,}", help=tr("qo.profile.help"))
+p4.metric(
+    tr("qo.profile.no_ref"),
+    f"{(profile['no_ref'] or 0) / profile['lookups']:.1%}" if profile["lookups"] else "—",
+    help=tr("qo.profile.help"),
+)
+st.caption(
+    tr("qo.profile.alerts") + "："
+    + ("、".join(f"{status_labels.get(k, k)} {v}" for k, v in profile["alerts"].items()) or "—")
+)  # fmt: skip
+activity = ov.cached_activity(
+    url, scope.role, scope.department_code, detail["operator_id"],
+    window_start - dt.timedelta(days=49), detail["window_end"].date(),
+)  # fmt: skip
+long = activity.melt(id_vars="day", value_vars=["operator", "peers"], var_name="who")
+long["who"] = long["who"].map(
+    {"operator": tr("qo.activity.operator"), "peers": tr("qo.activity.peers")}
+)
+figure = px.line(long, x="day", y="value", color="who", title=tr("qo.activity.title"),
+                 labels={"day": "", "value": tr("qo.count_axis"), "who": ""})  # fmt: skip
+figure.add_vrect(x0=window_start, x1=detail["window_end"].date(), fillcolor="red", opacity=0.08)
+st.plotly_chart(figure, width="stretch")
 
 st.markdown(f"**{tr('qo.evidence')}**")
 rows = ov.cached_evidence(url, scope.role, scope.department_code, alert_id)
@@ -122,6 +164,27 @@ else:
         hide_index=True,
         width="stretch",
     )
+
+case_file = to_excel(
+    {
+        tr("qo.case.summary"): pd.DataFrame({
+            tr("qo.col.alert_id"): [alert_id], tr("qo.col.score"): [round(detail["score"], 1)],
+            tr("qo.col.operator_id"): [detail["operator_id"]],
+            tr("qo.col.window"): [_window(detail)],
+            tr("qo.col.status"): [status_labels[detail["status"]]],
+            tr("qo.col.reasons"): [detail[reasons_col]],
+        }),
+        tr("qo.case.evidence"): rows,
+        tr("qo.case.history"): history,
+    },
+    title=tr("qo.case.title", alert_id=alert_id, operator=detail["operator_id"]),
+    subtitle=_window(detail),
+)  # fmt: skip
+st.download_button(
+    tr("qo.case.download"), case_file, file_name=f"case_{alert_id}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)  # fmt: skip
 
 with st.form("ov_triage", clear_on_submit=True):
     st.markdown(f"**{tr('qo.triage')}**")

@@ -89,3 +89,36 @@ def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server
         ).scalar()
     assert notes == [("Harvesting confirmed with the department", "confirm")]
     assert status == "confirmed"
+
+
+def test_operator_profile_activity_against_peers_and_the_alert_trend(engine):
+    """Counts in SQL against a hand count of the same rows."""
+    _seed_alerts(engine)
+    queue = ov.alert_queue(engine, OFFICER, ("open",), 0.0, None, None, None)
+    operator = queue["operator_id"].iloc[0]
+    with engine.connect() as conn:
+        me = conn.execute(select(m.Operator).where(m.Operator.operator_id == operator)).one()
+        peers = conn.scalars(
+            select(m.Operator.operator_id).where(
+                m.Operator.department_code == me.department_code, m.Operator.role == me.role,
+                m.Operator.operator_id != operator,
+            )
+        ).all()  # fmt: skip
+        logged = conn.execute(select(m.QueryLog.operator_id, m.QueryLog.queried_at)).all()
+    activity = ov.operator_activity(engine, OFFICER, operator, FIRST_DAY, LAST_DAY)
+    assert len(activity) == (LAST_DAY - FIRST_DAY).days + 1
+    assert activity["operator"].sum() == sum(
+        1 for op, at in logged if op == operator and FIRST_DAY <= at.date() <= LAST_DAY
+    )
+    if peers:
+        peer_total = sum(
+            1 for op, at in logged if op in peers and FIRST_DAY <= at.date() <= LAST_DAY
+        )
+        assert activity["peers"].sum() == pytest.approx(peer_total / len(peers))
+    profile = ov.operator_profile(engine, OFFICER, operator, LAST_DAY)
+    assert profile["operator"]["operator_id"] == operator
+    assert profile["alerts"] == {"open": int((queue["operator_id"] == operator).sum())}
+    trend = ov.alert_trend(engine, OFFICER)
+    assert int(trend["alerts"].sum()) == len(queue)
+    with pytest.raises(PermissionError):
+        ov.alert_trend(engine, Scope("leading_office", "DRC"))

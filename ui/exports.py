@@ -30,6 +30,16 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A legal, unique Excel sheet name: no []:*?/\\ characters, at most 31 characters."""
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'")[:31] or "Sheet"
+    title, n = clean, 2
+    while title in taken:
+        suffix = f" ({n})"
+        title, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    return title
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly."""
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
@@ -54,7 +64,7 @@ def to_excel(
         )
         percent_format = book.add_format({"num_format": "0.0%"})
         for sheet_name, frame in sheets.items():
-            name = str(sheet_name)[:31]
+            name = sheet_title(str(sheet_name), set(writer.sheets))
             safe = safe_frame(frame)
             safe.to_excel(writer, sheet_name=name, startrow=3, index=False, header=False)
             sheet = writer.sheets[name]

@@ -604,6 +604,33 @@ TEXT: dict[str, tuple[str, str]] = {
         "Only an administrator may export a new policy version.",
     ),
     # --- query oversight (pages/oversight.py)
+    "qo.trend": ("预警与确认案件趋势（按周）", "Alerts and confirmed cases by week"),
+    "qo.count_axis": ("数量", "Count"),
+    "qo.profile": ("操作员画像", "Operator profile"),
+    "qo.profile.lookups": ("近 90 天查询次数", "Lookups, last 90 days"),
+    "qo.profile.persons": ("近 90 天查询人数", "Persons looked up, last 90 days"),
+    "qo.profile.no_ref": ("无授权编号占比", "Share without authorisation"),
+    "qo.profile.help": (
+        "截至预警窗口开始前 90 天内该操作员的查询，在数据库中统计。",
+        "The operator's lookups in the 90 days to the start of the alert window, counted in "
+        "the database.",
+    ),
+    "qo.profile.alerts": ("历次预警", "Alerts so far"),
+    "qo.activity.title": (
+        "每日查询量：本人与同部门同岗位人均（红色区域为预警窗口）",
+        "Lookups per day: the operator and the average peer of the same department and role "
+        "(red band: the alert window)",
+    ),
+    "qo.activity.operator": ("本人", "Operator"),
+    "qo.activity.peers": ("同岗位人均", "Average peer"),
+    "qo.case.summary": ("预警", "Alert"),
+    "qo.case.evidence": ("证据", "Evidence"),
+    "qo.case.history": ("处置记录", "History"),
+    "qo.case.title": (
+        "查询行为预警案卷 #{alert_id}（操作员 {operator}）",
+        "Case file #{alert_id} (operator {operator})",
+    ),
+    "qo.case.download": ("导出案卷（Excel）", "Export the case file (Excel)"),
     "qo.caption": (
         "检测器按周（ISO 周）为每位查询人员评分；分数越高越可疑。由 `python -m scoring anomalies` 生成。",
         "The detector scores each operator per ISO week; a higher score is more suspicious. "
