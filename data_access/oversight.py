@@ -40,8 +40,11 @@ def alert_queue(
     department: str | None,
     start: dt.date | None,
     end: dt.date | None,
+    counties: tuple[str, ...] = (),
+    reason: str = "",
 ) -> pd.DataFrame:
-    """Alerts ranked by score (highest first) with their operator, filtered."""
+    """Alerts ranked by score (highest first) with their operator, filtered; counties are the
+    operators' counties (empty: all), reason a phrase the reasons contain (either language)."""
     _check(scope)
     stmt = (
         select(
@@ -65,6 +68,16 @@ def alert_queue(
         stmt = stmt.where(A.c.status.in_(statuses))
     if department:
         stmt = stmt.where(OP.c.department_code == department)
+    if counties:
+        stmt = stmt.where(OP.c.county_code.in_(counties))
+    if reason.strip():
+        phrase = reason.strip()
+        stmt = stmt.where(
+            or_(
+                A.c.reasons_zh.contains(phrase, autoescape=True),
+                func.lower(A.c.reasons_en).contains(phrase.lower(), autoescape=True),
+            )
+        )
     if start:
         stmt = stmt.where(A.c.window_end > dt.datetime.combine(start, dt.time()))
     if end:
@@ -184,9 +197,11 @@ def cached_queue(
     department: str | None,
     start: dt.date | None,
     end: dt.date | None,
+    counties: tuple[str, ...] = (),
+    reason: str = "",
 ) -> pd.DataFrame:
     return alert_queue(get_engine(url), _scope(role, department_code), statuses, min_score,
-                       department, start, end)  # fmt: skip
+                       department, start, end, counties, reason)  # fmt: skip
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

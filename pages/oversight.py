@@ -14,7 +14,7 @@ from data_access.reference import read_catalogue
 from ui.exports import to_excel
 from ui.i18n import name_column
 from ui.placeholder import require_page
-from ui.session import current_scope, current_user, database_url, lang, tr
+from ui.session import current_scope, current_user, database_url, filters, lang, tr
 
 require_page("oversight")
 url, scope, language = database_url(), current_scope(), lang()
@@ -43,11 +43,13 @@ with st.expander(tr("qo.filters"), expanded=True):
         key="ov_dept",
     )  # fmt: skip
     period = c4.date_input(tr("qo.period"), value=(), key="ov_period")
+    reason = st.text_input(tr("qo.reason_filter"), key="ov_reason", max_chars=40)
 start = period[0] if len(period) >= 1 else None
 end = period[1] if len(period) == 2 else None
 
 queue = ov.cached_queue(url, scope.role, scope.department_code, tuple(statuses),
-                        float(min_score), dept, start, end)  # fmt: skip
+                        float(min_score), dept, start, end, filters()["counties"],
+                        reason)  # fmt: skip
 if queue.empty:
     st.info(tr("qo.empty"))
     st.stop()

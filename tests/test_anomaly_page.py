@@ -122,3 +122,23 @@ def test_operator_profile_activity_against_peers_and_the_alert_trend(engine):
     assert int(trend["alerts"].sum()) == len(queue)
     with pytest.raises(PermissionError):
         ov.alert_trend(engine, Scope("leading_office", "DRC"))
+
+
+def test_queue_filters_by_operator_county_and_reason_phrase(engine):
+    _seed_alerts(engine)
+    everything = ov.alert_queue(engine, OFFICER, (), 0.0, None, None, None)
+    with engine.connect() as conn:
+        county_of = dict(conn.execute(select(m.Operator.operator_id, m.Operator.county_code)).all())
+    county = county_of[everything["operator_id"].iloc[0]]
+    in_county = ov.alert_queue(engine, OFFICER, (), 0.0, None, None, None, (county,))
+    assert set(in_county["alert_id"]) == {
+        a for a, op in zip(everything["alert_id"], everything["operator_id"], strict=True)
+        if county_of[op] == county
+    }  # fmt: skip
+    phrase = everything["reasons_en"].iloc[0].split()[0]
+    by_reason = ov.alert_queue(engine, OFFICER, (), 0.0, None, None, None, (), phrase.upper())
+    assert set(by_reason["alert_id"]) == {
+        a for a, text in zip(everything["alert_id"], everything["reasons_en"], strict=True)
+        if phrase.lower() in text.lower()
+    }  # fmt: skip
+    assert ov.alert_queue(engine, OFFICER, (), 0.0, None, None, None, (), "100%_' OR 1=1").empty

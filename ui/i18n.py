@@ -604,6 +604,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Only an administrator may export a new policy version.",
     ),
     # --- query oversight (pages/oversight.py)
+    "qo.reason_filter": (
+        "原因包含（如：同姓、夜间、无授权）",
+        "Reasons containing (e.g. surname, night, without authorisation)",
+    ),
     "qo.trend": ("预警与确认案件趋势（按周）", "Alerts and confirmed cases by week"),
     "qo.count_axis": ("数量", "Count"),
     "qo.profile": ("操作员画像", "Operator profile"),
