@@ -27,6 +27,7 @@ from data_access.id_number import make_id_number
 from data_access.importer import import_file
 from data_access.models import CHANNELS
 from data_access.reference import codes, county_codes, init_schema
+from data_access.validators import kind_spec
 
 N_PERSONS = 20_000
 N_OPERATORS = 500
@@ -64,18 +65,7 @@ def generate(directory: Path, rows: int, seed: int = 7) -> tuple[Path, Path, Pat
     start = dt.datetime(2025, 1, 1)
     with open(qlog, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(
-            [
-                "query_id",
-                "queried_at",
-                "operator_id",
-                "subject_id_number",
-                "purpose_code",
-                "authorization_ref",
-                "channel",
-                "terminal_id",
-            ]
-        )
+        out.writerow(kind_spec("query-log").column_names)  # the contract's columns
         for i in range(rows):
             u = rng.random()
             if u < 0.01:
