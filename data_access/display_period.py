@@ -49,3 +49,30 @@ def display_until_problem(
     if display_until > hi:
         return f"display_until {display_until} is after the {severity} maximum {hi}"
     return None
+
+
+# --------------------------------------------------------------------------- what may be shown
+
+# Statuses of a negative record that is still shown: a repaired record is no longer shown or used,
+# a revoked one (objection upheld) never was lawful; a record under objection stays shown, marked.
+DISPLAYED_STATUSES = ("active", "objection")
+
+
+def displayed_record_conditions(as_of: dt.date) -> list:
+    """SQL conditions on credit_record that keep only what may be shown or counted on the as-of
+    date: decided by then, not revoked, and a negative record only inside its display period
+    (as-of < display_until) and not repaired. Every query that shows or counts records uses it."""
+    from sqlalchemy import or_, select
+
+    from data_access import models as m
+
+    negative = select(m.RecordCategory.code).where(m.RecordCategory.polarity == "negative")
+    record = m.CreditRecord
+    return [
+        record.decision_date <= as_of,
+        record.status != "revoked",
+        or_(
+            record.category_code.not_in(negative),
+            (record.display_until > as_of) & record.status.in_(DISPLAYED_STATUSES),
+        ),
+    ]
