@@ -603,6 +603,142 @@ TEXT: dict[str, tuple[str, str]] = {
         "仅系统管理员可导出新的规则版本。",
         "Only an administrator may export a new policy version.",
     ),
+    # --- personal credit file (pages/person.py)
+    "pf.notice": (
+        "个人信用信息仅可依法定事由查询。打开档案须选择查询事由并填写授权编号；每次打开均以您的"
+        "身份登记入查询日志（渠道 DASHBOARD），由隐私保护专员审查。",
+        "Personal credit information may be looked up only for a lawful purpose. Opening a file "
+        "needs a purpose and an authorisation reference; every opening is written to the query "
+        "log in your name (channel DASHBOARD) and reviewed by the privacy officers.",
+    ),
+    "pf.remit.admin": ("可查询范围：全市居民", "You may open: any resident"),
+    "pf.remit.department": (
+        "可查询范围：本部门（{dept}）名册中的从业人员、本部门报送的信用记录主体、本部门办理的异议与"
+        "修复申请人；档案中仅显示本部门的数据。",
+        "You may open: practitioners on your department's ({dept}) rosters, subjects of records "
+        "your department reported, applicants whose objections or repairs it handles; the file "
+        "shows only your department's data.",
+    ),
+    "pf.search": ("检索", "Search"),
+    "pf.search.text": ("身份证号（18 位）或完整姓名", "ID number (18 characters) or full name"),
+    "pf.search.help": (
+        "姓名须完整匹配，身份证号须完整且校验位正确；不支持模糊检索。",
+        "A name must match in full and an ID number must be complete with a valid check "
+        "character; there is no partial search.",
+    ),
+    "pf.search.submit": ("检索", "Search"),
+    "pf.search.none": (
+        "您的查询范围内没有匹配的居民。",
+        "No resident within your remit matches.",
+    ),
+    "pf.search.more": (
+        "匹配人数超过 {n} 人，仅显示前 {n} 人；请用侧栏县（市、区）筛选或改用身份证号。",
+        "More than {n} residents match; the first {n} are shown. Narrow by county in the sidebar "
+        "or search by ID number.",
+    ),
+    "pf.candidate": ("选择居民（已脱敏）", "Choose the resident (masked)"),
+    "pf.purpose": ("查询事由", "Purpose of the lookup"),
+    "pf.reference": (
+        "授权编号（授权书、案件或批次编号）",
+        "Authorisation reference (consent, case or batch)",
+    ),
+    "pf.open": ("打开档案并登记查询", "Open the file and log the lookup"),
+    "pf.close": ("关闭档案", "Close the file"),
+    "pf.logged": (
+        "本次查询已登记入查询日志：{query_id}（事由 {purpose}，授权 {reference}）。",
+        "This lookup is in the query log: {query_id} (purpose {purpose}, authorisation "
+        "{reference}).",
+    ),
+    "pf.outside": (
+        "您的查询范围内没有该身份证号的居民，未显示任何信息。",
+        "No resident with this ID number within your remit; nothing is shown.",
+    ),
+    "pf.sensitive": (
+        "该居民在隐私重点保护名单上，查询将被重点审查。",
+        "This resident is on the privacy watch list; lookups are reviewed closely.",
+    ),
+    "pf.gender": ("性别", "Gender"),
+    "pf.gender.M": ("男", "Male"),
+    "pf.gender.F": ("女", "Female"),
+    "pf.birth": ("出生日期", "Birth date"),
+    "pf.county": ("户籍所在县（市、区）", "County of registration"),
+    "pf.tab.records": ("信用记录（{n}）", "Credit records ({n})"),
+    "pf.tab.roster": ("职业名册（{n}）", "Professional rosters ({n})"),
+    "pf.tab.applications": ("异议与修复（{n}）", "Objections and repairs ({n})"),
+    "pf.tab.ledger": ("积分明细", "Points ledger"),
+    "pf.records.help": (
+        "仅显示截至 {as_of} 可展示的信息：失信信息在展示期内（截止日之前）且未修复、未撤销；"
+        "超过展示期、已修复或已撤销的信息不再显示，也不计入任何统计。",
+        "Only what may be shown on {as_of}: negative information inside its display period "
+        "(before display_until) and neither repaired nor revoked. Information past its display "
+        "period, repaired or revoked is no longer shown or counted anywhere.",
+    ),
+    "pf.records.none": ("没有可展示的信用记录。", "No record may be shown."),
+    "pf.roster.none": ("不在本范围内的重点职业名册中。", "Not on a roster within your remit."),
+    "pf.applications.none": ("没有异议或修复申请。", "No objection or repair application."),
+    "pf.ledger.help": (
+        "按现行积分规则计算至 {as_of}；积分只用于激励，不作为惩戒依据。",
+        "Computed with the policy in force as of {as_of}; points reward, they never punish.",
+    ),
+    "pf.ledger.admin_only": (
+        "积分明细汇总全部部门的记录，仅系统管理员可见。",
+        "The ledger draws on every department's records and is shown to administrators only.",
+    ),
+    "pf.ledger.none": ("暂无积分明细。", "No ledger available."),
+    "pf.state.displayed": ("展示中", "Displayed"),
+    "pf.state.ending_soon": ("30 日内到期", "Display ends within 30 days"),
+    "pf.state.objection": ("异议处理中", "Under objection"),
+    "pf.current.True": ("在册", "Current"),
+    "pf.current.False": ("已离册", "Past"),
+    "pf.export": ("导出档案（Excel）", "Export the file (Excel)"),
+    "pf.my_views": (
+        "您今天已打开 {n} 份个人档案；所有打开记录均可由隐私保护专员查阅。",
+        "You have opened {n} personal files today; every opening can be reviewed by the privacy "
+        "officers.",
+    ),
+    "pf.col.display_state": ("展示状态", "Display state"),
+    "pf.col.polarity": ("性质", "Polarity"),
+    "pf.col.licence_no": ("证书编号", "Licence no."),
+    "pf.col.valid_from": ("起始日期", "Valid from"),
+    "pf.col.valid_to": ("终止日期", "Valid to"),
+    "pf.col.current": ("在册", "Current"),
+    "pf.col.application_id": ("申请编号", "Application"),
+    "pf.col.kind": ("类型", "Kind"),
+    "pf.col.handling_dept": ("办理部门", "Handling department"),
+    "pf.col.filed_at": ("申请日期", "Filed"),
+    "pf.col.received_at": ("受理日期", "Received"),
+    "pf.col.decided_at": ("决定日期", "Decided"),
+    "pf.col.answered_at": ("答复日期", "Answered"),
+    "pf.col.outcome": ("结果", "Outcome"),
+    "pf.col.record_id": ("记录编号", "Record"),
+    "pf.col.category_code": ("信息类别", "Category"),
+    "pf.col.domain_code": ("领域", "Domain"),
+    "pf.col.severity": ("严重程度", "Severity"),
+    "pf.col.level": ("表彰级别", "Level"),
+    "pf.col.quantity": ("数量", "Quantity"),
+    "pf.col.decision_date": ("决定日期", "Decision date"),
+    "pf.col.display_until": ("展示截止（当日起不再展示）", "Display until (first day not shown)"),
+    "pf.col.source_dept": ("报送部门", "Reporting department"),
+    "pf.col.status": ("状态", "Status"),
+    "pf.col.title": ("摘要", "Summary"),
+    "pf.col.profession_code": ("重点职业人群", "Key profession"),
+    "pf.polarity.positive": ("守信", "Positive"),
+    "pf.polarity.negative": ("失信", "Negative"),
+    "pf.polarity.neutral": ("基础", "Neutral"),
+    "pf.kind.objection": ("异议", "Objection"),
+    "pf.kind.repair": ("信用修复", "Credit repair"),
+    "pf.outcome.pending": ("办理中", "Pending"),
+    "pf.outcome.upheld": ("予以支持", "Upheld"),
+    "pf.outcome.rejected": ("不予支持", "Rejected"),
+    "pf.outcome.withdrawn": ("已撤回", "Withdrawn"),
+    "pf.severity.minor": ("轻微", "Minor"),
+    "pf.severity.general": ("一般", "General"),
+    "pf.severity.serious": ("严重", "Serious"),
+    "pf.reference_needed": (
+        "事由「{purpose}」须填写授权编号。",
+        "The purpose “{purpose}” needs an authorisation reference.",
+    ),
+    "pf.refused": ("不能打开档案：{reason}", "The file cannot be opened: {reason}"),
     # --- query oversight (pages/oversight.py)
     "qo.reason_filter": (
         "原因包含（如：同姓、夜间、无授权）",

@@ -69,8 +69,11 @@ def sign_in(user: dict) -> None:
 
 
 def sign_out() -> None:
-    for key in ("user", "display_name", "last_seen"):
-        st.session_state.pop(key, None)
+    """Forget everything of the session but the language: the user, open personal files,
+    search results and filters."""
+    for key in list(st.session_state.keys()):
+        if key != "lang":
+            del st.session_state[key]
 
 
 def session_expired(now: dt.datetime | None = None) -> bool:
