@@ -12,7 +12,8 @@ from streamlit.navigation.page import StreamlitPage
 from data_access.engine import get_engine
 from data_access.reference import read_catalogue
 from data_access.status import database_state, is_embedded_default
-from data_access.users import authenticate
+from data_access.users import authenticate, identity_of, user_for_identity
+from ui import sso
 from ui.i18n import LANGUAGES, name_column
 from ui.navigation import SECTIONS, pages_for_role
 from ui.session import (
@@ -58,11 +59,24 @@ def sign_in_form() -> None:
     st.caption(tr("app.subtitle"))
     if st.session_state.pop("timed_out", False):
         st.warning(tr("signin.timeout"))
+    refused = st.session_state.pop("sso_refused", None)
+    if refused:
+        st.error(tr(f"signin.{refused}"))
+        st.button(tr("signin.sso_leave"), on_click=sso.end)
     with st.form("sign_in"):
         st.subheader(tr("signin.title"))
         username = st.text_input(tr("signin.username"), key="signin_username")
         password = st.text_input(tr("signin.password"), type="password", key="signin_password")
         submitted = st.form_submit_button(tr("signin.submit"), type="primary")
+    if sso.configured():
+        for provider in sso.providers():
+            st.button(
+                tr("signin.sso", provider=provider or "OIDC"),
+                icon=":material/badge:",
+                on_click=sso.start,
+                args=(provider,),
+                key=f"sso_{provider or 'default'}",
+            )
     st.caption(tr("signin.demo_hint"))
     if submitted:
         if not username.strip() or not password:
@@ -76,6 +90,27 @@ def sign_in_form() -> None:
         st.rerun()
 
 
+def sso_sign_in(url: str) -> None:
+    """Sign in the OIDC identity that came back from st.login, when it is linked to a user."""
+    claims = sso.claims()
+    if claims is None:
+        return
+    result = user_for_identity(get_engine(url), identity_of(claims))
+    if result.user is None:
+        st.session_state["sso_refused"] = result.reason
+        return
+    sign_in(result.user)
+    st.session_state["signed_in_with_sso"] = True
+
+
+def leave() -> None:
+    """Sign out; a single-sign-on session also loses its identity cookie."""
+    with_sso = st.session_state.get("signed_in_with_sso", False)
+    sign_out()
+    if with_sso:
+        sso.end()
+
+
 def sidebar(user: dict) -> None:
     with st.sidebar:
         st.markdown(f"**{tr('app.title')}**")
@@ -83,7 +118,7 @@ def sidebar(user: dict) -> None:
             f"{tr('signed_in_as')}: {st.session_state.get('display_name', user['username'])}"
             f" · {tr('role.' + user['role'])}"
         )
-        st.button(tr("signout"), icon=":material/logout:", width="stretch", on_click=sign_out)
+        st.button(tr("signout"), icon=":material/logout:", width="stretch", on_click=leave)
         st.radio(
             tr("filters.language"),
             LANGUAGES,
@@ -140,9 +175,15 @@ def main() -> None:
     ensure_database(url)
     user = current_user()
     if user is not None and session_expired():
+        with_sso = st.session_state.get("signed_in_with_sso", False)
         sign_out()
         st.session_state["timed_out"] = True
+        if with_sso:
+            sso.end()
         user = None
+    if user is None and not st.session_state.get("timed_out"):
+        sso_sign_in(url)
+        user = current_user()
     if user is None:
         # Only the sign-in page is registered: no page address resolves before sign-in.
         st.navigation(

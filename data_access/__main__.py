@@ -2,6 +2,7 @@
 
     python -m data_access [--db URL] init
     python -m data_access [--db URL] import KIND FILE [FILE ...]
+    python -m data_access [--db URL] link-identity IDENTITY USERNAME
 
 Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
 traceback), 2 bad usage. Each file is imported on its own, whole or not at all.
@@ -49,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", metavar="KIND", choices=KIND_NAMES, help=", ".join(KIND_NAMES))
     imp.add_argument("files", metavar="FILE", nargs="+", type=Path, help=".csv, .xlsx or .parquet")
     imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    link = sub.add_parser(
+        "link-identity",
+        help="link a single-sign-on identity (OIDC e-mail or subject) to a dashboard user",
+    )
+    link.add_argument("identity", metavar="IDENTITY")
+    link.add_argument("username", metavar="USERNAME")
     return parser
 
 
@@ -110,6 +117,17 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "init":
         init_schema(engine)
         print(f"schema and reference catalogues ready in {engine.url.render_as_string()}")
+        return 0
+    if args.command == "link-identity":
+        from data_access.users import link_identity
+
+        init_schema(engine)
+        try:
+            link_identity(engine, args.identity, args.username)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"{args.identity} signs in as {args.username}")
         return 0
     status = 0
     for path in args.files:

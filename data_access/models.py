@@ -372,6 +372,15 @@ class DashboardUser(Base):
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_user_role"),)
 
 
+class DashboardUserIdentity(Base):
+    """A single-sign-on identity (the OIDC e-mail or subject) linked to a dashboard user, whose
+    role and department then apply. An identity with no link cannot sign in."""
+
+    __tablename__ = "dashboard_user_identity"
+    identity: Mapped[str] = mapped_column(String(200), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("dashboard_user.username"), index=True)
+
+
 class ImportRun(Base):
     """One import of one file: what came in, when, and how it ended (an audit of the imports)."""
 

@@ -1,8 +1,10 @@
-"""Dashboard users: argon2 password hashes, sign-in with lockout, and the demo accounts."""
+"""Dashboard users: argon2 password hashes, sign-in with lockout, single-sign-on identities
+mapped to users, and the demo accounts."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -109,12 +111,70 @@ def authenticate(
             .where(table.c.username == username)
             .values(failed_attempts=0, locked_until=None)
         )
-        return SignInResult(
-            {
-                "username": row["username"],
-                "role": row["role"],
-                "department_code": row["department_code"],
-                "display_name": row["display_name"],
-            },
-            None,
+        return SignInResult(_signed_in(row), None)
+
+
+def _signed_in(row) -> dict:
+    return {
+        "username": row["username"],
+        "role": row["role"],
+        "department_code": row["department_code"],
+        "display_name": row["display_name"],
+    }
+
+
+def identity_of(claims: Mapping[str, object]) -> str | None:
+    """The identity an OIDC sign-in is known by: the e-mail in lower case when the provider gives
+    one (and does not say it is unverified), else the subject. None when there is neither."""
+    email = str(claims.get("email") or "").strip().lower()
+    if email and claims.get("email_verified", True) is not False:
+        return email
+    subject = str(claims.get("sub") or "").strip()
+    return subject or None
+
+
+def link_identity(engine: Engine, identity: str, username: str) -> None:
+    """Link a single-sign-on identity to an existing dashboard user (replacing an earlier link)."""
+    identity = identity.strip().lower() if "@" in identity else identity.strip()
+    if not identity:
+        raise ValueError("the identity is empty")
+    with engine.begin() as conn:
+        exists = conn.execute(
+            select(m.DashboardUser.username).where(m.DashboardUser.username == username)
+        ).first()
+        if exists is None:
+            raise ValueError(f"no dashboard user {username!r}")
+        upsert_rows(
+            conn,
+            m.DashboardUserIdentity.__table__,
+            [{"identity": identity, "username": username}],
+            key=["identity"],
         )
+
+
+def user_for_identity(
+    engine: Engine, identity: str | None, now: dt.datetime | None = None
+) -> SignInResult:
+    """Sign in by a single-sign-on identity: the linked user's role and department apply; an
+    unlinked identity, an inactive or a locked user is refused like a wrong password."""
+    if not identity:
+        return SignInResult(None, "sso_unlinked")
+    now = now or dt.datetime.now()
+    with engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(m.DashboardUser.__table__)
+                .join(
+                    m.DashboardUserIdentity,
+                    m.DashboardUserIdentity.username == m.DashboardUser.username,
+                )
+                .where(m.DashboardUserIdentity.identity == identity)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None or not row["active"]:
+        return SignInResult(None, "sso_unlinked")
+    if row["locked_until"] is not None and row["locked_until"] > now:
+        return SignInResult(None, "locked")
+    return SignInResult(_signed_in(row), None)

@@ -27,6 +27,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "连续输错密码次数过多，账户已锁定 15 分钟。",
         "Too many failed attempts: the account is locked for 15 minutes.",
     ),
+    "signin.sso": ("统一身份认证登录（{provider}）", "Sign in with single sign-on ({provider})"),
+    "signin.sso_unlinked": (
+        "您的统一身份尚未关联本平台账户，请联系系统管理员。",
+        "Your single-sign-on identity is not linked to a dashboard account; ask an "
+        "administrator.",
+    ),
+    "signin.sso_leave": ("退出统一身份认证", "Leave single sign-on"),
     "signin.missing": ("请输入用户名和密码。", "Enter a username and a password."),
     "signin.timeout": (
         "会话已超时，请重新登录。",
@@ -833,6 +840,97 @@ TEXT: dict[str, tuple[str, str]] = {
     "qo.col.username": ("处置人", "By"),
     "qo.col.action": ("决定", "Decision"),
     "qo.col.note": ("说明", "Note"),
+    # --- data submission (pages/imports.py)
+    "im.caption": (
+        "上传目录事项的数据文件（CSV UTF-8 或 .xlsx，不超过 {limit} MB），先逐行校验，校验通过后再"
+        "确认入库；入库即计入报送进度。文件中任何一行不合格，整份文件都不会写入。",
+        "Upload a catalogue item's data file (CSV UTF-8 or .xlsx, at most {limit} MB), review the "
+        "row-by-row check, then accept it; an accepted file counts in the reporting progress at "
+        "once. If any row fails, nothing of the file is written.",
+    ),
+    "im.department": ("报送部门", "Department"),
+    "im.item": ("目录事项", "Catalogue item"),
+    "im.period": ("报送期", "Period"),
+    "im.due": (
+        "应报日期：{due}（报送期结束后次月 15 日）",
+        "Due date: {due} (the 15th of the month after the period)",
+    ),
+    "im.already": (
+        "该事项 {period} 已于 {at} 报送；再次报送记为补报，数据按主键更新。",
+        "{period} of this item was delivered on {at}; another delivery is recorded as a "
+        "supplement and its rows update the stored ones by key.",
+    ),
+    "im.no_items": ("本部门没有需要报送的目录事项。", "This department has no catalogue item."),
+    "im.format": ("文件格式与模板", "File format and template"),
+    "im.format_kind": ("导入类型：`{kind}`；列：{columns}", "Import kind: `{kind}`; columns: {columns}"),
+    "im.format_fixed": ("每一行必须填写：{values}", "Every row must carry: {values}"),
+    "im.format_dates": (
+        "日期（决定日期、资格起始日期）不得晚于报送期末和今天；早于报送期的记录（补报、更正、名册既有人员）"
+        "可以报送。",
+        "Dates (decision_date, valid_from) may not be after the period's end or today; earlier "
+        "rows (found late, corrections, a roster's existing members) are accepted.",
+    ),
+    "im.template": ("下载表头模板（CSV）", "Download the header template (CSV)"),
+    "im.file": ("数据文件", "Data file"),
+    "im.file_help": (
+        "仅接受 .csv（UTF-8）和 .xlsx，单个文件不超过 {limit} MB。",
+        "Only .csv (UTF-8) and .xlsx files, at most {limit} MB each.",
+    ),
+    "im.nil_return": ("本期无数据（零报送）", "Nothing to report for the period (nil return)"),
+    "im.nil_help": (
+        "勾选后可上传只有表头的文件，记为本期已报送 0 行。",
+        "Lets a file with only the header row be delivered as 0 rows for the period.",
+    ),
+    "im.validate": ("校验", "Validate"),
+    "im.validating": ("正在逐行校验……", "Checking every row..."),
+    "im.report": ("校验结果", "Validation report"),
+    "im.summary": (
+        "文件 {file}（{size}）：读取 {read} 行，合格 {valid} 行，问题 {problems} 个（用时 {seconds:.1f} 秒）。",
+        "File {file} ({size}): {read} rows read, {valid} valid, {problems} problems "
+        "({seconds:.1f} s).",
+    ),
+    "im.clean": ("校验通过，可以确认入库。", "The file passed every check: you may accept it."),
+    "im.refused": (
+        "文件未通过校验，不能入库（整份文件都不会写入）。请按下表修改后重新上传。",
+        "The file is refused: nothing of it will be written. Correct the rows below and upload "
+        "it again.",
+    ),
+    "im.reasons_note": (
+        "问题原因沿用导入校验的原文（英文），格式：行号、列名、原因。",
+        "Reasons are worded as the import checks word them: line, column, reason.",
+    ),
+    "im.shown_first": (
+        "仅显示前 {n} 个问题，共 {total} 个；可下载问题清单。",
+        "Only the first {n} of {total} problems are shown; download the list for more.",
+    ),
+    "im.download_problems": ("下载问题清单（CSV）", "Download the problems (CSV)"),
+    "im.accept": ("确认入库", "Accept"),
+    "im.accept_help": ("校验通过后才可确认入库。", "Enabled once the file has passed the check."),
+    "im.accepting": ("正在写入……", "Writing..."),
+    "im.accepted": (
+        "已入库：{item} {period}，{rows} 行，报送编号 {id}，报送时间 {at}（{timeliness}）。报送进度已更新。",
+        "Accepted: {item} {period}, {rows} rows, submission {id} at {at} ({timeliness}). The "
+        "reporting progress is updated.",
+    ),
+    "im.not_recorded": (
+        "数据已写入，但报送记录未能登记：{reason}",
+        "The rows were written but the delivery could not be recorded: {reason}",
+    ),
+    "im.refused_on_accept": (
+        "入库前复核未通过，未写入任何数据。",
+        "The check before writing failed: nothing was written.",
+    ),
+    "im.scope_refused": ("你无权报送该目录事项。", "You may not submit this catalogue item."),
+    "im.history": ("最近报送记录", "Recent deliveries"),
+    "im.no_history": ("尚无报送记录。", "No delivery yet."),
+    "im.on_time": ("按时", "on time"),
+    "im.late": ("逾期", "late"),
+    "im.col.line": ("行号", "Line"),
+    "im.col.column": ("列", "Column"),
+    "im.col.reason": ("问题", "Reason"),
+    "im.col.rows_accepted": ("入库行数", "Rows accepted"),
+    "im.col.submission_id": ("报送编号", "Submission"),
+    "im.col.timeliness": ("是否按时", "Timeliness"),
 }
 
 PLACEHOLDER_PLANS: dict[str, tuple[str, str]] = {
