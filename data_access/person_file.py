@@ -292,24 +292,33 @@ def open_person_file(
         applications = _applications(conn, scope, id_number, as_of)
     ledger = None
     if scope.role == "admin" and policy is not None:
-        ledger = _ledger(engine, id_number, as_of, policy, set(records["record_id"]))
+        shown = shown_ledger(engine, id_number, as_of, policy)
+        ledger = shown.to_pandas() if shown is not None else None
     return PersonFile(
         query_id, person["id_number"], person["name"], person["gender"], person["birth_date"],
         person["county_code"], bool(person["sensitive"]), records, roster, applications, ledger,
     )  # fmt: skip
 
 
-def _ledger(
-    engine: Engine, id_number: str, as_of: dt.date, policy, shown: set[str]
-) -> pd.DataFrame | None:
-    """The points ledger as of the date, without lines for records the file may not show."""
+def shown_ledger(
+    engine: Engine, id_number: str, as_of: dt.date, policy, scope: Scope | None = None
+) -> pl.DataFrame | None:
+    """The points ledger as of the date, without lines for records that may not be shown (past
+    their display period, repaired or revoked: they give no points either). None when the ID
+    number is unknown."""
     from scoring.points_run import person_ledger
 
     frame = person_ledger(engine, id_number, as_of, policy)
     if frame is None:
         return None
-    keep = pl.col("record_id").is_null() | pl.col("record_id").is_in(sorted(shown))
-    return frame.filter(keep).to_pandas()
+    stmt = select(m.CreditRecord.record_id).where(
+        m.CreditRecord.record_id.in_(displayed_records_statement(as_of, scope)),
+        m.CreditRecord.id_number == id_number,
+    )
+    with engine.connect() as conn:
+        shown = sorted(conn.scalars(stmt))
+    keep = pl.col("record_id").is_null() | pl.col("record_id").is_in(shown)
+    return frame.filter(keep)
 
 
 def dashboard_views(engine: Engine, username: str, since: dt.date | None = None) -> int:

@@ -66,6 +66,8 @@ def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...])
     _require_city_scope(scope)
     s = sm.PersonScore
     band = _age_band().label("age_band")
+    # One expression object in SELECT and GROUP BY: PostgreSQL must see the same bound parameter.
+    gender = func.coalesce(s.gender, "?")
 
     def count(flag):
         return func.sum(case((flag, 1), else_=0))
@@ -73,7 +75,7 @@ def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...])
     stmt = (
         select(
             s.county_code,
-            func.coalesce(s.gender, "?").label("gender"),
+            gender.label("gender"),
             band,
             s.grade,
             func.count().label("persons"),
@@ -82,7 +84,7 @@ def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...])
             count(s.pending_objection).label("pending_objection"),
         )
         .where(s.run_id == run_id)
-        .group_by(s.county_code, func.coalesce(s.gender, "?"), band, s.grade)
+        .group_by(s.county_code, gender, band, s.grade)
     )
     if counties:
         stmt = stmt.where(s.county_code.in_(counties))
@@ -224,7 +226,7 @@ def person_ledger_view(
     log (data_access.audit). Not cached: every view is a lookup. Returns (ledger, query_id);
     the ledger is None when the ID number is unknown (the lookup is still logged)."""
     from data_access.audit import record_view
-    from scoring.points_run import person_ledger
+    from data_access.person_file import shown_ledger
 
     if scope.role != "admin":
         raise PermissionError("only roles allowed to see a person's file may open a ledger")
@@ -233,4 +235,4 @@ def person_ledger_view(
     with engine.begin() as conn:
         query_id = record_view(conn, user, id_number, purpose_code, authorization_ref)
     policy = policy_in_force(url)
-    return person_ledger(engine, id_number, as_of, policy), query_id
+    return shown_ledger(engine, id_number, as_of, policy), query_id

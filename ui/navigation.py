@@ -17,6 +17,9 @@ class PageSpec:
     section: str  # nav.<section>
     roles: frozenset[str]
     issue: str  # the issue that builds it, shown by placeholders
+    # True when the page can show one person's credit data (a lookup): every such view must write
+    # a query-log row (tests/test_self_audit.py holds a driver for each such page).
+    personal_data: bool = False
 
 
 ALL = frozenset({"leading_office", "department_head", "privacy_officer", "admin"})
@@ -53,6 +56,7 @@ PAGES: tuple[PageSpec, ...] = (
         "analysis",
         frozenset({"leading_office", "admin"}),
         "Integrity points: the engine, the lists, and the scores page",
+        personal_data=True,  # an administrator's view of one person's ledger
     ),
     PageSpec(
         "oversight",
@@ -69,6 +73,7 @@ PAGES: tuple[PageSpec, ...] = (
         "oversight",
         frozenset({"department_head", "admin"}),
         "Access control, the personal credit file, and the dashboard auditing itself",
+        personal_data=True,
     ),
     PageSpec(
         "repair",

@@ -1,0 +1,104 @@
+"""The dashboard audits itself: every page that can show one person's credit data writes a
+query-log row (channel DASHBOARD, the user as operator, purpose, authorisation) for every view,
+on SQLite and PostgreSQL. A page marked `personal_data` in ui/navigation.py must have a driver
+here, so a new page that shows personal data cannot skip the audit unnoticed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from data_access import models as m
+from data_access.engine import get_engine
+from scoring.points_policy import load_policy
+from scoring.points_run import score_database
+from tests.conftest import TINY_AS_OF, TINY_SEED, _create_pg_database
+from ui.navigation import PAGES
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+ADMIN = {"username": "admin", "role": "admin", "department_code": None}
+
+
+def view_person_file(app: AppTest, subject: str, purpose: str, reference: str) -> None:
+    app.text_input(key="pf_search_text").input(subject)
+    app.button[0].click().run()
+    app.selectbox[1].set_value(purpose)
+    app.text_input[1].input(reference)
+    app.button[1].click().run()
+
+
+def view_points_ledger(app: AppTest, subject: str, purpose: str, reference: str) -> None:
+    app.text_input(key="ledger.id").input(subject)
+    app.selectbox(key="ledger.purpose").set_value(purpose)
+    app.text_input(key="ledger.ref").input(reference)
+    app.button(key="FormSubmitter:ledger-查看明细").click().run()
+
+
+# page key -> how a user views one person's data on it
+DRIVERS: dict[str, Callable[[AppTest, str, str, str], None]] = {
+    "person": view_person_file,
+    "scores": view_points_ledger,
+}
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def scored_city(request, tmp_path_factory) -> str:
+    """A tiny city of its own (the tests write to its query log), with a stored points run."""
+    from seed_data.build import build_city
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'credit.db'}"
+    else:
+        url = _create_pg_database("credit_audit")
+    build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
+    score_database(get_engine(url), TINY_AS_OF, load_policy())
+    return url
+
+
+def test_every_page_that_shows_personal_data_has_a_driver():
+    assert {spec.key for spec in PAGES if spec.personal_data} == set(DRIVERS)
+
+
+def dashboard_rows(url: str) -> list[tuple]:
+    with get_engine(url).connect() as conn:
+        return conn.execute(
+            select(
+                m.QueryLog.operator_id, m.QueryLog.subject_id_number, m.QueryLog.purpose_code,
+                m.QueryLog.authorization_ref,
+            ).where(m.QueryLog.channel == "DASHBOARD")
+        ).all()  # fmt: skip
+
+
+@pytest.mark.parametrize("page", sorted(DRIVERS))
+def test_each_view_of_a_persons_data_is_a_logged_lookup(
+    scored_city, monkeypatch, server_navigation, page
+):
+    with get_engine(scored_city).connect() as conn:
+        subject = conn.scalars(
+            select(m.CreditRecord.id_number).order_by(m.CreditRecord.record_id).limit(1)
+        ).one()
+        total = conn.execute(select(func.count()).select_from(m.QueryLog)).scalar_one()
+    before = dashboard_rows(scored_city)
+    monkeypatch.setenv("CREDIT_DB_URL", scored_city)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["user"] = ADMIN
+    app.session_state["filter_as_of"] = TINY_AS_OF
+    app.run()
+    app.switch_page(f"pages/{page}.py").run()
+    reference = f"AUDIT-{page}"
+    DRIVERS[page](app, subject, "OBJECTION", reference)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    after = dashboard_rows(scored_city)
+    assert sorted(set(after) - set(before)) == [("DASH-admin", subject, "OBJECTION", reference)]
+    with get_engine(scored_city).connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.QueryLog)).scalar_one() == total + 1
+    # A rerun of the page shows the same view and is not a second lookup.
+    app.run()
+    assert len(dashboard_rows(scored_city)) == len(after)
