@@ -144,14 +144,24 @@ def search_persons(
 # --------------------------------------------------------------------------- the file
 
 
+def shown_record_conditions(
+    as_of: dt.date, scope: Scope | None = None, id_number: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The conditions on credit_record of what the file shows on the as-of date: what may be
+    shown at all, the scope's department (None = an administrator), one person if given."""
+    conditions = list(displayed_record_conditions(as_of))
+    dept = _department(scope) if scope is not None else None
+    if dept is not None:
+        conditions.append(m.CreditRecord.source_dept == dept)
+    if id_number is not None:
+        conditions.append(m.CreditRecord.id_number == id_number)
+    return conditions
+
+
 def displayed_records_statement(as_of: dt.date, scope: Scope | None = None) -> Select:
     """record_id of every record the personal file would show on the as-of date (for a scope;
     None = an administrator). The display check runs it against records that must not be shown."""
-    stmt = select(m.CreditRecord.record_id).where(*displayed_record_conditions(as_of))
-    dept = _department(scope) if scope is not None else None
-    if dept is not None:
-        stmt = stmt.where(m.CreditRecord.source_dept == dept)
-    return stmt
+    return select(m.CreditRecord.record_id).where(*shown_record_conditions(as_of, scope))
 
 
 def _records(conn: Connection, scope: Scope, id_number: str, as_of: dt.date) -> pd.DataFrame:
@@ -162,10 +172,7 @@ def _records(conn: Connection, scope: Scope, id_number: str, as_of: dt.date) -> 
             c.quantity, c.decision_date, c.display_until, c.source_dept, c.status, c.title,
         )
         .join(cat, cat.code == c.category_code)
-        .where(
-            c.record_id.in_(displayed_records_statement(as_of, scope)),
-            c.id_number == id_number,
-        )
+        .where(*shown_record_conditions(as_of, scope, id_number))
         .order_by(c.decision_date.desc(), c.record_id)
     )  # fmt: skip
     rows = conn.execute(stmt).mappings().all()
@@ -212,7 +219,11 @@ def _applications(conn: Connection, scope: Scope, id_number: str, as_of: dt.date
         .where(
             a.id_number == id_number,
             a.filed_at <= as_of,
-            a.record_id.in_(displayed_records_statement(as_of)),
+            a.record_id.in_(
+                select(m.CreditRecord.record_id).where(
+                    *shown_record_conditions(as_of, None, id_number)
+                )
+            ),
         )
         .order_by(a.filed_at.desc(), a.application_id)
     )
@@ -311,10 +322,7 @@ def shown_ledger(
     frame = person_ledger(engine, id_number, as_of, policy)
     if frame is None:
         return None
-    stmt = select(m.CreditRecord.record_id).where(
-        m.CreditRecord.record_id.in_(displayed_records_statement(as_of, scope)),
-        m.CreditRecord.id_number == id_number,
-    )
+    stmt = select(m.CreditRecord.record_id).where(*shown_record_conditions(as_of, scope, id_number))
     with engine.connect() as conn:
         shown = sorted(conn.scalars(stmt))
     keep = pl.col("record_id").is_null() | pl.col("record_id").is_in(shown)
