@@ -219,6 +219,20 @@ class Submission(Base):
     )
 
 
+class SubmissionUpload(Base):
+    """Who delivered a submission through the dashboard, and which file (its name as uploaded,
+    size and SHA-256), so that every accepted delivery can be traced to a person and a file."""
+
+    __tablename__ = "submission_upload"
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submission.submission_id"), primary_key=True
+    )
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
 class AnnualReport(Base):
     """A reporting unit's annual progress report to the leading-group office, due 31 December."""
 

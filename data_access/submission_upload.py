@@ -34,6 +34,7 @@ same file again is safe (rows are upserted onto themselves by their keys) and re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 import uuid
@@ -357,8 +358,10 @@ def accept_delivery(
     *,
     now: dt.datetime | None = None,
     nil_return: bool = False,
+    username: str = "",
 ) -> Delivery:
-    """Check the file again and, if it is clean, write its rows and record the submission.
+    """Check the file again and, if it is clean, write its rows and record the submission, with
+    who uploaded it and the file's name, size and SHA-256 (submission_upload).
 
     The rows are validated and written by `import_file` in one transaction (a refused file writes
     nothing); the submission follows in a second transaction (see the module docstring)."""
@@ -380,6 +383,15 @@ def accept_delivery(
     try:
         with engine.begin() as conn:
             conn.execute(insert(m.Submission.__table__).values(**submission))
+            conn.execute(
+                insert(m.SubmissionUpload.__table__).values(
+                    submission_id=submission["submission_id"],
+                    username=(username or "unknown")[:64],
+                    file_name=display_name(file_name)[:255],
+                    file_bytes=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )
+            )
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return Delivery(
@@ -412,8 +424,10 @@ def recent_submissions(
             s.rows_submitted,
             s.rows_accepted,
             s.rows_rejected,
+            m.SubmissionUpload.username,
         )  # fmt: skip
         .join(c, c.code == s.item_code)
+        .outerjoin(m.SubmissionUpload, m.SubmissionUpload.submission_id == s.submission_id)
         .where(s.submitted_at.is_not(None))
         .order_by(s.submitted_at.desc(), s.submission_id)
         .limit(limit)
@@ -421,7 +435,7 @@ def recent_submissions(
     if dept is not None:
         stmt = stmt.where(c.dept_code == dept)
     columns = ["submission_id", "item_code", "dept_code", "period", "due_date", "submitted_at",
-               "rows_submitted", "rows_accepted", "rows_rejected"]  # fmt: skip
+               "rows_submitted", "rows_accepted", "rows_rejected", "uploaded_by"]  # fmt: skip
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=columns)
     frame["on_time"] = [

@@ -33,7 +33,7 @@ from data_access.validators import kind_spec
 from ui.exports import to_csv
 from ui.i18n import name_column
 from ui.placeholder import require_page, scope_text
-from ui.session import current_scope, database_url, lang, today, tr
+from ui.session import current_scope, current_user, database_url, lang, today, tr
 from ui.tables import unit_names
 
 REPORT_ROWS = 200  # problems shown on the page; the download has every one kept
@@ -169,7 +169,8 @@ else:
         with st.spinner(tr("im.accepting")):
             try:
                 delivery = accept_delivery(engine, scope, item.code, period, upload.name, content,
-                                           nil_return=nil_return)  # fmt: skip
+                                           nil_return=nil_return,
+                                           username=current_user()["username"])  # fmt: skip
             except (PermissionError, LookupError):
                 st.error(tr("im.scope_refused"))
                 st.stop()
@@ -212,6 +213,7 @@ else:
             tr("col.rows_submitted"): history["rows_submitted"],
             tr("im.col.rows_accepted"): history["rows_accepted"],
             tr("col.rows_rejected"): history["rows_rejected"],
+            tr("im.col.uploaded_by"): history["uploaded_by"].fillna(tr("im.via_import")),
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")

@@ -211,6 +211,28 @@ def test_a_good_file_appears_in_the_reporting_progress_at_once(city):
     assert now["rows_submitted"] == 8
 
 
+def test_an_accepted_delivery_records_who_uploaded_which_file(city):
+    import hashlib
+
+    rows = penalty_rows(city, 3, period_day="2026-09-1")
+    content = csv_bytes(rows)
+    delivery = accept_delivery(city, URBAN, "PENALTY-URBAN", "2026-09", "../x/城管9月.csv",
+                               content, now=NOW, username="dept_urban")  # fmt: skip
+    assert delivery.accepted, delivery.report.problems
+    with city.connect() as conn:
+        upload = conn.execute(
+            select(m.SubmissionUpload.__table__).where(
+                m.SubmissionUpload.submission_id == delivery.submission["submission_id"]
+            )
+        ).one()
+    assert upload.username == "dept_urban"
+    assert upload.file_name == "城管9月.csv"
+    assert (upload.file_bytes, upload.sha256) == (len(content), hashlib.sha256(content).hexdigest())
+    history = recent_submissions(city, URBAN)
+    mine = history[history["submission_id"] == delivery.submission["submission_id"]]
+    assert mine["uploaded_by"].tolist() == ["dept_urban"]
+
+
 def test_an_on_time_quarterly_delivery(city):
     assert bool(state(city, "UTILITY-ARREARS", "2026-Q3", "URBAN")["missing"])
     rows = [RECORD_HEADER] + [

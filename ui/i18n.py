@@ -861,6 +861,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "supplement and its rows update the stored ones by key.",
     ),
     "im.no_items": ("本部门没有需要报送的目录事项。", "This department has no catalogue item."),
+    "im.col.uploaded_by": ("报送人", "Uploaded by"),
+    "im.via_import": ("批量导入", "Bulk import"),
     "im.format": ("文件格式与模板", "File format and template"),
     "im.format_kind": ("导入类型：`{kind}`；列：{columns}", "Import kind: `{kind}`; columns: {columns}"),
     "im.format_fixed": ("每一行必须填写：{values}", "Every row must carry: {values}"),
