@@ -1,18 +1,22 @@
 """The reference catalogues: read seed_data/reference/*.csv and keep them in the database.
 
-Loading is idempotent (upsert by code), so `init` can run on an existing database.
+Loading is idempotent (upsert by code), so `init` can run on an existing database. The working-day
+calendar (reference/calendar/<year>.csv, read by data_access.workdays) is loaded the same way.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, delete
 
 from data_access import models as m
+from data_access.calendar_models import WorkCalendarDay
 from data_access.upsert import upsert_rows
+from data_access.workdays import calendar_rows
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "reference"
 
@@ -92,8 +96,24 @@ def load_reference(conn: Connection) -> None:
         upsert_rows(conn, model.__table__, rows, key=["code"])
 
 
+def load_calendar(conn: Connection) -> None:
+    """Make work_calendar hold exactly the days of seed_data/reference/calendar/<year>.csv for
+    every year that has a file (that year's rows replaced); years without a file are untouched."""
+    years, rows = calendar_rows()
+    table = WorkCalendarDay.__table__
+    for year in years:
+        conn.execute(
+            delete(table).where(
+                table.c.day >= dt.date(year, 1, 1), table.c.day <= dt.date(year, 12, 31)
+            )
+        )
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
 def init_schema(engine: Engine) -> None:
-    """Create missing tables and indexes, then load the reference catalogues."""
+    """Create missing tables and indexes, then load the reference catalogues and the calendar."""
     m.Base.metadata.create_all(engine)
     with engine.begin() as conn:
         load_reference(conn)
+        load_calendar(conn)

@@ -1,5 +1,301 @@
-"""Page: 异议与信用修复 / Objections and repair — a placeholder until its issue lands."""
+"""Page: 异议与信用修复 / Objections and repair — applications received, decided and pending,
+handling times in working days against the legal limits, overdue lists by department, outcomes,
+the trend, records whose display period ends in the next 30 days, and the standing display check.
+"""
 
-from ui.placeholder import render_placeholder
+from __future__ import annotations
 
-render_placeholder("repair")
+import datetime as dt
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from data_access import repair as rp
+from data_access import repair_cache as cached
+from data_access.display_check import REASONS
+from data_access.reference import read_catalogue
+from ui.exports import to_csv, to_excel
+from ui.i18n import TEXT, name_column
+from ui.placeholder import require_page, scope_text
+from ui.session import current_scope, database_url, filters, lang, tr
+
+require_page("repair")
+url, scope, chosen = database_url(), current_scope(), filters()
+as_of: dt.date = chosen["as_of"]
+counties = tuple(chosen["counties"])
+language = lang()
+names = name_column(language)
+dept_names = {r["code"]: r[names] for r in read_catalogue("departments")}
+county_names = {r["code"]: r[names] for r in read_catalogue("counties")}
+category_names = {r["code"]: r[names] for r in read_catalogue("record_categories")}
+domain_names = {r["code"]: r[names] for r in read_catalogue("domains")}
+stamp = f"{as_of:%Y%m%d}"
+
+st.title(tr("page.repair"))
+
+# ----------------------------------------------------------------------------- period and notes
+
+first = cached.first_received(url, scope, as_of, counties)
+months = [dt.date(first.year, first.month, 1)]
+while months[-1] < dt.date(as_of.year, as_of.month, 1):
+    last = months[-1]
+    months.append(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1))
+default_start = months[max(0, len(months) - 12)]  # the last 12 months
+start, last_month = st.select_slider(
+    tr("rp.period"),
+    options=months,
+    value=(default_start, months[-1]),
+    format_func=lambda d: f"{d.year}-{d.month:02d}",
+    key="rp_period",
+)
+month_end = dt.date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
+end = min(month_end - dt.timedelta(days=1), as_of)
+county_text = "、".join(county_names.get(c, c) for c in counties) or tr("filters.whole_city")
+st.caption(tr("rp.caption", start=start, end=end, as_of=as_of, counties=county_text,
+              scope=scope_text()))  # fmt: skip
+
+calendar = cached.calendar(url)
+if calendar.source == "files":
+    st.info(tr("rp.calendar_files"), icon=":material/event:")
+missing_years = cached.uncounted_years(url, scope, as_of, counties, start, end)
+if missing_years:
+    st.warning(
+        tr("rp.calendar_missing", years="、".join(str(y) for y in missing_years)),
+        icon=":material/event_busy:",
+    )
+
+key = (url, scope, as_of, counties, start, end)
+summary = cached.summary(*key)
+overdue_list = cached.overdue_list(*key)
+total = summary.set_index("kind").loc["all"]
+
+
+def rate(value) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+k1, k2, k3, k4, k5, k6 = st.columns(6)
+k1.metric(tr("rp.m.received"), f"{int(total['received']):,}", help=tr("rp.def.received"))
+k2.metric(tr("rp.m.decided"), f"{int(total['decided']):,}", help=tr("rp.def.decided"))
+k3.metric(tr("rp.m.pending"), f"{int(total['pending']):,}", help=tr("rp.def.pending"))
+k4.metric(tr("rp.m.decision_rate"), rate(total["decision_on_time_rate"]),
+          help=tr("rp.def.decision_rate"))  # fmt: skip
+k5.metric(tr("rp.m.answer_rate"), rate(total["answer_on_time_rate"]),
+          help=tr("rp.def.answer_rate"))  # fmt: skip
+k6.metric(tr("rp.m.overdue"), f"{len(overdue_list):,}", help=tr("rp.def.overdue"))
+
+# ----------------------------------------------------------------------------- display check
+
+check = cached.display_check(url, scope, as_of, counties)
+shows = check[check["kind"] == "shows"]
+flagged = shows[shows["records"] > 0]
+used = check[(check["kind"] == "uses") & (check["records"] > 0)]
+
+
+def consumer_label(name: str, where: str) -> str:
+    label = f"rp.consumer.{name}"
+    return tr(label) if label in TEXT else where
+
+
+def check_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    places = zip(frame["consumer"], frame["where"], strict=True)
+    return pd.DataFrame({
+        tr("rp.col.consumer"): [consumer_label(n, w) for n, w in places],
+        tr("rp.col.check_kind"): frame["kind"].map(lambda k: tr(f"rp.check.kind.{k}")),
+        **{tr(f"rp.col.{c}"): frame[c] for c in ("records", *REASONS)},
+        tr("rp.col.sample_record_ids"): frame["sample_record_ids"],
+    })  # fmt: skip
+
+
+check_table = check_frame(check)
+with st.container(border=True):
+    st.markdown(f"**{tr('rp.check.title')}**")
+    if flagged.empty:
+        st.success(tr("rp.check.ok", n=len(shows)), icon=":material/verified:")
+    else:
+        st.error(tr("rp.check.fail", n=int(flagged["records"].sum()), places=len(flagged)),
+                 icon=":material/report:")  # fmt: skip
+        st.dataframe(check_frame(flagged), hide_index=True, width="stretch")
+    if not used.empty:
+        st.warning(tr("rp.check.uses", n=int(used["records"].sum()), places=len(used)),
+                   icon=":material/gavel:")  # fmt: skip
+        st.dataframe(check_frame(used), hide_index=True, width="stretch")
+    with st.expander(tr("rp.check.all", n=len(check))):
+        st.dataframe(check_table, hide_index=True, width="stretch")
+    st.caption(tr("rp.def.check"))
+
+# ----------------------------------------------------------------------------- tables for display
+
+
+def kind_label(kind: str) -> str:
+    return tr(f"rp.kind.{kind}")
+
+
+def localised(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns in order, codes turned into names, headed in the language."""
+    out = frame[columns].copy()
+    if "kind" in out:
+        out["kind"] = out["kind"].map(kind_label)
+    for column in ("handling_dept", "source_dept"):
+        if column in out:
+            out[column] = out[column].map(lambda c: dept_names.get(c, c))
+    if "state" in out:
+        out["state"] = out["state"].map(lambda s: tr(f"rp.outcome.{s}"))
+    if "outcome" in out:
+        out["outcome"] = out["outcome"].map(lambda s: tr(f"rp.outcome.{s}"))
+    if "reasons" in out:
+        out["reasons"] = out["reasons"].map(
+            lambda r: "；".join(tr(f"rp.reason.{x}") for x in r.split(",") if x)
+        )
+    if "category_code" in out:
+        out["category_code"] = out["category_code"].map(lambda c: category_names.get(c, c))
+    if "domain_code" in out:
+        out["domain_code"] = out["domain_code"].map(lambda c: domain_names.get(c, c or ""))
+    if "severity" in out:
+        out["severity"] = out["severity"].map(lambda s: tr(f"rp.severity.{s}") if s else "")
+    if "status" in out:
+        out["status"] = out["status"].map(lambda s: tr(f"rp.status.{s}"))
+    return out.rename(columns={c: tr(f"rp.col.{c}") for c in columns})
+
+
+def csv_button(frame: pd.DataFrame, name: str) -> None:
+    st.download_button(
+        tr("rp.export.csv"), to_csv(frame), file_name=f"repair_{name}_{stamp}.csv",
+        mime="text/csv", icon=":material/download:", key=f"rp_csv_{name}",
+    )  # fmt: skip
+
+
+summary_columns = [
+    "kind", "received", "decided", "pending", "not_received", "decided_on_time", "decided_late",
+    "decision_on_time_rate", "mean_decision_days", "answered_on_time", "answered_late",
+    "answer_on_time_rate", "pending_past_limit", "answer_past_limit",
+]  # fmt: skip
+summary_shown = localised(summary, summary_columns)
+by_dept = cached.overdue_by_department(*key)
+by_dept_shown = localised(by_dept, by_dept.columns.tolist())
+overdue_shown = localised(overdue_list, rp.OVERDUE_LIST_COLUMNS)
+outcome_frame = cached.outcomes(*key)
+outcome_shown = localised(outcome_frame, ["kind", "outcome", "applications"])
+trend = cached.monthly_trend(*key)
+trend_shown = localised(trend, trend.columns.tolist())
+expiring_count, expiring = cached.expiring(url, scope, as_of, counties)
+expiring_shown = localised(expiring, rp.EXPIRING_COLUMNS)
+percent = {
+    tr(f"rp.col.{c}"): st.column_config.NumberColumn(tr(f"rp.col.{c}"), format="percent")
+    for c in ("decision_on_time_rate", "answer_on_time_rate")
+}
+
+tabs = st.tabs([tr(f"rp.tab.{t}") for t in ("time", "overdue", "outcomes", "trend", "expiring")])
+
+with tabs[0]:
+    st.dataframe(summary_shown, hide_index=True, width="stretch", column_config=percent)
+    distribution = cached.time_distribution(*key)
+    columns = st.columns(2)
+    for column, measure in zip(columns, ("decision", "answer"), strict=True):
+        part = distribution[distribution["measure"] == measure]
+        if part.empty:
+            column.caption(tr("rp.none_decided"))
+            continue
+        limit = int(part["limit"].max())
+        figure = px.bar(
+            part.assign(kind=part["kind"].map(kind_label)), x="days", y="applications",
+            color="kind", barmode="group", title=tr(f"rp.chart.{measure}"),
+            labels={"days": tr("rp.chart.days"), "applications": tr("rp.chart.applications"),
+                    "kind": ""},
+        )  # fmt: skip
+        figure.add_vline(x=limit + 0.5, line_dash="dash", line_color="red",
+                         annotation_text=tr("rp.chart.limit", n=limit))  # fmt: skip
+        column.plotly_chart(figure, width="stretch")
+    for term in ("working_days", "decision_days", "answer_days", "decision_rate", "answer_rate",
+                 "limits"):  # fmt: skip
+        st.caption(tr(f"rp.def.{term}"))
+    csv_button(summary_shown, "summary")
+
+with tabs[1]:
+    if overdue_list.empty:
+        st.success(tr("rp.overdue.none"))
+    else:
+        st.markdown(f"**{tr('rp.overdue.by_department')}**")
+        st.dataframe(by_dept_shown, hide_index=True, width="stretch")
+        st.markdown(f"**{tr('rp.overdue.list')}**")
+        st.dataframe(overdue_shown, hide_index=True, width="stretch")
+    st.caption(tr("rp.def.overdue"))
+    st.caption(tr("rp.def.pending_past_limit"))
+    csv_button(overdue_shown, "overdue")
+
+with tabs[2]:
+    if int(outcome_frame["applications"].sum()):
+        figure = px.bar(
+            outcome_frame.assign(kind=outcome_frame["kind"].map(kind_label),
+                                 outcome=outcome_frame["outcome"].map(
+                                     lambda s: tr(f"rp.outcome.{s}"))),
+            x="kind", y="applications", color="outcome", barmode="stack",
+            title=tr("rp.chart.outcomes"),
+            labels={"kind": "", "applications": tr("rp.chart.applications"), "outcome": ""},
+        )  # fmt: skip
+        st.plotly_chart(figure, width="stretch")
+    st.dataframe(outcome_shown, hide_index=True, width="stretch")
+    st.caption(tr("rp.def.outcomes"))
+    csv_button(outcome_shown, "outcomes")
+
+with tabs[3]:
+    counts = trend.melt(id_vars="month", value_vars=["received", "decided"], var_name="measure")
+    counts["measure"] = counts["measure"].map(lambda c: tr(f"rp.col.{c}"))
+    figure = px.bar(counts, x="month", y="value", color="measure", barmode="group",
+                    title=tr("rp.chart.trend_counts"),
+                    labels={"month": tr("rp.col.month"), "value": tr("rp.chart.applications"),
+                            "measure": ""})  # fmt: skip
+    st.plotly_chart(figure, width="stretch")
+    rates = trend.melt(id_vars="month", value_vars=["decision_on_time_rate", "answer_on_time_rate"],
+                       var_name="measure").dropna()  # fmt: skip
+    if not rates.empty:
+        rates["measure"] = rates["measure"].map(lambda c: tr(f"rp.col.{c}"))
+        figure = px.line(rates, x="month", y="value", color="measure", markers=True,
+                         title=tr("rp.chart.trend_rates"),
+                         labels={"month": tr("rp.col.month"), "value": "", "measure": ""})  # fmt: skip
+        figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
+        st.plotly_chart(figure, width="stretch")
+    st.dataframe(trend_shown, hide_index=True, width="stretch", column_config=percent)
+    st.caption(tr("rp.def.trend"))
+    csv_button(trend_shown, "trend")
+
+with tabs[4]:
+    st.metric(tr("rp.m.expiring"), f"{expiring_count:,}", help=tr("rp.def.expiring"))
+    if expiring_count > len(expiring):
+        st.caption(tr("rp.expiring.capped", n=len(expiring), total=expiring_count))
+    if expiring.empty:
+        st.caption(tr("rp.expiring.none"))
+    else:
+        st.dataframe(expiring_shown, hide_index=True, width="stretch")
+    st.caption(tr("rp.def.expiring"))
+    csv_button(expiring_shown, "expiring")
+
+# ----------------------------------------------------------------------------- export and glossary
+
+workbook = to_excel(
+    {
+        tr("rp.tab.time"): summary_shown,
+        tr("rp.overdue.by_department"): by_dept_shown,
+        tr("rp.overdue.list"): overdue_shown,
+        tr("rp.tab.outcomes"): outcome_shown,
+        tr("rp.tab.trend"): trend_shown,
+        tr("rp.tab.expiring"): expiring_shown,
+        tr("rp.check.title"): check_table,
+    },
+    title=tr("rp.export.title"),
+    subtitle=tr("rp.caption", start=start, end=end, as_of=as_of, counties=county_text,
+                scope=scope_text()),
+    percent_columns={tr("rp.col.decision_on_time_rate"), tr("rp.col.answer_on_time_rate")},
+)  # fmt: skip
+st.download_button(
+    tr("rp.export.excel"), workbook, file_name=f"repair_{start:%Y%m}-{end:%Y%m}_{stamp}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:", key="rp_excel",
+)  # fmt: skip
+
+with st.expander(tr("rp.glossary"), icon=":material/menu_book:"):
+    for term in ("received", "decided", "pending", "working_days", "decision_days", "answer_days",
+                 "decision_rate", "answer_rate", "limits", "overdue", "pending_past_limit",
+                 "outcomes", "trend", "expiring", "check"):  # fmt: skip
+        st.markdown(f"- {tr('rp.def.' + term)}")

@@ -30,8 +30,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "signin.sso": ("统一身份认证登录（{provider}）", "Sign in with single sign-on ({provider})"),
     "signin.sso_unlinked": (
         "您的统一身份尚未关联本平台账户，请联系系统管理员。",
-        "Your single-sign-on identity is not linked to a dashboard account; ask an "
-        "administrator.",
+        "Your single-sign-on identity is not linked to a dashboard account; ask an administrator.",
     ),
     "signin.sso_leave": ("退出统一身份认证", "Leave single sign-on"),
     "signin.missing": ("请输入用户名和密码。", "Enter a username and a password."),
@@ -864,7 +863,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "im.col.uploaded_by": ("报送人", "Uploaded by"),
     "im.via_import": ("批量导入", "Bulk import"),
     "im.format": ("文件格式与模板", "File format and template"),
-    "im.format_kind": ("导入类型：`{kind}`；列：{columns}", "Import kind: `{kind}`; columns: {columns}"),
+    "im.format_kind": (
+        "导入类型：`{kind}`；列：{columns}",
+        "Import kind: `{kind}`; columns: {columns}",
+    ),
     "im.format_fixed": ("每一行必须填写：{values}", "Every row must carry: {values}"),
     "im.format_dates": (
         "日期（决定日期、资格起始日期）不得晚于报送期末和今天；早于报送期的记录（补报、更正、名册既有人员）"
@@ -933,6 +935,272 @@ TEXT: dict[str, tuple[str, str]] = {
     "im.col.rows_accepted": ("入库行数", "Rows accepted"),
     "im.col.submission_id": ("报送编号", "Submission"),
     "im.col.timeliness": ("是否按时", "Timeliness"),
+    # --- objections and credit repair (pages/repair.py)
+    "rp.period": ("统计期间（月）", "Period (months)"),
+    "rp.caption": (
+        "统计期间 {start} 至 {end}；截至 {as_of}；县（市、区）：{counties}；范围：{scope}",
+        "Period {start} to {end}; as of {as_of}; counties: {counties}; scope: {scope}",
+    ),
+    "rp.calendar_missing": (
+        "{years} 年工作日历未加载：这些年份按周一至周五计算工作日（未计法定节假日和调休上班）。"
+        "请在 seed_data/reference/calendar/ 添加该年文件并运行 `python -m data_access init`。",
+        "{years} calendar not loaded: working days in those years are counted Monday to Friday "
+        "(no public holidays, no adjusted working days). Add the year's file to "
+        "seed_data/reference/calendar/ and run `python -m data_access init`.",
+    ),
+    "rp.calendar_files": (
+        "数据库中尚无工作日历表，暂按 seed_data/reference/calendar/ 的文件计算；请运行 "
+        "`python -m data_access init`。",
+        "The database has no working-day calendar table yet; the files in "
+        "seed_data/reference/calendar/ are used. Run `python -m data_access init`.",
+    ),
+    "rp.m.received": ("受理", "Received"),
+    "rp.m.decided": ("办结", "Decided"),
+    "rp.m.pending": ("待办", "Pending"),
+    "rp.m.decision_rate": ("按时作出决定", "Decided on time"),
+    "rp.m.answer_rate": ("按时答复", "Answered on time"),
+    "rp.m.overdue": ("超期件", "Overdue"),
+    "rp.m.expiring": ("30 日内展示期届满", "Display ends within 30 days"),
+    "rp.def.received": (
+        "受理：监管部门接收日期（received_at）在统计期间内且不晚于截止日期的异议和修复申请。",
+        "Received: objections and repair applications whose receipt by the regulator "
+        "(received_at) falls in the period, on or before the as-of date.",
+    ),
+    "rp.def.decided": (
+        "办结：作出决定日期（decided_at）在统计期间内且不晚于截止日期的申请，含维持、驳回和撤回。",
+        "Decided: applications whose decision date (decided_at) falls in the period, on or before "
+        "the as-of date; upheld, rejected and withdrawn alike.",
+    ),
+    "rp.def.pending": (
+        "待办：截止日期前已提出、截止日期时尚未作出决定的申请（不论提出于哪个期间），含尚未受理的。",
+        "Pending: applications filed on or before the as-of date and not decided by it, whatever "
+        "the period (a backlog is a backlog); those not yet received included.",
+    ),
+    "rp.def.working_days": (
+        "工作日：周一至周五，扣除法定节假日，加上调休上班的周末（国务院办公厅年度通知，"
+        "数据见 seed_data/reference/calendar/）。自受理日起算，受理当日不计：受理后第 1 个工作日"
+        "为第 1 天。",
+        "Working days: Monday to Friday less the public holidays, plus the weekend days worked in "
+        "exchange (the State Council's annual notice; data in seed_data/reference/calendar/). "
+        "Counted from receipt, the day of receipt not counted: the first working day after it is "
+        "day 1.",
+    ),
+    "rp.def.decision_days": (
+        "决定用时：受理日之后至决定日（含）的工作日数；不超过 3 个工作日为按时。",
+        "Decision time: working days after the day of receipt up to and including the decision "
+        "date; on time when 3 or fewer.",
+    ),
+    "rp.def.answer_days": (
+        "答复用时：受理日之后至答复申请人之日（含）的工作日数；不超过 10 个工作日为按时。",
+        "Answer time: working days after the day of receipt up to and including the day the "
+        "applicant was answered; on time when 10 or fewer.",
+    ),
+    "rp.def.decision_rate": (
+        "按时作出决定率：统计期间内办结（且有受理日期）的申请中，决定用时不超过 3 个工作日的比例。",
+        "Decided on time: of the applications decided in the period (with a receipt date), the "
+        "share decided within 3 working days.",
+    ),
+    "rp.def.answer_rate": (
+        "按时答复率：统计期间内已答复的申请中，答复用时不超过 10 个工作日的比例。",
+        "Answered on time: of the applications answered in the period, the share answered within "
+        "10 working days.",
+    ),
+    "rp.def.limits": (
+        "法定时限：信用修复申请自受理之日起 3 个工作日内作出决定、10 个工作日内答复申请人；"
+        "异议申请按同一时限统计（假设，见 data_access/repair.py 的 LIMITS）。",
+        "Legal limits: a repair application is decided within 3 working days of receipt and the "
+        "applicant answered within 10; objections are held to the same limits (an assumption, see "
+        "LIMITS in data_access/repair.py).",
+    ),
+    "rp.def.overdue": (
+        "超期件：统计期间内超时作出决定或超时答复的申请，以及截止日期时已超过时限仍未办结或未答复的"
+        "申请（去重计件）。",
+        "Overdue: applications decided or answered late in the period, and those past a limit and "
+        "still undecided or unanswered on the as-of date (each counted once).",
+    ),
+    "rp.def.pending_past_limit": (
+        "超时未办结：已受理、截止日期时未作决定，且受理后至截止日期已超过 3 个工作日（即当日作出决定"
+        "也已超时）；未答复超过 10 个工作日同理。期限日为时限内最后一个工作日。",
+        "Pending past the limit: received, not decided by the as-of date, and more than 3 working "
+        "days since receipt (a decision today would already be late); likewise unanswered past 10. "
+        "The deadline is the last working day within the limit.",
+    ),
+    "rp.def.outcomes": (
+        "办理结果：统计期间内办结的申请按类型和结果计数（维持＝异议成立、记录更正或修复完成）。",
+        "Outcomes: applications decided in the period by kind and outcome (upheld = objection "
+        "granted and the record corrected, or the record repaired).",
+    ),
+    "rp.def.trend": (
+        "趋势：按月统计受理（按受理月）、办结与按时率（按决定月）、答复按时率（按答复月）。",
+        "Trend: per month, received (month of receipt), decided and on time (month of decision), "
+        "answered on time (month of answer).",
+    ),
+    "rp.def.expiring": (
+        "30 日内展示期届满：截止日期仍在展示的失信记录中，展示截止日在今后 30 日内（截止日期 < "
+        "展示截止日 ≤ 截止日期 + 30 日）的记录；展示截止日当天起不再展示。身份证号和姓名已脱敏。",
+        "Display ends within 30 days: negative records displayed on the as-of date whose display "
+        "period ends in the next 30 days (as-of < display_until <= as-of + 30); from display_until "
+        "on they are no longer shown. ID numbers and names masked.",
+    ),
+    "rp.def.check": (
+        "展示期核查：逐一检查所有展示或计算信用记录的功能（覆盖率、个人档案、积分与红名单、本页等），"
+        "在截止日期会展示或计入的记录中，是否有已过展示期、已修复、已撤销或无展示期的记录。该数应为 0。"
+        "不展示、不计算但用于规则判断的记录按同一口径核查，作为政策问题单独列出。",
+        "Display check: every place that shows or counts credit records (coverage, the personal "
+        "file, points and the red list, this page…) is checked for records it would show or count "
+        "on the as-of date that are past their display period, repaired, revoked or without a "
+        "display period. The figure must be 0. Rules that use records without showing or "
+        "counting them are checked the same way and listed apart, as a policy question.",
+    ),
+    "rp.check.title": ("展示期核查", "Display-period check"),
+    "rp.check.ok": (
+        "0 条超过展示期的记录在任何地方被展示或计算（已核查 {n} 处）。",
+        "0 records past their display period shown or counted anywhere ({n} places checked).",
+    ),
+    "rp.check.fail": (
+        "有 {n} 条不应展示的记录仍在 {places} 处被展示或计算：",
+        "{n} records that may not be shown are still shown or counted in {places} places:",
+    ),
+    "rp.check.all": ("已核查的全部 {n} 处", "All {n} places checked"),
+    "rp.check.uses": (
+        "政策待定：有 {n} 条已过展示期或已修复的记录仍被 {places} 项规则使用（不展示、不计分，但用于"
+        "对个人作出判断）。国家规定此类信息不再展示或使用，请信用办决定是否修改该规则：",
+        "Policy question: {n} records past their display period or repaired are still used by "
+        "{places} rules (not shown or scored, but used to decide about a person). National rules "
+        "say such information is no longer shown or used; the credit office should decide "
+        "whether to change the rule:",
+    ),
+    "rp.check.kind.shows": ("展示或计算", "Shown or counted"),
+    "rp.check.kind.uses": ("规则使用", "Used by a rule"),
+    "rp.col.check_kind": ("方式", "How"),
+    "rp.consumer.coverage.domain_records": (
+        "重点人群与重点领域覆盖：领域记录及分解",
+        "Coverage page: domain records and breakdowns",
+    ),
+    "rp.consumer.coverage.negative_rates": (
+        "重点人群与重点领域覆盖：每千人失信记录",
+        "Coverage page: negative records per 1,000",
+    ),
+    "rp.consumer.coverage.positive_rates": (
+        "重点人群与重点领域覆盖：每千人守信记录",
+        "Coverage page: positive records per 1,000",
+    ),
+    "rp.consumer.coverage.display_status": (
+        "重点人群与重点领域覆盖：各领域展示中与即将到期",
+        "Coverage page: displayed and expiring per domain",
+    ),
+    "rp.consumer.coverage.with_file": (
+        "重点人群与重点领域覆盖：已建档人数",
+        "Coverage page: practitioners with a credit file",
+    ),
+    "rp.consumer.repair.expiring": (
+        "本页：30 日内展示期届满",
+        "This page: display ends within 30 days",
+    ),
+    "rp.consumer.person_file": ("个人信用档案", "Personal credit file"),
+    "rp.consumer.scoring.points": ("诚信积分：计分记录", "Integrity points: records scored"),
+    "rp.consumer.scoring.red_list": (
+        "诚信积分：红名单回溯期（36 个月内任何失信记录，撤销的除外）",
+        "Integrity points: red-list lookback (any negative record in 36 months but revoked)",
+    ),
+    "rp.consumer.scores.ledger": ("诚信积分：积分明细", "Integrity points: the points ledger"),
+    "rp.tab.time": ("办理时限", "Handling time"),
+    "rp.tab.overdue": ("超期清单", "Overdue"),
+    "rp.tab.outcomes": ("办理结果", "Outcomes"),
+    "rp.tab.trend": ("趋势", "Trend"),
+    "rp.tab.expiring": ("展示期即将届满", "Display ending"),
+    "rp.kind.objection": ("异议", "Objection"),
+    "rp.kind.repair": ("信用修复", "Repair"),
+    "rp.kind.all": ("合计", "All"),
+    "rp.outcome.pending": ("待办", "Pending"),
+    "rp.outcome.upheld": ("维持（成立）", "Upheld"),
+    "rp.outcome.rejected": ("驳回", "Rejected"),
+    "rp.outcome.withdrawn": ("撤回", "Withdrawn"),
+    "rp.reason.decided_late": ("超时作出决定", "Decided late"),
+    "rp.reason.answered_late": ("超时答复", "Answered late"),
+    "rp.reason.pending_past_limit": ("超时未作决定", "Undecided past the limit"),
+    "rp.reason.answer_past_limit": ("超时未答复", "Unanswered past the limit"),
+    "rp.severity.minor": ("轻微", "Minor"),
+    "rp.severity.general": ("一般", "General"),
+    "rp.severity.serious": ("严重", "Serious"),
+    "rp.status.active": ("展示中", "Active"),
+    "rp.status.objection": ("异议中", "Under objection"),
+    "rp.status.repaired": ("已修复", "Repaired"),
+    "rp.status.revoked": ("已撤销", "Revoked"),
+    "rp.chart.decision": ("决定用时分布（工作日）", "Decision time (working days)"),
+    "rp.chart.answer": ("答复用时分布（工作日）", "Answer time (working days)"),
+    "rp.chart.limit": ("时限 {n} 个工作日", "limit {n} working days"),
+    "rp.chart.days": ("工作日", "Working days"),
+    "rp.chart.applications": ("件数", "Applications"),
+    "rp.chart.outcomes": ("办理结果", "Outcomes"),
+    "rp.chart.trend_counts": ("每月受理与办结", "Received and decided per month"),
+    "rp.chart.trend_rates": ("每月按时率", "On-time rates per month"),
+    "rp.none_decided": ("统计期间内无此类办结件。", "Nothing of this kind in the period."),
+    "rp.overdue.none": ("无超期件。", "No overdue applications."),
+    "rp.overdue.by_department": ("超期件（按办理部门）", "Overdue by department"),
+    "rp.overdue.list": ("超期件清单", "Overdue applications"),
+    "rp.expiring.capped": (
+        "仅列出最早届满的 {n} 条（共 {total} 条）。",
+        "Only the first {n} to end are listed ({total} in all).",
+    ),
+    "rp.expiring.none": (
+        "今后 30 日内无展示期届满的记录。",
+        "No display period ends in the next 30 days.",
+    ),
+    "rp.export.csv": ("下载 CSV", "Download CSV"),
+    "rp.export.excel": ("下载全部表格（Excel）", "Download all tables (Excel)"),
+    "rp.export.title": ("异议与信用修复", "Objections and credit repair"),
+    "rp.glossary": ("指标口径", "Definitions"),
+    "rp.col.kind": ("类型", "Kind"),
+    "rp.col.received": ("受理", "Received"),
+    "rp.col.decided": ("办结", "Decided"),
+    "rp.col.pending": ("待办", "Pending"),
+    "rp.col.not_received": ("其中未受理", "Of which not received"),
+    "rp.col.decided_on_time": ("按时决定", "Decided on time"),
+    "rp.col.decided_late": ("超时决定", "Decided late"),
+    "rp.col.decision_on_time_rate": ("按时决定率", "Decision on-time rate"),
+    "rp.col.mean_decision_days": ("平均决定用时（工作日）", "Mean decision time (working days)"),
+    "rp.col.answered": ("答复", "Answered"),
+    "rp.col.answered_on_time": ("按时答复", "Answered on time"),
+    "rp.col.answered_late": ("超时答复", "Answered late"),
+    "rp.col.answer_on_time_rate": ("按时答复率", "Answer on-time rate"),
+    "rp.col.pending_past_limit": ("超时未作决定", "Undecided past the limit"),
+    "rp.col.answer_past_limit": ("超时未答复", "Unanswered past the limit"),
+    "rp.col.handling_dept": ("办理部门", "Handling department"),
+    "rp.col.overdue": ("超期件", "Overdue"),
+    "rp.col.application_id": ("申请编号", "Application"),
+    "rp.col.subject": ("申请人证件号", "Applicant ID"),
+    "rp.col.name": ("姓名", "Name"),
+    "rp.col.received_at": ("受理日期", "Received"),
+    "rp.col.decision_deadline": ("决定期限", "Decision deadline"),
+    "rp.col.decided_at": ("决定日期", "Decided"),
+    "rp.col.decision_days": ("决定用时", "Decision days"),
+    "rp.col.answer_deadline": ("答复期限", "Answer deadline"),
+    "rp.col.answered_at": ("答复日期", "Answered"),
+    "rp.col.answer_days": ("答复用时", "Answer days"),
+    "rp.col.elapsed_days": ("已用工作日", "Working days so far"),
+    "rp.col.state": ("截止日期状态", "State on the as-of date"),
+    "rp.col.reasons": ("超期原因", "Why overdue"),
+    "rp.col.outcome": ("结果", "Outcome"),
+    "rp.col.applications": ("件数", "Applications"),
+    "rp.col.month": ("月份", "Month"),
+    "rp.col.record_id": ("记录编号", "Record"),
+    "rp.col.category_code": ("信息类别", "Category"),
+    "rp.col.severity": ("严重程度", "Severity"),
+    "rp.col.domain_code": ("领域", "Domain"),
+    "rp.col.source_dept": ("报送部门", "Reported by"),
+    "rp.col.decision_date": ("决定日期", "Decided"),
+    "rp.col.display_until": ("展示截止日", "Display until"),
+    "rp.col.days_left": ("剩余天数", "Days left"),
+    "rp.col.status": ("状态", "Status"),
+    "rp.col.consumer": ("展示或计算之处", "Where shown or counted"),
+    "rp.col.records": ("不应展示的记录", "Records that may not be shown"),
+    "rp.col.expired": ("已过展示期", "Past the period"),
+    "rp.col.repaired": ("已修复", "Repaired"),
+    "rp.col.revoked": ("已撤销", "Revoked"),
+    "rp.col.no_display_period": ("无展示期", "No display period"),
+    "rp.col.other_status": ("其他状态", "Other status"),
+    "rp.col.sample_record_ids": ("记录编号（示例）", "Record IDs (sample)"),
 }
 
 PLACEHOLDER_PLANS: dict[str, tuple[str, str]] = {
