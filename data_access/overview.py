@@ -107,3 +107,22 @@ def roster_coverage(
         current = int(counts["current"].sum())
         out[label] = int(counts["with_file"].sum()) / current if current else None
     return out
+
+
+def overdue_cases(
+    url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """Objections and repair applications still open past a legal limit on the date (not
+    decided more than 3 working days after receipt, or not answered after 10; the repair
+    page's `pending_past_limit` and `answer_past_limit`), now and on the same date last year."""
+    from data_access import repair as rp
+    from data_access.repair_cache import handled
+
+    _require_city_scope(scope)
+    out = {}
+    for label, day in (("now", as_of), ("last_year", _one_year_earlier(as_of))):
+        h = handled(url, scope, day, counties)
+        out[label] = (
+            int((h[rp.PENDING_PAST_LIMIT] | h[rp.ANSWER_PAST_LIMIT]).sum()) if len(h) else 0
+        )
+    return out

@@ -73,7 +73,12 @@ if run is not None:
     lists = f"{int(graded['red_list'].sum()):,} / {int(graded['black_list'].sum()):,}"
 tile(row2[1], tr("ov.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
 tile(row2[2], tr("ov.alerts"), alerts)
-tile(row2[3], tr("ov.overdue_cases"), None, page="pages/repair.py")
+overdue = overview.overdue_cases(url, scope, as_of, chosen["counties"])
+tile(
+    row2[3], tr("ov.overdue_cases"), overdue["now"],
+    delta=f"{overdue['now'] - overdue['last_year']:+d} {tr('ov.vs_last_year')}",
+    delta_color="inverse", definition=tr("def.overdue_cases"), page="pages/repair.py",
+)  # fmt: skip
 
 st.markdown(f"**{tr('rep.days_left', days=reports['days_left'])}**")
 names = unit_names(lang())

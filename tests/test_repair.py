@@ -453,3 +453,22 @@ def test_page_shows_the_hand_count(hand, db_url, monkeypatch, server_navigation)
     app.select_slider(key="rp_period").set_value((D(2023, 9, 1), D(2026, 10, 1))).run()
     assert any("2023 calendar not loaded" in w.value for w in app.warning)
     assert metrics(app)["Overdue"] == "5"  # A11 (2023, decided late) joins the list
+
+
+def test_overview_tile_counts_open_cases_past_their_limit(
+    hand, db_url, monkeypatch, server_navigation
+):
+    # Open on Fri 2026-10-16 and past a limit: only A4 (received Fri 10-09; 10-10 (a worked
+    # Saturday), 10-12 .. 10-16 = 6 working days > 3, not decided). A5 (2 days) and A7 (3 days,
+    # decided after the as-of date) are still within the limit. A year earlier: nothing open.
+    monkeypatch.setenv("CREDIT_DB_URL", db_url)
+    st.cache_data.clear()
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.session_state["user"] = USERS["leading_office"]
+    app.session_state["filter_as_of"] = AS_OF
+    app.run()
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    tile = next(m for m in app.metric if m.label == "超期未办结的异议与修复")
+    assert tile.value == "1"
+    assert tile.delta.startswith("+1")

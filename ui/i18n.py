@@ -267,6 +267,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "department has reported their qualification record ÷ current practitioners (roster "
         "places: a person on two rosters counts twice).",
     ),
+    "def.overdue_cases": (
+        "截至统计日期仍未办结且已超过法定时限的异议与修复申请：受理后超过 3 个工作日未作决定，或超过 "
+        "10 个工作日未答复申请人（工作日扣除周末和法定节假日，受理当日不计）。",
+        "Objections and repair applications still open past a legal limit on the as-of date: not "
+        "decided more than 3 working days after receipt, or the applicant not answered after 10 "
+        "(weekends and public holidays excluded; the day of receipt not counted).",
+    ),
     "def.lists": (
         "最近一次诚信积分计算（截止日期不晚于统计日期）中的红名单 / 黑名单人数；黑名单只依据严重失信记录，不依据积分。",
         "Red / black list persons in the latest integrity-points run on or before the as-of "
