@@ -3,6 +3,7 @@
     python -m data_access [--db URL] init
     python -m data_access [--db URL] import KIND FILE [FILE ...]
     python -m data_access [--db URL] link-identity IDENTITY USERNAME
+    python -m data_access [--db URL] display-check [--as-of YYYY-MM-DD]
 
 Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
 traceback), 2 bad usage. Each file is imported on its own, whole or not at all.
@@ -56,7 +57,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     link.add_argument("identity", metavar="IDENTITY")
     link.add_argument("username", metavar="USERNAME")
+    check = sub.add_parser(
+        "display-check",
+        help="check that no place shows or counts a record past its display period; store the "
+        "result for the dashboard; exit 1 if any does",
+    )
+    check.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     return parser
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 class _ProgressLine:
@@ -129,6 +145,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return 1
         print(f"{args.identity} signs in as {args.username}")
         return 0
+    if args.command == "display-check":
+        return _display_check(engine, args.as_of)
     status = 0
     for path in args.files:
         started = time.perf_counter()
@@ -140,6 +158,29 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not result.ok:
             status = 1
     return status
+
+
+def _display_check(engine, as_of) -> int:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from data_access.display_check_store import failing, run_and_store
+
+    as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    started = time.perf_counter()
+    checked_at, frame = run_and_store(engine, as_of)
+    for row in frame.itertuples(index=False):
+        note = "" if row.kind == "shows" else "  (uses: a policy question, not counted)"
+        print(f"{row.consumer:<26} {row.records:>10,}{note}")
+    bad = failing(frame)
+    verdict = (
+        "OK: no place shows or counts a record past its display period"
+        if bad.empty
+        else f"FAILED: {int(bad['records'].sum()):,} records shown or counted in {len(bad)} places"
+    )
+    print(f"display check as of {as_of}, stored at {checked_at:%Y-%m-%d %H:%M} "
+          f"({time.perf_counter() - started:.1f} s): {verdict}")  # fmt: skip
+    return 0 if bad.empty else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -395,6 +395,16 @@ class DashboardUserIdentity(Base):
     username: Mapped[str] = mapped_column(ForeignKey("dashboard_user.username"), index=True)
 
 
+class DisplayCheckRun(Base):
+    """One city-wide run of the display check for an as-of date: one row per place, as JSON."""
+
+    __tablename__ = "display_check_run"
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[dt.date] = mapped_column(Date, index=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    results: Mapped[str] = mapped_column(Text)
+
+
 class ImportRun(Base):
     """One import of one file: what came in, when, and how it ended (an audit of the imports)."""
 

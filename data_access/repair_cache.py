@@ -106,3 +106,18 @@ def display_check(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]
 ) -> pd.DataFrame:
     return dc.display_check(get_engine(url), as_of, scope, counties)
+
+
+def stored_display_check(url: str, as_of: dt.date) -> tuple[dt.datetime, pd.DataFrame] | None:
+    """The newest stored city-wide display check for the date (not cached: one small row)."""
+    from data_access.display_check_store import latest_stored
+
+    return latest_stored(get_engine(url), as_of)
+
+
+def run_display_check(url: str, as_of: dt.date) -> tuple[dt.datetime, pd.DataFrame]:
+    """Run the city-wide check now and store it (the leading-group office or an administrator)."""
+    from data_access.display_check_store import run_and_store
+
+    display_check.clear()
+    return run_and_store(get_engine(url), as_of)

@@ -201,6 +201,10 @@ def build_city(
         raise
     report(0.98, "demo users")
     ensure_demo_users(engine)
+    report(0.99, "display check")
+    from data_access.display_check_store import run_and_store
+
+    run_and_store(engine, as_of)
     result.seconds = time.perf_counter() - started
     report(1.0, f"done in {result.seconds:.1f} s")
     return result

@@ -472,3 +472,42 @@ def test_overview_tile_counts_open_cases_past_their_limit(
     tile = next(m for m in app.metric if m.label == "超期未办结的异议与修复")
     assert tile.value == "1"
     assert tile.delta.startswith("+1")
+
+
+def test_the_nightly_display_check_stores_its_result_and_fails_loudly(hand, db_url, capsys):
+    from data_access.__main__ import main as data_access_cli
+    from data_access.display_check_store import latest_stored
+
+    args = ["--db", db_url, "display-check", "--as-of", AS_OF.isoformat()]
+    assert data_access_cli(args) == 0
+    out = capsys.readouterr().out
+    assert "OK: no place shows or counts a record past its display period" in out
+    checked_at, stored = latest_stored(hand, AS_OF)
+    assert stored.set_index("consumer").loc["scoring.red_list", "records"] == 2
+    assert latest_stored(hand, AS_OF - dt.timedelta(days=1)) is None
+
+    def forgetful(as_of: dt.date):
+        return select(m.CreditRecord.record_id).where(m.CreditRecord.decision_date <= as_of)
+
+    dc.register_consumer("test.forgetful", forgetful, "a query that forgot the period")
+    try:
+        assert data_access_cli(args) == 1
+    finally:
+        dc._REGISTRY.pop("test.forgetful")
+    assert "FAILED: 3 records shown or counted in 1 places" in capsys.readouterr().out
+    newest = latest_stored(hand, AS_OF)[1].set_index("consumer")
+    assert newest.loc["test.forgetful", "sample_record_ids"] == "R3, R4, R6"
+
+
+def test_the_page_shows_the_stored_check_and_its_time(hand, db_url, monkeypatch, server_navigation):
+    from data_access.display_check_store import run_and_store
+
+    run_and_store(hand, AS_OF, now=dt.datetime(2026, 10, 16, 2, 0))
+    app = open_page(db_url, monkeypatch, "department_head", AS_OF)
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("检查时间 2026-10-16 02:00" in c.value for c in app.caption)
+    assert any("0 条超过展示期的记录" in s.value for s in app.success)
+    # A county filter is not in the stored city-wide result: the check runs for it.
+    app.session_state["filter_counties"] = ("411602",)
+    app.run()
+    assert any("实时运行" in c.value for c in app.caption)

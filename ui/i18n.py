@@ -846,6 +846,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "qo.col.username": ("处置人", "By"),
     "qo.col.action": ("决定", "Decision"),
     "qo.col.note": ("说明", "Note"),
+    "rp.check.stored": (
+        "全市检查结果，检查时间 {at}（夜间任务 `python -m data_access display-check` 与数据生成时运行）。",
+        "City-wide result checked at {at} (run nightly by `python -m data_access display-check` "
+        "and when data are built).",
+    ),
+    "rp.check.live": (
+        "本检查按当前筛选条件实时运行。",
+        "This check ran just now for the current filters.",
+    ),
+    "rp.check.rerun": ("立即重新检查（全市）", "Check again now (whole city)"),
+    "rp.check.running": (
+        "正在检查每一处展示或统计信用记录的位置……",
+        "Checking every place that shows or counts credit records…",
+    ),
     # --- data submission (pages/imports.py)
     "im.caption": (
         "上传目录事项的数据文件（CSV UTF-8 或 .xlsx，不超过 {limit} MB），先逐行校验，校验通过后再"
