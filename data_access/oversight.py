@@ -70,8 +70,8 @@ def alert_queue(
         stmt = stmt.where(OP.c.department_code == department)
     if counties:
         stmt = stmt.where(OP.c.county_code.in_(counties))
-    if reason.strip():
-        phrase = reason.strip()
+    phrase = reason.replace("\x00", "").strip()  # a NUL: no text has one (PostgreSQL refuses it)
+    if phrase:
         stmt = stmt.where(
             or_(
                 A.c.reasons_zh.contains(phrase, autoescape=True),

@@ -30,8 +30,8 @@ def _department_filter(scope: Scope) -> str | None:
     """None = every department; a department head is held to their own department."""
     if scope.sees_all_departments:
         return None
-    if scope.role == "department_head":
-        return scope.department_code
+    if scope.role == "department_head" and scope.department_code:
+        return scope.department_code  # never None: that would mean every department
     raise PermissionError(f"role {scope.role} may not read reporting progress")
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+# A NUL character is in no text the database stores (PostgreSQL refuses it outright).
+NUL_REASON = "the row contains a NUL character (0x00): not text"
 
 # Allow long text fields (a summary, a title) without csv's default 128 KiB limit getting in the way.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -151,6 +153,9 @@ class CsvSource(Source):
                     (line, f"the row has {len(values)} values but the header has {width} columns")
                 )
                 continue
+            if "\x00" in "".join(values):
+                problems.append((line, NUL_REASON))
+                continue
             yield line, dict(zip(columns, map(str.strip, values), strict=True))
 
     def close(self) -> None:
@@ -219,7 +224,11 @@ class ParquetSource(Source):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             names = batch.schema.names
             for values in zip(*columns, strict=True):
-                yield line, {n: cell_text(v) for n, v in zip(names, values, strict=True)}
+                row = {n: cell_text(v) for n, v in zip(names, values, strict=True)}
+                if "\x00" in "".join(row.values()):
+                    self.problems.append((line, NUL_REASON))
+                else:
+                    yield line, row
                 line += 1
 
     def close(self) -> None:

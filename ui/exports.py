@@ -41,8 +41,10 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly. Lines end with
+    CRLF (RFC 4180), which also makes a field holding a carriage return quoted: unquoted, the CR
+    would end the row and start a cell with whatever follows it (e.g. a formula)."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_excel(
@@ -55,7 +57,10 @@ def to_excel(
     subtitle, bold headers with a filter, frozen panes, sensible widths; the columns named in
     percent_columns (ratios 0..1) are shown as percentages."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    # Every text cell is written as text: xlsxwriter would otherwise turn "{=...}" into an array
+    # formula (no prefix above catches it) and "http://..." into a live hyperlink.
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         book = writer.book
         title_format = book.add_format({"bold": True, "font_size": 14})
         subtitle_format = book.add_format({"italic": True, "font_color": "#555555"})
