@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, insert, select
 
 from data_access import models as m
+from data_access.text import clean_text
 from data_access.upsert import upsert_rows
 
 DASHBOARD_OPERATOR_PREFIX = "DASH-"
@@ -30,6 +31,7 @@ def dashboard_operator_id(username: str) -> str:
 
 
 def check_purpose(conn: Connection, purpose_code: str, authorization_ref: str) -> None:
+    purpose_code, authorization_ref = clean_text(purpose_code), clean_text(authorization_ref)
     needs = conn.execute(
         select(m.Purpose.needs_authorization).where(m.Purpose.code == purpose_code)
     ).scalar()
@@ -49,6 +51,8 @@ def record_view(
 ) -> str:
     """Write the query-log row for one view of a person's data (in the caller's transaction, so
     that nothing is shown when the row cannot be written). Returns the query_id."""
+    purpose_code, authorization_ref = clean_text(purpose_code), clean_text(authorization_ref)
+    subject_id_number = clean_text(subject_id_number)
     check_purpose(conn, purpose_code, authorization_ref)
     username = str(user["username"])
     operator_id = dashboard_operator_id(username)

@@ -17,6 +17,7 @@ from data_access import models as m
 from data_access.engine import get_engine
 from data_access.id_number import mask_id_number, mask_name
 from data_access.scope import Scope
+from data_access.text import clean_text
 
 TTL_SECONDS = 600
 OVERSIGHT_ROLES = ("privacy_officer", "admin")
@@ -70,7 +71,7 @@ def alert_queue(
         stmt = stmt.where(OP.c.department_code == department)
     if counties:
         stmt = stmt.where(OP.c.county_code.in_(counties))
-    phrase = reason.replace("\x00", "").strip()  # a NUL: no text has one (PostgreSQL refuses it)
+    phrase = clean_text(reason)
     if phrase:
         stmt = stmt.where(
             or_(
@@ -167,7 +168,7 @@ def triage(
     _check(scope)
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    note = (note or "").strip()
+    note = clean_text(note)
     if not note:
         raise ValueError("a note is required")
     status = ACTIONS[action]

@@ -46,6 +46,7 @@ from data_access.audit import AuditRefused, record_view
 from data_access.display_period import displayed_record_conditions
 from data_access.id_number import is_valid_id_number, mask_id_number, mask_name
 from data_access.scope import Scope
+from data_access.text import clean_text
 
 FILE_ROLES = ("department_head", "admin")
 SEARCH_LIMIT = 20
@@ -109,7 +110,7 @@ def search_persons(
     Returns (candidates, more): at most SEARCH_LIMIT rows, `more` when further persons match.
     The id_number column is for opening the file and is never to be displayed."""
     _require_file_role(scope)
-    text = text.strip()
+    text = clean_text(text)
     if not text:
         return pd.DataFrame(columns=SEARCH_COLUMNS), False
     candidate = text.upper()
@@ -284,7 +285,7 @@ def open_person_file(
     Raises AuditRefused (no lawful purpose / authorisation), OutsideRemit (nobody with this ID
     number in the remit: nothing is shown and nothing is logged) or PermissionError (role)."""
     _require_file_role(scope)
-    id_number = id_number.strip().upper()
+    id_number = clean_text(id_number).upper()
     with engine.begin() as conn:
         person = (
             conn.execute(

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, insert, inspect, select
 
 from data_access.scope import Scope
 from data_access.score_models import PolicyVersion
+from data_access.text import clean_text
 from scoring.points_policy import Policy, PolicyError, load_policy, parse_policy, policy_to_toml
 
 
@@ -19,7 +20,7 @@ def save_policy_version(
     name is empty, already used, or the rules do not pass the policy checks."""
     if scope.role != "admin":
         raise PermissionError("only an administrator may save a policy version")
-    version = version.strip()
+    version, note = clean_text(version), clean_text(note)
     if not version or len(version) > 32:
         raise PolicyError("policy: a version name of 1 to 32 characters is required")
     checked = parse_policy(policy_to_toml(dataclasses.replace(policy, version=version)))

@@ -16,6 +16,7 @@ from data_access import score_models as sm
 from data_access import score_store as store
 from data_access.engine import get_engine
 from data_access.scope import Scope
+from data_access.text import clean_text
 from scoring.points_engine import score_frame
 from scoring.points_policy import parse_policy
 from scoring.points_rules import adult_cutoff
@@ -231,7 +232,7 @@ def person_ledger_view(
     if scope.role != "admin":
         raise PermissionError("only roles allowed to see a person's file may open a ledger")
     engine = get_engine(url)
-    id_number = id_number.strip().upper()
+    id_number = clean_text(id_number).upper()
     with engine.begin() as conn:
         query_id = record_view(conn, user, id_number, purpose_code, authorization_ref)
     policy = policy_in_force(url)

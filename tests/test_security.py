@@ -178,14 +178,9 @@ NUL_INPUTS = [
 def test_a_nul_character_from_a_hostile_client(scratch, monkeypatch, request, user_key, page,
                                                key, form):  # fmt: skip
     """A browser does not send NUL in a text box, a crafted client can. PostgreSQL refuses NUL
-    in text, so a value that reaches the database unfiltered ends the page with a database error
-    (whose message repeats the SQL). Only the oversight reason filter drops NUL so far."""
-    if "postgresql" in request.node.callspec.id and key != "ov_reason":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=False, reason="TODO: NUL reaches PostgreSQL from this input (see the report)"
-            )
-        )
+    in text, so a value that reaches the database unfiltered would end the page with a database
+    error. Every data function that takes typed text drops control characters
+    (data_access.text.clean_text)."""
     r = render_page(scratch, user_key, page, monkeypatch=monkeypatch, ov_status=ALL_STATUSES)
     app = r.app
     [w for w in _inputs(app) if w.key == key][0].set_value("a\x00b")
