@@ -231,12 +231,28 @@ def check_person(r: Rendered, user_key: str, url: str) -> None:
 
 
 def check_repair(r: Rendered, user_key: str, url: str) -> None:
-    if r.is_placeholder():
-        dept = dept_of(user_key)
-        scope = zh("scope.all") if dept is None else zh("scope.department", dept=DEPT_NAMES[dept])
-        assert zh("placeholder.scope", scope=scope) in [c.value for c in r.main.caption]
-        pytest.skip("TODO(lead): pages/repair.py is a placeholder; add its scope expectations")
-    pytest.xfail("TODO(lead): expectations of the finished repair page")
+    dept = dept_of(user_key)
+    start = dt.date(2025, 12, 1)  # the default period: the 12 months up to the as-of date
+    received = (
+        select(func.count())
+        .select_from(m.Application)
+        .where(m.Application.received_at.between(start, TINY_AS_OF))
+    )
+    if dept is not None:
+        received = received.where(m.Application.handling_dept == dept)
+    with get_engine(url).connect() as conn:
+        expected = conn.scalar(received)
+    metrics = {x.label: x.value for x in r.main.metric}
+    assert metrics[zh("rp.m.received")] == f"{expected:,}"
+    texts = " ".join(c.value for c in r.main.caption)
+    if dept is None:
+        assert zh("scope.all") in texts
+    else:
+        assert zh("scope.department", dept=DEPT_NAMES[dept]) in texts
+        for header in (zh("rp.col.handling_dept"), zh("rp.col.source_dept")):
+            assert values_in(r, header) <= {dept, DEPT_NAMES[dept]}, header
+    applicants = values_in(r, zh("rp.col.subject"))
+    assert all(re.fullmatch(r"\d{4}\*{10}[\dX]{4}", a) for a in applicants), applicants
 
 
 def check_imports(r: Rendered, user_key: str, url: str) -> None:
