@@ -69,16 +69,22 @@ TINY_SEED = 2018
 def tiny_city_url(request, tmp_path_factory) -> Iterator[str]:
     """The tiny synthetic city (seed 2018, as of 2026-11-27), built once per engine per session.
 
-    Read-only for tests: a test that writes must build its own database."""
+    Read-only for tests: a test that writes must build its own (`private_tiny_city`)."""
+    yield from private_tiny_city(request.param, tmp_path_factory, "tiny")
+
+
+def private_tiny_city(engine_name: str, tmp_path_factory, prefix: str) -> Iterator[str]:
+    """Build a tiny city of its own on "sqlite" or "postgresql", yield its URL, then drop it.
+    For a fixture: `yield from private_tiny_city(request.param, tmp_path_factory, "mine")`."""
     from seed_data.build import build_city
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('tiny') / 'credit.db'}"
+    if engine_name == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(prefix) / 'credit.db'}"
     else:
-        url = _create_pg_database("credit_tiny")
+        url = _create_pg_database(f"credit_{prefix}")
     build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
     yield url
-    if request.param == "postgresql":
+    if engine_name == "postgresql":
         _drop_pg_database(url)
 
 

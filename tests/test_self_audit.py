@@ -16,7 +16,7 @@ from data_access import models as m
 from data_access.engine import get_engine
 from scoring.points_policy import load_policy
 from scoring.points_run import score_database
-from tests.conftest import TINY_AS_OF, TINY_SEED, _create_pg_database
+from tests.conftest import TINY_AS_OF, private_tiny_city
 from ui.navigation import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -50,15 +50,9 @@ DRIVERS: dict[str, Callable[[AppTest, str, str, str], None]] = {
 )
 def scored_city(request, tmp_path_factory) -> str:
     """A tiny city of its own (the tests write to its query log), with a stored points run."""
-    from seed_data.build import build_city
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'credit.db'}"
-    else:
-        url = _create_pg_database("credit_audit")
-    build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
-    score_database(get_engine(url), TINY_AS_OF, load_policy())
-    return url
+    for url in private_tiny_city(request.param, tmp_path_factory, "audit"):
+        score_database(get_engine(url), TINY_AS_OF, load_policy())
+        yield url
 
 
 def test_every_page_that_shows_personal_data_has_a_driver():

@@ -35,7 +35,7 @@ from data_access.submission_upload import (
     template_csv,
     validate_delivery,
 )
-from tests.conftest import TINY_AS_OF, TINY_SEED, _create_pg_database, _drop_pg_database
+from tests.conftest import TINY_AS_OF, private_tiny_city
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 URBAN = Scope("department_head", "URBAN")
@@ -54,16 +54,7 @@ COUNTED = (m.CreditRecord, m.Submission, m.ImportRun, m.RosterEntry, m.Person)
 )
 def city_url(request, tmp_path_factory) -> str:
     """A tiny city of this module's own, written to by its tests."""
-    from seed_data.build import build_city
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('upload') / 'credit.db'}"
-    else:
-        url = _create_pg_database("credit_upload")
-    build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
-    yield url
-    if request.param == "postgresql":
-        _drop_pg_database(url)
+    yield from private_tiny_city(request.param, tmp_path_factory, "upload")
 
 
 @pytest.fixture
