@@ -138,7 +138,7 @@ if done is not None:
 generation = st.session_state.setdefault("im_generation", 0)
 upload = st.file_uploader(
     tr("im.file"), type=["csv", "xlsx"], help=tr("im.file_help", limit=LIMIT_MB),
-    key=f"im_file_{generation}",
+    key=f"im_file_{generation}", max_upload_size=LIMIT_MB,
 )  # fmt: skip
 nil_return = st.checkbox(tr("im.nil_return"), help=tr("im.nil_help"), key=f"im_nil_{generation}")
 

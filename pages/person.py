@@ -125,14 +125,22 @@ if candidates is not None:
         }
         with st.form("person_open"):
             chosen = st.selectbox(tr("pf.candidate"), list(labels), format_func=labels.get)
-            purpose = st.selectbox(tr("pf.purpose"), list(purposes), format_func=purposes.get)
+            purpose = st.selectbox(
+                tr("pf.purpose"),
+                list(purposes),
+                format_func=purposes.get,
+                index=None,
+                placeholder=tr("pf.purpose.choose"),
+            )  # a deliberate choice every time, never a default
             reference = st.text_input(tr("pf.reference"), max_chars=64)
             opened = st.form_submit_button(
                 tr("pf.open"), type="primary", icon=":material/lock_open:"
             )
         if opened:
             st.session_state.pop("person_file", None)
-            if needs_reference.get(purpose) and not reference.strip():
+            if purpose is None:
+                st.error(tr("pf.purpose.missing"))
+            elif needs_reference.get(purpose) and not reference.strip():
                 st.error(tr("pf.reference_needed", purpose=purposes[purpose]))
             else:
                 try:

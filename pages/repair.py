@@ -203,6 +203,9 @@ percent = {
     tr(f"rp.col.{c}"): st.column_config.NumberColumn(tr(f"rp.col.{c}"), format="percent")
     for c in ("decision_on_time_rate", "answer_on_time_rate")
 }
+percent[tr("rp.col.mean_decision_days")] = st.column_config.NumberColumn(
+    tr("rp.col.mean_decision_days"), format="%.1f"
+)
 
 tabs = st.tabs([tr(f"rp.tab.{t}") for t in ("time", "overdue", "outcomes", "trend", "expiring")])
 

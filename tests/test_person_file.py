@@ -264,7 +264,10 @@ def test_page_opens_a_file_only_with_a_purpose_and_logs_it(
     app.button[0].click().run()
     text = rendered_text(app)
     assert "王*明" in text and A not in text and "王小明" not in text
-    # No authorisation reference: refused, nothing logged, nothing shown.
+    # No purpose chosen: refused; then no authorisation reference: refused. Nothing logged.
+    app.button[1].click().run()
+    assert app.error and "查询事由" in app.error[0].value
+    app.selectbox[1].set_value("ENFORCEMENT")
     app.button[1].click().run()
     assert app.error and "授权编号" in app.error[0].value
     assert query_log_rows(engine) == 0

@@ -747,6 +747,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "pf.severity.minor": ("轻微", "Minor"),
     "pf.severity.general": ("一般", "General"),
     "pf.severity.serious": ("严重", "Serious"),
+    "pf.purpose.choose": ("请选择法定查询事由", "Choose the lawful purpose"),
+    "pf.purpose.missing": (
+        "请先选择查询事由：没有法定事由不能查询个人信用信息。",
+        "Choose a purpose first: personal credit information may not be looked up without a "
+        "lawful purpose.",
+    ),
     "pf.reference_needed": (
         "事由「{purpose}」须填写授权编号。",
         "The purpose “{purpose}” needs an authorisation reference.",
