@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Connection, String, and_, case, extract, func, or_, select, true, type_coerce
 
 from data_access import models as m
+from data_access.audit import DASHBOARD_OPERATOR_PREFIX
 
 BATCH_MIN = 20  # lookups under one reference in one window that count as a batch / case
 
@@ -116,11 +117,19 @@ def subjects(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataF
 
 
 def batches(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, ref, n: references with a known purpose used for at least BATCH_MIN lookups."""
+    """op, ref, n: references with a known purpose used for at least BATCH_MIN lookups.
+
+    Not for the dashboard's own users (operator DASH-<username>, data_access.audit): they open
+    one file at a time with a reference they type, so one reference typed for many persons is no
+    batch check and must not hide a burst of lookups."""
     stmt = (
         select(Q.c.operator_id, Q.c.authorization_ref, func.count())
         .select_from(Q.join(PU, PU.c.code == Q.c.purpose_code))
-        .where(_in_window(start, end), ~_no_ref())
+        .where(
+            _in_window(start, end),
+            ~_no_ref(),
+            ~Q.c.operator_id.startswith(DASHBOARD_OPERATOR_PREFIX, autoescape=True),
+        )
         .group_by(Q.c.operator_id, Q.c.authorization_ref)
         .having(func.count() >= BATCH_MIN)
     )

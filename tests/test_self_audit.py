@@ -5,6 +5,7 @@ here, so a new page that shows personal data cannot skip the audit unnoticed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,3 +97,38 @@ def test_each_view_of_a_persons_data_is_a_logged_lookup(
     # A rerun of the page shows the same view and is not a second lookup.
     app.run()
     assert len(dashboard_rows(scored_city)) == len(after)
+
+
+def test_the_detector_watches_the_dashboards_own_users(scored_city):
+    """Eleven quiet weeks of two lookups a working day, then one week in which a department head
+    opens 150 files in an evening, typing the same reference every time: an alert on their
+    dashboard operator (a reference one user types for many persons is no batch check)."""
+    from sqlalchemy import delete
+
+    from data_access.audit import record_view
+    from scoring.anomaly import detect
+
+    engine = get_engine(scored_city)
+    user = {"username": "dept_samr", "role": "department_head", "department_code": "SAMR"}
+    with engine.connect() as conn:
+        people = conn.scalars(select(m.Person.id_number).order_by(m.Person.id_number).limit(200))
+        people = list(people)
+    day, k = dt.datetime(2026, 8, 31, 10, 0), 0
+    with engine.begin() as conn:
+        while day < dt.datetime(2026, 11, 16):
+            if day.weekday() < 5:
+                for j in range(2):
+                    when = day + dt.timedelta(minutes=45 * j)
+                    record_view(conn, user, people[k % 50], "LICENSING", f"XK-{k}", now=when)
+                    k += 1
+            day += dt.timedelta(days=1)
+        for j in range(150):
+            when = dt.datetime(2026, 11, 19, 19, 0) + dt.timedelta(minutes=j)
+            record_view(conn, user, people[50 + j], "EMPLOYMENT", "HR-1", now=when)
+    try:
+        alerts = detect(engine, dt.date(2026, 11, 16), dt.date(2026, 11, 22))
+        mine = [a for a in alerts if a.operator_id == "DASH-dept_samr"]
+        assert len(mine) == 1 and "volume" in mine[0].signals, [a.operator_id for a in alerts]
+    finally:  # other tests of this module count the dashboard's rows
+        with engine.begin() as conn:
+            conn.execute(delete(m.QueryLog).where(m.QueryLog.operator_id == "DASH-dept_samr"))
