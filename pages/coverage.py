@@ -24,9 +24,9 @@ from data_access.coverage_measures import (
     worst_gaps,
 )
 from ui import coverage_display as view
+from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
 from ui.i18n import name_column
-from ui.placeholder import require_page, scope_text
 from ui.session import current_scope, database_url, filters, lang, tr
 
 require_page("coverage")

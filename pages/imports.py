@@ -30,9 +30,9 @@ from data_access.submission_upload import (
     validate_delivery,
 )
 from data_access.validators import kind_spec
+from ui.access import require_page, scope_text
 from ui.exports import to_csv
 from ui.i18n import name_column
-from ui.placeholder import require_page, scope_text
 from ui.session import current_scope, current_user, database_url, lang, today, tr
 from ui.tables import unit_names
 

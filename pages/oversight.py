@@ -11,9 +11,9 @@ import streamlit as st
 from data_access import oversight as ov
 from data_access.models import ALERT_STATUSES
 from data_access.reference import read_catalogue
+from ui.access import require_page
 from ui.exports import to_excel
 from ui.i18n import name_column
-from ui.placeholder import require_page
 from ui.session import current_scope, current_user, database_url, filters, lang, tr
 
 require_page("oversight")

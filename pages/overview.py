@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access import overview, scores
-from ui.placeholder import require_page
+from ui.access import require_page
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
 

@@ -15,9 +15,9 @@ from data_access.audit import AuditRefused
 from data_access.engine import get_engine
 from data_access.reference import read_catalogue
 from data_access.scores import policy_in_force
+from ui.access import require_page
 from ui.exports import to_excel
 from ui.i18n import name_column
-from ui.placeholder import require_page
 from ui.session import current_scope, current_user, database_url, filters, lang, today, tr
 
 require_page("person")

@@ -15,9 +15,9 @@ from data_access import repair as rp
 from data_access import repair_cache as cached
 from data_access.display_check import REASONS
 from data_access.reference import read_catalogue
+from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
 from ui.i18n import TEXT, name_column
-from ui.placeholder import require_page, scope_text
 from ui.session import current_scope, database_url, filters, lang, tr
 
 require_page("repair")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from data_access import progress_board as board
 from data_access.reporting import Thresholds
+from ui.access import require_page, scope_text
 from ui.circular import (
     annual_outstanding,
     circular_workbook,
@@ -16,7 +17,6 @@ from ui.circular import (
     ranking_table,
 )
 from ui.exports import to_csv
-from ui.placeholder import require_page, scope_text
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import item_names, localise, unit_names
 

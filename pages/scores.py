@@ -15,7 +15,7 @@ import streamlit as st
 from data_access import scores
 from data_access.small_cells import mask_count
 from scoring.points_policy import load_policy
-from ui.placeholder import require_page
+from ui.access import require_page
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
 

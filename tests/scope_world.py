@@ -201,9 +201,6 @@ class Rendered:
                 out += download.texts()
         return out
 
-    def is_placeholder(self) -> bool:
-        return any(i.icon == ":material/construction:" for i in self.main.info)
-
     def denied(self) -> bool:
         from ui.i18n import t
 

@@ -443,13 +443,13 @@ def test_every_export_of_a_page_is_inert_with_hostile_names(scratch, monkeypatch
     """The real page paths: catalogue names (and the database's copies) that start like formulas
     reach the CSV and Excel files neutralised."""
     import data_access.reference
+    import ui.access
     import ui.coverage_display
-    import ui.placeholder
     import ui.tables
     from data_access import coverage_cache
 
     hostile = _hostile_catalogue(data_access.reference.read_catalogue)
-    for module in (data_access.reference, ui.tables, ui.coverage_display, ui.placeholder):
+    for module in (data_access.reference, ui.tables, ui.coverage_display, ui.access):
         monkeypatch.setattr(module, "read_catalogue", hostile)
     engine = get_engine(scratch)
     with engine.begin() as conn:

@@ -92,12 +92,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.analysis": ("分析", "Analysis"),
     "nav.oversight": ("监督", "Oversight"),
     "nav.work": ("业务", "Work"),
-    "placeholder.body": (
-        "本页面尚在建设中，将随需求「{issue}」上线。下方为该页面将提供的内容。",
-        "This page is being built and lands with the issue “{issue}”. "
-        "Below is what it will provide.",
-    ),
-    "placeholder.scope": ("您的数据范围：{scope}", "Your data scope: {scope}"),
     "scope.all": ("全市全部数据", "all data of the city"),
     "scope.department": ("本部门：{dept}", "your department: {dept}"),
     "scope.privacy": ("查询日志与预警", "the query log and alerts"),
@@ -1228,52 +1222,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "rp.col.no_display_period": ("无展示期", "No display period"),
     "rp.col.other_status": ("其他状态", "Other status"),
     "rp.col.sample_record_ids": ("记录编号（示例）", "Record IDs (sample)"),
-}
-
-PLACEHOLDER_PLANS: dict[str, tuple[str, str]] = {
-    "overview": (
-        "核心指标及同比趋势：库内居民、重点人群覆盖率、目录按时报送率、未报事项、年度报告报送情况、"
-        "红黑名单人数、未处理隐私预警、超期未办结的异议与修复申请。",
-        "Headline figures with trends: residents, key-profession coverage, on-time catalogue "
-        "deliveries, outstanding items, annual reports filed versus due, red and black lists, "
-        "open privacy alerts, objections and repairs past their time limit.",
-    ),
-    "reporting": (
-        "各报送单位按目录事项的应报、已报、按时、逾期、缺报及退回行数；排名、红黄绿状态、热力图、"
-        "年度报告跟踪与通报导出。",
-        "Per reporting unit and catalogue item: expected, delivered, on time, late, missing and "
-        "rejected rows; ranking, red/amber/green status, heat map, annual-report tracker and the "
-        "circular export.",
-    ),
-    "coverage": (
-        "25 类重点职业人群信用档案覆盖率、分县热力图、14 个重点领域的记录结构与展示期。",
-        "Credit-file coverage of the 25 key professions, a county heat map, and the records of "
-        "the 14 key domains with their display periods.",
-    ),
-    "scores": (
-        "诚信积分等级分布、红黑名单、积分明细与规则模拟（积分只用于激励，不用于惩戒）。",
-        "Integrity-point grades, red and black lists, ledgers and what-if rules (scores reward, "
-        "never punish).",
-    ),
-    "oversight": (
-        "查询日志异常检测预警队列、证据、原因说明与案件处置记录。",
-        "The alert queue of abnormal lookups, evidence, plain-language reasons and case triage.",
-    ),
-    "person": (
-        "按身份证号或姓名检索个人信用档案；须选择合法查询事由，每次查看均登记入查询日志。",
-        "Search a personal credit file by ID number or name; a lawful purpose is required and "
-        "every view is written to the query log.",
-    ),
-    "repair": (
-        "异议与信用修复申请的受理、办理时限（工作日）、超期清单与展示期到期提醒。",
-        "Objections and repair applications: handling times in working days, overdue lists and "
-        "display periods ending soon.",
-    ),
-    "imports": (
-        "部门上传目录事项数据文件，逐行校验后确认入库，并计入报送进度。",
-        "Departments upload a catalogue item's file, review the row-by-row validation, then "
-        "accept it into the reporting progress.",
-    ),
 }
 
 

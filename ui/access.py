@@ -1,11 +1,11 @@
-"""A page that has not landed yet: says so, and what it will show, in the user's scope."""
+"""Access to a page: the role check behind st.navigation, and the user's data scope in words."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from data_access.reference import read_catalogue
-from ui.i18n import PLACEHOLDER_PLANS, name_column
+from ui.i18n import name_column
 from ui.navigation import page_spec
 from ui.session import MAIN_SCRIPT, current_scope, current_user, lang, tr
 
@@ -31,13 +31,3 @@ def scope_text() -> str:
         return tr("scope.privacy")
     names = {r["code"]: r[name_column(lang())] for r in read_catalogue("departments")}
     return tr("scope.department", dept=names.get(scope.department_code or "", "?"))
-
-
-def render_placeholder(key: str) -> None:
-    require_page(key)
-    spec = page_spec(key)
-    st.title(tr(f"page.{key}"))
-    st.info(tr("placeholder.body", issue=spec.issue), icon=":material/construction:")
-    plan_zh, plan_en = PLACEHOLDER_PLANS[key]
-    st.markdown(plan_zh if lang() == "zh" else plan_en)
-    st.caption(tr("placeholder.scope", scope=scope_text()))
