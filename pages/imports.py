@@ -2,8 +2,8 @@
 row-by-row check, then accepts it as the period's delivery (data_access.submission_upload).
 
 Nothing is written until "accept", which checks the file again and writes it whole or not at all.
-After an accepted delivery the reporting-progress caches are cleared, so the reporting page and
-the overview count it at once.
+After an accepted delivery the cached figures it changes are cleared (data_access.cache_refresh),
+so reporting progress, the overview, coverage and the repair page count it at once.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from data_access import overview
-from data_access import progress_board as board
+from data_access.cache_refresh import forget_after_delivery
 from data_access.engine import get_engine
 from data_access.submission_files import MAX_UPLOAD_BYTES
 from data_access.submission_upload import (
@@ -48,13 +47,6 @@ names = unit_names(language)
 st.title(tr("page.imports"))
 st.caption(tr("im.caption", limit=LIMIT_MB))
 st.caption(scope_text())
-
-
-def _forget_reporting_figures() -> None:
-    """The cached progress figures that count deliveries: the next read recomputes them."""
-    for cached in (board.status, board.scorecard, board.heat_map, board.trend,
-                   overview.deliveries_year_to_date):  # fmt: skip
-        cached.clear()
 
 
 def _size(n: int) -> str:
@@ -175,7 +167,7 @@ else:
                 st.error(tr("im.scope_refused"))
                 st.stop()
         if delivery.accepted:
-            _forget_reporting_figures()
+            forget_after_delivery(None if nil_return else item.import_kind)
             row = delivery.submission
             on_time = row["submitted_at"].date() <= row["due_date"]
             item_name = getattr(item, name_column(language))

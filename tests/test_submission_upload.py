@@ -19,8 +19,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
+from data_access import coverage_cache
 from data_access import models as m
 from data_access import submission_upload as su
+from data_access.cache_refresh import forget_after_delivery
 from data_access.engine import get_engine
 from data_access.reporting import reporting_status
 from data_access.scope import Scope
@@ -200,6 +202,34 @@ def test_a_good_file_appears_in_the_reporting_progress_at_once(city):
     now = state(city, "PENALTY-URBAN", "2026-09", "URBAN")
     assert (bool(now["delivered"]), bool(now["late"]), now["delay_days"]) == (True, True, 5)
     assert now["rows_submitted"] == 8
+
+
+def test_accepting_a_roster_refreshes_the_cached_coverage(city, city_url):
+    """The coverage page's cached roster counts count an accepted roster delivery as soon as the
+    page forgets what the delivery changes (data_access.cache_refresh), not after the TTL."""
+    as_of = NOW.date()
+    with city.connect() as conn:
+        on_roster = select(m.RosterEntry.id_number).where(
+            m.RosterEntry.profession_code == "CERTIFIER"
+        )
+        stmt = (select(m.Person.id_number).where(m.Person.id_number.not_in(on_roster))
+                .order_by(m.Person.id_number.desc()).limit(4))  # fmt: skip
+        ids = list(conn.scalars(stmt))
+
+    def certifiers() -> int:
+        counts = coverage_cache.roster_counts(city_url, "department_head", "SAMR", as_of, ())
+        return int(counts.loc[counts["profession_code"] == "CERTIFIER", "current"].sum())
+
+    before = certifiers()
+    rows = [["id_number", "profession_code", "licence_no", "valid_from", "valid_to", "source_dept"]]
+    rows += [[idn, "CERTIFIER", f"C{k}", "2026-08-01", "", "SAMR"] for k, idn in enumerate(ids)]
+    delivery = accept_delivery(city, SAMR, "ROSTER-CERTIFIER", "2026-Q3", "c.csv",
+                               csv_bytes(rows), now=NOW)  # fmt: skip
+    assert delivery.accepted, delivery.report.problems
+    assert certifiers() == before  # still the cached figure
+    assert forget_after_delivery("roster") == 6
+    assert certifiers() == before + 4
+    assert forget_after_delivery(None) == 5  # a nil return changes the delivery figures only
 
 
 def test_an_accepted_delivery_records_who_uploaded_which_file(city):

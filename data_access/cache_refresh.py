@@ -1,0 +1,33 @@
+"""Which cached page figures an accepted delivery changes, and forgetting them at once.
+
+The caches live in this layer (the *_cache modules, progress_board, overview); a page that writes
+calls `forget_after_delivery` so that every page, for every user of this server process, counts
+the new rows on its next read instead of after the ten-minute TTL. Deliveries made from the
+command line run in another process: there the TTL applies.
+"""
+
+from __future__ import annotations
+
+from data_access import coverage_cache, overview, repair_cache
+from data_access import progress_board as board
+
+# Always: the delivery itself is counted in reporting progress and on the overview.
+_DELIVERY_FIGURES = (board.status, board.scorecard, board.heat_map, board.trend,
+                     overview.deliveries_year_to_date)  # fmt: skip
+
+# What the rows of each import kind add to (coverage's rosters feed the overview's tile too).
+_ROW_FIGURES = {
+    "roster": (coverage_cache.roster_counts,),
+    "credit-records": (coverage_cache.domain_records, coverage_cache.domain_display_status,
+                       repair_cache.expiring, repair_cache.display_check),
+    "persons": (coverage_cache.population_counts, overview.residents),
+}  # fmt: skip
+
+
+def forget_after_delivery(import_kind: str | None) -> int:
+    """Clear the cached figures that a delivery of this import kind changes (a nil return: only
+    the delivery figures). Returns how many cached functions were cleared."""
+    cached = _DELIVERY_FIGURES + _ROW_FIGURES.get(import_kind or "", ())
+    for function in cached:
+        function.clear()
+    return len(cached)
