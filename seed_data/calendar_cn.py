@@ -57,6 +57,16 @@ def day_kinds(first: dt.date, last: dt.date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def busday_offset(days: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Working-day arithmetic (weekends and statutory holidays are off; adjusted weekend working
-    days are not modelled here) on datetime64[D] arrays."""
-    return np.busday_offset(days, offsets, roll="forward", holidays=holidays())
+    """Working-day arithmetic on datetime64[D] arrays, as the repair page counts: weekends and
+    statutory holidays are off, adjusted weekend working days (调休上班) are on. A day that is not
+    a working day first rolls forward to the next one (numpy's busday_offset, roll="forward");
+    offsets are zero or positive."""
+    days = np.asarray(days, dtype="M8[D]")
+    offsets = np.asarray(offsets, dtype="int64")
+    if days.size == 0:
+        return days.copy()
+    first = days.min().astype(object)
+    last = (days.max() + int(offsets.max()) * 3 + 45).astype(object)  # wide enough for any holiday
+    calendar_days, kind = day_kinds(first, last)
+    working = calendar_days[(kind == 0) | (kind == 4)]
+    return working[np.searchsorted(working, days, side="left") + offsets]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
@@ -114,6 +115,23 @@ def test_generator_calendar_reads_the_same_files():
     kind = dict(zip(days.astype(object), kinds, strict=True))
     assert (kind[D(2026, 2, 14)], kind[D(2026, 2, 15)], kind[D(2026, 2, 24)]) == (0, 3, 4)
     assert kind[D(2026, 3, 3)] == 0 and kind[D(2026, 3, 1)] == 1
+
+
+def test_generator_working_day_arithmetic_is_the_pages():
+    """The generator dates decisions and answers in the working days the page counts, adjusted
+    weekend working days included (2026-02-14 and 2026-02-28 are worked Saturdays)."""
+    from seed_data.calendar_cn import busday_offset
+
+    starts = np.arange(np.datetime64("2024-01-01"), np.datetime64("2026-12-01"))
+    for k in (0, 1, 3, 10):
+        ends = busday_offset(starts, np.full(len(starts), k))
+        assert all(CAL.is_working_day(day) for day in ends.astype(object))
+        rolled = np.array([not CAL.is_working_day(day) for day in starts.astype(object)])
+        counted = CAL.working_days_between_many(starts, ends)
+        assert (counted == k + rolled).all()
+    friday = np.array(["2026-02-13"], dtype="M8[D]")
+    assert busday_offset(friday, np.array([1]))[0] == np.datetime64("2026-02-14")
+    assert busday_offset(friday, np.array([3]))[0] == np.datetime64("2026-02-25")
 
 
 def test_init_schema_loads_the_calendar_idempotently(engine: Engine):
