@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import sys
 import time
@@ -25,6 +26,12 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui.navigation import PAGES  # noqa: E402
+
+# AppTest runs scripts in its own thread; Streamlit warns about the missing context once per cache
+# call. Harmless here, and it would bury the table.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+    lambda record: "missing ScriptRunContext" not in record.getMessage()
+)
 
 USERS = {
     "leading_office": {"username": "leading_office", "role": "leading_office",
