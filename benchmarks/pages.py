@@ -6,7 +6,8 @@ Each page is rendered through Streamlit's AppTest exactly as a signed-in user wo
 (dashboard.py first, then the page): once with empty caches ("first") and once more in the same
 process ("cached", the st.cache_data results of the first run reused). Prints a Markdown table of
 seconds and whether the page raised or showed an error. The personal file page is measured up to
-its search form: opening a file writes a query-log row, and a benchmark writes nothing.
+its search form: opening a file writes a query-log row, and a benchmark writes nothing but
+what any first view writes (a missing coverage rollup, data_access.coverage_rollup).
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def render(page: str, user: dict, as_of: dt.date, timeout: float) -> tuple[float
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, help="database URL (read; nothing is written)")
+    parser.add_argument(
+        "--db", required=True, help="database URL (read; only missing coverage rollups are written)"
+    )
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
     parser.add_argument("--page", action="append", help="page file stem, e.g. repair (repeatable)")
     parser.add_argument("--role", action="append", choices=sorted(USERS))

@@ -4,6 +4,7 @@
     python -m data_access [--db URL] import KIND FILE [FILE ...]
     python -m data_access [--db URL] link-identity IDENTITY USERNAME
     python -m data_access [--db URL] display-check [--as-of YYYY-MM-DD]
+    python -m data_access [--db URL] rollups [--as-of YYYY-MM-DD]
 
 Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
 traceback), 2 bad usage. Each file is imported on its own, whole or not at all.
@@ -63,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         "result for the dashboard; exit 1 if any does",
     )
     check.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
+    rollups = sub.add_parser(
+        "rollups",
+        help="compute and store the city-wide coverage rollups for the date and a year earlier "
+        "(what the overview and coverage pages read; a nightly job)",
+    )
+    rollups.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     return parser
 
 
@@ -147,6 +154,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 0
     if args.command == "display-check":
         return _display_check(engine, args.as_of)
+    if args.command == "rollups":
+        return _rollups(engine, args.as_of)
     status = 0
     for path in args.files:
         started = time.perf_counter()
@@ -181,6 +190,21 @@ def _display_check(engine, as_of) -> int:
     print(f"display check as of {as_of}, stored at {checked_at:%Y-%m-%d %H:%M} "
           f"({time.perf_counter() - started:.1f} s): {verdict}")  # fmt: skip
     return 0 if bad.empty else 1
+
+
+def _rollups(engine, as_of) -> int:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from data_access import coverage_rollup
+    from data_access.overview import one_year_earlier
+
+    as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    for day in (as_of, one_year_earlier(as_of)):
+        started = time.perf_counter()
+        coverage_rollup.refresh(engine, day)
+        print(f"coverage rollups as of {day} stored ({time.perf_counter() - started:.1f} s)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

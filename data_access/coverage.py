@@ -305,6 +305,42 @@ def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = 
     return pd.Series([int(v or 0) for v in values], index=POPULATION_COLUMNS)
 
 
+def population_by_county(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """`population_counts` of every county at once: one row per county with adults (counties
+    without adults are left out). Distinct persons add up over counties: a person lives in one."""
+    adult = adult_condition(as_of)
+    c, p = m.CreditRecord, m.Person
+
+    def held(conditions, label: str):
+        return (
+            select(
+                p.county_code,
+                func.count().label(f"{label}_records"),
+                func.count(distinct(c.id_number)).label(f"{label}_persons"),
+            )
+            .join(p, p.id_number == c.id_number)
+            .where(*conditions, adult)
+            .group_by(p.county_code)
+        )
+
+    adults = (
+        select(p.county_code, func.count().label("adults")).where(adult).group_by(p.county_code)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(adults).all(), columns=["county_code", "adults"])
+        for label, conditions in (
+            ("negative", displayed_negative(as_of)),
+            ("positive", recent_positive(as_of)),
+        ):
+            part = pd.DataFrame(
+                conn.execute(held(conditions, label)).all(),
+                columns=["county_code", f"{label}_records", f"{label}_persons"],
+            )
+            frame = frame.merge(part, on="county_code", how="left")
+    frame = frame.sort_values("county_code", ignore_index=True)
+    return _as_int(frame, POPULATION_COLUMNS)
+
+
 # --------------------------------------------------------------------------- domains
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import coverage as cv
+from data_access import coverage_rollup as rollup
 from data_access.engine import get_engine
 from data_access.scope import Scope
 
@@ -37,13 +38,13 @@ def domains_in_scope(url: str, role: str, department_code: str | None) -> pd.Dat
 def roster_counts(
     url: str, role: str, department_code: str | None, as_of: dt.date, counties: tuple[str, ...]
 ) -> pd.DataFrame:
-    return cv.roster_counts(get_engine(url), _scope(role, department_code), as_of, counties)
+    return rollup.roster_counts(get_engine(url), _scope(role, department_code), as_of, counties)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def population_counts(url: str, as_of: dt.date, counties: tuple[str, ...]) -> pd.Series:
     """Not scoped: the general population is a city-wide reference, not a department's data."""
-    return cv.population_counts(get_engine(url), as_of, counties)
+    return rollup.population_counts(get_engine(url), as_of, counties)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

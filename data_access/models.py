@@ -419,6 +419,8 @@ class ImportRun(Base):
 
 
 # Score tables live in their own module; importing it registers them on Base.metadata.
-# The working-day calendar (statutory holidays, adjusted working days) likewise.
+# The working-day calendar (statutory holidays, adjusted working days) likewise, and the stored
+# coverage rollups.
 from data_access import calendar_models as _calendar_models  # noqa: E402, F401
+from data_access import rollup_models as _rollup_models  # noqa: E402, F401
 from data_access import score_models as _score_models  # noqa: E402, F401

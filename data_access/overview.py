@@ -18,7 +18,7 @@ from data_access.progress_board import TTL_SECONDS, annual, status
 from data_access.scope import Scope
 
 
-def _one_year_earlier(day: dt.date) -> dt.date:
+def one_year_earlier(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -50,7 +50,7 @@ def deliveries_year_to_date(url: str, scope: Scope, as_of: dt.date) -> dict[str,
     """On-time rate and outstanding periods this year, and the same on this date last year."""
     _require_city_scope(scope)
     out: dict[str, float | None] = {}
-    for label, day in (("now", as_of), ("last_year", _one_year_earlier(as_of))):
+    for label, day in (("now", as_of), ("last_year", one_year_earlier(as_of))):
         frame = _year_to_date(url, scope, day)
         out[f"on_time_rate_{label}"] = float(frame["on_time"].mean()) if len(frame) else None
         out[f"outstanding_{label}"] = int(frame["missing"].sum()) if len(frame) else None
@@ -64,7 +64,7 @@ def annual_reports_this_year(url: str, scope: Scope, as_of: dt.date) -> dict:
     _require_city_scope(scope)
     table = annual(url, scope, as_of)
     now = table[table["year"] == as_of.year]
-    last_year_day = _one_year_earlier(as_of)
+    last_year_day = one_year_earlier(as_of)
     before = annual(url, scope, last_year_day)
     before = before[before["year"] == last_year_day.year]
     return {
@@ -102,7 +102,7 @@ def roster_coverage(
 
     _require_city_scope(scope)
     out: dict[str, float | None] = {}
-    for label, day in (("now", as_of), ("last_year", _one_year_earlier(as_of))):
+    for label, day in (("now", as_of), ("last_year", one_year_earlier(as_of))):
         counts = roster_counts(url, scope.role, scope.department_code, day, counties)
         current = int(counts["current"].sum())
         out[label] = int(counts["with_file"].sum()) / current if current else None
@@ -120,7 +120,7 @@ def overdue_cases(
 
     _require_city_scope(scope)
     out = {}
-    for label, day in (("now", as_of), ("last_year", _one_year_earlier(as_of))):
+    for label, day in (("now", as_of), ("last_year", one_year_earlier(as_of))):
         h = handled(url, scope, day, counties)
         out[label] = (
             int((h[rp.PENDING_PAST_LIMIT] | h[rp.ANSWER_PAST_LIMIT]).sum()) if len(h) else 0

@@ -1,0 +1,173 @@
+"""Stored coverage rollups (data_access.coverage_rollup) on both engines: the same figures as the
+live queries for every scope and county filter, who computes them, and staleness after imports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, select
+
+from data_access import coverage as cv
+from data_access import coverage_rollup as rollup
+from data_access import models as m
+from data_access.engine import get_engine
+from data_access.importer import import_file
+from data_access.overview import one_year_earlier
+from data_access.rollup_models import PopulationRollup, RollupRun, RosterCoverageRollup
+from data_access.scope import Scope
+from tests.conftest import TINY_AS_OF, private_tiny_city
+
+OFFICE = Scope("leading_office", "DRC")
+SAMR = Scope("department_head", "SAMR")
+OTHER_DAY = dt.date(2026, 6, 30)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def city_url(request, tmp_path_factory) -> str:
+    yield from private_tiny_city(request.param, tmp_path_factory, "rollup")
+
+
+@pytest.fixture
+def city(city_url) -> Engine:
+    return get_engine(city_url)
+
+
+def stored_dates(engine: Engine, part: str) -> set[dt.date]:
+    with engine.connect() as conn:
+        return set(conn.scalars(select(RollupRun.as_of).where(RollupRun.part == part)))
+
+
+def test_the_seed_build_stores_both_rollups_for_the_date_and_a_year_earlier(city):
+    for part in (rollup.ROSTER, rollup.POPULATION):
+        assert stored_dates(city, part) == {TINY_AS_OF, one_year_earlier(TINY_AS_OF)}
+        assert rollup.is_fresh(city, TINY_AS_OF, part)
+    with city.connect() as conn:
+        rows = conn.scalar(select(func.count()).select_from(RosterCoverageRollup))
+        counties = conn.scalar(
+            select(func.count()).select_from(PopulationRollup)
+            .where(PopulationRollup.as_of == TINY_AS_OF)
+        )  # fmt: skip
+    assert rows > 20 and counties == 10
+
+
+@pytest.mark.parametrize("scope", [OFFICE, SAMR, Scope("admin", None)], ids=lambda s: s.role)
+@pytest.mark.parametrize("counties", [(), ("411627",), ("411602", "411628")])
+def test_roster_rollup_gives_the_live_figures_for_every_scope_and_county_filter(
+    city, scope, counties
+):
+    live = cv.roster_counts(city, scope, TINY_AS_OF, counties)
+    stored = rollup.roster_counts(city, scope, TINY_AS_OF, counties)
+    assert len(live) > 0
+    pd.testing.assert_frame_equal(stored, live)
+
+
+def test_roster_rollup_keeps_a_department_head_to_their_professions(city):
+    stored = rollup.roster_counts(city, SAMR, TINY_AS_OF)
+    with city.connect() as conn:
+        samr = set(
+            conn.scalars(select(m.Profession.code).where(m.Profession.responsible_dept == "SAMR"))
+        )
+    assert set(stored["profession_code"]) <= samr
+    assert rollup.roster_counts(city, Scope("privacy_officer", "DRC"), TINY_AS_OF).empty
+    narrowed = rollup.roster_counts(city, SAMR, TINY_AS_OF, professions=["TEACHER"])
+    assert narrowed.empty  # a teacher is the education bureau's, whatever the filter asks
+
+
+@pytest.mark.parametrize("counties", [(), ("411627",), ("411602", "411628")])
+def test_population_rollup_gives_the_live_figures(city, counties):
+    live = cv.population_counts(city, TINY_AS_OF, counties)
+    pd.testing.assert_series_equal(rollup.population_counts(city, TINY_AS_OF, counties), live)
+    assert live["adults"] > 0
+
+
+def test_population_by_county_adds_up_to_the_city(city):
+    by_county = cv.population_by_county(city, TINY_AS_OF)
+    city_wide = cv.population_counts(city, TINY_AS_OF)
+    assert by_county[cv.POPULATION_COLUMNS].sum().tolist() == city_wide.tolist()
+
+
+def test_a_department_head_never_computes_the_city_rollup_the_office_does(city):
+    assert OTHER_DAY not in stored_dates(city, rollup.ROSTER)
+    live = cv.roster_counts(city, SAMR, OTHER_DAY)
+    pd.testing.assert_frame_equal(rollup.roster_counts(city, SAMR, OTHER_DAY), live)
+    assert OTHER_DAY not in stored_dates(city, rollup.ROSTER)
+    office = rollup.roster_counts(city, OFFICE, OTHER_DAY)
+    assert OTHER_DAY in stored_dates(city, rollup.ROSTER)
+    pd.testing.assert_frame_equal(office, cv.roster_counts(city, OFFICE, OTHER_DAY))
+    # now stored, the department head reads it too, still only their own rows
+    pd.testing.assert_frame_equal(rollup.roster_counts(city, SAMR, OTHER_DAY), live)
+
+
+def test_an_import_makes_the_rollups_stale_and_the_next_read_counts_it(city, tmp_path):
+    before = rollup.roster_counts(city, OFFICE, TINY_AS_OF)
+    with city.connect() as conn:
+        on_roster = select(m.RosterEntry.id_number).where(
+            m.RosterEntry.profession_code == "CERTIFIER"
+        )
+        ids = list(conn.scalars(
+            select(m.Person.id_number).where(m.Person.id_number.not_in(on_roster))
+            .order_by(m.Person.id_number).limit(3)
+        ))  # fmt: skip
+    path = tmp_path / "roster.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["id_number", "profession_code", "licence_no", "valid_from", "valid_to",
+                      "source_dept"])  # fmt: skip
+        out.writerows(
+            [idn, "CERTIFIER", f"R{k}", "2026-01-05", "", "SAMR"] for k, idn in enumerate(ids)
+        )
+    result = import_file(city, "roster", path)
+    assert result.ok, result.errors
+    for part in (rollup.ROSTER, rollup.POPULATION):
+        assert not rollup.is_fresh(city, TINY_AS_OF, part)
+    after = rollup.roster_counts(city, OFFICE, TINY_AS_OF)
+    assert rollup.is_fresh(city, TINY_AS_OF, rollup.ROSTER)
+    assert after["current"].sum() == before["current"].sum() + 3
+    pd.testing.assert_frame_equal(after, cv.roster_counts(city, OFFICE, TINY_AS_OF))
+
+
+def test_a_failed_import_leaves_the_rollups_fresh(city, tmp_path):
+    rollup.refresh(city, TINY_AS_OF)
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "id_number,profession_code,licence_no,valid_from,valid_to,source_dept\n"
+        "not-an-id,CERTIFIER,X,2026-01-05,,SAMR\n",
+        encoding="utf-8",
+    )
+    assert not import_file(city, "roster", path).ok
+    assert rollup.is_fresh(city, TINY_AS_OF, rollup.ROSTER)
+
+
+def test_a_database_without_rollup_tables_is_answered_and_gets_them(tmp_path):
+    from data_access.reference import init_schema
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    init_schema(engine)
+    for model in rollup.ROLLUP_TABLES:
+        model.__table__.drop(engine)
+    assert not rollup.is_fresh(engine, TINY_AS_OF, rollup.ROSTER)
+    assert rollup.roster_counts(engine, SAMR, TINY_AS_OF).empty
+    assert rollup.roster_counts(engine, OFFICE, TINY_AS_OF).empty
+    assert rollup.population_counts(engine, TINY_AS_OF)["adults"] == 0
+    assert rollup.is_fresh(engine, TINY_AS_OF, rollup.ROSTER)
+
+
+def test_the_nightly_command_stores_the_date_and_a_year_earlier(city, city_url, capsys):
+    from data_access.__main__ import main as data_access_cli
+
+    day = dt.date(2026, 3, 31)
+    assert data_access_cli(["--db", city_url, "rollups", "--as-of", day.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "coverage rollups as of 2026-03-31 stored" in out
+    assert "coverage rollups as of 2025-03-31 stored" in out
+    for part in (rollup.ROSTER, rollup.POPULATION):
+        assert {day, dt.date(2025, 3, 31)} <= stored_dates(city, part)
+        assert rollup.is_fresh(city, day, part)
+    pd.testing.assert_frame_equal(
+        rollup.roster_counts(city, SAMR, day), cv.roster_counts(city, SAMR, day)
+    )
