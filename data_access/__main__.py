@@ -196,14 +196,11 @@ def _rollups(engine, as_of) -> int:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from data_access import coverage_rollup
-    from data_access.overview import one_year_earlier
+    from data_access.coverage_rollup import refresh_with_last_year
 
     as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    for day in (as_of, one_year_earlier(as_of)):
-        started = time.perf_counter()
-        coverage_rollup.refresh(engine, day)
-        print(f"coverage rollups as of {day} stored ({time.perf_counter() - started:.1f} s)")
+    for day, seconds in refresh_with_last_year(engine, as_of).items():
+        print(f"coverage rollups as of {day} stored ({seconds:.1f} s)")
     return 0
 
 

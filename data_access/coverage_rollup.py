@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from data_access import coverage as cv
 from data_access import models as m
+from data_access.display_period import add_months
 from data_access.rollup_models import PopulationRollup, RollupRun, RosterCoverageRollup
 from data_access.scope import Scope
 
@@ -103,9 +104,20 @@ def forget_all(engine: Engine) -> None:
 
 
 def refresh(engine: Engine, as_of: dt.date) -> None:
-    """Compute and store both rollups for the date (the seed build's last step, or a nightly job)."""
+    """Compute and store both rollups for the date."""
     for part in (ROSTER, POPULATION):
         _store(engine, as_of, part)
+
+
+def refresh_with_last_year(engine: Engine, as_of: dt.date) -> dict[dt.date, float]:
+    """Both rollups for the date and the same date a year earlier (what the overview compares),
+    the seed build's last step and the nightly job; returns the seconds each date took."""
+    seconds = {}
+    for day in (as_of, add_months(as_of, -12)):
+        started = time.perf_counter()
+        refresh(engine, day)
+        seconds[day] = time.perf_counter() - started
+    return seconds
 
 
 def roster_counts(

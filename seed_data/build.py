@@ -207,11 +207,9 @@ def build_city(
     run_and_store(engine, as_of)
     report(0.995, "coverage rollups")
     from data_access import coverage_rollup
-    from data_access.overview import one_year_earlier
 
     coverage_rollup.forget_all(engine)
-    for day in (as_of, one_year_earlier(as_of)):
-        coverage_rollup.refresh(engine, day)
+    coverage_rollup.refresh_with_last_year(engine, as_of)
     result.seconds = time.perf_counter() - started
     report(1.0, f"done in {result.seconds:.1f} s")
     return result
