@@ -20,13 +20,14 @@ the live query of its own scope, which is fast, and never waits for the city's.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from data_access import coverage as cv
 from data_access import models as m
@@ -37,6 +38,7 @@ from data_access.scope import Scope
 ROLLUP_TABLES = (RosterCoverageRollup, PopulationRollup, RollupRun)
 SOURCE_KINDS = ("persons", "roster", "credit-records")
 CITY = Scope("admin", None)
+_LOG = logging.getLogger(__name__)
 ROSTER, POPULATION = "roster", "population"
 
 
@@ -70,8 +72,9 @@ def is_fresh(engine: Engine, as_of: dt.date, part: str) -> bool:
         return stored is not None and stored == _generation(conn)
 
 
-def _store(engine: Engine, as_of: dt.date, part: str) -> None:
-    ensure_tables(engine)
+def _store(engine: Engine, as_of: dt.date, part: str) -> pd.DataFrame:
+    """Compute the city-wide rollup of the part for the date, store it when the database lets
+    us, and return it (the caller answers from it when it could not be stored)."""
     with engine.connect() as conn:
         generation = _generation(conn)
     started = time.perf_counter()
@@ -83,16 +86,18 @@ def _store(engine: Engine, as_of: dt.date, part: str) -> None:
     marker = {"as_of": as_of, "part": part, "import_generation": generation,
               "computed_at": _now(), "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
     try:
+        ensure_tables(engine)
         with engine.begin() as conn:
             conn.execute(delete(model).where(model.as_of == as_of))
             conn.execute(delete(RollupRun).where(RollupRun.as_of == as_of, RollupRun.part == part))
             if rows:
                 conn.execute(insert(model), rows)
             conn.execute(insert(RollupRun), marker)
-    except (IntegrityError, OperationalError):
-        # Another session stored the same rollup at the same moment (or holds the write lock);
-        # its rows are as good as these, and this request reads whatever is there next time.
-        pass
+    except DBAPIError as exc:
+        # Another session stored the same rollup at the same moment, another writer holds the
+        # lock, or this database user may not write here: the figures are still right.
+        _LOG.warning("coverage rollup %s %s not stored: %s", part, as_of, exc.orig or exc)
+    return frame
 
 
 def forget_all(engine: Engine) -> None:
@@ -120,6 +125,19 @@ def refresh_with_last_year(engine: Engine, as_of: dt.date) -> dict[dt.date, floa
     return seconds
 
 
+def _narrowed(
+    city: pd.DataFrame, counties: Sequence[str], professions: Sequence[str] | None
+) -> pd.DataFrame:
+    """A city-wide rollup just computed for a scope that sees every department, narrowed to the
+    filters: the answer when it could not be stored."""
+    keep = pd.Series(True, index=city.index)
+    if counties:
+        keep &= city["county_code"].isin(list(counties))
+    if professions is not None:
+        keep &= city["profession_code"].isin(list(professions))
+    return city[keep].reset_index(drop=True)
+
+
 def roster_counts(
     engine: Engine,
     scope: Scope,
@@ -131,9 +149,9 @@ def roster_counts(
     if not is_fresh(engine, as_of, ROSTER):
         if not scope.sees_all_departments:
             return cv.roster_counts(engine, scope, as_of, counties, professions)
-        _store(engine, as_of, ROSTER)
-        if not is_fresh(engine, as_of, ROSTER):  # lost a race with an import: answer live
-            return cv.roster_counts(engine, scope, as_of, counties, professions)
+        city = _store(engine, as_of, ROSTER)
+        if not is_fresh(engine, as_of, ROSTER):  # not stored, or an import came meanwhile
+            return _narrowed(city, counties, professions)
     r = RosterCoverageRollup
     stmt = (
         select(*(getattr(r, name) for name in cv.ROSTER_COLUMNS))
@@ -152,9 +170,12 @@ def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = 
     """`coverage.population_counts`, the same figures, from the stored rollup (computed when
     missing or stale: the population is a city-wide reference, not a department's data)."""
     if not is_fresh(engine, as_of, POPULATION):
-        _store(engine, as_of, POPULATION)
-        if not is_fresh(engine, as_of, POPULATION):
-            return cv.population_counts(engine, as_of, counties)
+        city = _store(engine, as_of, POPULATION)
+        if not is_fresh(engine, as_of, POPULATION):  # not stored, or an import came meanwhile
+            city = _narrowed(city, counties, None)
+            return pd.Series(
+                [int(city[n].sum()) for n in cv.POPULATION_COLUMNS], index=cv.POPULATION_COLUMNS
+            )
     p = PopulationRollup
     stmt = select(*(func.coalesce(func.sum(getattr(p, n)), 0) for n in cv.POPULATION_COLUMNS))
     stmt = stmt.where(p.as_of == as_of)

@@ -171,3 +171,34 @@ def test_the_nightly_command_stores_the_date_and_a_year_earlier(city, city_url, 
     pd.testing.assert_frame_equal(
         rollup.roster_counts(city, SAMR, day), cv.roster_counts(city, SAMR, day)
     )
+
+
+def test_a_database_that_refuses_the_write_still_gets_the_right_figures(tmp_path, caplog):
+    """A read-only connection (a reporting replica, say): the office's figures are the live ones,
+    computed once, and nothing is stored."""
+    import shutil
+    import sqlite3
+
+    from sqlalchemy import create_engine
+
+    from seed_data.build import build_city
+    from tests.conftest import TINY_SEED
+
+    path = tmp_path / "ro.db"
+    build_city(get_engine(f"sqlite:///{path}"), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
+    shutil.copy(path, tmp_path / "rw.db")
+    read_only = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    )
+    writable = get_engine(f"sqlite:///{tmp_path / 'rw.db'}")
+    for counties in ((), ("411627",)):
+        pd.testing.assert_frame_equal(
+            rollup.roster_counts(read_only, OFFICE, OTHER_DAY, counties),
+            cv.roster_counts(writable, OFFICE, OTHER_DAY, counties),
+        )
+        pd.testing.assert_series_equal(
+            rollup.population_counts(read_only, OTHER_DAY, counties),
+            cv.population_counts(writable, OTHER_DAY, counties),
+        )
+    assert "not stored" in caplog.text
+    assert OTHER_DAY not in stored_dates(read_only, rollup.ROSTER)
