@@ -15,12 +15,17 @@ from data_access import progress_board as board
 _DELIVERY_FIGURES = (board.status, board.scorecard, board.heat_map, board.trend,
                      overview.deliveries_year_to_date)  # fmt: skip
 
-# What the rows of each import kind add to (coverage's rosters feed the overview's tile too).
+# What the rows of each import kind add to. Roster coverage counts practitioners (rosters), where
+# they live (persons) and the records they hold (credit records); the population counts adults and
+# their records; both feed the overview's tile and are read from the stored rollups, which any of
+# these imports makes stale (data_access.coverage_rollup).
+_COVERAGE = (coverage_cache.roster_counts, coverage_cache.rollup_computed_at)
 _ROW_FIGURES = {
-    "roster": (coverage_cache.roster_counts,),
-    "credit-records": (coverage_cache.domain_records, coverage_cache.domain_display_status,
-                       repair_cache.expiring, repair_cache.display_check),
-    "persons": (coverage_cache.population_counts, overview.residents),
+    "roster": _COVERAGE,
+    "credit-records": (*_COVERAGE, coverage_cache.population_counts, coverage_cache.domain_records,
+                       coverage_cache.domain_display_status, repair_cache.expiring,
+                       repair_cache.display_check),
+    "persons": (*_COVERAGE, coverage_cache.population_counts, overview.residents),
 }  # fmt: skip
 
 

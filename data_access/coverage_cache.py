@@ -68,3 +68,9 @@ def domain_display_status(
     url: str, role: str, department_code: str | None, as_of: dt.date, counties: tuple[str, ...]
 ) -> pd.DataFrame:
     return cv.domain_display_status(get_engine(url), _scope(role, department_code), as_of, counties)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def rollup_computed_at(url: str, as_of: dt.date) -> dt.datetime | None:
+    """When the stored roster rollup the page read was computed (None: counted live)."""
+    return rollup.computed_at(get_engine(url), as_of)

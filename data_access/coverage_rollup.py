@@ -72,6 +72,15 @@ def is_fresh(engine: Engine, as_of: dt.date, part: str) -> bool:
         return stored is not None and stored == _generation(conn)
 
 
+def computed_at(engine: Engine, as_of: dt.date) -> dt.datetime | None:
+    """When the roster rollup for the date was computed, while it is fresh; None otherwise."""
+    if not is_fresh(engine, as_of, ROSTER):
+        return None
+    stmt = select(RollupRun.computed_at).where(RollupRun.as_of == as_of, RollupRun.part == ROSTER)
+    with engine.connect() as conn:
+        return conn.execute(stmt).scalar_one_or_none()
+
+
 def _store(engine: Engine, as_of: dt.date, part: str) -> pd.DataFrame:
     """Compute the city-wide rollup of the part for the date, store it when the database lets
     us, and return it (the caller answers from it when it could not be stored)."""

@@ -256,4 +256,10 @@ else:
                     definition=tr(f"cov.def.{measure}"),
                 )
             )
+        stamp = cached.rollup_computed_at(url, as_of)
+        st.caption(
+            tr("cov.rollup_source", computed_at=f"{stamp:%Y-%m-%d %H:%M}", as_of=as_of.isoformat())
+            if stamp is not None
+            else tr("cov.live_source", as_of=as_of.isoformat())
+        )
 st.caption(tr("cov.footer", scope=scope_text()))

@@ -574,3 +574,27 @@ def test_county_filter_applies_to_the_page(tiny_city_url, monkeypatch, server_na
     assert "太康县" in app.main.caption[0].value
     counties = _codes(app, "区划代码")
     assert counties and counties <= {"411627", "ZK-PORT"}
+
+
+def _glossary_notes(app: AppTest) -> list[str]:
+    glossary = next(e for e in app.expander if e.label == "指标口径")
+    return [c.value for c in glossary.caption]
+
+
+def test_the_definitions_say_whether_coverage_came_from_the_stored_rollup(
+    tiny_city_url, monkeypatch, server_navigation
+):
+    """The seed build stored the rollup of its date: the page names it and when it was computed.
+    A department head on a date without one is counted live, and the page says that instead."""
+    app = _open(tiny_city_url, HEADS["leading_office"], monkeypatch)
+    notes = _glossary_notes(app)
+    assert any("全市汇总" in n and "截至 2026-11-27" in n for n in notes), notes
+    monkeypatch.setenv("CREDIT_DB_URL", tiny_city_url)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["user"] = HEADS["samr"]
+    app.session_state["lang"] = "zh"
+    app.session_state["filter_as_of"] = dt.date(2026, 5, 31)
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    notes = _glossary_notes(app)
+    assert "重点人群覆盖直接按明细实时计算（截至 2026-05-31）。" in notes, notes

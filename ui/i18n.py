@@ -364,6 +364,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "share.",
     ),
     "cov.glossary": ("指标口径", "Definitions"),
+    "cov.rollup_source": (
+        "重点人群覆盖与全市人口取自 {computed_at} 计算的全市汇总（截至 {as_of}）；此后一旦导入"
+        "人员、花名册或信用记录，汇总即重新计算。",
+        "Key-profession coverage and the city population come from the city-wide rollup "
+        "computed at {computed_at} (as of {as_of}); any later import of persons, rosters or "
+        "credit records makes it recompute.",
+    ),
+    "cov.live_source": (
+        "重点人群覆盖直接按明细实时计算（截至 {as_of}）。",
+        "Key-profession coverage is counted live from the rows (as of {as_of}).",
+    ),
     "cov.export_excel": ("下载 Excel", "Download Excel"),
     "cov.export_csv": ("下载 CSV", "Download CSV"),
     "cov.export_title": (
