@@ -270,7 +270,7 @@ def roster_counts(
     )
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=ROSTER_COLUMNS)
-    return _as_int(frame, ROSTER_COLUMNS[2:])
+    return as_int(frame, ROSTER_COLUMNS[2:])
 
 
 def _records_per_person(conditions, members, name: str):
@@ -287,28 +287,18 @@ def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = 
     """The general population (adults in the selected counties) and the records they hold:
     adults, negative_records / negative_persons (displayed on the as-of date), positive_records /
     positive_persons (last 3 years). Not scoped: a city-wide reference, no department's data."""
+    by_county = population_by_county(engine, as_of, counties)
+    return pd.Series(
+        [int(by_county[name].sum()) for name in POPULATION_COLUMNS], index=POPULATION_COLUMNS
+    )
+
+
+def population_by_county(
+    engine: Engine, as_of: dt.date, counties: Sequence[str] = ()
+) -> pd.DataFrame:
+    """`population_counts` per county (all, or the selected ones): one row per county with adults.
+    Distinct persons add up over counties: a person lives in one."""
     adult = [adult_condition(as_of), *_county_conditions(counties)]
-    c = m.CreditRecord
-
-    def held(conditions):
-        return (
-            select(func.count(), func.count(distinct(c.id_number)))
-            .join(m.Person, m.Person.id_number == c.id_number)
-            .where(*conditions, *adult)
-        )
-
-    with engine.connect() as conn:
-        adults = conn.execute(select(func.count()).select_from(m.Person).where(*adult)).scalar()
-        negative = conn.execute(held(displayed_negative(as_of))).one()
-        positive = conn.execute(held(recent_positive(as_of))).one()
-    values = [adults, *negative, *positive]
-    return pd.Series([int(v or 0) for v in values], index=POPULATION_COLUMNS)
-
-
-def population_by_county(engine: Engine, as_of: dt.date) -> pd.DataFrame:
-    """`population_counts` of every county at once: one row per county with adults (counties
-    without adults are left out). Distinct persons add up over counties: a person lives in one."""
-    adult = adult_condition(as_of)
     c, p = m.CreditRecord, m.Person
 
     def held(conditions, label: str):
@@ -319,12 +309,12 @@ def population_by_county(engine: Engine, as_of: dt.date) -> pd.DataFrame:
                 func.count(distinct(c.id_number)).label(f"{label}_persons"),
             )
             .join(p, p.id_number == c.id_number)
-            .where(*conditions, adult)
+            .where(*conditions, *adult)
             .group_by(p.county_code)
         )
 
     adults = (
-        select(p.county_code, func.count().label("adults")).where(adult).group_by(p.county_code)
+        select(p.county_code, func.count().label("adults")).where(*adult).group_by(p.county_code)
     )
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(adults).all(), columns=["county_code", "adults"])
@@ -338,7 +328,7 @@ def population_by_county(engine: Engine, as_of: dt.date) -> pd.DataFrame:
             )
             frame = frame.merge(part, on="county_code", how="left")
     frame = frame.sort_values("county_code", ignore_index=True)
-    return _as_int(frame, POPULATION_COLUMNS)
+    return as_int(frame, POPULATION_COLUMNS)
 
 
 # --------------------------------------------------------------------------- domains
@@ -393,7 +383,7 @@ def _grouped_domain_records(
     columns = [*names, "records", "persons"]
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=columns)
-    return _as_int(frame, ["records", "persons"])
+    return as_int(frame, ["records", "persons"])
 
 
 def _breakdown_keys(by: str) -> tuple[list, list[str]]:
@@ -500,10 +490,10 @@ def domain_display_status(
     ]  # fmt: skip
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=columns)
-    return _as_int(frame, columns[1:])
+    return as_int(frame, columns[1:])
 
 
-def _as_int(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def as_int(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")
     return frame

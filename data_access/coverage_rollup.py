@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 
 from data_access import coverage as cv
 from data_access import models as m
-from data_access.display_period import add_months
+from data_access.display_period import one_year_earlier
 from data_access.rollup_models import PopulationRollup, RollupRun, RosterCoverageRollup
 from data_access.scope import Scope
 
@@ -127,7 +127,7 @@ def refresh_with_last_year(engine: Engine, as_of: dt.date) -> dict[dt.date, floa
     """Both rollups for the date and the same date a year earlier (what the overview compares),
     the seed build's last step and the nightly job; returns the seconds each date took."""
     seconds = {}
-    for day in (as_of, add_months(as_of, -12)):
+    for day in (as_of, one_year_earlier(as_of)):
         started = time.perf_counter()
         refresh(engine, day)
         seconds[day] = time.perf_counter() - started
@@ -172,7 +172,7 @@ def roster_counts(
         stmt = stmt.where(r.county_code.in_(list(counties)))
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=cv.ROSTER_COLUMNS)
-    return cv._as_int(frame, cv.ROSTER_COLUMNS[2:])
+    return cv.as_int(frame, cv.ROSTER_COLUMNS[2:])
 
 
 def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = ()) -> pd.Series:
@@ -182,9 +182,8 @@ def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = 
         city = _store(engine, as_of, POPULATION)
         if not is_fresh(engine, as_of, POPULATION):  # not stored, or an import came meanwhile
             city = _narrowed(city, counties, None)
-            return pd.Series(
-                [int(city[n].sum()) for n in cv.POPULATION_COLUMNS], index=cv.POPULATION_COLUMNS
-            )
+            return pd.Series([int(city[n].sum()) for n in cv.POPULATION_COLUMNS],
+                             index=cv.POPULATION_COLUMNS)  # fmt: skip
     p = PopulationRollup
     stmt = select(*(func.coalesce(func.sum(getattr(p, n)), 0) for n in cv.POPULATION_COLUMNS))
     stmt = stmt.where(p.as_of == as_of)

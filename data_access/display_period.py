@@ -26,6 +26,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def one_year_earlier(day: dt.date) -> dt.date:
+    """The same date a year earlier (28 February for 29 February): the overview's comparison."""
+    return add_months(day, -12)
+
+
 def legal_display_range(severity: str, decision_date: dt.date) -> tuple[dt.date, dt.date]:
     """Earliest and latest lawful display_until for a record of this severity."""
     lo, hi = LEGAL_DISPLAY_MONTHS[severity]

@@ -13,16 +13,10 @@ import streamlit as st
 from sqlalchemy import func, inspect, select
 
 from data_access import models as m
+from data_access.display_period import one_year_earlier
 from data_access.engine import get_engine
 from data_access.progress_board import TTL_SECONDS, annual, status
 from data_access.scope import Scope
-
-
-def one_year_earlier(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _require_city_scope(scope: Scope) -> None:

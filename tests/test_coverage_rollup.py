@@ -13,9 +13,9 @@ from sqlalchemy import Engine, func, select
 from data_access import coverage as cv
 from data_access import coverage_rollup as rollup
 from data_access import models as m
+from data_access.display_period import one_year_earlier
 from data_access.engine import get_engine
 from data_access.importer import import_file
-from data_access.overview import one_year_earlier
 from data_access.rollup_models import PopulationRollup, RollupRun, RosterCoverageRollup
 from data_access.scope import Scope
 from tests.conftest import TINY_AS_OF, private_tiny_city
