@@ -1,17 +1,20 @@
-"""The query-log anomaly detector: windows -> features -> signals + model -> scored alerts.
+"""The query-log anomaly detector: aggregates -> evidence at two horizons -> scored alerts.
 
-`detect` reads the log one ISO week at a time (aggregated in the database), computes per
-operator-week features, compares them with the operator's own other weeks and with peers (same
-department and role), fires explainable rules and combines them with an IsolationForest into one
-score per alert. It never reads the misuse label tables.
+`detect` reads the log one ISO week at a time (aggregated in the database) and judges every
+operator twice:
+- over the whole scored range (anomaly_range): thin misuse spread over weeks adds up there;
+- week by week against the operator's own other weeks (anomaly_weekly, plus the volume signal).
+Every signal is a share judged against peers of the same remit (department, role, level), and
+its evidence is -log10 p corrected for the number of windows looked at, so one score ranks alerts
+of either horizon across operators. A range alert names its episode: the first and last of the
+lookups that make its strongest signal. It never reads the misuse label tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -19,7 +22,6 @@ from sqlalchemy import Engine
 
 from scoring import anomaly_source as source
 from scoring.anomaly_features import (
-    H_COLS,
     colleague_pairs,
     daily_counts,
     off_day_counts,
@@ -27,17 +29,17 @@ from scoring.anomaly_features import (
     prepare_operators,
     window_features,
 )
-from scoring.anomaly_model import model_scores
-from scoring.anomaly_reasons import model_reason, reason
-from scoring.anomaly_signals import REPEAT_TRAIL_WEEKS, SIGNALS, compute_signals
+from scoring.anomaly_range import RANGE_SIGNALS, flag_pairs, range_evidence
+from scoring.anomaly_reasons import range_reason, reason, week_reason
+from scoring.anomaly_signals import volume_signal
+from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-1.0"
-SECONDARY_WEIGHT = 0.25  # weight of every fired signal after the strongest
-MODEL_BONUS = 5.0  # added for windows in the model's most unusual 5 %
-MODEL_ONLY_PERCENTILE = 99.8  # a model-only alert needs this percentile ...
-MODEL_ONLY_Z = 4.0  # ... and a feature this many robust standard deviations off
-MODEL_ONLY_BASE = 3.0
+DETECTOR_VERSION = "anomaly-2.0"
+FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
+SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
+SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
+SUPPORT_CAP = 12.0
 
 Progress = Callable[[str], None]
 
@@ -51,53 +53,73 @@ class Alert:
     reasons_zh: list[str]
     reasons_en: list[str]
     signals: list[str]
+    horizon: str = "week"  # week | range
+    lookups: int = 0  # lookups that make the strongest signal
+    baseline: str = ""  # the peer group the evidence was judged against
+    details: dict = field(default_factory=dict)
 
 
-def _read(engine: Engine, date_from: dt.date, date_to: dt.date, progress: Progress):
+@dataclass
+class _Log:
+    ops: pl.DataFrame
+    weeks: pl.DataFrame  # per operator-window features (look-back weeks too)
+    pairs: pl.DataFrame  # per operator and person over the scored range
+    hourly: pl.DataFrame  # op, date, hour, n, unauth over the scored range
+    purposes: pl.DataFrame  # op, date, purpose, n, win (look-back weeks too)
+    refs: pl.DataFrame  # op, ref, n, first, last over the scored range
+    closed: set
+
+
+PAIR_KEYS = ["op", "subject"]
+PERSON_COLS = ["s_county", "s_res", "s_name", "s_sensitive"]
+
+
+def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -> _Log | None:
     windows = week_windows(date_from, date_to, LOOKBACK_WEEKS)
-    trail_cols = ["op", "subject", "n", "unauth", "first", "last"]
-    frames, purpose_frames, daily_frames = [], [], []
-    trail: deque[pl.DataFrame] = deque(maxlen=REPEAT_TRAIL_WEEKS)
+    weeks, daily, pairs, hourly, purposes, refs = [], [], [], [], [], []
     with engine.connect() as conn:
         ops = prepare_operators(source.operators(conn))
         mates = colleague_pairs(ops)
-        sizes = source.county_sizes(conn)
         for i, w in enumerate(windows):
-            hourly = source.hourly(conn, w.start, w.end)
+            hour = source.hourly(conn, w.start, w.end)
+            if hour.is_empty():
+                continue
             subj = source.subjects(conn, w.start, w.end)
-            trail.append(subj.select(trail_cols))
-            feats = window_features(
-                i, w, hourly, subj, source.batches(conn, w.start, w.end),
-                pl.concat(list(trail)), ops, mates,
-            )  # fmt: skip
-            if not feats.is_empty():
-                daily_frames.append(daily_counts(hourly, w, i))
-                days = (w.end - w.start).days
-                frames.append(feats.with_columns(days=pl.lit(days, pl.Int32)))
-                purpose_frames.append(
-                    source.purposes(conn, w.start, w.end).with_columns(win=pl.lit(i, pl.Int32))
-                )
-            if w.scored or i == len(windows) - 1:
-                progress(f"week {w.start:%Y-%m-%d}: {int(hourly['n'].sum()):,} lookups read")
-    if frames:
-        daily = pl.concat(daily_frames)
-        closed = off_days(daily)
-        counts = off_day_counts(daily, closed)
-        dates = set(closed["date"].to_list())
-        frames = [
-            fr.join(counts, on=["op", "win"], how="left").with_columns(
-                pl.col("off_n", "off_unauth").fill_null(0),
-                pl.col("off_dates").fill_null(""),
-                off_days=pl.lit(_days_in(windows[fr["win"][0]], dates), pl.Int32),
-            )
-            for fr in frames
-        ]
-    return ops, sizes, frames, purpose_frames
-
-
-def _days_in(window, dates: set[dt.date]) -> int:
-    n = (window.end - window.start).days
-    return sum(window.start.date() + dt.timedelta(days=k) in dates for k in range(n))
+            batch = source.batches(conn, w.start, w.end)
+            trail = subj.select("op", "subject", "n", "unauth", "first", "last")
+            feats = window_features(i, w, hour, subj, batch, trail, ops, mates)
+            weeks.append(feats.with_columns(days=pl.lit((w.end - w.start).days, pl.Int32)))
+            days = daily_counts(hour, w, i)
+            daily.append(days)
+            purposes.append(source.purposes(conn, w.start, w.end).with_columns(
+                win=pl.lit(i, pl.Int32)))  # fmt: skip
+            if w.scored:
+                pairs.append(subj)
+                calendar = days.select("date").unique().with_columns(
+                    day=pl.col("date").dt.day().cast(pl.Int32))  # fmt: skip
+                hourly.append(hour.join(calendar, on="day").drop("day"))
+                refs.append(source.references(conn, w.start, w.end))
+                say(f"week {w.start:%Y-%m-%d}: {int(hour['n'].sum()):,} lookups read")
+    if not pairs:
+        return None
+    daily_all = pl.concat(daily)
+    closed = off_days(daily_all)
+    counts = off_day_counts(daily_all, closed)
+    weeks_f = (
+        pl.concat(weeks, how="diagonal_relaxed")
+        .join(counts, on=["op", "win"], how="left")
+        .with_columns(pl.col("off_n", "off_unauth").fill_null(0), pl.col("off_dates").fill_null(""))
+    )
+    all_pairs = pl.concat(pairs)
+    merged = all_pairs.group_by(PAIR_KEYS).agg(
+        pl.col("n").sum(), pl.col("unauth").sum(), pl.col("days").sum(), pl.col("n_ref").sum(),
+        pl.col("ref_min").min(), pl.col("ref_max").max(),
+        pl.col("first").min(), pl.col("last").max(), *[pl.col(c).first() for c in PERSON_COLS],
+    )  # fmt: skip
+    return _Log(
+        ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
+        pl.concat(refs), set(closed["date"].to_list()),
+    )  # fmt: skip
 
 
 def detect(
@@ -106,55 +128,97 @@ def detect(
     date_to: dt.date,
     progress: Progress | None = None,
 ) -> list[Alert]:
-    """Alerts for the operator-weeks between the dates (inclusive), most suspicious first."""
+    """Alerts for the range between the dates (inclusive), most suspicious first."""
     say = progress or (lambda _msg: None)
-    ops, sizes, frames, purpose_frames = _read(engine, date_from, date_to, say)
-    if not frames:
+    log = _read(engine, date_from, date_to, say)
+    if log is None:
         return []
-    f = pl.concat(frames, how="diagonal_relaxed")
-    f = f.join(ops.select("op", "dept", "role", "op_county"), on="op", how="left")
-    # a fixed row order: the same input gives the same model on every engine and run
+    scored_purposes = log.purposes.filter(pl.col("date") >= date_from, pl.col("date") <= date_to)
+    say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
+    rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs, log.closed)
+    lo = dt.datetime.combine(date_from, dt.time())
+    hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+    alerts = _range_alerts(rng, lo, hi)
+    f = log.weeks.join(log.ops.select("op", "dept", "role", "op_county"), on="op", how="left")
     f = f.with_columns(pl.col("dept", "role").fill_null("?")).sort("win", "op")
-    say(f"scoring {f.height:,} operator-weeks")
-    signals = compute_signals(f, pl.concat(purpose_frames), sizes)
-    model = model_scores(f, signals)
-    alerts = _assemble(f, signals, model)
-    alerts.sort(key=lambda a: (-a.score, a.operator_id, a.window_start))
-    return alerts
+    say(f"scoring {f.filter(pl.col('scored')).height:,} operator-weeks")
+    ev, expected, f = weekly_evidence(f, rng, rng.rare_purposes, log.purposes)
+    vol = volume_signal(f)
+    ev["volume"] = vol.pop("evidence")
+    alerts += _week_alerts(f, ev, expected, vol, rng)
+    best: dict[tuple, Alert] = {}
+    for a in alerts:  # one alert per operator and window
+        key = (a.operator_id, a.window_start, a.window_end)
+        if key not in best or a.score > best[key].score:
+            best[key] = a
+    out = sorted(best.values(), key=lambda a: (-a.score, a.operator_id, a.window_start))
+    return out
 
 
-def _assemble(f: pl.DataFrame, signals, model) -> list[Alert]:
-    scored = f["scored"].to_numpy()
-    fired = np.column_stack([signals.fires[s] for s in SIGNALS])
-    ev = np.column_stack([signals.evidence[s] for s in SIGNALS])
-    bonus = MODEL_BONUS * np.clip((model.percentile - 95.0) / 5.0, 0.0, 1.0)
-    model_only = (model.percentile >= MODEL_ONLY_PERCENTILE) & (model.top_value >= MODEL_ONLY_Z)
-    candidates = np.flatnonzero(scored & (fired.any(axis=1) | model_only))
-    hours = f.select(H_COLS).to_numpy()
-    rows = f.to_dicts() if len(candidates) else []
+def _score(values: list[float]) -> float:
+    top, *rest = sorted(values, reverse=True)
+    return float(top + SECONDARY_WEIGHT * sum(min(v, SUPPORT_CAP) for v in rest if v >= SUPPORT))
+
+
+def _range_alerts(rng, lo: dt.datetime, hi: dt.datetime) -> list[Alert]:
+    f = rng.frame
+    ev = np.column_stack([rng.evidence[s] for s in RANGE_SIGNALS])
     out: list[Alert] = []
+    spans = {s: {r["op"]: r for r in rng.flagged[s].to_dicts()} for s in RANGE_SIGNALS}
+    rows = f.to_dicts()
+    # several independent signals of moderate evidence add up (thin misuse that shows in two
+    # ways), so the combined score, not only the strongest signal, raises a range alert
+    combined = np.array([_score(list(r[r >= SUPPORT])) if (r >= SUPPORT).any() else 0.0
+                         for r in ev])  # fmt: skip
+    for i in np.flatnonzero(combined >= FIRE):
+        row = rows[i]
+        order = [j for j in np.argsort(-ev[i], kind="stable") if ev[i, j] >= SUPPORT]
+        names = [RANGE_SIGNALS[j] for j in order]
+        zh, en = [], []
+        for name in names:
+            a, b = range_reason(name, row, rng, i)
+            zh.append(a)
+            en.append(b)
+        span = spans[names[0]].get(row["op"])
+        first = span["first"] if span else lo
+        last = span["last"] if span else hi
+        start = max(lo, _floor_day(first))
+        end = min(hi, _floor_day(last) + dt.timedelta(days=1))
+        base = rng.baseline.get(names[0])
+        out.append(Alert(
+            row["op"], start, end, round(_score(list(ev[i, order])), 2), zh, en, names,
+            horizon="range", lookups=int(span["n"]) if span else 0,
+            baseline=str(base.level[i]) if base is not None else "",
+        ))  # fmt: skip
+    return out
+
+
+def _floor_day(t) -> dt.datetime:
+    t = t if isinstance(t, dt.datetime) else dt.datetime.fromisoformat(str(t))
+    return dt.datetime.combine(t.date(), dt.time())
+
+
+def _week_alerts(f: pl.DataFrame, ev: dict, expected: dict, vol: dict, rng) -> list[Alert]:
+    names = [*WEEKLY, "volume"]
+    m = np.column_stack([ev[s] for s in names])
+    out: list[Alert] = []
+    candidates = np.flatnonzero(f["scored"].to_numpy() & (m.max(axis=1) >= FIRE))
+    if not len(candidates):
+        return out
+    rows = f.to_dicts()
     for i in candidates:
         row = rows[i]
-        nums = {k: v[i] for k, v in signals.numbers.items() if not k.endswith("_rare")}
-        nums["hours_list"] = [h for h in range(24) if signals.numbers["hours_rare"][i, h]
-                              and hours[i, h] > 0]  # fmt: skip
-        order = [j for j in np.argsort(-ev[i]) if fired[i, j]]
-        zh, en, names = [], [], []
+        order = [j for j in np.argsort(-m[i], kind="stable") if m[i, j] >= SUPPORT]
+        zh, en, fired = [], [], []
         for j in order:
-            a, b = reason(SIGNALS[j], row, nums)
+            name = names[j]
+            if name == "volume":
+                a, b = reason("volume", row, {k: v[i] for k, v in vol.items()})
+            else:
+                a, b = week_reason(name, row, float(expected[name][i]))
             zh.append(a)
             en.append(b)
-            names.append(SIGNALS[j])
-        if order:
-            e = ev[i, order]
-            score = float(e[0] + SECONDARY_WEIGHT * e[1:].sum() + bonus[i])
-        else:
-            score = float(MODEL_ONLY_BASE + bonus[i])
-        if model_only[i] or not order:
-            a, b = model_reason(str(model.top_feature[i]), float(model.top_value[i]),
-                                float(model.percentile[i]))  # fmt: skip
-            zh.append(a)
-            en.append(b)
-            names.append("model")
-        out.append(Alert(row["op"], row["start"], row["end"], round(score, 2), zh, en, names))
+            fired.append(name)
+        out.append(Alert(row["op"], row["start"], row["end"], round(_score(list(m[i, order])), 2),
+                         zh, en, fired, horizon="week"))  # fmt: skip
     return out

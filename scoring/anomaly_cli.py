@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 PROG = "python -m scoring anomalies"
-CSV_COLUMNS = ("operator_id", "window_start", "window_end", "score", "reasons", "reasons_zh")
+CSV_COLUMNS = ("operator_id", "window_start", "window_end", "score", "reasons", "reasons_zh",
+               "horizon", "lookups")  # fmt: skip
 
 
 def _say(message: str) -> None:
@@ -28,13 +29,17 @@ def _date(text: str, flag: str) -> dt.date:
 
 
 def write_csv(path: Path, alerts) -> None:
-    """One row per alert; reasons in English (reasons_zh: the same in Chinese)."""
+    """One row per alert; reasons in English (reasons_zh: the same in Chinese); horizon: week (one
+    operator-week against the operator's other weeks) or range (evidence accumulated over the
+    scored range; the window is then the episode: the days of its first and last lookup);
+    lookups: how many lookups make the strongest signal of a range alert."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(CSV_COLUMNS)
         for a in alerts:
             out.writerow([a.operator_id, a.window_start.isoformat(), a.window_end.isoformat(),
-                          f"{a.score:.2f}", "; ".join(a.reasons_en), "；".join(a.reasons_zh)])  # fmt: skip
+                          f"{a.score:.2f}", "; ".join(a.reasons_en), "；".join(a.reasons_zh),
+                          a.horizon, a.lookups or ""])  # fmt: skip
 
 
 def run(db: str | None, date_from: str, date_to: str, out: str | None) -> int:

@@ -156,3 +156,123 @@ FEATURE_WORDS = {
     "distinct": ("不同查询对象的比例", "the share of distinct persons"),
     "unknown": ("库中不存在的身份证号", "ID numbers not on file"),
 }
+
+
+# ------------------------------------------------------------------ range and weekly shares
+
+SHARES = {  # signal: (count column, basis column, what (zh, en), unit (zh, en))
+    "unauth": ("unauth", "n", ("无查询事由或授权编号的查询", "lookups without a purpose or an "
+               "authorisation reference"), ("次", "lookups")),
+    "kin": ("kin_s", "persons", ("与本人同姓同村（社区）的居民", "residents sharing the "
+            "operator's surname and village"), ("位", "persons")),
+    "neighbours": ("nb_s", "persons", ("与本人同村（社区）的居民", "residents of the operator's "
+                   "own village or community"), ("位", "persons")),
+    "colleagues": ("col_s", "persons", ("本部门同事", "colleagues of the operator's own "
+                   "department"), ("位", "persons")),
+    "sensitive": ("sens_s", "persons", ("隐私保护名单上的人员", "persons on the privacy watch "
+                  "list"), ("位", "persons")),
+    "out_county": ("out_n", "n", ("本县以外居民的查询", "lookups of residents of other "
+                   "counties"), ("次", "lookups")),
+    "unknown": ("unknown_n", "n", ("库中不存在的身份证号的查询", "lookups of ID numbers not in "
+                "the registry"), ("次", "lookups")),
+    "hours": ("hours_k", "n", ("同组人员极少工作时段的查询", "lookups at hours the peer group "
+              "hardly works"), ("次", "lookups")),
+    "days": ("off_n", "n", ("多数人员不上班日子的查询", "lookups on days most operators do not "
+             "work"), ("次", "lookups")),
+    "purpose": ("purpose_k", "n", ("同组人员几乎不用的查询事由下的查询", "lookups under purposes "
+                "the peer group hardly uses"), ("次", "lookups")),
+}  # fmt: skip
+WEEK_COLUMNS = {"kin": "kin_subj", "neighbours": "nb_subj", "colleagues": "col_subj",
+                "sensitive": "sens_subj", "out_county": "out_n", "unknown": "unknown_n",
+                "hours": "hours_k", "days": "off_unauth", "purpose": "purpose_k", "unauth": "unauth"}  # fmt: skip
+
+
+def _pct(x: float) -> str:
+    x *= 100.0
+    if x >= 10:
+        return f"{x:.0f}%"
+    return f"{x:.1f}%" if x >= 0.1 else f"{x:.2f}%"
+
+
+def _detail(name: str, row: dict) -> tuple[str, str]:
+    if name == "hours" and row.get("hours_rare"):
+        when = hour_ranges(list(row["hours_rare"]))
+        return f"（{when}）", f" ({when})"
+    if name == "purpose" and row.get("purpose_top"):
+        zh, en = _names("purposes").get(row["purpose_top"], (row["purpose_top"],) * 2)
+        return f"（主要为“{zh}”）", f" (mostly '{en}')"
+    if name == "out_county" and row.get("op_county"):
+        zh, en = _names("counties").get(row["op_county"], (row["op_county"],) * 2)
+        return f"（本县：{zh}）", f" (own county: {en})"
+    return "", ""
+
+
+def range_reason(name: str, row: dict, rng, i: int) -> tuple[str, str]:
+    """(zh, en) for one signal of one operator over the whole range, with the baseline used."""
+    from scoring.anomaly_peers import LEVEL_WORDS
+
+    if name == "repeat":
+        from data_access.id_number import mask_id_number
+
+        who, days, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
+        return (
+            f"在 {days} 个不同日期反复查询同一人（{who}）；同组人员查询的人中只有 {_pct(tail)} 被查询这么多天",
+            f"Looked up the same person ({who}) on {days} different days; only {_pct(tail)} of "
+            "the persons the peer group looks up are looked up on so many days",
+        )
+    if name == "out_focus":
+        zh, en = _names("counties").get(row["focus_county"] or "", ("?", "?"))
+        k, exp = int(row["focus_k"]), float(rng.expected["out_focus"][i])
+        return (
+            f"整个时段：查询{zh}居民 {k} 次；按本县其他人员的外县查询去向，预计约 {_fmt(exp)} 次",
+            f"Over the range: {k} lookups of residents of {en}; about {_fmt(exp)} expected from "
+            "where the out-of-county lookups of the county's other operators go",
+        )
+    if name == "batch":
+        n, tail = int(row["ref_n"]), row["ref_tail"]
+        return (
+            f"以同一授权编号“{row['ref']}”查询 {n} 次；同组人员的授权编号中只有 {_pct(tail)} 用到这么多次",
+            f"Used one authorisation reference ('{row['ref']}') for {n} lookups; only "
+            f"{_pct(tail)} of the peer group's references are used so often",
+        )
+    kcol, bcol, (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
+    k, basis = int(row[kcol]), max(int(row[bcol]), 1)
+    exp = float(rng.expected[name][i])
+    base = rng.baseline.get(name)
+    if base is not None:
+        lv_zh, lv_en = LEVEL_WORDS[str(base.level[i])]
+        peers = int(base.peers[i])
+        mu = float(base.mu[i])
+        ctx_zh = f"{lv_zh}（{peers} 人）通常占 {_pct(mu)}"
+        ctx_en = f"{lv_en} ({peers}): usually {_pct(mu)}"
+    else:
+        ctx_zh, ctx_en = "同组人员通常极少使用", "the peer group hardly ever does"
+    d_zh, d_en = _detail(name, row)
+    total_zh = "查询对象" if bcol == "persons" else "查询"
+    return (
+        f"整个时段：{what_zh}{d_zh} {k} {unit_zh}，占其全部{total_zh} {basis} {unit_zh}的 "
+        f"{_pct(k / basis)}；{ctx_zh}，预计约 {_fmt(exp)} {unit_zh}",
+        f"Over the range: {k} {what_en}{d_en} of {basis} {unit_en} ({_pct(k / basis)}); "
+        f"{ctx_en}, about {_fmt(exp)} expected",
+    )
+
+
+def week_reason(name: str, row: dict, expected: float) -> tuple[str, str]:
+    """(zh, en) for one share signal of one operator-week against the operator's other weeks."""
+    _, bcol, (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
+    k = int(row[WEEK_COLUMNS[name]])
+    basis = max(int(row["subjects"] if bcol == "persons" else row["n"]), 1)
+    if name in ("hours", "days"):
+        what_zh, what_en = (
+            f"无授权的{what_zh}",
+            f"{what_en.replace('lookups', 'unauthorised lookups', 1)}",
+        )
+    d_zh, d_en = ("", "")
+    if name == "days" and row.get("off_dates"):
+        d_zh, d_en = f"（{row['off_dates']}）", f" ({row['off_dates']})"
+    return (
+        f"本周：{what_zh}{d_zh} {k} {unit_zh}（本周共 {basis} {unit_zh}）；"
+        f"按本人其他各周（及同组人员）的比例预计约 {_fmt(expected)} {unit_zh}",
+        f"This week: {k} {what_en}{d_en} of {basis} {unit_en}; about {_fmt(expected)} expected "
+        "from the operator's other weeks (and peers)",
+    )

@@ -41,6 +41,11 @@ def _unauthorised():
     )
 
 
+def _date():
+    """The calendar date of a lookup, as text (YYYY-MM-DD) on every engine."""
+    return type_coerce(func.date(Q.c.queried_at), String)
+
+
 def _in_window(start: dt.datetime, end: dt.datetime):
     return and_(Q.c.queried_at >= start, Q.c.queried_at < end)
 
@@ -81,13 +86,19 @@ def hourly(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFra
 
 
 def subjects(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, subject, n, unauth, first, last and the subject's person attributes (null if unknown)."""
+    """op, subject, n, unauth, days (distinct dates), n_ref, ref_min, ref_max (lookups with a
+    reference, the smallest and largest: one case reference when they are equal), first, last
+    and the subject's person attributes (null if unknown)."""
     stmt = (
         select(
             Q.c.operator_id,
             Q.c.subject_id_number,
             func.count(),
             func.sum(_unauthorised()),
+            func.count(func.distinct(_date())),
+            func.count(Q.c.authorization_ref),
+            func.min(Q.c.authorization_ref),
+            func.max(Q.c.authorization_ref),
             type_coerce(func.min(Q.c.queried_at), String),  # parsed by polars: much faster
             type_coerce(func.max(Q.c.queried_at), String),
             P.c.county_code,
@@ -111,6 +122,7 @@ def subjects(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataF
         )
     )
     schema = {"op": pl.String, "subject": pl.String, "n": pl.Int64, "unauth": pl.Int64,
+              "days": pl.Int64, "n_ref": pl.Int64, "ref_min": pl.String, "ref_max": pl.String,
               "first": pl.Datetime("us"), "last": pl.Datetime("us"), "s_county": pl.String,
               "s_res": pl.String, "s_name": pl.String, "s_sensitive": pl.Boolean}  # fmt: skip
     return _frame(conn, stmt, schema)
@@ -137,14 +149,36 @@ def batches(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFr
 
 
 def purposes(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, purpose, n: lookups per operator and known purpose."""
+    """op, date, purpose, n: lookups per operator, date and known purpose."""
+    day = _date()
     stmt = (
-        select(Q.c.operator_id, PU.c.code, func.count())
+        select(Q.c.operator_id, day, PU.c.code, func.count())
         .select_from(Q.join(PU, PU.c.code == Q.c.purpose_code))
         .where(_in_window(start, end))
-        .group_by(Q.c.operator_id, PU.c.code)
+        .group_by(Q.c.operator_id, day, PU.c.code)
     )
-    return _frame(conn, stmt, {"op": pl.String, "purpose": pl.String, "n": pl.Int64})
+    schema = {"op": pl.String, "date": pl.String, "purpose": pl.String, "n": pl.Int64}
+    frame = _frame(conn, stmt, schema)
+    return frame.with_columns(pl.col("date").str.slice(0, 10).str.to_date())
+
+
+def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, ref, n, first, last: authorisation references an operator used at least twice."""
+    stmt = (
+        select(
+            Q.c.operator_id,
+            Q.c.authorization_ref,
+            func.count(),
+            type_coerce(func.min(Q.c.queried_at), String),
+            type_coerce(func.max(Q.c.queried_at), String),
+        )
+        .where(_in_window(start, end), ~_no_ref())
+        .group_by(Q.c.operator_id, Q.c.authorization_ref)
+        .having(func.count() >= 2)
+    )
+    schema = {"op": pl.String, "ref": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
+              "last": pl.Datetime("us")}  # fmt: skip
+    return _frame(conn, stmt, schema)
 
 
 def operators(conn: Connection) -> pl.DataFrame:

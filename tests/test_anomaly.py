@@ -40,7 +40,7 @@ def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine,
     by_op = _by_operator(alerts)
     expected = {"psb0001": ("kin", "surname and village", "同姓同村"),
                 "psb0002": ("unauth", "without a purpose", "无查询事由"),
-                "psb0003": ("hours", "hours the operator", "极少工作的时段"),
+                "psb0003": ("hours", "hours the peer group hardly works", "极少工作时段"),
                 "psb0004": ("days", "(2026-11-21)", "（2026-11-21）")}  # fmt: skip
     for op, (signal, en, zh) in expected.items():
         assert op in by_op, f"{op} not flagged"
@@ -51,9 +51,18 @@ def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine,
         assert any(en in r for r in top.reasons_en)
         assert any(zh in r for r in top.reasons_zh)
     kin = next(r for r in by_op["psb0001"][0].reasons_en if "surname" in r)
-    assert kin.startswith("Looked up 6 residents sharing the operator's surname and village")
-    assert "8 lookups), 8 of them without an authorisation reference" in kin
-    assert "(22:00-00:00), 15 of them" in next(
+    assert kin.startswith("This week: 6 residents sharing the operator's surname and village")
+    # the same six persons counted over the whole range: an alert that names its episode
+    episode = next(a for a in by_op["psb0001"] if a.horizon == "range")
+    assert episode.window_start == FINAL_WEEK
+    assert episode.window_end == dt.datetime(2026, 11, 20)  # the last kin lookup: Thursday
+    assert episode.lookups == 8 and episode.baseline == "dept_level"
+    assert episode.reasons_en[0].startswith(
+        "Over the range: 6 residents sharing the operator's surname and village of 208 persons"
+    )
+    assert "peers of the same department and level (5)" in episode.reasons_en[0]
+    assert "同部门同层级人员（5 人）" in episode.reasons_zh[0]
+    assert "15 unauthorised lookups at hours" in next(
         r for r in by_op["psb0003"][0].reasons_en if "hours" in r
     )
     for op in world["quiet"]:

@@ -16,8 +16,19 @@ RANGE = ["--from", "2026-10-26", "--to", "2026-11-22"]
 
 
 def _alerts(engine) -> dict[str, dict]:
+    """Every operator's alert for the final week (range alerts name their episode instead)."""
+    a = m.Alert.__table__
     with engine.connect() as conn:
-        rows = conn.execute(select(m.Alert.__table__)).mappings().all()
+        rows = (
+            conn.execute(
+                select(a).where(
+                    a.c.window_start == dt.datetime(2026, 11, 16),
+                    a.c.window_end == dt.datetime(2026, 11, 23),
+                )  # fmt: skip
+            )
+            .mappings()
+            .all()
+        )
     return {r["operator_id"]: dict(r) for r in rows}
 
 
@@ -26,10 +37,12 @@ def test_cli_stores_writes_csv_and_reruns_idempotently(engine, db_url, tmp_path,
     out = tmp_path / "alerts.csv"
     assert main(["--db", db_url, "anomalies", *RANGE, "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "week 2026-11-16" in err and "4 alerts" in err  # progress and summary on stderr
+    assert "week 2026-11-16" in err and "6 alerts" in err  # progress and summary on stderr
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0])[:5] == ["operator_id", "window_start", "window_end", "score", "reasons"]
+    assert {r["horizon"] for r in rows} == {"week", "range"}
+    assert all(int(r["lookups"]) > 0 for r in rows if r["horizon"] == "range")
     assert {r["operator_id"] for r in rows} == {"psb0001", "psb0002", "psb0003", "psb0004"}
     assert all(r["reasons"].strip() and r["reasons_zh"].strip() for r in rows)
     assert [float(r["score"]) for r in rows] == sorted(

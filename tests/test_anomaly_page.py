@@ -33,7 +33,8 @@ def test_queue_evidence_and_append_only_triage(engine):
     _seed_alerts(engine)
     queue = ov.alert_queue(engine, OFFICER, ("open",), 0.0, None, None, None)
     assert list(queue["operator_id"])[0] == "psb0002"
-    assert queue["score"].is_monotonic_decreasing and len(queue) == 4
+    assert queue["score"].is_monotonic_decreasing and len(queue) == 6
+    assert queue["operator_id"].nunique() == 4  # a week alert and a range alert for two of them
     kin = int(queue.loc[queue["operator_id"] == "psb0001", "alert_id"].iloc[0])
     rows = ov.evidence(engine, OFFICER, kin)
     assert len(rows) > 8 and rows["unauthorised"].iloc[:8].all()
@@ -53,9 +54,12 @@ def test_queue_evidence_and_append_only_triage(engine):
     assert list(history["action"]) == ["escalate", "confirm"]
     assert ov.alert_detail(engine, OFFICER, kin)["status"] == "confirmed"
     assert ov.alert_queue(engine, OFFICER, ("open",), 0.0, "PSB", None, None)["alert_id"].tolist()
-    assert ov.alert_queue(
+    # only the harvester's range alert, whose episode runs through that week, overlaps it
+    early = ov.alert_queue(
         engine, OFFICER, (), 0.0, None, dt.date(2026, 11, 1), dt.date(2026, 11, 8)
-    ).empty
+    )
+    assert list(early["operator_id"]) == ["psb0002"]
+    assert early["reasons_en"].iloc[0].startswith("Over the range: 307 lookups without a purpose")
 
 
 def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server_navigation):
@@ -72,7 +76,7 @@ def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server
     app.run()
     app = app.switch_page("pages/oversight.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert len(app.dataframe[0].value) == 4
+    assert len(app.dataframe[0].value) == 6  # four operators: two with a week and a range alert
     assert any("without a purpose" in md.value for md in app.markdown)
     app.text_area(key="ov_note").set_value("")
     app.button[0].click().run()
@@ -84,8 +88,10 @@ def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server
     assert app.success
     with engine.connect() as conn:
         notes = conn.execute(select(m.AlertEvent.note, m.AlertEvent.action)).all()
-        status = conn.execute(
-            select(m.Alert.status).where(m.Alert.operator_id == "psb0002")
+        status = conn.execute(  # the top alert, the one decided on the page
+            select(m.Alert.status)
+            .where(m.Alert.operator_id == "psb0002")
+            .order_by(m.Alert.score.desc())
         ).scalar()
     assert notes == [("Harvesting confirmed with the department", "confirm")]
     assert status == "confirmed"

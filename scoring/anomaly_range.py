@@ -1,0 +1,408 @@
+"""Evidence accumulated per operator over the whole scored range (or the nightly 90 days).
+
+Thin misuse spread over weeks never crosses a weekly threshold; counted over the range it does.
+Every signal is a share of the operator's own lookups (or persons) judged against peers of the same
+remit (anomaly_peers), so volume alone never raises an alert:
+
+| signal | share |
+|---|---|
+| unauth | lookups without a purpose, or without the reference the purpose needs |
+| kin, neighbours, colleagues, sensitive | persons of the operator's surname and village, of the village, of the department's operators, on the watch list (per person looked up; also those looked up without authorisation, against the operator's own unauthorised share) |
+| out_county | lookups of other counties' residents (county operators only; peers of the same level) |
+| unknown | lookups of ID numbers not in the registry |
+| hours | lookups at hours the peer group hardly works |
+| days | lookups on days most operators do not work (weekends, holidays, read from the log) |
+| purpose | lookups under purposes the peer group (almost) never uses |
+| repeat | the person looked up on the most days, against how often the peers' persons recur |
+| batch | the reference used for the most persons, against the peers' references |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from scoring.anomaly_features import surname_expr
+from scoring.anomaly_peers import (
+    COUNTY_LEVELS,
+    DEPT_LEVELS,
+    HABIT_LEVELS,
+    LEVELS,
+    Baseline,
+    choose_groups,
+    group_keys,
+    group_members,
+    membership,
+    nb_evidence,
+    peer_baseline,
+    tail_evidence,
+)
+
+RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
+                 "unknown",
+                 "hours", "days", "purpose", "repeat", "batch")  # fmt: skip
+HABIT_SIGNALS = (
+    "unauth",
+    "out_county",
+    "out_focus",
+    "unknown",
+    "hours",
+    "days",
+    "purpose",
+    "batch",
+)
+HABIT_CAP = 5.0
+RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
+RARE_HOUR_SHARE = 0.005  # an hour the peer group uses for < 0.5 % of its lookups
+RARE_PURPOSE_SHARE = 0.005  # a purpose the peer group uses for < 0.5 % of its lookups
+PURPOSE_FLOOR = 0.0005
+FOCUS_KAPPA = 5.0  # operators of one county differ in where their out-of-county work leads
+OWN_WORK_SHARE = 0.2  # a purpose making a fifth of the operator's own lookups is their remit
+
+
+@dataclass
+class RangeEvidence:
+    frame: pl.DataFrame  # one row per operator: counts used by the signals and the reasons
+    evidence: dict[str, np.ndarray]
+    expected: dict[str, np.ndarray]  # expected count (same unit as the signal's count)
+    baseline: dict[str, Baseline]
+    flagged: dict[str, pl.DataFrame]  # per signal: op, first, last, n of the flagged lookups
+    rare_purposes: pl.DataFrame  # op, purpose: purposes foreign to the operator's peer group
+
+
+def flag_pairs(pairs: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> pl.DataFrame:
+    """Per (op, subject): the relationship of the person to the operator."""
+    s = pairs.join(ops, on="op", how="left").join(mates, on=["op", "subject"], how="left")
+    known = pl.col("s_name").is_not_null()
+    not_self = pl.col("op_id").is_null() | (pl.col("subject") != pl.col("op_id"))
+    same_res = pl.col("op_res").is_not_null() & (pl.col("s_res") == pl.col("op_res"))
+    kin = known & not_self & same_res & (surname_expr("s_name") == pl.col("op_surname"))
+    return s.with_columns(
+        kin=kin.fill_null(False),
+        nb=(known & not_self & same_res & ~kin).fill_null(False),
+        col=pl.col("colleague").fill_null(False) & not_self.fill_null(True),
+        sens=pl.col("s_sensitive").fill_null(False),
+        out=(
+            known & pl.col("op_county").is_not_null() & (pl.col("s_county") != pl.col("op_county"))
+        ).fill_null(False),
+        unknown=~known,
+    )
+
+
+def _rare_mask(keys: dict, group: np.ndarray, counts: np.ndarray, share: float) -> np.ndarray:
+    """Per row, which columns its peer group (without the row) uses for less than `share` of its
+    total."""
+    out = np.zeros(counts.shape, dtype=bool)
+    for g, members in group_members(keys, group).items():
+        tot = counts[members].sum(axis=0)
+        rows = np.flatnonzero(group == g)
+        others = tot[None, :] - counts[rows]  # leave the operator out: a misuser's own nights
+        low = others / np.maximum(others.sum(axis=1, keepdims=True), 1.0) < share
+        out[rows] = np.array([_longest_circular_run(x) for x in low]).reshape(low.shape)
+    return out
+
+
+def _longest_circular_run(low: np.ndarray) -> np.ndarray:
+    """The longest circular run of True (the group's night), not a quiet lunch hour."""
+    n = len(low)
+    if low.all() or not low.any():
+        return low.copy()
+    start = int(np.flatnonzero(~low)[0])  # rotate so that the run cannot wrap
+    rolled = np.roll(low, -start)
+    best, best_at, run = 0, 0, 0
+    for i, v in enumerate(rolled):
+        run = run + 1 if v else 0
+        if run > best:
+            best, best_at = run, i - run + 1
+    out = np.zeros(n, dtype=bool)
+    out[best_at : best_at + best] = True
+    return np.roll(out, start)
+
+
+def range_evidence(
+    ops: pl.DataFrame,
+    pairs: pl.DataFrame,
+    hourly: pl.DataFrame,
+    purposes: pl.DataFrame,
+    refs: pl.DataFrame,
+    closed_dates: set,
+) -> RangeEvidence:
+    """Evidence of every range signal for every operator active in the range."""
+    per = pairs.group_by("op").agg(
+        pl.col("n").sum(),
+        pl.len().alias("persons"),
+        pl.col("unauth").sum(),
+        *[pl.col(c).sum().alias(f"{c}_s") for c in ("kin", "nb", "col", "sens")],
+        *[
+            (pl.col(c) & (pl.col("unauth") > 0)).sum().alias(f"{c}_su")
+            for c in ("kin", "nb", "col", "sens")
+        ],  # fmt: skip
+        (pl.col("n") * pl.col("out")).sum().alias("out_n"),
+        (pl.col("unauth") * pl.col("out")).sum().alias("out_u"),
+        (pl.col("n") * pl.col("unknown")).sum().alias("unknown_n"),
+    )
+    f = per.join(ops.select("op", "dept", "role", "op_county"), on="op", how="left").sort("op")
+    keys = group_keys(f)
+    n = f["n"].to_numpy().astype(float)
+    persons = f["persons"].to_numpy().astype(float)
+    ev: dict[str, np.ndarray] = {}
+    expected: dict[str, np.ndarray] = {}
+    baselines: dict[str, Baseline] = {}
+    flagged: dict[str, pl.DataFrame] = {}
+
+    def share_signal(name, k, basis, mask=None, chain=LEVELS) -> Baseline:
+        use = keys if mask is None else {lv: np.where(mask, key, "-") for lv, key in keys.items()}
+        b = peer_baseline(use, k, basis, chain)
+        expected[name] = b.mu * basis
+        ev[name] = nb_evidence(k, expected[name], b.kappa)
+        if mask is not None:
+            ev[name] = np.where(mask, ev[name], 0.0)
+        baselines[name] = b
+        return b
+
+    unauth = f["unauth"].to_numpy().astype(float)
+    b_u = share_signal("unauth", unauth, n)
+    # the operator's own unauthorised share, pulled towards the peers' with little history
+    u_rate = (unauth + 50.0 * b_u.mu) / (n + 50.0)
+    for name, c in RELATIONS.items():
+        k = f[f"{c}_s"].to_numpy().astype(float)
+        share_signal(name, k, persons)
+        ku = f[f"{c}_su"].to_numpy().astype(float)
+        e_u = nb_evidence(ku, expected[name] * np.minimum(1.0, 3 * u_rate), 1e4)
+        ev[name] = np.maximum(ev[name], e_u - np.log10(2.0))
+    county_op = f["op_county"].is_not_null().to_numpy()
+    out_n = f["out_n"].to_numpy().astype(float)
+    share_signal("out_county", out_n, n, mask=county_op, chain=COUNTY_LEVELS)
+    focus_k, focus_mu, focus_county = _out_focus(pairs, f)
+    expected["out_focus"] = focus_mu
+    ev["out_focus"] = np.clip(nb_evidence(focus_k, focus_mu, FOCUS_KAPPA) - np.log10(9.0), 0, None)
+    share_signal("unknown", f["unknown_n"].to_numpy().astype(float), n)
+
+    # hours the operator's peer group hardly works
+    grid = hourly.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
+    wide = (
+        f.select("op")
+        .join(grid.pivot(on="hour", index="op", values="n"), on="op", how="left")
+        .fill_null(0)
+    )
+    hours = np.column_stack(
+        [
+            wide[str(h)].to_numpy() if str(h) in wide.columns else np.zeros(f.height)
+            for h in range(24)
+        ]  # fmt: skip
+    ).astype(float)
+    # rare hours from the role's peers; without enough of them (only for the weekly view, which
+    # judges the operator against their own weeks) from the level's
+    lv, group = choose_groups(keys, n, HABIT_LEVELS, min_peers=2)
+    _, broad = choose_groups(keys, n, ("level", "all"))
+    group = np.where(lv == "none", broad, group)
+    rare = _rare_mask(keys, group, hours, RARE_HOUR_SHARE)
+    share_signal("hours", (hours * rare).sum(axis=1), n, chain=HABIT_LEVELS)
+    rare_hours = {op: [h for h in range(24) if rare[i, h]] for i, op in enumerate(f["op"])}
+
+    # days most operators do not work
+    daily = hourly.group_by("op", "date").agg(pl.col("n").sum(), pl.col("unauth").sum())
+    off = daily.filter(pl.col("date").is_in(list(closed_dates)))
+    off_n = f.select("op").join(off.group_by("op").agg(pl.col("n").sum()), on="op", how="left")
+    share_signal("days", off_n["n"].fill_null(0).to_numpy().astype(float), n, chain=HABIT_LEVELS)
+
+    # purposes the peer group (almost) never uses
+    dept_level, dept_group = choose_groups(keys, n, DEPT_LEVELS)
+    ops_list = f["op"].to_list()
+    purpose_k, purpose_mu, purpose_top, rare_purposes = _foreign_purposes(
+        f, purposes, dept_group, membership(keys, dept_group, ops_list)
+    )
+    expected["purpose"] = purpose_mu
+    ev["purpose"] = nb_evidence(purpose_k, purpose_mu, 1e4)
+
+    # the person looked up on the most days; the reference used most often
+    item_level, item_group = choose_groups(keys, n, LEVELS)
+    members = membership(keys, item_group, ops_list)
+    # persons looked up again and again, other than follow-ups under one case reference
+    case = (pl.col("n_ref") == pl.col("n")) & (pl.col("ref_min") == pl.col("ref_max"))
+    repeats = pairs.filter(~case.fill_null(False)).select(
+        "op", pl.col("subject").alias("item"), pl.col("days").alias("x")
+    )
+    rep_days, rep_subject, rep_chance, rep_tail = _largest_item(
+        f, item_group, members, repeats, True
+    )
+
+    ev["repeat"] = np.where(rep_days >= 3, tail_evidence(rep_days, rep_chance, rep_tail), 0.0)
+    expected["repeat"] = rep_tail * rep_chance
+    ref_n, ref_item, ref_chance, ref_tail = _largest_item(
+        f, item_group, members, refs.group_by("op", "ref").agg(pl.col("n").sum())
+        .select("op", pl.col("ref").alias("item"), pl.col("n").alias("x")),
+    )  # fmt: skip
+    ev["batch"] = np.where(ref_n >= 20, tail_evidence(ref_n, ref_chance, ref_tail), 0.0)
+    expected["batch"] = ref_tail * ref_chance
+
+    f = f.with_columns(
+        hours_k=pl.Series((hours * rare).sum(axis=1)),
+        off_n=off_n["n"].fill_null(0),
+        purpose_k=pl.Series(purpose_k),
+        purpose_top=pl.Series(purpose_top, dtype=pl.String),
+        rep_days=pl.Series(rep_days),
+        rep_subject=pl.Series(rep_subject, dtype=pl.String),
+        rep_tail=pl.Series(rep_tail),
+        ref_tail=pl.Series(ref_tail),
+        ref_n=pl.Series(ref_n),
+        ref=pl.Series(ref_item, dtype=pl.String),
+        peer_group=pl.Series(item_group.astype(str)),
+        focus_k=pl.Series(focus_k),
+        focus_county=pl.Series(focus_county, dtype=pl.String),
+        hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
+    )
+    flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates)
+    # a share of *how* an operator works (hours, days, references, other counties, unknown IDs)
+    # far from the peers' is as often a remit of their own as misuse; *whom* they look up
+    # (kin, colleagues, the watch list, one person again and again) rarely has an innocent
+    # explanation. Habit evidence is capped so that it never outranks the persons.
+    for name in HABIT_SIGNALS:
+        ev[name] = np.minimum(ev[name], HABIT_CAP)
+    return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes)
+
+
+def _out_focus(pairs: pl.DataFrame, f: pl.DataFrame):
+    """The other county a county operator looks up most, against where the out-of-county
+    lookups of the other operators of the same county go (a hometown, the in-laws)."""
+    out = pairs.filter(pl.col("out")).group_by("op", "op_county", "s_county").agg(pl.col("n").sum())
+    county = out.group_by("op_county", "s_county").agg(pl.col("n").sum().alias("c_n"))
+    county_tot = out.group_by("op_county").agg(pl.col("n").sum().alias("c_tot"))
+    own_tot = out.group_by("op").agg(pl.col("n").sum().alias("o_tot"))
+    x = (
+        out.join(county, on=["op_county", "s_county"])
+        .join(county_tot, on="op_county")
+        .join(own_tot, on="op")
+        .with_columns(
+            p=(pl.col("c_n") - pl.col("n") + 1.0) / (pl.col("c_tot") - pl.col("o_tot") + 9.0)
+        )
+        .with_columns(mu=pl.col("p") * pl.col("o_tot"))
+        .with_columns(z=(pl.col("n") - pl.col("mu")) / (pl.col("mu") + 1.0).sqrt())
+        .sort(["op", "z", "s_county"], descending=[False, True, False])
+        .group_by("op", maintain_order=True)
+        .first()
+    )
+    j = f.select("op").join(x, on="op", how="left")
+    return (j["n"].fill_null(0).to_numpy().astype(float), j["mu"].fill_null(0).to_numpy(),
+            j["s_county"].to_list())  # fmt: skip
+
+
+def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: pl.DataFrame):
+    """Lookups under purposes that the operator's peer group (without them) hardly uses and
+    that are no real part of the operator's own work (under OWN_WORK_SHARE of it)."""
+    per = purposes.group_by("op", "purpose").agg(pl.col("n").sum())
+    own_total = per.group_by("op").agg(pl.col("n").sum().alias("o_total"))
+    grp_n = (
+        members.join(per.rename({"op": "member"}), on="member")
+        .group_by("grp", "purpose")
+        .agg(pl.col("n").sum().alias("g_n"))
+    )
+    grp_total = grp_n.group_by("grp").agg(pl.col("g_n").sum().alias("g_total"))
+    target = pl.DataFrame({"op": f["op"], "grp": pl.Series(list(group), dtype=pl.String)})
+    p = (
+        per.join(target, on="op")
+        .join(own_total, on="op")
+        .join(grp_n, on=["grp", "purpose"], how="left")
+        .join(grp_total, on="grp")
+        .with_columns(
+            share=(pl.col("g_n").fill_null(0) - pl.col("n"))
+            / (pl.col("g_total") - pl.col("o_total")).clip(lower_bound=1)
+        )
+    )
+    rare = p.filter(
+        (pl.col("share") < RARE_PURPOSE_SHARE) & (pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
+    )
+    hits = rare.group_by("op").agg(
+        pl.col("n").sum().alias("k"),
+        pl.col("share").sum().alias("mu_share"),
+        pl.col("purpose").sort_by("n", descending=True).first().alias("top"),
+    )
+    j = f.select("op", "n").join(hits, on="op", how="left")
+    k = j["k"].fill_null(0).to_numpy().astype(float)
+    mu = j["n"].to_numpy() * np.maximum(j["mu_share"].fill_null(0).to_numpy(), PURPOSE_FLOOR)
+    return k, mu, j["top"].to_list(), rare.select("op", "purpose")
+
+
+def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataFrame,
+                  geometric_tail: bool = False):  # fmt: skip
+    """The operator's largest item (x) and the share of their peer group's items (without their
+    own) that reach it."""
+    top = (
+        items.sort(["op", "x", "item"], descending=[False, True, False])
+        .group_by("op", maintain_order=True)
+        .first()
+    )
+    count = items.group_by("op").agg(pl.len().alias("chances"))
+    target = pl.DataFrame({"op": f["op"], "grp": pl.Series(list(group), dtype=pl.String)})
+    j = target.join(top, on="op", how="left").join(count, on="op", how="left")
+    x = j["x"].fill_null(0).to_numpy().astype(float)
+    chances = j["chances"].fill_null(0).to_numpy().astype(float)
+    # the peer group's items at or above each operator's largest, and all of them
+    pool = members.join(items.select(pl.col("op").alias("member"), "x"), on="member")
+    probe = j.select("op", "grp", pl.col("x").alias("top_x")).filter(pl.col("top_x") > 0)
+    tally = (
+        probe.join(pool, on="grp")
+        .filter(pl.col("member") != pl.col("op"))
+        .group_by("op")
+        .agg(
+            pl.len().alias("items"),
+            (pl.col("x") >= pl.col("top_x")).sum().alias("reach"),
+            (pl.col("x") >= 2).sum().alias("two"),
+            pl.col("x").filter(pl.col("x") >= 2).mean().alias("mean2"),
+            pl.col("top_x").first(),
+        )
+    )
+    t = j.select("op").join(tally, on="op", how="left")
+    items = t["items"].fill_null(0).to_numpy().astype(float)
+    reach = t["reach"].fill_null(0).to_numpy().astype(float)
+    # beyond the peers' largest items, a geometric tail fitted to their items of 2 and more
+    two = t["two"].fill_null(0).to_numpy().astype(float)
+    mean2 = t["mean2"].fill_null(2.0).to_numpy().astype(float)
+    q = np.clip((mean2 - 2.0 + 0.5) / (mean2 - 1.0 + 0.5), 0.0, 0.999)
+    top_x = t["top_x"].fill_null(0).to_numpy().astype(float)
+    geometric = (two + 0.5) / (items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
+    empirical = (reach + 0.5) / (items + 1.0)
+    tail = np.maximum(reach / np.maximum(items, 1.0), geometric) if geometric_tail else empirical
+    tail = np.where(items > 0, tail, 1.0)
+    return x, j["item"].to_list(), chances, tail
+
+
+def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates) -> dict:
+    """Per signal: op, first, last, n of the lookups that make its evidence (the episode)."""
+    pair_cols = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens",
+                 "out_county": "out", "unknown": "unknown"}  # fmt: skip
+    out: dict[str, pl.DataFrame] = {}
+
+    def span(frame: pl.DataFrame, first: str, last: str) -> pl.DataFrame:
+        return frame.group_by("op").agg(
+            pl.col(first).min().alias("first"), pl.col(last).max().alias("last"),
+            pl.col("n").sum().alias("n"))  # fmt: skip
+
+    for name, c in pair_cols.items():
+        out[name] = span(pairs.filter(pl.col(c)), "first", "last")
+    day = hourly.with_columns(
+        first=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour")),
+        last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour") + 1),
+    )
+    out["unauth"] = span(day.filter(pl.col("unauth") > 0).with_columns(n=pl.col("unauth")),
+                         "first", "last")  # fmt: skip
+    rh = pl.DataFrame([(op, h) for op, hs in rare_hours.items() for h in hs],
+                      schema={"op": pl.String, "hour": pl.Int32}, orient="row")  # fmt: skip
+    out["hours"] = span(day.join(rh, on=["op", "hour"]), "first", "last")
+    out["days"] = span(day.filter(pl.col("date").is_in(list(closed_dates))), "first", "last")
+    top = f.filter(pl.col("purpose_top").is_not_null()).select("op", purpose="purpose_top")
+    pur = purposes.join(top, on=["op", "purpose"]).with_columns(
+        first=pl.col("date").cast(pl.Datetime("us")),
+        last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(days=1),
+    )
+    out["purpose"] = span(pur, "first", "last")
+    focus = f.filter(pl.col("focus_county").is_not_null()).select("op", s_county="focus_county")
+    out["out_focus"] = span(pairs.filter(pl.col("out")).join(focus, on=["op", "s_county"]),
+                            "first", "last")  # fmt: skip
+    rep = f.filter(pl.col("rep_subject").is_not_null()).select("op", subject="rep_subject")
+    out["repeat"] = span(pairs.join(rep, on=["op", "subject"]), "first", "last")
+    ref = f.filter(pl.col("ref").is_not_null()).select("op", "ref")
+    out["batch"] = span(refs.join(ref, on=["op", "ref"]), "first", "last")
+    return out

@@ -1,0 +1,96 @@
+"""The weekly view: one operator-week against the operator's own other weeks.
+
+Each share of the week (lookups without authorisation, kin, colleagues, the watch list, other
+counties, unknown persons, rare hours, closed days, foreign purposes) is compared with the same
+operator's share in their other weeks, pulled towards the remit peers' share when the operator has
+little history (leave-one-window-out: a log without history before the range works the same).
+Evidence is -log10 p less log10 of the number of weeks looked at, so that a week's score is
+comparable with the score of the whole range. The volume signal (the week's lookups outside batch
+checks against own and peers' usual weeks) comes from anomaly_signals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from scoring.anomaly_features import U_COLS
+from scoring.anomaly_peers import nb_evidence
+from scoring.anomaly_range import RangeEvidence
+
+OWN_PRIOR = 200.0  # lookups (or persons) of weight given to the peers' share
+WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but they vary
+MIN_COUNT = {"kin": 2, "neighbours": 3, "colleagues": 1, "sensitive": 2}  # others: 5
+WEEKLY = {  # signal: (count column, basis column)
+    "unauth": ("unauth", "n"),
+    "kin": ("kin_subj", "subjects"),
+    "neighbours": ("nb_subj", "subjects"),
+    "colleagues": ("col_subj", "subjects"),
+    "sensitive": ("sens_subj", "subjects"),
+    "out_county": ("out_n", "n"),
+    "unknown": ("unknown_n", "n"),
+    "hours": ("hours_k", "unauth"),
+    "days": ("off_unauth", "unauth"),
+    "purpose": ("purpose_k", "n"),
+}
+
+
+def weekly_evidence(
+    f: pl.DataFrame, rng: RangeEvidence, rare_purposes: pl.DataFrame, purpose_weeks: pl.DataFrame
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], pl.DataFrame]:
+    """(evidence, expected count) per signal for every operator-week row of f, and f with the
+    columns the reasons need."""
+    r = rng.frame.select("op").with_row_index("ri")
+    f = f.join(r, on="op", how="left")
+    ri = f["ri"].to_numpy()
+    known = ~f["ri"].is_null().to_numpy()
+    ri = np.where(known, np.nan_to_num(ri.astype(float)), 0).astype(int)
+    # lookups at the hours the peer group hardly works, per week
+    rare = np.zeros((f.height, 24), dtype=bool)
+    groups = rng.frame["hours_rare"].to_list()
+    for i in np.flatnonzero(known):
+        rare[i, groups[ri[i]]] = True
+    # a week's habits (hours, closed days) are judged on the lookups without authorisation only:
+    # a shift swap, honest overtime or a Saturday on duty comes with purposes and references
+    f = f.with_columns(hours_k=pl.Series((f.select(U_COLS).to_numpy() * rare).sum(axis=1)))
+    pk = (
+        purpose_weeks.join(rare_purposes, on=["op", "purpose"])
+        .group_by("op", "win")
+        .agg(pl.col("n").sum().alias("purpose_k"))
+    )
+    f = f.join(pk, on=["op", "win"], how="left").with_columns(pl.col("purpose_k").fill_null(0))
+    scored = f["scored"].to_numpy()
+    weeks = f.group_by("op").agg(pl.col("scored").sum().alias("w"))
+    n_weeks = f.select("op").join(weeks, on="op", how="left")["w"].to_numpy().astype(float)
+    penalty = np.log10(np.maximum(n_weeks, 1.0))
+    evidence: dict[str, np.ndarray] = {}
+    expected: dict[str, np.ndarray] = {}
+    for name, (kcol, bcol) in WEEKLY.items():
+        k = f[kcol].to_numpy().astype(float)
+        b = f[bcol].to_numpy().astype(float)
+        own_k = f.select(pl.col(kcol).sum().over("op"))[kcol].to_numpy().astype(float)
+        own_b = f.select(pl.col(bcol).sum().over("op"))[bcol].to_numpy().astype(float)
+        if name == "purpose":
+            range_b = rng.frame["n"].to_numpy().astype(float)
+            peer = rng.expected["purpose"] / np.maximum(range_b, 1.0)
+            kappa = np.full(len(peer), 1e4)
+        elif bcol == "unauth":  # shares of the unauthorised lookups: all operators' share
+            peer = np.full(rng.frame.height, np.nan)
+            kappa = np.full(rng.frame.height, WEEK_KAPPA_MIN)
+        else:
+            base = rng.baseline[name]
+            peer, kappa = base.mu, base.kappa
+        # without remit peers, the share of all operators is the prior
+        overall = float(np.nansum(k)) / max(float(np.nansum(b)), 1.0)
+        mu_peer = np.where(known, peer[ri], overall)
+        mu_peer = np.where(np.isnan(mu_peer), overall, mu_peer)
+        kap = np.where(known, np.maximum(kappa[ri], WEEK_KAPPA_MIN), 1e4)
+        rate = (own_k - k + OWN_PRIOR * mu_peer) / (own_b - b + OWN_PRIOR)
+        expected[name] = rate * b
+        e = nb_evidence(k, expected[name], kap) - penalty
+        enough = k >= MIN_COUNT.get(name, 5)
+        evidence[name] = np.where(known & scored & enough, np.clip(e, 0.0, None), 0.0)
+    if "op_county" in f.columns:
+        evidence["out_county"] = np.where(f["op_county"].is_not_null().to_numpy(),
+                                          evidence["out_county"], 0.0)  # fmt: skip
+    return evidence, expected, f
