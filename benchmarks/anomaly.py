@@ -6,7 +6,7 @@ generators, next to an IsolationForest over per-operator totals.
 
 A log is `GENERATOR:SEED`:
 - `seed`: the synthetic city of `seed_data` (demo scale; labels in misuse_episode);
-- `held_a`, `held_b`: the hold-out generators in benchmarks/heldout/, written by sessions that saw
+- `held_a`, `held_b`, `held_c`: the hold-out generators in benchmarks/heldout/, written by sessions that saw
   only ../shared/contracts.md and a plain list of misuse kinds, never `scoring/`. Their files go
   through the ordinary importer (contract format); labels come from their labels.csv.
 
@@ -50,7 +50,8 @@ Q = m.QueryLog.__table__
 P = m.Person.__table__
 OP = m.Operator.__table__
 GENERATORS = {"held_a": ROOT / "benchmarks/heldout/gen_a/generate.py",
-              "held_b": ROOT / "benchmarks/heldout/gen_b/generate.py"}  # fmt: skip
+              "held_b": ROOT / "benchmarks/heldout/gen_b/generate.py",
+              "held_c": ROOT / "benchmarks/heldout/gen_c/generate.py"}  # fmt: skip
 
 
 @dataclass
@@ -235,7 +236,8 @@ def report(results: list[dict]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--logs", nargs="*", default=["seed:2018", "held_a:101", "held_b:201"])
+    parser.add_argument("--logs", nargs="*", default=["seed:2018", "held_a:101", "held_b:201",
+                                                      "held_c:301"])  # fmt: skip
     parser.add_argument("--dir", type=Path, default=Path("/tmp/anomaly-bench"))
     parser.add_argument("--history-days", type=int, default=0)
     parser.add_argument("--as-of", default="2026-11-27", help="as-of date of seed logs")

@@ -368,6 +368,22 @@ class AlertEvent(Base):
     note: Mapped[str] = mapped_column(Text)
 
 
+class AnomalyRun(Base):
+    """One run of the query-log detector: when, over which dates, with which version and what
+    it raised. The oversight page tells its users from this how fresh the queue is."""
+
+    __tablename__ = "anomaly_run"
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    date_from: Mapped[dt.date] = mapped_column(Date)
+    date_to: Mapped[dt.date] = mapped_column(Date)
+    lookups: Mapped[int] = mapped_column(Integer, default=0)
+    alerts: Mapped[int] = mapped_column(Integer, default=0)
+    operators_alerted: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    detector_version: Mapped[str] = mapped_column(String(32), default="")
+
+
 # --------------------------------------------------------------------------- dashboard users
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, and_, case, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, case, func, insert, inspect, or_, select, update
 
 from data_access import models as m
 from data_access.engine import get_engine
@@ -179,6 +179,18 @@ def triage(
         conn.execute(insert(E).values(alert_id=alert_id, at=dt.datetime.now().replace(microsecond=0),
                                       username=username, action=action, note=note))  # fmt: skip
     return status
+
+
+def last_run(engine: Engine, scope: Scope) -> dict | None:
+    """The detector's latest run (when, over which dates, what it raised), or None."""
+    _check(scope)
+    if not inspect(engine).has_table(m.AnomalyRun.__tablename__):
+        return None
+    run = m.AnomalyRun.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(run).order_by(run.c.ran_at.desc(), run.c.run_id.desc()).limit(1))
+        found = row.mappings().first()
+    return dict(found) if found else None
 
 
 # --------------------------------------------------------------------------- cached for the page

@@ -29,6 +29,18 @@ dept_labels = {None: tr("qo.all_departments"), **dept_names}
 
 st.title(tr("page.oversight"))
 st.caption(tr("qo.caption"))
+run = ov.last_run(ov.get_engine(url), scope)
+if run is None:
+    st.warning(tr("qo.never_ran"), icon=":material/schedule:")
+else:
+    age = (dt.datetime.now() - run["ran_at"]).days
+    if age >= 2:
+        st.warning(tr("qo.stale_run", days=age, ran_at=f"{run['ran_at']:%Y-%m-%d %H:%M}"),
+                   icon=":material/schedule:")  # fmt: skip
+    st.caption(tr("qo.last_run", ran_at=f"{run['ran_at']:%Y-%m-%d %H:%M}",
+                  date_from=run["date_from"], date_to=run["date_to"],
+                  lookups=f"{run['lookups']:,}", alerts=run["alerts"],
+                  operators=run["operators_alerted"], version=run["detector_version"]))  # fmt: skip
 
 with st.expander(tr("qo.filters"), expanded=True):
     c1, c2, c3, c4 = st.columns(4)

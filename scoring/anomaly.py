@@ -66,7 +66,8 @@ class _Log:
     pairs: pl.DataFrame  # per operator and person over the scored range
     hourly: pl.DataFrame  # op, date, hour, n, unauth over the scored range
     purposes: pl.DataFrame  # op, date, purpose, n, win (look-back weeks too)
-    refs: pl.DataFrame  # op, ref, n, first, last over the scored range
+    refs: pl.DataFrame  # op, ref, n, persons, days, first, last over the scored range
+    terminals: pl.DataFrame  # op, terminal, n, unauth, first, last, win (look-back weeks too)
     closed: set
 
 
@@ -76,7 +77,7 @@ PERSON_COLS = ["s_county", "s_res", "s_name", "s_sensitive"]
 
 def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -> _Log | None:
     windows = week_windows(date_from, date_to, LOOKBACK_WEEKS)
-    weeks, daily, pairs, hourly, purposes, refs = [], [], [], [], [], []
+    weeks, daily, pairs, hourly, purposes, refs, terms = [], [], [], [], [], [], []
     with engine.connect() as conn:
         ops = prepare_operators(source.operators(conn))
         mates = colleague_pairs(ops)
@@ -93,6 +94,8 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
             daily.append(days)
             purposes.append(source.purposes(conn, w.start, w.end).with_columns(
                 win=pl.lit(i, pl.Int32)))  # fmt: skip
+            terms.append(source.terminals(conn, w.start, w.end).with_columns(
+                win=pl.lit(i, pl.Int32), scored=pl.lit(w.scored)))  # fmt: skip
             if w.scored:
                 pairs.append(subj)
                 calendar = days.select("date").unique().with_columns(
@@ -118,7 +121,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     )  # fmt: skip
     return _Log(
         ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
-        pl.concat(refs), set(closed["date"].to_list()),
+        pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()),
     )  # fmt: skip
 
 
@@ -135,14 +138,15 @@ def detect(
         return []
     scored_purposes = log.purposes.filter(pl.col("date") >= date_from, pl.col("date") <= date_to)
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
-    rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs, log.closed)
+    rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
+                         log.terminals, log.closed)  # fmt: skip
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
     alerts = _range_alerts(rng, lo, hi)
     f = log.weeks.join(log.ops.select("op", "dept", "role", "op_county"), on="op", how="left")
     f = f.with_columns(pl.col("dept", "role").fill_null("?")).sort("win", "op")
     say(f"scoring {f.filter(pl.col('scored')).height:,} operator-weeks")
-    ev, expected, f = weekly_evidence(f, rng, rng.rare_purposes, log.purposes)
+    ev, expected, f = weekly_evidence(f, rng, rng.rare_purposes, log.purposes, log.terminals)
     vol = volume_signal(f)
     ev["volume"] = vol.pop("evidence")
     alerts += _week_alerts(f, ev, expected, vol, rng)

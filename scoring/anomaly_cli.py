@@ -42,6 +42,18 @@ def write_csv(path: Path, alerts) -> None:
                           a.horizon, a.lookups or ""])  # fmt: skip
 
 
+def _lookups(engine, start: dt.date, end: dt.date) -> int:
+    from sqlalchemy import func, select
+
+    from data_access.models import QueryLog
+
+    lo = dt.datetime.combine(start, dt.time())
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+    with engine.connect() as conn:
+        stmt = select(func.count()).where(QueryLog.queried_at >= lo, QueryLog.queried_at < hi)
+        return int(conn.scalar(stmt) or 0)
+
+
 def run(db: str | None, date_from: str, date_to: str, out: str | None) -> int:
     try:
         start, end = _date(date_from, "--from"), _date(date_to, "--to")
@@ -72,7 +84,8 @@ def run(db: str | None, date_from: str, date_to: str, out: str | None) -> int:
                  "`python -m data_access init` and import the query log first")  # fmt: skip
             return 1
         alerts = detect(engine, start, end, progress=_say)
-        stored = store_alerts(engine, alerts, start, end)
+        stored = store_alerts(engine, alerts, start, end, lookups=_lookups(engine, start, end),
+                              seconds=time.perf_counter() - started)  # fmt: skip
         if out_path is not None:
             write_csv(out_path, alerts)
     except KeyboardInterrupt:

@@ -42,7 +42,7 @@ from scoring.anomaly_peers import (
 
 RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
                  "unknown",
-                 "hours", "days", "purpose", "repeat", "batch")  # fmt: skip
+                 "hours", "days", "purpose", "repeat", "batch", "reuse", "terminal")  # fmt: skip
 HABIT_SIGNALS = (
     "unauth",
     "out_county",
@@ -52,6 +52,7 @@ HABIT_SIGNALS = (
     "days",
     "purpose",
     "batch",
+    "terminal",
 )
 HABIT_CAP = 5.0
 RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
@@ -127,6 +128,7 @@ def range_evidence(
     hourly: pl.DataFrame,
     purposes: pl.DataFrame,
     refs: pl.DataFrame,
+    terminals: pl.DataFrame,
     closed_dates: set,
 ) -> RangeEvidence:
     """Evidence of every range signal for every operator active in the range."""
@@ -178,6 +180,11 @@ def range_evidence(
     focus_k, focus_mu, focus_county = _out_focus(pairs, f)
     expected["out_focus"] = focus_mu
     ev["out_focus"] = np.clip(nb_evidence(focus_k, focus_mu, FOCUS_KAPPA) - np.log10(9.0), 0, None)
+    foreign = foreign_terminals(terminals.filter(pl.col("scored")))
+    term = f.select("op").join(
+        foreign.group_by("op").agg(pl.col("n").sum().alias("term_k")), on="op", how="left"
+    )
+    share_signal("terminal", term["term_k"].fill_null(0).to_numpy().astype(float), n)
     share_signal("unknown", f["unknown_n"].to_numpy().astype(float), n)
 
     # hours the operator's peer group hardly works
@@ -237,6 +244,14 @@ def range_evidence(
     )  # fmt: skip
     ev["batch"] = np.where(ref_n >= 20, tail_evidence(ref_n, ref_chance, ref_tail), 0.0)
     expected["batch"] = ref_tail * ref_chance
+    # one reference reused for many persons on many days (a broker's numbers): neither a batch
+    # (one sitting) nor a case (one person)
+    reuse = refs.group_by("op", "ref").agg(pl.col("persons").sum(), pl.col("days").sum())
+    reuse = reuse.select("op", pl.col("ref").alias("item"),
+                         pl.min_horizontal("persons", "days").alias("x"))  # fmt: skip
+    reuse_x, reuse_ref, reuse_chance, reuse_tail = _largest_item(f, item_group, members, reuse)
+    ev["reuse"] = np.where(reuse_x >= 3, tail_evidence(reuse_x, reuse_chance, reuse_tail), 0.0)
+    expected["reuse"] = reuse_tail * reuse_chance
 
     f = f.with_columns(
         hours_k=pl.Series((hours * rare).sum(axis=1)),
@@ -248,13 +263,17 @@ def range_evidence(
         rep_tail=pl.Series(rep_tail),
         ref_tail=pl.Series(ref_tail),
         ref_n=pl.Series(ref_n),
+        term_k=term["term_k"].fill_null(0),
+        reuse_x=pl.Series(reuse_x),
+        reuse_ref=pl.Series(reuse_ref, dtype=pl.String),
+        reuse_tail=pl.Series(reuse_tail),
         ref=pl.Series(ref_item, dtype=pl.String),
         peer_group=pl.Series(item_group.astype(str)),
         focus_k=pl.Series(focus_k),
         focus_county=pl.Series(focus_county, dtype=pl.String),
         hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
     )
-    flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates)
+    flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign)
     # a share of *how* an operator works (hours, days, references, other counties, unknown IDs)
     # far from the peers' is as often a remit of their own as misuse; *whom* they look up
     # (kin, colleagues, the watch list, one person again and again) rarely has an innocent
@@ -262,6 +281,27 @@ def range_evidence(
     for name in HABIT_SIGNALS:
         ev[name] = np.minimum(ev[name], HABIT_CAP)
     return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes)
+
+
+FOREIGN_SHARE = 0.1
+
+
+def foreign_terminals(terminals: pl.DataFrame) -> pl.DataFrame:
+    """op, terminal, n, first, last for terminals foreign to the operator: used for under a tenth
+    of the operator's lookups, and the operator makes under a tenth of the terminal's (someone
+    else's desk: borrowed or stolen credentials). A hall terminal shared by a team is none."""
+    t = (
+        terminals.filter(pl.col("terminal") != "")
+        .group_by("op", "terminal")
+        .agg(pl.col("n").sum(), pl.col("first").min(), pl.col("last").max())
+    )
+    t = t.with_columns(
+        own=pl.col("n") / pl.col("n").sum().over("op"),
+        theirs=pl.col("n") / pl.col("n").sum().over("terminal"),
+    )
+    return t.filter((pl.col("own") < FOREIGN_SHARE) & (pl.col("theirs") < FOREIGN_SHARE)).select(
+        "op", "terminal", "n", "first", "last"
+    )
 
 
 def _out_focus(pairs: pl.DataFrame, f: pl.DataFrame):
@@ -369,7 +409,7 @@ def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataF
     return x, j["item"].to_list(), chances, tail
 
 
-def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates) -> dict:
+def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign) -> dict:
     """Per signal: op, first, last, n of the lookups that make its evidence (the episode)."""
     pair_cols = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens",
                  "out_county": "out", "unknown": "unknown"}  # fmt: skip
@@ -405,4 +445,7 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates) -
     out["repeat"] = span(pairs.join(rep, on=["op", "subject"]), "first", "last")
     ref = f.filter(pl.col("ref").is_not_null()).select("op", "ref")
     out["batch"] = span(refs.join(ref, on=["op", "ref"]), "first", "last")
+    reuse = f.filter(pl.col("reuse_ref").is_not_null()).select("op", ref="reuse_ref")
+    out["reuse"] = span(refs.join(reuse, on=["op", "ref"]), "first", "last")
+    out["terminal"] = span(foreign, "first", "last")
     return out

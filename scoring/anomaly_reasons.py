@@ -181,10 +181,14 @@ SHARES = {  # signal: (count column, basis column, what (zh, en), unit (zh, en))
              "work"), ("次", "lookups")),
     "purpose": ("purpose_k", "n", ("同组人员几乎不用的查询事由下的查询", "lookups under purposes "
                 "the peer group hardly uses"), ("次", "lookups")),
+    "terminal": ("term_k", "n", ("在他人终端上的查询（本人极少使用、主要由他人使用的终端）",
+                 "lookups from someone else's terminal (rarely the operator's, mostly others')"),
+                 ("次", "lookups")),
 }  # fmt: skip
 WEEK_COLUMNS = {"kin": "kin_subj", "neighbours": "nb_subj", "colleagues": "col_subj",
                 "sensitive": "sens_subj", "out_county": "out_n", "unknown": "unknown_n",
-                "hours": "hours_k", "days": "off_unauth", "purpose": "purpose_k", "unauth": "unauth"}  # fmt: skip
+                "hours": "hours_k", "days": "off_unauth", "purpose": "purpose_k", "unauth": "unauth",
+                "terminal": "terminal_k"}  # fmt: skip
 
 
 def _pct(x: float) -> str:
@@ -227,6 +231,13 @@ def range_reason(name: str, row: dict, rng, i: int) -> tuple[str, str]:
             f"整个时段：查询{zh}居民 {k} 次；按本县其他人员的外县查询去向，预计约 {_fmt(exp)} 次",
             f"Over the range: {k} lookups of residents of {en}; about {_fmt(exp)} expected from "
             "where the out-of-county lookups of the county's other operators go",
+        )
+    if name == "reuse":
+        x, tail = int(row["reuse_x"]), row["reuse_tail"]
+        return (
+            f"同一授权编号“{row['reuse_ref']}”在至少 {x} 天里用于至少 {x} 人；同组人员的授权编号中只有 {_pct(tail)} 这样反复使用",
+            f"One authorisation reference ('{row['reuse_ref']}') used for at least {x} persons on "
+            f"at least {x} days; only {_pct(tail)} of the peer group's references are reused so",
         )
     if name == "batch":
         n, tail = int(row["ref_n"]), row["ref_tail"]

@@ -163,12 +163,15 @@ def purposes(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataF
 
 
 def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, ref, n, first, last: authorisation references an operator used at least twice."""
+    """op, ref, n, persons, days, first, last: authorisation references an operator used at
+    least twice."""
     stmt = (
         select(
             Q.c.operator_id,
             Q.c.authorization_ref,
             func.count(),
+            func.count(func.distinct(Q.c.subject_id_number)),
+            func.count(func.distinct(_date())),
             type_coerce(func.min(Q.c.queried_at), String),
             type_coerce(func.max(Q.c.queried_at), String),
         )
@@ -176,8 +179,8 @@ def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Dat
         .group_by(Q.c.operator_id, Q.c.authorization_ref)
         .having(func.count() >= 2)
     )
-    schema = {"op": pl.String, "ref": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
-              "last": pl.Datetime("us")}  # fmt: skip
+    schema = {"op": pl.String, "ref": pl.String, "n": pl.Int64, "persons": pl.Int64,
+              "days": pl.Int64, "first": pl.Datetime("us"), "last": pl.Datetime("us")}  # fmt: skip
     return _frame(conn, stmt, schema)
 
 
@@ -206,3 +209,24 @@ def county_sizes(conn: Connection) -> dict[str, int]:
 def log_bounds(conn: Connection) -> tuple[dt.datetime | None, dt.datetime | None]:
     """First and last lookup time in the log."""
     return tuple(conn.execute(select(func.min(Q.c.queried_at), func.max(Q.c.queried_at))).one())
+
+
+def terminals(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, terminal, n, unauth, first, last: lookups per operator and terminal ('' for none)."""
+    term = func.coalesce(Q.c.terminal_id, "")
+    stmt = (
+        select(
+            Q.c.operator_id,
+            term,
+            func.count(),
+            func.sum(_unauthorised()),
+            type_coerce(func.min(Q.c.queried_at), String),
+            type_coerce(func.max(Q.c.queried_at), String),
+        )  # fmt: skip
+        .select_from(Q.outerjoin(PU, PU.c.code == Q.c.purpose_code))
+        .where(_in_window(start, end))
+        .group_by(Q.c.operator_id, term)
+    )
+    schema = {"op": pl.String, "terminal": pl.String, "n": pl.Int64, "unauth": pl.Int64,
+              "first": pl.Datetime("us"), "last": pl.Datetime("us")}  # fmt: skip
+    return _frame(conn, stmt, schema)

@@ -17,6 +17,7 @@ from scoring.anomaly import DETECTOR_VERSION, Alert
 
 A = m.Alert.__table__
 E = m.AlertEvent.__table__
+R = m.AnomalyRun.__table__
 REASON_SEPARATOR_ZH = "；"
 REASON_SEPARATOR_EN = "; "
 
@@ -30,9 +31,16 @@ class StoreResult:
 
 
 def store_alerts(
-    engine: Engine, alerts: list[Alert], date_from: dt.date, date_to: dt.date
+    engine: Engine,
+    alerts: list[Alert],
+    date_from: dt.date,
+    date_to: dt.date,
+    lookups: int = 0,
+    seconds: float = 0.0,
 ) -> StoreResult:
-    """Write the alerts of one run over [date_from, date_to] in one transaction."""
+    """Write the alerts of one run over [date_from, date_to] and the run itself (anomaly_run) in
+    one transaction."""
+    m.Base.metadata.create_all(engine, tables=[R])  # databases made before runs were recorded
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
     now = dt.datetime.now().replace(microsecond=0)
@@ -83,4 +91,9 @@ def store_alerts(
                 conn.execute(delete(A).where(and_(A.c.alert_id.in_(gone), A.c.status == "open")))
             result.removed = len(gone)
         result.inserted, result.updated = len(new_rows), len(changed)
+        conn.execute(insert(R), [{
+            "ran_at": now, "date_from": date_from, "date_to": date_to, "lookups": lookups,
+            "alerts": len(alerts), "operators_alerted": len({a.operator_id for a in alerts}),
+            "seconds": round(seconds, 1), "detector_version": DETECTOR_VERSION,
+        }])  # fmt: skip
     return result

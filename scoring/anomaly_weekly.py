@@ -16,10 +16,12 @@ import polars as pl
 
 from scoring.anomaly_features import U_COLS
 from scoring.anomaly_peers import nb_evidence
-from scoring.anomaly_range import RangeEvidence
+from scoring.anomaly_range import RangeEvidence, foreign_terminals
 
 OWN_PRIOR = 200.0  # lookups (or persons) of weight given to the peers' share
 WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but they vary
+WEEK_CAPPED = ("terminal",)  # a week at a colleague's desk is common; evidence of it stays modest
+WEEK_CAP = 5.0
 MIN_COUNT = {"kin": 2, "neighbours": 3, "colleagues": 1, "sensitive": 2}  # others: 5
 WEEKLY = {  # signal: (count column, basis column)
     "unauth": ("unauth", "n"),
@@ -32,11 +34,16 @@ WEEKLY = {  # signal: (count column, basis column)
     "hours": ("hours_k", "unauth"),
     "days": ("off_unauth", "unauth"),
     "purpose": ("purpose_k", "n"),
+    "terminal": ("terminal_k", "n"),
 }
 
 
 def weekly_evidence(
-    f: pl.DataFrame, rng: RangeEvidence, rare_purposes: pl.DataFrame, purpose_weeks: pl.DataFrame
+    f: pl.DataFrame,
+    rng: RangeEvidence,
+    rare_purposes: pl.DataFrame,
+    purpose_weeks: pl.DataFrame,
+    terminal_weeks: pl.DataFrame,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], pl.DataFrame]:
     """(evidence, expected count) per signal for every operator-week row of f, and f with the
     columns the reasons need."""
@@ -59,6 +66,14 @@ def weekly_evidence(
         .agg(pl.col("n").sum().alias("purpose_k"))
     )
     f = f.join(pk, on=["op", "win"], how="left").with_columns(pl.col("purpose_k").fill_null(0))
+    # lookups from terminals foreign to the operator (over the whole log, look-back included)
+    foreign = foreign_terminals(terminal_weeks).select("op", "terminal")
+    tk = (
+        terminal_weeks.join(foreign, on=["op", "terminal"])
+        .group_by("op", "win")
+        .agg(pl.col("n").sum().alias("terminal_k"))
+    )
+    f = f.join(tk, on=["op", "win"], how="left").with_columns(pl.col("terminal_k").fill_null(0))
     scored = f["scored"].to_numpy()
     weeks = f.group_by("op").agg(pl.col("scored").sum().alias("w"))
     n_weeks = f.select("op").join(weeks, on="op", how="left")["w"].to_numpy().astype(float)
@@ -90,6 +105,8 @@ def weekly_evidence(
         e = nb_evidence(k, expected[name], kap) - penalty
         enough = k >= MIN_COUNT.get(name, 5)
         evidence[name] = np.where(known & scored & enough, np.clip(e, 0.0, None), 0.0)
+        if name in WEEK_CAPPED:
+            evidence[name] = np.minimum(evidence[name], WEEK_CAP)
     if "op_county" in f.columns:
         evidence["out_county"] = np.where(f["op_county"].is_not_null().to_numpy(),
                                           evidence["out_county"], 0.0)  # fmt: skip

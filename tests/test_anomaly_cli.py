@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from anomaly_world import build_world
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from data_access import models as m
 from scoring.__main__ import main
@@ -50,6 +50,19 @@ def test_cli_stores_writes_csv_and_reruns_idempotently(engine, db_url, tmp_path,
     )
     assert rows[0]["window_start"] == "2026-11-16T00:00:00"
     assert rows[0]["window_end"] == "2026-11-23T00:00:00"
+
+    with engine.connect() as conn:
+        runs = conn.execute(select(m.AnomalyRun.__table__)).mappings().all()
+        logged = conn.scalar(  # a night shift of the last day runs into the next morning
+            select(func.count()).where(m.QueryLog.queried_at < dt.datetime(2026, 11, 23))
+        )
+    assert len(runs) == 1  # the run is recorded: the oversight page says when and over what
+    assert (runs[0]["date_from"], runs[0]["date_to"]) == (
+        dt.date(2026, 10, 26),
+        dt.date(2026, 11, 22),
+    )
+    assert runs[0]["alerts"] == 6 and runs[0]["operators_alerted"] == 4
+    assert runs[0]["lookups"] == logged and runs[0]["detector_version"].startswith("anomaly-2")
 
     first = _alerts(engine)
     assert set(first) == {"psb0001", "psb0002", "psb0003", "psb0004"}

@@ -77,6 +77,8 @@ def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server
     app = app.switch_page("pages/oversight.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert len(app.dataframe[0].value) == 6  # four operators: two with a week and a range alert
+    assert any("The detector last ran at" in c.value and "2026-10-26 to 2026-11-22" in c.value
+               for c in app.caption)  # fmt: skip
     assert any("without a purpose" in md.value for md in app.markdown)
     app.text_area(key="ov_note").set_value("")
     app.button[0].click().run()

@@ -796,9 +796,29 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "qo.case.download": ("导出案卷（Excel）", "Export the case file (Excel)"),
     "qo.caption": (
-        "检测器按周（ISO 周）为每位查询人员评分；分数越高越可疑。由 `python -m scoring anomalies` 生成。",
-        "The detector scores each operator per ISO week; a higher score is more suspicious. "
-        "Produced by `python -m scoring anomalies`.",
+        "检测器对每位查询人员做两种判断：整个评估时段内累计的证据（预警时间窗为该事件首末次查询的日期），"
+        "以及逐周与本人其他各周相比；均与同部门、同岗位、同层级人员比较比例而非次数。分数越高越可疑，"
+        "不同时段的分数可以直接比较。",
+        "The detector judges every operator twice: over the whole scored range (the alert's window "
+        "is then the episode, from its first to its last lookup) and week by week against the "
+        "operator's own other weeks; shares, not counts, against peers of the same department, "
+        "role and level. A higher score is more suspicious and scores compare across windows.",
+    ),
+    "qo.last_run": (
+        "检测器最近一次运行：{ran_at}，评估 {date_from} 至 {date_to} 的 {lookups} 次查询，"
+        "产生 {alerts} 条预警（{operators} 位人员），版本 {version}。",
+        "The detector last ran at {ran_at} over {date_from} to {date_to} ({lookups} lookups) "
+        "and raised {alerts} alerts about {operators} operators (version {version}).",
+    ),
+    "qo.never_ran": (
+        "检测器尚未运行，预警队列可能不完整。请信用办安排每日运行。",
+        "The detector has not run yet: the queue may be incomplete. Ask the credit office to "
+        "schedule the daily run.",
+    ),
+    "qo.stale_run": (
+        "检测器已有 {days} 天未运行（最近一次：{ran_at}），预警队列可能已过时。",
+        "The detector has not run for {days} days (last at {ran_at}): the queue may be out of "
+        "date.",
     ),
     "qo.filters": ("筛选", "Filters"),
     "qo.status": ("处置状态", "Status"),
