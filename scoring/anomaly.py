@@ -30,7 +30,7 @@ from scoring.anomaly_features import (
     window_features,
 )
 from scoring.anomaly_range import RANGE_SIGNALS, flag_pairs, range_evidence
-from scoring.anomaly_reasons import range_reason, reason, week_reason
+from scoring.anomaly_reasons import range_reason, volume_reason, week_reason
 from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
@@ -40,6 +40,7 @@ FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises 
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
 SUPPORT_CAP = 12.0
+RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
 
 Progress = Callable[[str], None]
 
@@ -142,7 +143,9 @@ def detect(
                          log.terminals, log.closed)  # fmt: skip
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
-    alerts = _range_alerts(rng, lo, hi)
+    # a range of a few days is the weekly view's job (the daily run); the range horizon adds
+    # what accumulates over weeks
+    alerts = _range_alerts(rng, lo, hi) if (date_to - date_from).days + 1 >= RANGE_MIN_DAYS else []
     f = log.weeks.join(log.ops.select("op", "dept", "role", "op_county"), on="op", how="left")
     f = f.with_columns(pl.col("dept", "role").fill_null("?")).sort("win", "op")
     say(f"scoring {f.filter(pl.col('scored')).height:,} operator-weeks")
@@ -217,7 +220,7 @@ def _week_alerts(f: pl.DataFrame, ev: dict, expected: dict, vol: dict, rng) -> l
         for j in order:
             name = names[j]
             if name == "volume":
-                a, b = reason("volume", row, {k: v[i] for k, v in vol.items()})
+                a, b = volume_reason({k: v[i] for k, v in vol.items()})
             else:
                 a, b = week_reason(name, row, float(expected[name][i]))
             zh.append(a)

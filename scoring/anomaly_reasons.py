@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from data_access.reference import read_catalogue
@@ -36,126 +34,22 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}" if x < 10 else f"{x:.0f}"
 
 
-def reason(name: str, row: dict, nums: dict) -> tuple[str, str]:
-    """(zh, en) for one fired signal of one operator-window."""
-    if name == "unauth":
-        k, mu = int(row["unauth"]), nums["unauth_mu"]
-        return (
-            f"{k} 次查询无查询事由或授权编号（共 {int(row['n'])} 次查询；按本人和同岗位人员的习惯预计约 {_fmt(mu)} 次）",
-            f"{k} of {int(row['n'])} lookups without a purpose or an authorisation reference "
-            f"(about {_fmt(mu)} expected from the operator's own and peers' habits)",
-        )
-    if name == "volume":
-        u = int(nums["vol_u"])
-        own, peer = nums["vol_own"], nums["vol_peer"]
-        zh_parts, en_parts = [], []
-        if not np.isnan(own):
-            zh_parts.append(f"本人平时约 {_fmt(own)} 次")
-            en_parts.append(f"the operator's usual {_fmt(own)}")
-        if not np.isnan(peer):
-            zh_parts.append(f"同部门同岗位人员约 {_fmt(peer)} 次")
-            en_parts.append(f"peers' {_fmt(peer)} in the same department and role")
-        return (
-            f"批量授权核查之外查询 {u} 次，为常态的 {nums['vol_ratio']:.1f} 倍（{'，'.join(zh_parts)}）",
-            f"{u} lookups outside authorised batch checks, {nums['vol_ratio']:.1f} times the usual "
-            f"({' and '.join(en_parts)})",
-        )
-    if name == "hours":
-        k, ku = int(nums["hours_k"]), int(nums["hours_unauth"])
-        when = hour_ranges(nums["hours_list"])
-        return (
-            f"{k} 次查询发生在本人及同岗位人员极少工作的时段（{when}），其中 {ku} 次无授权编号；"
-            f"按习惯预计不到 {_fmt(max(nums['hours_mu'], 0.1))} 次",
-            f"{k} lookups at hours the operator and peers rarely work ({when}), {ku} of them "
-            f"without an authorisation reference; fewer than {_fmt(max(nums['hours_mu'], 0.1))} expected",
-        )
-    if name == "days":
-        k, ku, mu = int(row["off_n"]), int(row["off_unauth"]), _fmt(nums["off_mu"])
-        dates = row["off_dates"]
-        return (
-            f"{k} 次查询发生在多数人员不上班的日子（{dates}），其中 {ku} 次无授权编号；"
-            f"按本人和同岗位人员的习惯预计约 {mu} 次",
-            f"{k} lookups on days when most operators do not work ({dates}), {ku} of them "
-            f"without an authorisation reference; about {mu} expected from own and peers' habits",
-        )
-    rel = {
-        "kin": ("kin", "位与本人同姓同村（社区）的居民", "residents sharing the operator's surname and village"),
-        "neighbours": ("nb", "位与本人同村（社区）的居民", "residents of the operator's own village or community"),
-        "colleagues": ("col", "位本部门同事", "colleagues of the operator's own department"),
-        "sensitive": ("sens", "位隐私保护名单上的人员（公众人物、受保护人员）",
-                      "persons on the privacy watch list (public figures, protected persons)"),
-    }  # fmt: skip
-    if name in rel:
-        col, zh, en = rel[name]
-        k, n, u = int(nums[f"{col}_k"]), int(nums[f"{col}_nn"]), int(nums[f"{col}_u"])
-        mu = nums[f"{col}_mu"]
-        two = int(nums[f"{col}_weeks"]) == 2
-        return (
-            f"{'近两周' if two else ''}查询了 {k} {zh}（共 {n} 次），其中 {u} 次无授权编号；"
-            f"按常态预计约 {_fmt(mu)} 位",
-            f"{'In the last two weeks, looked' if two else 'Looked'} up {k} {en} ({n} lookups), "
-            f"{u} of them without an authorisation reference; about {_fmt(mu)} expected",
-        )
-    if name == "out_county":
-        counties = _names("counties")
-        own = counties.get(row["op_county"], (row["op_county"], row["op_county"]))
-        top = counties.get(row["out_top_county"] or "", ("?", "?"))
-        k, u, mu = int(row["out_n"]), int(row["out_unauth"]), nums["out_mu"]
-        return (
-            f"查询了 {k} 次{own[0]}以外的居民（最多为{top[0]} {int(row['out_top_n'])} 次），其中 {u} 次无授权编号；"
-            f"按本人和同岗位人员的习惯预计约 {_fmt(mu)} 次",
-            f"{k} lookups of residents outside {own[1]} (most in {top[1]}: {int(row['out_top_n'])}), "
-            f"{u} of them without an authorisation reference; about {_fmt(mu)} expected",
-        )
-    if name == "repeat":
-        first, last = row["rep_first"], row["rep_last"]
-        days = (last.date() - first.date()).days + 1 if isinstance(first, dt.datetime) else 1
-        k, u = int(row["rep_n"]), int(row["rep_unauth"])
-        return (
-            f"{days} 天内反复查询同一人 {k} 次，其中 {u} 次无授权编号",
-            f"Looked up the same person {k} times within {days} days, {u} of them without an "
-            "authorisation reference",
-        )
-    if name == "purpose":
-        purposes = _names("purposes")
-        code = str(nums["rare_top"])
-        zh, en = purposes.get(code, (code, code))
-        k = int(nums["rare_n"])
-        return (
-            f"{k} 次查询使用了本部门极少使用的查询事由（主要为“{zh}”）",
-            f"{k} lookups under purposes rarely used in the department (mostly '{en}')",
-        )
-    raise KeyError(name)
-
-
-def model_reason(feature: str, value: float, percentile: float) -> tuple[str, str]:
-    """A reason for a window the unsupervised model ranks among the most unusual."""
-    zh, en = FEATURE_WORDS.get(feature, (feature, feature))
-    top = max(0.1, 100.0 - percentile)
+def volume_reason(nums: dict) -> tuple[str, str]:
+    """(zh, en) for a week's volume outside batch checks against own and peers' usual weeks."""
+    u = int(nums["vol_u"])
+    own, peer = nums["vol_own"], nums["vol_peer"]
+    zh_parts, en_parts = [], []
+    if not np.isnan(own):
+        zh_parts.append(f"本人平时约 {_fmt(own)} 次")
+        en_parts.append(f"the operator's usual {_fmt(own)}")
+    if not np.isnan(peer):
+        zh_parts.append(f"同部门同岗位同层级人员约 {_fmt(peer)} 次")
+        en_parts.append(f"peers' {_fmt(peer)} of the same department, role and level")
     return (
-        f"查询模式与本人历史及同岗位人员明显不同（异常程度居前 {top:.1f}%），最突出的是{zh}（偏离 {value:.1f} 个标准差）",
-        f"The lookup pattern differs markedly from the operator's own history and peers (in the "
-        f"most unusual {top:.1f}%), above all {en} ({value:.1f} standard deviations off)",
+        f"时间窗内批量授权核查之外查询 {u} 次，为常态的 {nums['vol_ratio']:.1f} 倍（{'，'.join(zh_parts)}）",
+        f"In the window: {u} lookups outside authorised batch checks, {nums['vol_ratio']:.1f} times "
+        f"the usual ({' and '.join(en_parts)})",
     )
-
-
-FEATURE_WORDS = {
-    "vol_own": ("查询量（相对本人）", "the volume against the operator's own history"),
-    "vol_peer": ("查询量（相对同岗位）", "the volume against peers"),
-    "max_day": ("单日最高查询量", "the busiest day's volume"),
-    "unauth": ("无授权查询", "lookups without authorisation"),
-    "hours": ("非惯常时段查询", "lookups at unusual hours"),
-    "days": ("休息日查询", "lookups on days off"),
-    "kin": ("同姓同村查询", "lookups of kin"),
-    "neighbours": ("同村查询", "lookups of neighbours"),
-    "colleagues": ("同事查询", "lookups of colleagues"),
-    "sensitive": ("隐私保护名单查询", "lookups of watch-listed persons"),
-    "out_county": ("外县查询", "lookups outside the county"),
-    "repeat": ("重复查询同一人", "repeated lookups of one person"),
-    "purpose": ("少见查询事由", "rarely used purposes"),
-    "distinct": ("不同查询对象的比例", "the share of distinct persons"),
-    "unknown": ("库中不存在的身份证号", "ID numbers not on file"),
-}
 
 
 # ------------------------------------------------------------------ range and weekly shares
@@ -220,30 +114,30 @@ def range_reason(name: str, row: dict, rng, i: int) -> tuple[str, str]:
 
         who, days, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
         return (
-            f"在 {days} 个不同日期反复查询同一人（{who}）；同组人员查询的人中只有 {_pct(tail)} 被查询这么多天",
-            f"Looked up the same person ({who}) on {days} different days; only {_pct(tail)} of "
+            f"在 {days} 个不同日期反复查询同一人（{who}），同组人员查询的人中只有 {_pct(tail)} 被查询这么多天",
+            f"Looked up the same person ({who}) on {days} different days: only {_pct(tail)} of "
             "the persons the peer group looks up are looked up on so many days",
         )
     if name == "out_focus":
         zh, en = _names("counties").get(row["focus_county"] or "", ("?", "?"))
         k, exp = int(row["focus_k"]), float(rng.expected["out_focus"][i])
         return (
-            f"整个时段：查询{zh}居民 {k} 次；按本县其他人员的外县查询去向，预计约 {_fmt(exp)} 次",
-            f"Over the range: {k} lookups of residents of {en}; about {_fmt(exp)} expected from "
+            f"整个时段：查询{zh}居民 {k} 次，按本县其他人员的外县查询去向，预计约 {_fmt(exp)} 次",
+            f"Over the range: {k} lookups of residents of {en}, about {_fmt(exp)} expected from "
             "where the out-of-county lookups of the county's other operators go",
         )
     if name == "reuse":
         x, tail = int(row["reuse_x"]), row["reuse_tail"]
         return (
-            f"同一授权编号“{row['reuse_ref']}”在至少 {x} 天里用于至少 {x} 人；同组人员的授权编号中只有 {_pct(tail)} 这样反复使用",
+            f"同一授权编号“{row['reuse_ref']}”在至少 {x} 天里用于至少 {x} 人，同组人员的授权编号中只有 {_pct(tail)} 这样反复使用",
             f"One authorisation reference ('{row['reuse_ref']}') used for at least {x} persons on "
-            f"at least {x} days; only {_pct(tail)} of the peer group's references are reused so",
+            f"at least {x} days: only {_pct(tail)} of the peer group's references are reused so",
         )
     if name == "batch":
         n, tail = int(row["ref_n"]), row["ref_tail"]
         return (
-            f"以同一授权编号“{row['ref']}”查询 {n} 次；同组人员的授权编号中只有 {_pct(tail)} 用到这么多次",
-            f"Used one authorisation reference ('{row['ref']}') for {n} lookups; only "
+            f"以同一授权编号“{row['ref']}”查询 {n} 次，同组人员的授权编号中只有 {_pct(tail)} 用到这么多次",
+            f"Used one authorisation reference ('{row['ref']}') for {n} lookups: only "
             f"{_pct(tail)} of the peer group's references are used so often",
         )
     kcol, bcol, (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
@@ -262,8 +156,8 @@ def range_reason(name: str, row: dict, rng, i: int) -> tuple[str, str]:
     total_zh = "查询对象" if bcol == "persons" else "查询"
     return (
         f"整个时段：{what_zh}{d_zh} {k} {unit_zh}，占其全部{total_zh} {basis} {unit_zh}的 "
-        f"{_pct(k / basis)}；{ctx_zh}，预计约 {_fmt(exp)} {unit_zh}",
-        f"Over the range: {k} {what_en}{d_en} of {basis} {unit_en} ({_pct(k / basis)}); "
+        f"{_pct(k / basis)}，{ctx_zh}，预计约 {_fmt(exp)} {unit_zh}",
+        f"Over the range: {k} {what_en}{d_en} of {basis} {unit_en} ({_pct(k / basis)}), "
         f"{ctx_en}, about {_fmt(exp)} expected",
     )
 
@@ -282,8 +176,8 @@ def week_reason(name: str, row: dict, expected: float) -> tuple[str, str]:
     if name == "days" and row.get("off_dates"):
         d_zh, d_en = f"（{row['off_dates']}）", f" ({row['off_dates']})"
     return (
-        f"本周：{what_zh}{d_zh} {k} {unit_zh}（本周共 {basis} {unit_zh}）；"
+        f"时间窗内：{what_zh}{d_zh} {k} {unit_zh}（时间窗内共 {basis} {unit_zh}），"
         f"按本人其他各周（及同组人员）的比例预计约 {_fmt(expected)} {unit_zh}",
-        f"This week: {k} {what_en}{d_en} of {basis} {unit_en}; about {_fmt(expected)} expected "
+        f"In the window: {k} {what_en}{d_en} of {basis} {unit_en}, about {_fmt(expected)} expected "
         "from the operator's other weeks (and peers)",
     )

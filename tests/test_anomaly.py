@@ -51,7 +51,7 @@ def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine,
         assert any(en in r for r in top.reasons_en)
         assert any(zh in r for r in top.reasons_zh)
     kin = next(r for r in by_op["psb0001"][0].reasons_en if "surname" in r)
-    assert kin.startswith("This week: 6 residents sharing the operator's surname and village")
+    assert kin.startswith("In the window: 6 residents sharing the operator's surname and village")
     # the same six persons counted over the whole range: an alert that names its episode
     episode = next(a for a in by_op["psb0001"] if a.horizon == "range")
     assert episode.window_start == FINAL_WEEK
@@ -68,6 +68,9 @@ def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine,
     for op in world["quiet"]:
         assert op not in by_op, f"{op} flagged: {by_op.get(op)[0].reasons_en}"
     for a in alerts:
+        # the store joins reasons with these separators and the page splits on them
+        assert not any("；" in r for r in a.reasons_zh), a.reasons_zh
+        assert not any("; " in r for r in a.reasons_en), a.reasons_en
         assert a.reasons_zh and all(r.strip() for r in a.reasons_zh)
         assert a.reasons_en and all(r.strip() for r in a.reasons_en)
         assert a.score > 0
@@ -81,6 +84,18 @@ def test_detector_runs_without_the_label_tables(engine, world):
         conn.execute(text("DROP TABLE misuse_episode"))
     alerts = detect(engine, FIRST_DAY, LAST_DAY)
     assert {"psb0001", "psb0002", "psb0003", "psb0004"} <= {a.operator_id for a in alerts}
+
+
+def test_a_single_day_is_judged_week_by_week_only(engine, world):
+    # the daily run: the harvest's Tuesday against the operator's history, no range alerts
+    alerts = detect(engine, dt.date(2026, 11, 17), dt.date(2026, 11, 17))
+    assert alerts and {a.horizon for a in alerts} == {"week"}
+    harvest = next(a for a in alerts if a.operator_id == "psb0002")
+    assert (harvest.window_start, harvest.window_end) == (
+        dt.datetime(2026, 11, 17),
+        dt.datetime(2026, 11, 18),
+    )
+    assert "unauth" in harvest.signals
 
 
 def test_empty_range_gives_no_alerts(engine):
