@@ -55,6 +55,8 @@ HABIT_SIGNALS = (
     "terminal",
 )
 HABIT_CAP = 5.0
+REMIT_CAP = 2.0  # such a relationship only supports other evidence
+REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
 RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
 RARE_HOUR_SHARE = 0.005  # an hour the peer group uses for < 0.5 % of its lookups
 RARE_PURPOSE_SHARE = 0.005  # a purpose the peer group uses for < 0.5 % of its lookups
@@ -171,6 +173,11 @@ def range_evidence(
     for name, c in RELATIONS.items():
         k = f[f"{c}_s"].to_numpy().astype(float)
         share_signal(name, k, persons)
+        # a fifth of the operator's persons or more is their work (HR reviewing the staff, a
+        # village's own service window), not curiosity: only the part looked up without
+        # authorisation then counts in full
+        remit = k > REMIT_SHARE * np.maximum(persons, 1.0)
+        ev[name] = np.where(remit, np.minimum(ev[name], REMIT_CAP), ev[name])
         ku = f[f"{c}_su"].to_numpy().astype(float)
         e_u = nb_evidence(ku, expected[name] * np.minimum(1.0, 3 * u_rate), 1e4)
         ev[name] = np.maximum(ev[name], e_u - np.log10(2.0))

@@ -22,6 +22,7 @@ OWN_PRIOR = 200.0  # lookups (or persons) of weight given to the peers' share
 WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but they vary
 WEEK_CAPPED = ("terminal",)  # a week at a colleague's desk is common; evidence of it stays modest
 WEEK_CAP = 5.0
+WEEK_REMIT_SHARE = 0.5
 MIN_COUNT = {"kin": 2, "neighbours": 3, "colleagues": 1, "sensitive": 2}  # others: 5
 WEEKLY = {  # signal: (count column, basis column)
     "unauth": ("unauth", "n"),
@@ -101,13 +102,59 @@ def weekly_evidence(
         mu_peer = np.where(np.isnan(mu_peer), overall, mu_peer)
         kap = np.where(known, np.maximum(kappa[ri], WEEK_KAPPA_MIN), 1e4)
         rate = (own_k - k + OWN_PRIOR * mu_peer) / (own_b - b + OWN_PRIOR)
+        # a campaign or a season moves the whole department: the week's share of the other
+        # operators of the department and level, against their usual share, scales the
+        # expectation (never below the operator's own habit)
+        rate = rate * _peer_week_factor(f, k, b)
         expected[name] = rate * b
+        # how much operators' weeks vary around their own share, read from this log
+        kap = np.minimum(kap, _week_kappa(k, b, own_k / np.maximum(own_b, 1.0), scored))
         e = nb_evidence(k, expected[name], kap) - penalty
         enough = k >= MIN_COUNT.get(name, 5)
         evidence[name] = np.where(known & scored & enough, np.clip(e, 0.0, None), 0.0)
         if name in WEEK_CAPPED:
             evidence[name] = np.minimum(evidence[name], WEEK_CAP)
+        if name in MIN_COUNT:  # relationships: most of the week's persons is a task (a review)
+            remit = k > WEEK_REMIT_SHARE * np.maximum(b, 1.0)
+            evidence[name] = np.where(remit, np.minimum(evidence[name], 2.0), evidence[name])
     if "op_county" in f.columns:
         evidence["out_county"] = np.where(f["op_county"].is_not_null().to_numpy(),
                                           evidence["out_county"], 0.0)  # fmt: skip
     return evidence, expected, f
+
+
+FACTOR_PRIOR = 50.0  # lookups (or persons) of weight of the department's usual share
+FACTOR_MAX = 20.0
+
+
+def _peer_week_factor(f: pl.DataFrame, k: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per operator-week: how much the share rose that week among the other operators of the
+    same department and level (leave-one-out), at least 1."""
+    level = np.where(f["op_county"].is_null().to_numpy(), "city", "county")
+    key = np.char.add(f["dept"].fill_null("?").to_numpy().astype(str), "|" + level)
+    g = pl.DataFrame({"key": key, "win": f["win"], "k": k, "b": b})
+    g = g.with_columns(
+        kw=pl.col("k").sum().over("key", "win") - pl.col("k"),
+        bw=pl.col("b").sum().over("key", "win") - pl.col("b"),
+        ka=pl.col("k").sum().over("key"),
+        ba=pl.col("b").sum().over("key"),
+    )
+    # the department's usual share without this operator-week
+    usual = ((g["ka"] - g["k"]) / (g["ba"] - g["b"]).clip(lower_bound=1.0)).to_numpy()
+    week = ((g["kw"] + FACTOR_PRIOR * usual) / (g["bw"] + FACTOR_PRIOR)).to_numpy()
+    factor = np.divide(week, usual, out=np.ones_like(week), where=usual > 0)
+    return np.clip(factor, 1.0, FACTOR_MAX)
+
+
+def _week_kappa(k: np.ndarray, b: np.ndarray, own: np.ndarray, scored: np.ndarray) -> float:
+    """The gamma shape of week-to-week variation of a share around each operator's own share,
+    by the method of moments over every operator-week with 20 or more lookups (the top 5 % of
+    the contributions trimmed: a misuse week is no measure of ordinary variation)."""
+    ok = scored & (b >= 20) & (own > 0)
+    if ok.sum() < 20:
+        return 1e4
+    mean = b[ok] * own[ok]
+    excess = ((k[ok] - mean) ** 2 - mean) / mean**2  # estimates 1 / kappa for every week
+    cut = np.quantile(excess, 0.95)
+    inv = float(np.mean(excess[excess <= cut]))
+    return float(np.clip(1.0 / inv, WEEK_KAPPA_MIN, 1e4)) if inv > 0 else 1e4
