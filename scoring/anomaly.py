@@ -29,7 +29,7 @@ from scoring.anomaly_features import (
     prepare_operators,
     window_features,
 )
-from scoring.anomaly_range import RANGE_SIGNALS, flag_pairs, range_evidence
+from scoring.anomaly_range import RANGE_SIGNALS, flag_pairs, range_evidence, with_history
 from scoring.anomaly_reasons import range_reason, volume_reason, week_reason
 from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
@@ -141,6 +141,7 @@ def detect(
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
     rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
                          log.terminals, log.closed)  # fmt: skip
+    rng = with_history(rng, log.weeks.filter(~pl.col("scored")))
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
     # a range of a few days is the weekly view's job (the daily run); the range horizon adds

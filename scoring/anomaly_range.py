@@ -256,7 +256,12 @@ def range_evidence(
     reuse = refs.group_by("op", "ref").agg(pl.col("persons").sum(), pl.col("days").sum())
     reuse = reuse.select("op", pl.col("ref").alias("item"),
                          pl.min_horizontal("persons", "days").alias("x"))  # fmt: skip
-    reuse_x, reuse_ref, reuse_chance, reuse_tail = _largest_item(f, item_group, members, reuse)
+    # judged against every operator's references: such reuse is rare in any remit
+    everyone = np.full(f.height, "all@all", dtype=object)
+    everyone_members = membership(keys, everyone, ops_list)
+    reuse_x, reuse_ref, reuse_chance, reuse_tail = _largest_item(
+        f, everyone, everyone_members, reuse, True
+    )
     ev["reuse"] = np.where(reuse_x >= 3, tail_evidence(reuse_x, reuse_chance, reuse_tail), 0.0)
     expected["reuse"] = reuse_tail * reuse_chance
 
@@ -456,3 +461,45 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
     out["reuse"] = span(refs.join(reuse, on=["op", "ref"]), "first", "last")
     out["terminal"] = span(foreign, "first", "last")
     return out
+
+
+# range signal: (count, basis) in the range frame and in the look-back weeks' features
+HISTORY = {
+    "unauth": (("unauth", "n"), ("unauth", "n")),
+    "kin": (("kin_s", "persons"), ("kin_subj", "subjects")),
+    "neighbours": (("nb_s", "persons"), ("nb_subj", "subjects")),
+    "colleagues": (("col_s", "persons"), ("col_subj", "subjects")),
+    "sensitive": (("sens_s", "persons"), ("sens_subj", "subjects")),
+    "out_county": (("out_n", "n"), ("out_n", "n")),
+    "unknown": (("unknown_n", "n"), ("unknown_n", "n")),
+    "days": (("off_n", "n"), ("off_n", "n")),
+}
+HISTORY_MIN = 200  # lookups (or persons) of history before the operator's own share counts
+
+
+def with_history(rng: RangeEvidence, lookback: pl.DataFrame) -> RangeEvidence:
+    """Where the log has weeks before the range, the operator's own share then is a second
+    baseline: the evidence is the weaker of the two, so a remit of one's own (shown in the
+    history) explains a share far from the peers', and misuse that starts in the range still
+    stands out against both."""
+    if lookback.is_empty():
+        return rng
+    cols = sorted({c for _, (hk, hb) in HISTORY.values() for c in (hk, hb)})
+    hist = (
+        rng.frame.select("op")
+        .join(lookback.group_by("op").agg(pl.col(c).sum() for c in cols), on="op", how="left")
+        .fill_null(0)
+    )
+    for name, ((k, b), (hk, hb)) in HISTORY.items():
+        base = rng.baseline.get(name)
+        if base is None:
+            continue
+        kh, bh = (hist[c].to_numpy().astype(float) for c in (hk, hb))
+        mu = np.where(np.isnan(base.mu), 0.0, base.mu)
+        own = (kh + 50.0 * mu) / (bh + 50.0)
+        basis = rng.frame[b].to_numpy().astype(float)
+        e_own = nb_evidence(rng.frame[k].to_numpy().astype(float), own * basis,
+                            np.maximum(base.kappa, 5.0))  # fmt: skip
+        rng.evidence[name] = np.where(bh >= HISTORY_MIN,
+                                      np.minimum(rng.evidence[name], e_own), rng.evidence[name])  # fmt: skip
+    return rng
