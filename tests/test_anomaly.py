@@ -98,6 +98,17 @@ def test_a_single_day_is_judged_week_by_week_only(engine, world):
     assert "unauth" in harvest.signals
 
 
+def test_weeks_before_the_range_are_history_not_alerts(engine, world):
+    # two weeks scored, two weeks of history before them: the same four operators, nothing
+    # alerted before the range, and the kin episode still stands against the officer's own
+    # clean history
+    alerts = detect(engine, dt.date(2026, 11, 9), LAST_DAY)
+    assert {a.operator_id for a in alerts} == set(world["flagged"])
+    assert all(a.window_start >= dt.datetime(2026, 11, 9) for a in alerts)
+    kin = next(a for a in alerts if a.operator_id == "psb0001" and a.horizon == "range")
+    assert "kin" in kin.signals and kin.score >= 8
+
+
 def test_empty_range_gives_no_alerts(engine):
     assert detect(engine, dt.date(2020, 1, 1), dt.date(2020, 1, 31)) == []
 
