@@ -174,7 +174,12 @@ class XlsxSource(Source):
         if not self._wb.worksheets:
             self.close()
             raise ReadError("the workbook has no sheet")
-        self._rows = enumerate(self._wb.worksheets[0].iter_rows(values_only=True), start=1)
+        sheet = self._wb.worksheets[0]
+        # the <dimension> tag is whatever the writing program claimed: a sheet that says A1:H2
+        # may hold 1,000 rows (rows beyond it were silently lost), one that says A1:XFD1048576
+        # padded every row to 16,384 cells (an import that never ended). Read what is there.
+        sheet.reset_dimensions()
+        self._rows = enumerate(sheet.iter_rows(values_only=True), start=1)
         for number, values in self._rows:
             if any(cell_text(v) for v in values):
                 self.columns = self._check_header([cell_text(v) for v in values], number)

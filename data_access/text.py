@@ -17,3 +17,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean_text(value: str | None) -> str:
     """The text without control characters, trimmed; None becomes ''."""
     return _CONTROL.sub("", value or "").strip()
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text value that a spreadsheet would read as a formula (starting with = + - @, a tab or a
+    carriage return) gets a leading apostrophe; other values pass unchanged. The one helper for
+    every CSV and Excel file the product writes, pages and command line alike."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown through Markdown as it is: an authorisation reference such as
+    `[click](http://…)` from an imported log stays text, never a link or formatting."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIALS else c for c in text)

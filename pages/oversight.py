@@ -11,6 +11,7 @@ import streamlit as st
 from data_access import oversight as ov
 from data_access.models import ALERT_STATUSES
 from data_access.reference import read_catalogue
+from data_access.text import escape_markdown
 from ui.access import require_page
 from ui.exports import to_excel
 from ui.i18n import name_column
@@ -116,7 +117,7 @@ m4.metric(tr("qo.col.status"), status_labels[detail["status"]])
 st.markdown(f"**{tr('qo.reasons')}**")
 separator = "；" if language == "zh" else "; "
 for reason in str(detail[reasons_col]).split(separator):
-    st.markdown(f"- {reason}")
+    st.markdown(f"- {escape_markdown(reason)}")  # references in reasons come from imported logs
 
 st.markdown(f"**{tr('qo.profile')}**")
 window_start = detail["window_start"].date()

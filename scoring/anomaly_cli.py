@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from data_access.text import neutralise
+
 PROG = "python -m scoring anomalies"
 CSV_COLUMNS = ("operator_id", "window_start", "window_end", "score", "reasons", "reasons_zh",
                "horizon", "lookups")  # fmt: skip
@@ -36,10 +38,11 @@ def write_csv(path: Path, alerts) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(CSV_COLUMNS)
-        for a in alerts:
-            out.writerow([a.operator_id, a.window_start.isoformat(), a.window_end.isoformat(),
-                          f"{a.score:.2f}", "; ".join(a.reasons_en), "；".join(a.reasons_zh),
-                          a.horizon, a.lookups or ""])  # fmt: skip
+        for a in alerts:  # operator ids come from imported files: never let one run a formula
+            row = [a.operator_id, a.window_start.isoformat(), a.window_end.isoformat(),
+                   f"{a.score:.2f}", "; ".join(a.reasons_en), "；".join(a.reasons_zh),
+                   a.horizon, a.lookups or ""]  # fmt: skip
+            out.writerow([neutralise(v) for v in row])
 
 
 def _lookups(engine, start: dt.date, end: dt.date) -> int:

@@ -121,3 +121,16 @@ def test_cli_database_without_schema_is_bad_data(tmp_path, capsys):
     assert main(["--db", url, "anomalies", "--from", "2026-11-01", "--to", "2026-11-22"]) == 1
     err = capsys.readouterr().err
     assert "python -m data_access init" in err and "Traceback" not in err
+
+
+def test_csv_cells_from_imported_data_never_start_a_formula(tmp_path):
+    from scoring.anomaly import Alert
+    from scoring.anomaly_cli import write_csv
+
+    at = dt.datetime(2026, 11, 16)
+    alerts = [Alert("=HYPERLINK(\"http://x\")", at, at + dt.timedelta(days=7), 9.5, ["甲"], ["a"],
+                    ["kin"]), Alert("+cmd|' /C calc'!A0", at, at, 5.0, ["乙"], ["b"], ["kin"])]  # fmt: skip
+    write_csv(tmp_path / "a.csv", alerts)
+    with open(tmp_path / "a.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["operator_id"] for r in rows] == ['\'=HYPERLINK("http://x")', "'+cmd|' /C calc'!A0"]

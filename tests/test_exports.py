@@ -34,3 +34,10 @@ def test_excel_cells_are_text_not_formulas_and_sheet_names_are_legal():
 def test_sheet_titles_are_unique_and_short():
     assert sheet_title("x" * 40, set()) == "x" * 31
     assert sheet_title("x" * 40, {"x" * 31}) == "x" * 27 + " (2)"
+
+
+def test_markdown_specials_from_imported_data_stay_text():
+    from data_access.text import escape_markdown
+
+    assert escape_markdown("ref [x](http://e.vil) *b*") == r"ref \[x\]\(http://e\.vil\) \*b\*"
+    assert escape_markdown("同姓同村 6 位") == "同姓同村 6 位"

@@ -497,6 +497,57 @@ def test_xlsx_problem_names_the_sheet_row(engine, tmp_path):
     assert [(p.line, p.column) for p in result.errors] == [(4, "id_number")]
 
 
+def _with_dimension(path: Path, ref: str) -> Path:
+    """The workbook as another program might write it: the <dimension> tag says `ref`."""
+    import re
+    import zipfile
+
+    out = path.with_name(path.stem + "-lying.xlsx")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), data
+                )
+            zout.writestr(item, data)
+    return out
+
+
+def test_xlsx_reads_every_row_whatever_its_dimension_tag_says(people, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(QUERY_HEADER)
+    for i in range(1000):
+        ws.append(
+            [f"X{i:04d}", "2026-03-02T10:00:00", "OP1", P1, "EMPLOYMENT", f"A-{i}", "WEB", ""]
+        )
+    wb.save(tmp_path / "q.xlsx")
+    lying = _with_dimension(tmp_path / "q.xlsx", "A1:H2")  # claims one data row
+    result = import_file(people, "query-log", lying)
+    assert result.ok and (result.rows_read, result.rows_written) == (1000, 1000)
+    with people.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(m.QueryLog)) == 1000
+
+
+def test_xlsx_claiming_the_whole_grid_is_read_as_it_is(people, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(QUERY_HEADER)
+    ws.append(["X1", "2026-03-02T10:00:00", "OP1", P1, "EMPLOYMENT", "A-1", "WEB", ""])
+    ws["XFD1048576"] = "x"  # one cell in the last cell of the grid: no row padded to 16,384
+    wb.save(tmp_path / "q.xlsx")
+    result = import_file(people, "query-log", _with_dimension(tmp_path / "q.xlsx", "A1:XFD1048576"))
+    assert not result.ok and result.rows_written == 0
+    assert [(p.line, p.reason) for p in result.errors] == [
+        (1048576, "the row has values beyond the 8 named columns")
+    ]
+
+
 def test_csv_line_numbers_with_quoted_newlines(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text('a,b\n1,"two\nlines"\n\n3,x\n4\n', encoding="utf-8")

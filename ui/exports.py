@@ -11,14 +11,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from data_access.text import FORMULA_PREFIXES, neutralise
 
-
-def neutralise(value: object) -> object:
-    """A text value that would start a formula gets a leading apostrophe; others pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_PREFIXES", "neutralise", "safe_frame", "sheet_title"]
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
