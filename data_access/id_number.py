@@ -49,6 +49,8 @@ def parse_id_number(value: str) -> ParsedId:
         raise ValueError(f"birth date {v[6:14]} in the ID number is not a date") from None
     if birth.year < 1900:
         raise ValueError(f"birth date {birth.isoformat()} in the ID number is before 1900")
+    if birth > dt.date.today() + dt.timedelta(days=1):
+        raise ValueError(f"birth date {birth.isoformat()} in the ID number is in the future")
     expected = check_character(v[:17])
     if v[17] != expected:
         raise ValueError(f"check character is {v[17]}, expected {expected}")

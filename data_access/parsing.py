@@ -22,14 +22,27 @@ _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 
 
+# No personal credit information predates 1900 or reaches beyond 2100: a date outside is a
+# typing slip (0001-01-01, 9999-12-31), refused with its line rather than stored or crashing.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+
+
+def _in_bounds(day: dt.date, value: str) -> None:
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"{value!r} is outside the plausible range {DATE_MIN} to {DATE_MAX}")
+
+
 def parse_date(value: str) -> dt.date:
-    """A calendar date written YYYY-MM-DD."""
+    """A calendar date written YYYY-MM-DD, between 1900 and 2100."""
     if len(value) != 10 or value[4] != "-" or value[7] != "-":
         raise ValueError(f"{value!r} is not a date YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a date YYYY-MM-DD") from None
+    _in_bounds(day, value)
+    return day
 
 
 def parse_datetime(value: str) -> dt.datetime:
@@ -41,9 +54,32 @@ def parse_datetime(value: str) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 date and time") from None
+    _in_bounds(parsed.date(), value)
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(SHANGHAI).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(SHANGHAI).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:00:00-10:00 is past the last representable time
+            raise ValueError(f"{value!r} is outside the plausible range") from None
     return parsed
+
+
+def today_local() -> dt.date:
+    """Today in Asia/Shanghai: the import day that events may not come after."""
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def not_in_future(parser: Parser) -> Parser:
+    """A date or time of something that has happened (a lookup, a decision, a birth): not after
+    the import day (one day of grace for clocks)."""
+
+    def parse(value: str) -> Any:
+        parsed = parser(value)
+        day = parsed.date() if isinstance(parsed, dt.datetime) else parsed
+        if day > today_local() + dt.timedelta(days=1):
+            raise ValueError(f"{value!r} is in the future (after the import day {today_local()})")
+        return parsed
+
+    return parse
 
 
 def parse_count(value: str) -> int:

@@ -291,7 +291,43 @@ def test_query_log_refuses_to_alter_a_stored_row(people, tmp_path):
 # --------------------------------------------------------------------------- bad files
 
 # fmt: off
+FUTURE_ID = make_id_number("411602", dt.date.today() + dt.timedelta(days=400), 101)
 BAD_CASES = {
+    "a lookup time past the last representable moment": (
+        "query-log",
+        [QUERY_HEADER, ["Q9", "9999-12-31T23:00:00-10:00", "OP1", P1, "", "", "WEB", ""]],
+        2,
+        "queried_at",
+        "outside the plausible range",
+    ),
+    "a lookup in year 1": (
+        "query-log",
+        [QUERY_HEADER, ["Q9", "0001-01-01T00:00:00", "OP1", P1, "", "", "WEB", ""]],
+        2,
+        "queried_at",
+        "outside the plausible range 1900-01-01 to 2100-12-31",
+    ),
+    "a lookup next year": (
+        "query-log",
+        [QUERY_HEADER, ["Q9", f"{dt.date.today().year + 1}-06-01T09:00:00", "OP1", P1, "", "", "WEB", ""]],
+        2,
+        "queried_at",
+        "is in the future (after the import day",
+    ),
+    "a decision in 9999": (
+        "credit-records",
+        [RECORDS[0], ["R9", *RECORDS[1][1:7], "9999-12-31", *RECORDS[1][8:]]],
+        2,
+        "decision_date",
+        "outside the plausible range",
+    ),
+    "a person born next year by their ID": (
+        "persons",
+        [PERSONS[0], [FUTURE_ID, "张未来", "", "", "411602", "", ""]],
+        2,
+        "id_number",
+        "in the ID number is in the future",
+    ),
     "bad check character": (
         "persons",
         [PERSONS[0], PERSONS[1], [BAD_CHECK, "x", "", "", "411602", "", ""]],
