@@ -51,10 +51,15 @@ def _processor(type_: TypeEngine, dialect: Dialect) -> Callable[[Any], Any] | No
 
 
 def _prepare(
-    conn: Connection, table: Table, columns: tuple[str, ...], key: tuple[str, ...], update: bool
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    key: tuple[str, ...],
+    update: bool,
+    keep: tuple[str, ...] = (),
 ) -> _Prepared:
     dialect = conn.dialect
-    cache_key = (id(table), columns, key, update, dialect.name, dialect.paramstyle)
+    cache_key = (id(table), columns, key, update, keep, dialect.name, dialect.paramstyle)
     prepared = _CACHE.get(cache_key)
     if prepared is not None:
         return prepared
@@ -64,7 +69,7 @@ def _prepare(
         stmt = sqlite.insert(table)
     else:
         raise NotImplementedError(f"unsupported database dialect {dialect.name}")
-    others = [c for c in columns if c not in key]
+    others = [c for c in columns if c not in key and c not in keep]
     if update and others:
         stmt = stmt.on_conflict_do_update(
             index_elements=list(key), set_={c: stmt.excluded[c] for c in others}
@@ -109,6 +114,7 @@ def _pg_copy_upsert(
     rows: Sequence[Sequence[Any]],
     key: tuple[str, ...],
     update: bool,
+    keep: tuple[str, ...] = (),
 ) -> None:
     """PostgreSQL: COPY the rows into a staging table, then one INSERT ... SELECT ... ON CONFLICT
     (a few round trips per batch instead of one statement per row)."""
@@ -127,7 +133,7 @@ def _pg_copy_upsert(
             for row in rows:
                 copy.write_row(row)
     stmt = postgresql.insert(table).from_select(list(columns), select(*staging.c))
-    others = [c for c in columns if c not in key]
+    others = [c for c in columns if c not in key and c not in keep]
     if update and others:
         stmt = stmt.on_conflict_do_update(
             index_elements=list(key), set_={c: stmt.excluded[c] for c in others}
@@ -144,15 +150,17 @@ def bulk_upsert(
     rows: Sequence[Sequence[Any]],
     key: Sequence[str],
     update: bool = True,
+    keep: Sequence[str] = (),
 ) -> None:
     """Insert rows (tuples in `columns` order); on a key conflict update the row, or leave it
-    when update=False."""
+    when update=False. Columns in `keep` are written for new rows only: an existing row keeps
+    its value (a file without an optional column changes nothing of it)."""
     if not rows:
         return
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        _pg_copy_upsert(conn, table, tuple(columns), rows, tuple(key), update)
+        _pg_copy_upsert(conn, table, tuple(columns), rows, tuple(key), update, tuple(keep))
         return
-    prep = _prepare(conn, table, tuple(columns), tuple(key), update)
+    prep = _prepare(conn, table, tuple(columns), tuple(key), update, tuple(keep))
     active = [(i, p) for i, p in enumerate(prep.processors) if p is not None]
     if active:
         processed = []

@@ -237,7 +237,7 @@ def _header_problems(kind: Kind, source: Source, problems: _Problems) -> None:
         )
 
 
-def _write(conn: Connection, kind: Kind, rows: list[Row]) -> int:
+def _write(conn: Connection, kind: Kind, rows: list[Row], keep: tuple[str, ...] = ()) -> int:
     kept = [r for r in rows if not r.bad and not r.skip]
     if not kept:
         return 0
@@ -250,7 +250,7 @@ def _write(conn: Connection, kind: Kind, rows: list[Row]) -> int:
         columns.append("flags")
     else:
         records = [tuple(r.values.values()) for r in kept]
-    bulk_upsert(conn, kind.table, columns, records, key=kind.key, update=kind.update)
+    bulk_upsert(conn, kind.table, columns, records, key=kind.key, update=kind.update, keep=keep)
     return len(records)
 
 
@@ -297,6 +297,9 @@ def import_file(
         _header_problems(spec, source, problems)
         if not result.ok:
             return result
+        # optional columns the file does not carry: new rows take the default, stored rows keep
+        # what they have (a partial file changes only what it carries)
+        absent = tuple(c for c in spec.column_names if c not in set(source.columns or ()))
         _tune(conn)
         trans = conn.begin()
         gc_was_enabled = gc.isenabled()
@@ -316,7 +319,7 @@ def import_file(
                 result.rows_flagged += sum(1 for r in good if r.flags)
                 if not dry_run and result.ok:
                     try:
-                        result.rows_written += _write(conn, spec, good)
+                        result.rows_written += _write(conn, spec, good, absent)
                     except (IntegrityError, DBAPIError) as exc:
                         first = str(exc.orig or exc).strip().splitlines()[0]
                         problems.add(

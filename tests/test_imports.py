@@ -275,6 +275,31 @@ def test_reimport_changes_nothing(people, tmp_path, kind, rows, model):
         assert again.rows_written == 0  # identical audit rows are left alone
 
 
+def test_a_file_without_an_optional_column_leaves_stored_values_alone(people, tmp_path):
+    # P2 is on the watch list; a clerk re-sends the persons with only the required columns
+    partial = [
+        ["id_number", "name", "county_code"],
+        [P2, "李娜", "411603"],
+        [STRANGER, "新人", "411621"],
+    ]
+    result = do_import(people, "persons", write_csv(tmp_path / "partial.csv", partial))
+    assert result.rows_written == 2
+    with people.connect() as conn:
+        rows = {r.id_number: r for r in conn.execute(select(m.Person.__table__)).all()}
+    assert rows[P2].sensitive is True and rows[P2].county_code == "411603"  # kept; changed
+    assert rows[STRANGER].sensitive is False  # a new row takes the default
+    # a repaired record re-sent without its status stays repaired
+    do_import(people, "credit-records", write_csv(tmp_path / "r.csv", RECORDS))
+    with people.begin() as conn:
+        conn.execute(m.CreditRecord.__table__.update().values(status="repaired"))
+    status_at = RECORDS[0].index("status")
+    no_status = [row[:status_at] + row[status_at + 1 :] for row in RECORDS]
+    do_import(people, "credit-records", write_csv(tmp_path / "r2.csv", no_status))
+    with people.connect() as conn:
+        statuses = set(conn.scalars(select(m.CreditRecord.status)).all())
+    assert statuses == {"repaired"}
+
+
 def test_query_log_refuses_to_alter_a_stored_row(people, tmp_path):
     do_import(people, "query-log", write_csv(tmp_path / "q.csv", QUERIES))
     before = dump(people, m.QueryLog)
