@@ -78,13 +78,23 @@ def ensure_demo_users(engine: Engine, password: str = DEMO_PASSWORD) -> int:
 @dataclass(frozen=True)
 class SignInResult:
     user: dict | None  # {"username", "role", "department_code"} when signed in
-    reason: str | None  # message key when refused: bad_credentials | locked
+    reason: str | None  # message key when refused: bad_credentials (every password failure)
+    locked: bool = False  # the account is locked now (for the log and administrators only)
+
+
+# Verifying against this when the username is unknown or inactive makes an unknown name take as
+# long as a wrong password: the answer's time does not tell which names exist.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 def authenticate(
     engine: Engine, username: str, password: str, now: dt.datetime | None = None
 ) -> SignInResult:
-    """Check a password; count failures and lock the account after MAX_FAILED_ATTEMPTS."""
+    """Check a password; count failures and lock the account after MAX_FAILED_ATTEMPTS.
+
+    Every refusal reads the same (unknown name, wrong password, locked account) and takes about
+    as long (one argon2 verification), so that names cannot be enumerated. Failures are counted
+    by one UPDATE ... RETURNING, atomic under concurrent attempts."""
     now = now or dt.datetime.now()
     table = m.DashboardUser.__table__
     with engine.begin() as conn:
@@ -94,24 +104,39 @@ def authenticate(
             .first()
         )
         if row is None or not row["active"]:
+            _verify(_DUMMY_HASH, password)
             return SignInResult(None, "bad_credentials")
-        if row["locked_until"] is not None and row["locked_until"] > now:
-            return SignInResult(None, "locked")
-        try:
-            _hasher.verify(row["password_hash"], password)
-        except (VerificationError, InvalidHashError):
-            failures = row["failed_attempts"] + 1
-            values: dict = {"failed_attempts": failures}
+        locked = row["locked_until"] is not None and row["locked_until"] > now
+        if not _verify(row["password_hash"], password) or locked:
+            if locked:
+                return SignInResult(None, "bad_credentials", locked=True)
+            failures = conn.execute(
+                update(table)
+                .where(table.c.username == username)
+                .values(failed_attempts=table.c.failed_attempts + 1)
+                .returning(table.c.failed_attempts)
+            ).scalar_one()
             if failures >= MAX_FAILED_ATTEMPTS:
-                values = {"failed_attempts": 0, "locked_until": now + LOCKOUT}
-            conn.execute(update(table).where(table.c.username == username).values(**values))
-            return SignInResult(None, "locked" if "locked_until" in values else "bad_credentials")
+                conn.execute(
+                    update(table)
+                    .where(table.c.username == username)
+                    .values(failed_attempts=0, locked_until=now + LOCKOUT)
+                )
+                return SignInResult(None, "bad_credentials", locked=True)
+            return SignInResult(None, "bad_credentials")
         conn.execute(
             update(table)
             .where(table.c.username == username)
             .values(failed_attempts=0, locked_until=None)
         )
         return SignInResult(_signed_in(row), None)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _signed_in(row) -> dict:

@@ -94,19 +94,49 @@ def test_wrong_password_is_refused_in_plain_words(app):
     app.text_input(key="signin_password").input("not-the-password")
     app.button[0].click().run()
     assert "user" not in app.session_state
-    assert [e.value for e in app.error] == ["用户名或密码错误。"]
+    assert [e.value for e in app.error] == [
+        "用户名或密码错误。连续输错 5 次后，账户将锁定 15 分钟。"
+    ]
 
 
 def test_lockout_after_repeated_failures(shell_db):
     engine = get_engine(shell_db)
     now = dt.datetime(2026, 11, 27, 9, 0)
     for _ in range(MAX_FAILED_ATTEMPTS - 1):
-        assert authenticate(engine, "dept_edu", "wrong", now).reason == "bad_credentials"
-    assert authenticate(engine, "dept_edu", "wrong", now).reason == "locked"
+        result = authenticate(engine, "dept_edu", "wrong", now)
+        assert (result.reason, result.locked) == ("bad_credentials", False)
+    result = authenticate(engine, "dept_edu", "wrong", now)
+    assert (result.reason, result.locked) == ("bad_credentials", True)  # the same words
     # Even the right password is refused while locked, and accepted after the lock expires.
-    assert authenticate(engine, "dept_edu", DEMO_PASSWORD, now).reason == "locked"
+    result = authenticate(engine, "dept_edu", DEMO_PASSWORD, now)
+    assert (result.user, result.reason, result.locked) == (None, "bad_credentials", True)
+    # an unknown name is refused in the same words, never "locked"
+    assert authenticate(engine, "nobody", "wrong", now) == authenticate(engine, "nobody", "x", now)
+    assert authenticate(engine, "nobody", "wrong", now).reason == "bad_credentials"
     later = now + dt.timedelta(minutes=16)
     assert authenticate(engine, "dept_edu", DEMO_PASSWORD, later).user["role"] == "department_head"
+
+
+def test_concurrent_wrong_passwords_are_all_counted_and_lock(shell_db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import select
+
+    from data_access import models as m
+
+    engine = get_engine(shell_db)
+    now = dt.datetime(2026, 11, 27, 9, 0)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(
+            pool.map(lambda _: authenticate(engine, "dept_tax", "wrong", now), range(12))
+        )
+    assert all(r.user is None and r.reason == "bad_credentials" for r in results)
+    with engine.connect() as conn:
+        locked_until = conn.scalar(
+            select(m.DashboardUser.locked_until).where(m.DashboardUser.username == "dept_tax")
+        )
+    assert locked_until == now + dt.timedelta(minutes=15)  # no attempt was lost
+    assert authenticate(engine, "dept_tax", DEMO_PASSWORD, now).locked
 
 
 def test_passwords_are_stored_as_argon2_hashes(shell_db):

@@ -22,7 +22,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "signin.username": ("用户名", "Username"),
     "signin.password": ("密码", "Password"),
     "signin.submit": ("登录", "Sign in"),
-    "signin.bad_credentials": ("用户名或密码错误。", "Wrong username or password."),
+    "signin.bad_credentials": (
+        "用户名或密码错误。连续输错 5 次后，账户将锁定 15 分钟。",
+        "Wrong username or password. After 5 failed attempts an account is locked for 15 minutes.",
+    ),
     "signin.locked": (
         "连续输错密码次数过多，账户已锁定 15 分钟。",
         "Too many failed attempts: the account is locked for 15 minutes.",
