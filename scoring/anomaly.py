@@ -24,12 +24,13 @@ from scoring import anomaly_source as source
 from scoring.anomaly_features import (
     colleague_pairs,
     daily_counts,
+    flag_pairs,
     off_day_counts,
     off_days,
     prepare_operators,
     window_features,
 )
-from scoring.anomaly_range import RANGE_SIGNALS, flag_pairs, range_evidence, with_history
+from scoring.anomaly_range import RANGE_SIGNALS, range_evidence, with_history
 from scoring.anomaly_reasons import range_reason, volume_reason, week_reason
 from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence

@@ -116,22 +116,27 @@ def _hour_part(hourly: pl.DataFrame) -> pl.DataFrame:
     return per_op.join(days, on="op").join(wide_n, on="op").join(wide_u, on="op")
 
 
-def _subject_part(subj: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> pl.DataFrame:
-    s = subj.join(ops, on="op", how="left").join(mates, on=["op", "subject"], how="left")
+def flag_pairs(pairs: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> pl.DataFrame:
+    """Per (op, subject): the relationship of the person to the operator."""
+    s = pairs.join(ops, on="op", how="left").join(mates, on=["op", "subject"], how="left")
     known = pl.col("s_name").is_not_null()
     not_self = pl.col("op_id").is_null() | (pl.col("subject") != pl.col("op_id"))
     same_res = pl.col("op_res").is_not_null() & (pl.col("s_res") == pl.col("op_res"))
     kin = known & not_self & same_res & (surname_expr("s_name") == pl.col("op_surname"))
-    s = s.with_columns(
+    return s.with_columns(
         kin=kin.fill_null(False),
         nb=(known & not_self & same_res & ~kin).fill_null(False),
-        col=pl.col("colleague").fill_null(False),
+        col=pl.col("colleague").fill_null(False) & not_self.fill_null(True),
         sens=pl.col("s_sensitive").fill_null(False),
         out=(
             known & pl.col("op_county").is_not_null() & (pl.col("s_county") != pl.col("op_county"))
         ).fill_null(False),
         unknown=~known,
     )
+
+
+def _subject_part(subj: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> pl.DataFrame:
+    s = flag_pairs(subj, ops, mates)
     aggs = [pl.len().alias("subjects")]
     for flag in ("kin", "nb", "col", "sens"):
         aggs += [

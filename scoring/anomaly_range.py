@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from scoring.anomaly_features import surname_expr
 from scoring.anomaly_peers import (
     COUNTY_LEVELS,
     DEPT_LEVELS,
@@ -73,25 +72,6 @@ class RangeEvidence:
     baseline: dict[str, Baseline]
     flagged: dict[str, pl.DataFrame]  # per signal: op, first, last, n of the flagged lookups
     rare_purposes: pl.DataFrame  # op, purpose: purposes foreign to the operator's peer group
-
-
-def flag_pairs(pairs: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> pl.DataFrame:
-    """Per (op, subject): the relationship of the person to the operator."""
-    s = pairs.join(ops, on="op", how="left").join(mates, on=["op", "subject"], how="left")
-    known = pl.col("s_name").is_not_null()
-    not_self = pl.col("op_id").is_null() | (pl.col("subject") != pl.col("op_id"))
-    same_res = pl.col("op_res").is_not_null() & (pl.col("s_res") == pl.col("op_res"))
-    kin = known & not_self & same_res & (surname_expr("s_name") == pl.col("op_surname"))
-    return s.with_columns(
-        kin=kin.fill_null(False),
-        nb=(known & not_self & same_res & ~kin).fill_null(False),
-        col=pl.col("colleague").fill_null(False) & not_self.fill_null(True),
-        sens=pl.col("s_sensitive").fill_null(False),
-        out=(
-            known & pl.col("op_county").is_not_null() & (pl.col("s_county") != pl.col("op_county"))
-        ).fill_null(False),
-        unknown=~known,
-    )
 
 
 def _rare_mask(keys: dict, group: np.ndarray, counts: np.ndarray, share: float) -> np.ndarray:
