@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Connection, Engine, insert, inspect
+from sqlalchemy import Connection, Engine, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data_access import models as m
@@ -28,7 +28,7 @@ from data_access.keyset import KeySet, hashes_of
 from data_access.parsing import SHANGHAI, too_long
 from data_access.readers import ReadError, Source, open_source
 from data_access.reference import init_schema
-from data_access.validators import FLAG_ORDER, Kind, Row, kind_spec
+from data_access.validators import FLAG_ORDER, Kind, Row, in_values, kind_spec
 
 BATCH_ROWS = 5_000
 MAX_PROBLEMS = 1_000
@@ -254,6 +254,33 @@ def _write(conn: Connection, kind: Kind, rows: list[Row], keep: tuple[str, ...] 
     return len(records)
 
 
+OWNER_COLUMN = "source_dept"
+
+
+def _check_owner(conn: Connection, kind: Kind, rows: list[Row], owner: str, report) -> None:
+    """Rows whose key another department owns (one SELECT on the key's first column)."""
+    if not rows:
+        return
+    first = kind.key[0]
+    cols = [kind.table.c[k] for k in kind.key]
+    values = list({r.values[first] for r in rows})
+    stored = {
+        tuple(found[:-1]): found[-1]
+        for found in conn.execute(
+            select(*cols, kind.table.c[OWNER_COLUMN]).where(
+                in_values(conn, kind.table.c[first], values)
+            )
+        ).all()
+    }
+    for r in rows:
+        key = tuple(r.values[k] for k in kind.key)
+        holder = stored.get(key)
+        if holder is not None and holder != owner:
+            report(r, first,
+                   f"{'/'.join(map(str, key))} belongs to {holder}: a delivery of {owner} may "
+                   "not change it")  # fmt: skip
+
+
 SQLITE_CACHE_KIB = 131_072
 
 
@@ -275,10 +302,14 @@ def import_file(
     name: str | None = None,
     batch_rows: int = BATCH_ROWS,
     max_problems: int = MAX_PROBLEMS,
+    owner: str | None = None,
 ) -> ImportResult:
     """Validate and import one file of one kind as one transaction; see the module docstring.
 
-    `name` is how messages name the file (default: the path as given). Raises ValueError for an
+    `name` is how messages name the file (default: the path as given). With `owner` (a
+    department's delivery) a row whose key is stored with another department's source_dept is a
+    line error naming that department: a delivery may add rows and change its own, never
+    another department's. The command line (administrators) passes no owner. Raises ValueError for an
     unknown kind; database connection errors propagate (sqlalchemy.exc.OperationalError)."""
     spec = kind_spec(kind)
     path = Path(path)
@@ -314,6 +345,8 @@ def import_file(
                 duplicates.check(rows)
                 if spec.check_batch is not None:
                     spec.check_batch(conn, [r for r in rows if not r.bad], problems.row)
+                if owner is not None and OWNER_COLUMN in spec.column_names:
+                    _check_owner(conn, spec, [r for r in rows if not r.bad], owner, problems.row)
                 good = [r for r in rows if not r.bad]
                 result.rows_valid += len(good)
                 result.rows_flagged += sum(1 for r in good if r.flags)

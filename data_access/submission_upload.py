@@ -312,8 +312,9 @@ def _check(
                     )  # fmt: skip
                 clean = report.ok and own.count == 0
                 result = import_file(
-                    engine, item.import_kind, path, dry_run=not (write and clean), name=name
-                )
+                    engine, item.import_kind, path, dry_run=not (write and clean), name=name,
+                    owner=item.dept_code,  # a delivery never changes another department's rows
+                )  # fmt: skip
         except SQLAlchemyError:
             raise
         except Exception as exc:  # a reader library choking on a malformed file: a user's mistake

@@ -300,6 +300,29 @@ def test_a_file_without_an_optional_column_leaves_stored_values_alone(people, tm
     assert statuses == {"repaired"}
 
 
+def test_a_delivery_never_changes_another_departments_rows(people, tmp_path):
+    do_import(people, "credit-records", write_csv(tmp_path / "r.csv", RECORDS))  # the command line
+    before = dump(people, m.CreditRecord)
+    owner_at = RECORDS[0].index("source_dept")
+    court = next(row for row in RECORDS[1:] if row[owner_at] == "COURT")
+    samr = next(row for row in RECORDS[1:] if row[owner_at] == "SAMR")
+    # SAMR re-uses the court's record id for a minor penalty of its own
+    forged = [*court[:owner_at], "SAMR", *court[owner_at + 1 :]]
+    path = write_csv(tmp_path / "forged.csv", [RECORDS[0], samr, forged])
+    result = import_file(people, "credit-records", path, owner="SAMR")
+    assert not result.ok and result.rows_written == 0
+    assert [(p.line, p.column, p.reason) for p in result.errors] == [
+        (3, "record_id", f"{court[0]} belongs to COURT: a delivery of SAMR may not change it")
+    ]
+    assert dump(people, m.CreditRecord) == before
+    # its own record it may change, and new ones it may add
+    own = [RECORDS[0], [*samr[:-1], "更正"], ["R-NEW", *samr[1:]]]
+    result = import_file(
+        people, "credit-records", write_csv(tmp_path / "own.csv", own), owner="SAMR"
+    )
+    assert result.ok and result.rows_written == 2
+
+
 def test_query_log_refuses_to_alter_a_stored_row(people, tmp_path):
     do_import(people, "query-log", write_csv(tmp_path / "q.csv", QUERIES))
     before = dump(people, m.QueryLog)
