@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -58,7 +58,6 @@ class Alert:
     horizon: str = "week"  # week | range
     lookups: int = 0  # lookups that make the strongest signal
     baseline: str = ""  # the peer group the evidence was judged against
-    details: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -88,9 +87,8 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
             if hour.is_empty():
                 continue
             subj = source.subjects(conn, w.start, w.end)
-            batch = source.batches(conn, w.start, w.end)
-            trail = subj.select("op", "subject", "n", "unauth", "first", "last")
-            feats = window_features(i, w, hour, subj, batch, trail, ops, mates)
+            refs_w = source.references(conn, w.start, w.end)
+            feats = window_features(i, w, hour, subj, source.batches(refs_w), ops, mates)
             weeks.append(feats.with_columns(days=pl.lit((w.end - w.start).days, pl.Int32)))
             days = daily_counts(hour, w, i)
             daily.append(days)
@@ -103,7 +101,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
                 calendar = days.select("date").unique().with_columns(
                     day=pl.col("date").dt.day().cast(pl.Int32))  # fmt: skip
                 hourly.append(hour.join(calendar, on="day").drop("day"))
-                refs.append(source.references(conn, w.start, w.end))
+                refs.append(refs_w)
                 say(f"week {w.start:%Y-%m-%d}: {int(hour['n'].sum()):,} lookups read")
     if not pairs:
         return None

@@ -98,13 +98,7 @@ def off_day_counts(daily: pl.DataFrame, off: pl.DataFrame) -> pl.DataFrame:
 
 
 def _hour_part(hourly: pl.DataFrame) -> pl.DataFrame:
-    per_op = hourly.group_by("op").agg(
-        pl.col("n").sum(), pl.col("unauth").sum(), pl.col("nopurpose").sum()
-    )
-    per_day = hourly.group_by("op", "day").agg(pl.col("n").sum())
-    days = per_day.group_by("op").agg(
-        pl.len().alias("active_days"), pl.col("n").max().alias("max_day")
-    )
+    per_op = hourly.group_by("op").agg(pl.col("n").sum(), pl.col("unauth").sum())
     by_hour = hourly.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
     grid = pl.DataFrame({"hour": list(range(HOURS))}, schema={"hour": pl.Int32})
     full = per_op.select("op").join(grid, how="cross").join(by_hour, on=["op", "hour"], how="left")
@@ -113,7 +107,7 @@ def _hour_part(hourly: pl.DataFrame) -> pl.DataFrame:
     wide_u = full.pivot(on="hour", index="op", values="unauth", sort_columns=True)
     wide_n.columns = ["op", *H_COLS]
     wide_u.columns = ["op", *U_COLS]
-    return per_op.join(days, on="op").join(wide_n, on="op").join(wide_u, on="op")
+    return per_op.join(wide_n, on="op").join(wide_u, on="op")
 
 
 def flag_pairs(pairs: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> pl.DataFrame:
@@ -162,42 +156,12 @@ def _subject_part(subj: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) ->
     return per_op.join(top, on="op", how="left")
 
 
-def _repeat_part(subj: pl.DataFrame, trailing: pl.DataFrame) -> pl.DataFrame:
-    """The person this window's operator looked up most often in the trailing weeks."""
-    cols = ["op", "subject", "n", "unauth", "first", "last"]
-    sums = (
-        trailing.select(cols)
-        .group_by("op", "subject")
-        .agg(pl.col("n").sum(), pl.col("unauth").sum(), pl.col("first").min(), pl.col("last").max())
-    )
-    op_totals = sums.group_by("op").agg(
-        pl.col("n").sum().alias("trail_n"), pl.len().alias("trail_subj")
-    )
-    seen = sums.join(subj.select("op", "subject"), on=["op", "subject"], how="semi")
-    top = (
-        seen.sort(["op", "n", "subject"], descending=[False, True, False])
-        .group_by("op", maintain_order=True)
-        .first()
-        .rename(
-            {
-                "subject": "rep_subject",
-                "n": "rep_n",
-                "unauth": "rep_unauth",
-                "first": "rep_first",
-                "last": "rep_last",
-            }
-        )  # fmt: skip
-    )
-    return top.join(op_totals, on="op", how="left")
-
-
 def window_features(
     index: int,
     window: Window,
     hourly: pl.DataFrame,
     subj: pl.DataFrame,
     batch: pl.DataFrame,
-    trailing: pl.DataFrame,
     ops: pl.DataFrame,
     mates: pl.DataFrame,
 ) -> pl.DataFrame:
@@ -206,12 +170,7 @@ def window_features(
         return pl.DataFrame()
     out = _hour_part(hourly)
     out = out.join(_subject_part(subj, ops, mates), on="op", how="left")
-    out = out.join(_repeat_part(subj, trailing), on="op", how="left")
-    b = batch.group_by("op").agg(
-        pl.col("n").sum().alias("batch_n"),
-        pl.len().alias("batch_refs"),
-        pl.col("n").max().alias("batch_max"),
-    )
+    b = batch.group_by("op").agg(pl.col("n").sum().alias("batch_n"))
     out = out.join(b, on="op", how="left")
     numeric = [c for c, t in out.schema.items() if t.is_numeric()]
     out = out.with_columns(pl.col(numeric).fill_null(0))

@@ -56,6 +56,20 @@ HABIT_SIGNALS = (
 HABIT_CAP = 5.0
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
 REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
+# range signals judged as a share: (count, basis) columns of RangeEvidence.frame
+SHARE_COLUMNS = {
+    "unauth": ("unauth", "n"),
+    "kin": ("kin_s", "persons"),
+    "neighbours": ("nb_s", "persons"),
+    "colleagues": ("col_s", "persons"),
+    "sensitive": ("sens_s", "persons"),
+    "out_county": ("out_n", "n"),
+    "unknown": ("unknown_n", "n"),
+    "hours": ("hours_k", "n"),
+    "days": ("off_n", "n"),
+    "purpose": ("purpose_k", "n"),
+    "terminal": ("term_k", "n"),
+}
 RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
 RARE_HOUR_SHARE = 0.005  # an hour the peer group uses for < 0.5 % of its lookups
 RARE_PURPOSE_SHARE = 0.005  # a purpose the peer group uses for < 0.5 % of its lookups
@@ -444,15 +458,16 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
 
 
 # range signal: (count, basis) in the range frame and in the look-back weeks' features
+# the weekly features' (count, basis) of the range signals that the look-back can judge
 HISTORY = {
-    "unauth": (("unauth", "n"), ("unauth", "n")),
-    "kin": (("kin_s", "persons"), ("kin_subj", "subjects")),
-    "neighbours": (("nb_s", "persons"), ("nb_subj", "subjects")),
-    "colleagues": (("col_s", "persons"), ("col_subj", "subjects")),
-    "sensitive": (("sens_s", "persons"), ("sens_subj", "subjects")),
-    "out_county": (("out_n", "n"), ("out_n", "n")),
-    "unknown": (("unknown_n", "n"), ("unknown_n", "n")),
-    "days": (("off_n", "n"), ("off_n", "n")),
+    "unauth": ("unauth", "n"),
+    "kin": ("kin_subj", "subjects"),
+    "neighbours": ("nb_subj", "subjects"),
+    "colleagues": ("col_subj", "subjects"),
+    "sensitive": ("sens_subj", "subjects"),
+    "out_county": ("out_n", "n"),
+    "unknown": ("unknown_n", "n"),
+    "days": ("off_n", "n"),
 }
 HISTORY_MIN = 200  # lookups (or persons) of history before the operator's own share counts
 
@@ -464,13 +479,14 @@ def with_history(rng: RangeEvidence, lookback: pl.DataFrame) -> RangeEvidence:
     stands out against both."""
     if lookback.is_empty():
         return rng
-    cols = sorted({c for _, (hk, hb) in HISTORY.values() for c in (hk, hb)})
+    cols = sorted({c for pair in HISTORY.values() for c in pair})
     hist = (
         rng.frame.select("op")
         .join(lookback.group_by("op").agg(pl.col(c).sum() for c in cols), on="op", how="left")
         .fill_null(0)
     )
-    for name, ((k, b), (hk, hb)) in HISTORY.items():
+    for name, (hk, hb) in HISTORY.items():
+        k, b = SHARE_COLUMNS[name]
         base = rng.baseline.get(name)
         if base is None:
             continue

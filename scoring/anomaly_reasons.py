@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from data_access.reference import read_catalogue
+from scoring.anomaly_range import SHARE_COLUMNS
+from scoring.anomaly_weekly import WEEKLY
 
 
 def _names(catalogue: str) -> dict[str, tuple[str, str]]:
@@ -54,35 +56,29 @@ def volume_reason(nums: dict) -> tuple[str, str]:
 
 # ------------------------------------------------------------------ range and weekly shares
 
-SHARES = {  # signal: (count column, basis column, what (zh, en), unit (zh, en))
-    "unauth": ("unauth", "n", ("无查询事由或授权编号的查询", "lookups without a purpose or an "
-               "authorisation reference"), ("次", "lookups")),
-    "kin": ("kin_s", "persons", ("与本人同姓同村（社区）的居民", "residents sharing the "
-            "operator's surname and village"), ("位", "persons")),
-    "neighbours": ("nb_s", "persons", ("与本人同村（社区）的居民", "residents of the operator's "
-                   "own village or community"), ("位", "persons")),
-    "colleagues": ("col_s", "persons", ("本部门同事", "colleagues of the operator's own "
-                   "department"), ("位", "persons")),
-    "sensitive": ("sens_s", "persons", ("隐私保护名单上的人员", "persons on the privacy watch "
-                  "list"), ("位", "persons")),
-    "out_county": ("out_n", "n", ("本县以外居民的查询", "lookups of residents of other "
-                   "counties"), ("次", "lookups")),
-    "unknown": ("unknown_n", "n", ("库中不存在的身份证号的查询", "lookups of ID numbers not in "
-                "the registry"), ("次", "lookups")),
-    "hours": ("hours_k", "n", ("同组人员极少工作时段的查询", "lookups at hours the peer group "
-              "hardly works"), ("次", "lookups")),
-    "days": ("off_n", "n", ("多数人员不上班日子的查询", "lookups on days most operators do not "
-             "work"), ("次", "lookups")),
-    "purpose": ("purpose_k", "n", ("同组人员几乎不用的查询事由下的查询", "lookups under purposes "
-                "the peer group hardly uses"), ("次", "lookups")),
-    "terminal": ("term_k", "n", ("在他人终端上的查询（本人极少使用、主要由他人使用的终端）",
-                 "lookups from someone else's terminal (rarely the operator's, mostly others')"),
+SHARES = {  # signal: what is counted (zh, en), unit (zh, en); the columns: SHARE_COLUMNS
+    "unauth": (("无查询事由或授权编号的查询", "lookups without a purpose or an authorisation "
+                "reference"), ("次", "lookups")),
+    "kin": (("与本人同姓同村（社区）的居民", "residents sharing the operator's surname and "
+             "village"), ("位", "persons")),
+    "neighbours": (("与本人同村（社区）的居民", "residents of the operator's own village or "
+                    "community"), ("位", "persons")),
+    "colleagues": (("本部门同事", "colleagues of the operator's own department"), ("位", "persons")),
+    "sensitive": (("隐私保护名单上的人员", "persons on the privacy watch list"), ("位", "persons")),
+    "out_county": (("本县以外居民的查询", "lookups of residents of other counties"),
+                   ("次", "lookups")),
+    "unknown": (("库中不存在的身份证号的查询", "lookups of ID numbers not in the registry"),
+                ("次", "lookups")),
+    "hours": (("同组人员极少工作时段的查询", "lookups at hours the peer group hardly works"),
+              ("次", "lookups")),
+    "days": (("多数人员不上班日子的查询", "lookups on days most operators do not work"),
+             ("次", "lookups")),
+    "purpose": (("同组人员几乎不用的查询事由下的查询", "lookups under purposes the peer group "
+                 "hardly uses"), ("次", "lookups")),
+    "terminal": (("在他人终端上的查询（本人极少使用、主要由他人使用的终端）",
+                  "lookups from someone else's terminal (rarely the operator's, mostly others')"),
                  ("次", "lookups")),
 }  # fmt: skip
-WEEK_COLUMNS = {"kin": "kin_subj", "neighbours": "nb_subj", "colleagues": "col_subj",
-                "sensitive": "sens_subj", "out_county": "out_n", "unknown": "unknown_n",
-                "hours": "hours_k", "days": "off_unauth", "purpose": "purpose_k", "unauth": "unauth",
-                "terminal": "terminal_k"}  # fmt: skip
 
 
 def _pct(x: float) -> str:
@@ -140,7 +136,8 @@ def range_reason(name: str, row: dict, rng, i: int) -> tuple[str, str]:
             f"Used one authorisation reference ('{row['ref']}') for {n} lookups: only "
             f"{_pct(tail)} of the peer group's references are used so often",
         )
-    kcol, bcol, (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
+    kcol, bcol = SHARE_COLUMNS[name]
+    (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
     k, basis = int(row[kcol]), max(int(row[bcol]), 1)
     exp = float(rng.expected[name][i])
     base = rng.baseline.get(name)
@@ -164,8 +161,9 @@ def range_reason(name: str, row: dict, rng, i: int) -> tuple[str, str]:
 
 def week_reason(name: str, row: dict, expected: float) -> tuple[str, str]:
     """(zh, en) for one share signal of one operator-week against the operator's other weeks."""
-    _, bcol, (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
-    k = int(row[WEEK_COLUMNS[name]])
+    bcol = SHARE_COLUMNS[name][1]
+    (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
+    k = int(row[WEEKLY[name][0]])
     basis = max(int(row["subjects"] if bcol == "persons" else row["n"]), 1)
     if name in ("hours", "days"):
         what_zh, what_en = (

@@ -12,7 +12,7 @@ import polars as pl
 
 from scoring.anomaly_baseline import group_median, loo_median
 
-FIRE = 4.0
+AT_RATIO = 4.0  # evidence of a week at exactly VOLUME_RATIO times the usual (anomaly.FIRE)
 VOLUME_RATIO = 3.0
 VOLUME_EXCESS = 50
 
@@ -41,7 +41,7 @@ def volume_signal(f: pl.DataFrame) -> dict[str, np.ndarray]:
     expected = np.where(np.isnan(ref), np.nan, np.maximum(ref, 10.0) * days / 7.0)
     ratio = np.divide(u, expected, out=np.zeros_like(u), where=~np.isnan(expected))
     fire = (ratio >= VOLUME_RATIO) & (u - np.nan_to_num(expected) >= VOLUME_EXCESS)
-    e = np.where(fire, FIRE + 4.0 * np.log2(np.maximum(ratio, 1e-9) / VOLUME_RATIO), 0.0)
+    e = np.where(fire, AT_RATIO + 4.0 * np.log2(np.maximum(ratio, 1e-9) / VOLUME_RATIO), 0.0)
     return {
         "evidence": np.where(f["scored"].to_numpy(), np.clip(e, 0.0, 40.0), 0.0),
         "vol_u": u,

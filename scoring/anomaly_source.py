@@ -64,7 +64,7 @@ def _frame(conn: Connection, stmt, schema: dict) -> pl.DataFrame:
 
 
 def hourly(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, day (of month), hour, n, unauth, nopurpose — one row per operator, day and hour."""
+    """op, day (of month), hour, n, unauth — one row per operator, day and hour."""
     day = extract("day", Q.c.queried_at)
     hour = extract("hour", Q.c.queried_at)
     stmt = (
@@ -74,14 +74,13 @@ def hourly(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFra
             hour,
             func.count(),
             func.sum(_unauthorised()),
-            func.sum(case((_no_purpose(), 1), else_=0)),
         )
         .select_from(Q.outerjoin(PU, PU.c.code == Q.c.purpose_code))
         .where(_in_window(start, end))
         .group_by(Q.c.operator_id, day, hour)
     )
     schema = {"op": pl.String, "day": pl.Int32, "hour": pl.Int32, "n": pl.Int64,
-              "unauth": pl.Int64, "nopurpose": pl.Int64}  # fmt: skip
+              "unauth": pl.Int64}  # fmt: skip
     return _frame(conn, stmt, schema)
 
 
@@ -128,24 +127,16 @@ def subjects(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataF
     return _frame(conn, stmt, schema)
 
 
-def batches(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, ref, n: references with a known purpose used for at least BATCH_MIN lookups.
+def batches(refs: pl.DataFrame) -> pl.DataFrame:
+    """op, ref, n: references used for at least BATCH_MIN lookups with a known purpose, from the
+    window's references().
 
     Not for the dashboard's own users (operator DASH-<username>, data_access.audit): they open
     one file at a time with a reference they type, so one reference typed for many persons is no
     batch check and must not hide a burst of lookups."""
-    stmt = (
-        select(Q.c.operator_id, Q.c.authorization_ref, func.count())
-        .select_from(Q.join(PU, PU.c.code == Q.c.purpose_code))
-        .where(
-            _in_window(start, end),
-            ~_no_ref(),
-            ~Q.c.operator_id.startswith(DASHBOARD_OPERATOR_PREFIX, autoescape=True),
-        )
-        .group_by(Q.c.operator_id, Q.c.authorization_ref)
-        .having(func.count() >= BATCH_MIN)
-    )
-    return _frame(conn, stmt, {"op": pl.String, "ref": pl.String, "n": pl.Int64})
+    return refs.filter(
+        (pl.col("purposed") >= BATCH_MIN) & ~pl.col("op").str.starts_with(DASHBOARD_OPERATOR_PREFIX)
+    ).select("op", "ref", pl.col("purposed").alias("n"))
 
 
 def purposes(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
@@ -163,24 +154,27 @@ def purposes(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataF
 
 
 def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, ref, n, persons, days, first, last: authorisation references an operator used at
-    least twice."""
+    """op, ref, n, purposed, persons, days, first, last: authorisation references an operator
+    used at least twice (purposed: the lookups among them with a known purpose)."""
     stmt = (
         select(
             Q.c.operator_id,
             Q.c.authorization_ref,
             func.count(),
+            func.sum(case((PU.c.code.is_not(None), 1), else_=0)),
             func.count(func.distinct(Q.c.subject_id_number)),
             func.count(func.distinct(_date())),
             type_coerce(func.min(Q.c.queried_at), String),
             type_coerce(func.max(Q.c.queried_at), String),
         )
+        .select_from(Q.outerjoin(PU, PU.c.code == Q.c.purpose_code))
         .where(_in_window(start, end), ~_no_ref())
         .group_by(Q.c.operator_id, Q.c.authorization_ref)
         .having(func.count() >= 2)
     )
-    schema = {"op": pl.String, "ref": pl.String, "n": pl.Int64, "persons": pl.Int64,
-              "days": pl.Int64, "first": pl.Datetime("us"), "last": pl.Datetime("us")}  # fmt: skip
+    schema = {"op": pl.String, "ref": pl.String, "n": pl.Int64, "purposed": pl.Int64,
+              "persons": pl.Int64, "days": pl.Int64, "first": pl.Datetime("us"),
+              "last": pl.Datetime("us")}  # fmt: skip
     return _frame(conn, stmt, schema)
 
 
@@ -198,17 +192,6 @@ def operators(conn: Connection) -> pl.DataFrame:
     schema = {"op": pl.String, "dept": pl.String, "role": pl.String, "op_county": pl.String,
               "op_id": pl.String, "op_name": pl.String, "op_res": pl.String}  # fmt: skip
     return _frame(conn, stmt.order_by(OP.c.operator_id), schema)
-
-
-def county_sizes(conn: Connection) -> dict[str, int]:
-    """Residents per county (the pool a county operator's subjects are drawn from)."""
-    stmt = select(P.c.county_code, func.count()).group_by(P.c.county_code)
-    return {str(c): int(n) for c, n in conn.execute(stmt).all()}
-
-
-def log_bounds(conn: Connection) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """First and last lookup time in the log."""
-    return tuple(conn.execute(select(func.min(Q.c.queried_at), func.max(Q.c.queried_at))).one())
 
 
 def terminals(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
