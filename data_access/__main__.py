@@ -104,9 +104,10 @@ def _report(result: ImportResult) -> None:
     if result.ok:
         verb = "would write" if result.dry_run else "written"
         count = result.rows_valid if result.dry_run else result.rows_written
+        read_as = f", read as {result.encoding}" if result.encoding not in (None, "UTF-8") else ""
         print(
             f"{result.file}: {result.rows_read:,} rows read, {count:,} {verb}, "
-            f"{result.rows_flagged:,} flagged ({result.seconds:.1f} s)"
+            f"{result.rows_flagged:,} flagged ({result.seconds:.1f} s{read_as})"
         )
         return
     for problem in result.errors[:SHOWN_PROBLEMS]:

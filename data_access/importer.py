@@ -62,6 +62,7 @@ class ImportResult:
     errors: list[Problem] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    encoding: str | None = None  # a CSV's: UTF-8 or GB18030 (readers.sniff_encoding)
 
     @property
     def ok(self) -> bool:
@@ -323,6 +324,7 @@ def import_file(
     except (ReadError, OSError) as exc:
         problems.add(getattr(exc, "line", None), None, getattr(exc, "reason", str(exc)))
         return result
+    result.encoding = source.encoding
     duplicates = _Duplicates(spec, problems)
     with source, engine.connect() as conn:
         _header_problems(spec, source, problems)

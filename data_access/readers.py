@@ -1,4 +1,5 @@
-"""Streaming readers for import files: CSV (UTF-8, with or without BOM), .xlsx and .parquet.
+"""Streaming readers for import files: CSV (UTF-8 with or without BOM, or GB18030), .xlsx and
+.parquet.
 
 A reader never holds the whole file in memory. It yields `(line_number, row)` pairs, `row` a dict
 of stripped strings keyed by the header's column names:
@@ -11,19 +12,31 @@ Cells that are not text (xlsx and parquet dates, numbers, booleans) become strin
 `YYYY-MM-DD`, a datetime `YYYY-MM-DDTHH:MM:SS` (or just the date when the time is midnight),
 an integer-valued float `12`, a boolean `1`/`0`.
 
+A CSV's encoding is found before its rows are read (`sniff_encoding`): UTF-8, with or without a
+BOM, else GB18030 (which covers GBK, what Excel in a Chinese office saves as "CSV"); a file that
+is neither, or mixes the two line by line, is refused naming the first line that cannot be read.
+`source.encoding` says which was used. Rows of only separators are blank lines.
+
+A workbook is read whole whatever its <dimension> tag claims, within `XLSX_LIMITS` (unpacked size,
+shared strings, rows, columns, cells): beyond them it is refused at once with the limit named.
+
 Rows that cannot be read (too many or too few values) are not yielded; they are appended to
 `source.problems` as `(line, reason)`, and the caller drains that list as it goes.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import decimal
+import io
 import sys
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 # A NUL character is in no text the database stores (PostgreSQL refuses it outright).
@@ -31,6 +44,24 @@ NUL_REASON = "the row contains a NUL character (0x00): not text"
 
 # Allow long text fields (a summary, a title) without csv's default 128 KiB limit getting in the way.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+UTF8, GB18030 = "UTF-8", "GB18030"
+_CODECS = {UTF8: "utf-8-sig", GB18030: "gb18030"}
+_SNIFF_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class XlsxLimits:
+    """What a workbook may hold (documented in contracts.md and the README)."""
+
+    unpacked_bytes: int = 400 * 1024 * 1024  # all parts unzipped (zip-bomb guard)
+    shared_strings_bytes: int = 200 * 1024 * 1024  # xl/sharedStrings.xml unzipped
+    rows: int = 1_048_576  # Excel's own maximum
+    columns: int = 256  # cells per row read (a file has at most a few dozen columns)
+    cells: int = 60_000_000  # cells read in all
+
+
+XLSX_LIMITS = XlsxLimits()
 
 
 class ReadError(Exception):
@@ -40,6 +71,69 @@ class ReadError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+
+
+def _line_kind(line: bytes) -> str | None:
+    """UTF8 or GB18030 for a line that decodes as that (UTF-8 first), None if neither."""
+    for name in (UTF8, GB18030):
+        try:
+            line.decode(_CODECS[name])
+            return name
+        except UnicodeDecodeError:
+            pass
+    return None
+
+
+def _first_bad_byte(line: bytes) -> tuple[int, int]:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start, line[exc.start]
+    return 0, line[0]
+
+
+def sniff_encoding(stream: IO[bytes]) -> str:
+    """UTF8 or GB18030: how a CSV's bytes are to be read (the stream is read to its end).
+
+    A file that decodes as UTF-8 is UTF-8 (the fast path: one pass in 1 MB chunks). Otherwise each
+    line with non-ASCII bytes is classified; the first such line decides, and a later line of the
+    other kind (a file pasted together from two sources) or of neither is a ReadError naming it."""
+    head = stream.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(
+            "UTF-16 text (Excel's 'Unicode text'): save the file as 'CSV UTF-8' instead", 1
+        )
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(_SNIFF_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return UTF8
+    except UnicodeDecodeError:
+        pass
+    stream.seek(0)
+    chosen: str | None = None
+    for number, line in enumerate(stream, start=1):
+        if line.isascii():
+            continue
+        kind = _line_kind(line)
+        if kind is None:
+            position, byte = _first_bad_byte(line)
+            raise ReadError(
+                f"neither UTF-8 nor GB18030 text (byte 0x{byte:02X} at position {position + 1} "
+                "of the line): save the file as 'CSV UTF-8'",
+                number,
+            )
+        if chosen is None:
+            chosen = kind
+        elif kind != chosen:
+            raise ReadError(
+                f"this line is {kind} text but the lines before it are {chosen}: the file mixes "
+                "two encodings (save it once more as 'CSV UTF-8')",
+                number,
+            )
+    return chosen or UTF8
 
 
 def cell_text(value: Any) -> str:
@@ -80,6 +174,7 @@ class Source:
         self.path = path
         self.columns: list[str] = []
         self.problems: list[tuple[int, str]] = []
+        self.encoding: str | None = None  # a CSV's: UTF8 or GB18030
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         raise NotImplementedError
@@ -112,13 +207,17 @@ class Source:
 class CsvSource(Source):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self._fh = open(path, encoding="utf-8-sig", newline="")
+        with open(path, "rb") as raw:
+            self.encoding = sniff_encoding(raw)
+        self._fh = open(path, encoding=_CODECS[self.encoding], newline="")
         self._reader = csv.reader(self._fh)
         try:
             header = next(self._reader, None)
         except UnicodeDecodeError as exc:
             self.close()
-            raise ReadError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", 1) from None
+            raise ReadError(
+                f"not {self.encoding} text ({exc.reason} at byte {exc.start})", 1
+            ) from None
         except csv.Error as exc:
             self.close()
             raise ReadError(f"not a readable CSV header ({exc})", 1) from None
@@ -140,15 +239,15 @@ class CsvSource(Source):
                 return
             except UnicodeDecodeError as exc:
                 raise ReadError(
-                    f"not UTF-8 text ({exc.reason} at byte {exc.start})", start
+                    f"not {self.encoding} text ({exc.reason} at byte {exc.start})", start
                 ) from None
             except csv.Error as exc:
                 raise ReadError(f"unreadable CSV ({exc})", start) from None
             line = start
             start = reader.line_num + 1
+            if not any(v.strip() for v in values):
+                continue  # a blank line, or one of only separators (rows Excel leaves behind)
             if len(values) != width:
-                if not values or not any(v.strip() for v in values):
-                    continue  # a blank line
                 problems.append(
                     (line, f"the row has {len(values)} values but the header has {width} columns")
                 )
@@ -167,6 +266,7 @@ class XlsxSource(Source):
         super().__init__(path)
         import openpyxl
 
+        _check_archive(path)
         try:
             self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
@@ -191,7 +291,22 @@ class XlsxSource(Source):
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         columns = self.columns
         width = len(columns)
+        limits = XLSX_LIMITS
+        cells = 0
         for number, values in self._rows:
+            cells += len(values)
+            if len(values) > limits.columns:
+                raise ReadError(
+                    f"the row has {len(values):,} cells; at most {limits.columns} columns are "
+                    "read: delete the columns after the data and save again",
+                    number,
+                )
+            if number > limits.rows or cells > limits.cells:
+                raise ReadError(
+                    f"the sheet goes beyond {limits.rows:,} rows or {limits.cells:,} cells: "
+                    "split it, or deliver CSV",
+                    number,
+                )
             texts = [cell_text(v) for v in values]
             if not any(texts):
                 continue  # empty rows (typically trailing) are ignored
@@ -208,6 +323,33 @@ class XlsxSource(Source):
 
     def close(self) -> None:
         self._wb.close()
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse, before parsing, a workbook whose parts unpack beyond XLSX_LIMITS."""
+    limits = XLSX_LIMITS
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"not a readable .xlsx workbook ({exc})") from None
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > limits.unpacked_bytes:
+        raise ReadError(
+            f"the workbook unpacks to {unpacked / 2**20:,.0f} MB; at most "
+            f"{limits.unpacked_bytes / 2**20:,.0f} MB is read: split it, or deliver CSV"
+        )
+    strings = sum(p.file_size for p in parts if p.filename.lower() == "xl/sharedstrings.xml")
+    if strings > limits.shared_strings_bytes:
+        raise ReadError(
+            f"the workbook's shared strings unpack to {strings / 2**20:,.0f} MB; at most "
+            f"{limits.shared_strings_bytes / 2**20:,.0f} MB is read: split it, or deliver CSV"
+        )
+
+
+def csv_encoding(content: bytes) -> str:
+    """sniff_encoding for bytes in memory (an upload)."""
+    return sniff_encoding(io.BytesIO(content))
 
 
 class ParquetSource(Source):

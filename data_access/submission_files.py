@@ -8,9 +8,10 @@ Owns everything about the *bytes* of an upload (the submission page's data layer
   and replaces anything outside letters, digits, space and `-_.()` (so `../../etc/passwd.csv` shows
   as `passwd.csv`, NUL and control bytes become `_`, and no Markdown or HTML survives);
 - `file_problems` refuses, before any parsing, an empty file, a file over `MAX_UPLOAD_BYTES`, any
-  type but `.csv` and `.xlsx`, a CSV that is not UTF-8 text (naming its line) or holds NUL bytes,
+  type but `.csv` and `.xlsx`, a CSV that is neither UTF-8 nor GB18030 text (naming its line) or
+  holds NUL bytes,
   and an `.xlsx` that is not a real workbook (not a zip, an old `.xls` renamed, or a zip that
-  would expand beyond `MAX_XLSX_EXPANDED_BYTES`);
+  would expand beyond `XLSX_LIMITS.unpacked_bytes`);
 - `staged` writes the bytes into a private temporary directory (mode 0700) under a generated
   name and removes it afterwards;
 - `item_problems` reads the staged file once more and reports, with line and column, every row
@@ -32,11 +33,10 @@ from pathlib import Path, PurePosixPath
 
 from data_access.importer import Problem
 from data_access.parsing import parse_date
-from data_access.readers import ReadError, open_source
+from data_access.readers import XLSX_LIMITS, ReadError, csv_encoding, open_source
 from data_access.reference import codes
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # 20 MB: about 150,000 credit-record rows of CSV
-MAX_XLSX_EXPANDED_BYTES = 400 * 1024 * 1024  # a workbook's unzipped parts (zip-bomb guard)
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 MAX_NAME_CHARS = 120
 
@@ -80,24 +80,14 @@ def _megabytes(size: int) -> str:
 def _csv_problem(content: bytes) -> tuple[int | None, str] | None:
     if content.startswith(_ZIP_MAGIC):
         return None, "this is a workbook (a zip archive), not CSV text: upload it as .xlsx"
+    try:
+        csv_encoding(content)
+    except ReadError as exc:
+        return exc.line, exc.reason
     nul = content.find(b"\x00")
     if nul >= 0:
         line = content.count(b"\n", 0, nul) + 1
         return line, "the file contains NUL bytes: it is not a CSV text file"
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = content.count(b"\n", 0, exc.start) + 1
-        hint = ""
-        try:
-            content.decode("gb18030")
-            hint = " (it looks like GBK/GB18030: in Excel save it as 'CSV UTF-8')"
-        except UnicodeDecodeError:
-            pass
-        return line, (
-            f"not UTF-8 text: byte 0x{content[exc.start]:02X} at position {exc.start} cannot be "
-            f"read{hint}"
-        )
     return None
 
 
@@ -114,10 +104,10 @@ def _xlsx_problem(content: bytes) -> str | None:
         return f"not a readable .xlsx workbook (damaged zip archive: {exc})"
     if "xl/workbook.xml" not in names:
         return "a zip archive but not an Excel workbook (no xl/workbook.xml)"
-    if expanded > MAX_XLSX_EXPANDED_BYTES:
+    if expanded > XLSX_LIMITS.unpacked_bytes:
         return (
             f"the workbook expands to {_megabytes(expanded)}; at most "
-            f"{_megabytes(MAX_XLSX_EXPANDED_BYTES)} is accepted (split it or upload CSV)"
+            f"{_megabytes(XLSX_LIMITS.unpacked_bytes)} is accepted (split it or upload CSV)"
         )
     return None
 

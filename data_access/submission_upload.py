@@ -112,6 +112,7 @@ class DeliveryReport:
     problems: list[Problem] = field(default_factory=list)  # the first MAX_PROBLEMS, by line
     nil_return: bool = False
     seconds: float = 0.0
+    encoding: str | None = None  # a CSV's: UTF-8 or GB18030
 
     @property
     def ok(self) -> bool:
@@ -324,6 +325,7 @@ def _check(
             result = None
         else:
             _merge(report, result, own.problems, own.count)
+            report.encoding = result.encoding
     report.seconds = time.perf_counter() - t0
     return report, item, due, result
 

@@ -59,6 +59,8 @@ def _show_report(report: DeliveryReport) -> None:
         tr("im.summary", file=f"`{report.file}`", size=_size(report.size_bytes), read=report.rows_read,
            valid=report.rows_valid, problems=report.problem_count, seconds=report.seconds)
     )  # fmt: skip
+    if report.encoding not in (None, "UTF-8"):
+        st.info(tr("im.read_as", encoding=report.encoding), icon=":material/translate:")
     if report.ok:
         st.success(tr("im.clean"), icon=":material/check_circle:")
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -623,13 +624,135 @@ def test_xlsx_claiming_the_whole_grid_is_read_as_it_is(people, tmp_path):
     ws = wb.active
     ws.append(QUERY_HEADER)
     ws.append(["X1", "2026-03-02T10:00:00", "OP1", P1, "EMPLOYMENT", "A-1", "WEB", ""])
-    ws["XFD1048576"] = "x"  # one cell in the last cell of the grid: no row padded to 16,384
+    ws["XFD1048576"] = "x"  # one cell in the last cell of the grid: a row of 16,384 cells
     wb.save(tmp_path / "q.xlsx")
+    started = time.perf_counter()
     result = import_file(people, "query-log", _with_dimension(tmp_path / "q.xlsx", "A1:XFD1048576"))
+    assert time.perf_counter() - started < 30  # refused at once (it once ran for tens of minutes)
     assert not result.ok and result.rows_written == 0
     assert [(p.line, p.reason) for p in result.errors] == [
-        (1048576, "the row has values beyond the 8 named columns")
+        (
+            1048576,
+            "the row has 16,384 cells; at most 256 columns are read: delete the columns "
+            "after the data and save again",
+        )
     ]
+
+
+def _query_workbook(path: Path, rows: int) -> Path:
+    """Written by XlsxWriter: text in a shared-strings part, as Excel writes it."""
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, QUERY_HEADER)
+        for i in range(rows):
+            sheet.write_row(i + 1, 0, [f"X{i:04d}", "2026-03-02T10:00:00", "OP1", P1,
+                                       "EMPLOYMENT", f"A-{i}", "WEB", ""])  # fmt: skip
+    return path
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "reason"),
+    [
+        ("rows", 50, "the sheet goes beyond 50 rows or 60,000,000 cells"),
+        ("cells", 400, "the sheet goes beyond 1,048,576 rows or 400 cells"),
+        ("unpacked_bytes", 20_000, "the workbook unpacks to 0 MB; at most 0 MB is read"),
+        ("shared_strings_bytes", 1_000, "the workbook's shared strings unpack to"),
+    ],
+)
+def test_a_workbook_beyond_a_limit_is_refused_whole(people, tmp_path, monkeypatch, limit, value,
+                                                     reason):  # fmt: skip
+    import dataclasses
+
+    from data_access import readers
+
+    monkeypatch.setattr(readers, "XLSX_LIMITS",
+                        dataclasses.replace(readers.XLSX_LIMITS, **{limit: value}))  # fmt: skip
+    path = _query_workbook(tmp_path / "q.xlsx", 100)
+    result = import_file(people, "query-log", path)
+    assert not result.ok and result.rows_written == 0
+    assert reason in result.errors[0].reason, result.errors
+    with people.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(m.QueryLog)) == 0
+
+
+# --------------------------------------------------------------------------- encodings
+
+PERSON_LINES = [",".join(row) for row in PERSONS]
+
+
+def _persons_bytes(encoding: str, *, lines: list[str] = PERSON_LINES) -> bytes:
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_chinese_excel_csv_is_read_as_gb18030(engine, tmp_path, encoding):
+    lines = [*PERSON_LINES[:-1], PERSON_LINES[-1].replace("刘芳", "刘䶮")]  # 䶮: GB18030, not GBK
+    if encoding == "gbk":
+        lines = PERSON_LINES
+    path = tmp_path / "persons.csv"
+    path.write_bytes(_persons_bytes(encoding, lines=lines))
+    result = import_file(engine, "persons", path)
+    assert result.ok, result.errors
+    assert (result.rows_written, result.encoding) == (4, "GB18030")
+    with engine.connect() as conn:
+        names = set(conn.scalars(select(m.Person.name)))
+    assert names == {"张伟", "李娜", "王强", "刘芳" if encoding == "gbk" else "刘䶮"}
+
+
+def test_the_command_line_says_read_as_gb18030(engine, db_url, tmp_path, capsys):
+    from data_access.__main__ import main
+
+    path = tmp_path / "persons.csv"
+    path.write_bytes(_persons_bytes("gbk"))
+    assert main(["--db", db_url, "import", "persons", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "4 rows read, 4 written, 0 flagged" in out and "read as GB18030)" in out
+
+
+def test_a_file_mixing_utf8_and_gbk_names_the_first_line_of_the_other_kind(engine, tmp_path):
+    path = tmp_path / "persons.csv"
+    path.write_bytes(
+        _persons_bytes("utf-8", lines=PERSON_LINES[:3])
+        + _persons_bytes("gbk", lines=PERSON_LINES[3:])
+    )
+    result = import_file(engine, "persons", path)
+    assert not result.ok
+    assert (result.errors[0].line, result.errors[0].reason) == (
+        4,
+        "this line is GB18030 text but the lines before it are UTF-8: the file mixes two "
+        "encodings (save it once more as 'CSV UTF-8')",
+    )
+
+
+def test_a_corrupt_byte_in_a_utf8_file_names_its_line(engine, tmp_path):
+    data = bytearray(_persons_bytes("utf-8"))
+    data[data.index("刘".encode()) + 1] = 0x20  # a broken multibyte sequence on line 5
+    path = tmp_path / "persons.csv"
+    path.write_bytes(bytes(data))
+    result = import_file(engine, "persons", path)
+    assert not result.ok and result.errors[0].line == 5
+    assert "neither UTF-8 nor GB18030" in result.errors[0].reason
+
+
+def test_utf16_is_refused_with_a_hint(engine, tmp_path):
+    path = tmp_path / "persons.csv"
+    path.write_bytes(_persons_bytes("utf-16"))
+    result = import_file(engine, "persons", path)
+    assert [(p.line, p.reason) for p in result.errors] == [
+        (1, "UTF-16 text (Excel's 'Unicode text'): save the file as 'CSV UTF-8' instead")
+    ]
+
+
+def test_rows_of_only_separators_are_blank_lines(engine, tmp_path):
+    width = len(PERSONS[0])
+    lines = [*PERSON_LINES[:3], "," * (width - 1), "", *PERSON_LINES[3:], *["," * (width - 1)] * 5]
+    path = tmp_path / "persons.csv"
+    path.write_bytes(_persons_bytes("utf-8", lines=lines))
+    result = import_file(engine, "persons", path)
+    assert result.ok, result.errors
+    assert (result.rows_read, result.rows_written) == (4, 4)
 
 
 def test_csv_line_numbers_with_quoted_newlines(tmp_path):

@@ -412,7 +412,13 @@ FILE_CASES = {
     "executable": ("setup.exe", b"MZ\x90\x00", None, "file type .exe is not accepted"),
     "empty": ("empty.csv", b"", None, "the file is empty (0 bytes)"),
     "oversized": ("big.csv", b"x" * (MAX_UPLOAD_BYTES + 1), None, "the limit is 20 MB"),
-    "not utf-8": ("gbk.csv", GBK_CSV.encode("gb18030"), 2, "not UTF-8 text"),
+    "neither utf-8 nor gb18030": (
+        "bad.csv",
+        GBK_CSV.encode() + b"R2,\x80\xff\n",
+        3,
+        "neither UTF-8 nor GB18030",
+    ),
+    "utf-16": ("u16.csv", GBK_CSV.encode("utf-16"), 1, "UTF-16"),
     "nul bytes": ("nul.csv", b"record_id\nR1\x00\n", 2, "NUL bytes"),
     "fake xlsx": ("fake.xlsx", GBK_CSV.encode(), None, "not a real .xlsx workbook"),
     "old xls": ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, None, ".xls"),
@@ -441,9 +447,12 @@ def test_the_size_is_reported():
     assert f"{MAX_UPLOAD_BYTES + 1:,} bytes" in problems[0].reason
 
 
-def test_a_gbk_file_gets_a_hint():
-    reason = su.file_problems("gbk.csv", GBK_CSV.encode("gb18030"))[0].reason
-    assert "GBK" in reason and "CSV UTF-8" in reason
+def test_a_gbk_file_is_read_as_gb18030_and_says_so(city):
+    assert su.file_problems("gbk.csv", GBK_CSV.encode("gbk")) == []
+    report = validate_delivery(city, URBAN, "PENALTY-URBAN", "2026-03", "gbk.csv",
+                               GBK_CSV.encode("gbk"), today=NOW.date())  # fmt: skip
+    assert report.encoding == "GB18030"
+    assert report.rows_read == 1
 
 
 @pytest.mark.parametrize(

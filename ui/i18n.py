@@ -943,6 +943,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "im.validate": ("校验", "Validate"),
     "im.validating": ("正在逐行校验……", "Checking every row..."),
     "im.report": ("校验结果", "Validation report"),
+    "im.read_as": (
+        "此文件不是 UTF-8 编码，已按 {encoding} 编码读取（Excel 在中文系统中保存的“CSV”常为此编码）。"
+        "请核对下方姓名等中文是否显示正确。",
+        "This file is not UTF-8; it was read as {encoding} (what Excel on a Chinese system saves "
+        "as 'CSV'). Check that names and other Chinese text below read correctly.",
+    ),
     "im.summary": (
         "文件 {file}（{size}）：读取 {read} 行，合格 {valid} 行，问题 {problems} 个（用时 {seconds:.1f} 秒）。",
         "File {file} ({size}): {read} rows read, {valid} valid, {problems} problems "
