@@ -7,7 +7,8 @@
     python -m data_access [--db URL] rollups [--as-of YYYY-MM-DD]
 
 Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
-traceback), 2 bad usage. Each file is imported on its own, whole or not at all.
+traceback), 2 bad usage, 3 the database is busy (another import is writing: nothing of the file
+was written, run the command again). Each file is imported on its own, whole or not at all.
 """
 
 from __future__ import annotations
@@ -205,6 +206,9 @@ def _rollups(engine, as_of) -> int:
     return 0
 
 
+EXIT_BUSY = 3
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -212,6 +216,16 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, parser)
     except Exception as exc:
         from sqlalchemy.exc import SQLAlchemyError
+
+        from data_access.engine import DatabaseBusy, is_busy
+
+        if isinstance(exc, DatabaseBusy) or (isinstance(exc, SQLAlchemyError) and is_busy(exc)):
+            print(
+                "the database is busy: another import is running. Nothing of the file being "
+                "imported was written; try again when it has finished",
+                file=sys.stderr,
+            )
+            return EXIT_BUSY
 
         if isinstance(exc, OSError):  # an unreadable file or database directory
             print(f"error: {exc}", file=sys.stderr)

@@ -30,12 +30,32 @@ def resolve_url(db: str | None = None) -> str:
     return url
 
 
+# How long a SQLite writer waits for another (an import running elsewhere) before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL: lock_not_available, deadlock_detected, serialization_failure
+_PG_BUSY_CODES = {"55P03", "40P01", "40001"}
+
+
+class DatabaseBusy(Exception):
+    """Another writer holds the database (SQLite's lock, a PostgreSQL lock or deadlock): the work
+    was rolled back and may simply be tried again. Never a problem in the user's data."""
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when a database error means "busy, try again" rather than "bad data"."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) in _PG_BUSY_CODES:
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
     cursor.close()
 
 

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Connection, Engine, insert, inspect, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from data_access import models as m
 from data_access.bulk_write import bulk_upsert
+from data_access.engine import DatabaseBusy, is_busy
 from data_access.keyset import KeySet, hashes_of
 from data_access.parsing import SHANGHAI, too_long
 from data_access.readers import ReadError, Source, open_source
@@ -311,7 +312,29 @@ def import_file(
     department's delivery) a row whose key is stored with another department's source_dept is a
     line error naming that department: a delivery may add rows and change its own, never
     another department's. The command line (administrators) passes no owner. Raises ValueError for an
-    unknown kind; database connection errors propagate (sqlalchemy.exc.OperationalError)."""
+    unknown kind; database connection errors propagate (sqlalchemy.exc.OperationalError), and
+    DatabaseBusy when another writer holds the database (nothing of the file was written)."""
+    try:
+        return _import_file(engine, kind, path, dry_run=dry_run, progress=progress, name=name,
+                            batch_rows=batch_rows, max_problems=max_problems, owner=owner)  # fmt: skip
+    except OperationalError as exc:
+        if is_busy(exc):
+            raise DatabaseBusy(str(exc.orig or exc)) from exc
+        raise
+
+
+def _import_file(
+    engine: Engine,
+    kind: str,
+    path: str | Path,
+    *,
+    dry_run: bool,
+    progress: Progress | None,
+    name: str | None,
+    batch_rows: int,
+    max_problems: int,
+    owner: str | None,
+) -> ImportResult:
     spec = kind_spec(kind)
     path = Path(path)
     result = ImportResult(file=name or str(path), kind=kind, dry_run=dry_run)
@@ -356,6 +379,8 @@ def import_file(
                     try:
                         result.rows_written += _write(conn, spec, good, absent)
                     except (IntegrityError, DBAPIError) as exc:
+                        if is_busy(exc):
+                            raise DatabaseBusy(str(exc.orig or exc)) from exc
                         first = str(exc.orig or exc).strip().splitlines()[0]
                         problems.add(
                             batch[0][0], None, f"the database refused the rows from here: {first}"

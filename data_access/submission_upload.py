@@ -45,6 +45,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import models as m
+from data_access.engine import DatabaseBusy
 from data_access.importer import MAX_PROBLEMS, ImportResult, Problem, import_file
 from data_access.parsing import SHANGHAI, period_problem
 from data_access.reporting import periods_between
@@ -316,7 +317,7 @@ def _check(
                     engine, item.import_kind, path, dry_run=not (write and clean), name=name,
                     owner=item.dept_code,  # a delivery never changes another department's rows
                 )  # fmt: skip
-        except SQLAlchemyError:
+        except (SQLAlchemyError, DatabaseBusy):
             raise
         except Exception as exc:  # a reader library choking on a malformed file: a user's mistake
             _log.warning("upload %s could not be read", name, exc_info=True)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.cache_refresh import forget_after_delivery
-from data_access.engine import get_engine
+from data_access.engine import DatabaseBusy, get_engine
 from data_access.submission_files import MAX_UPLOAD_BYTES
 from data_access.submission_upload import (
     DeliveryReport,
@@ -150,6 +150,9 @@ else:
             except (PermissionError, LookupError):
                 st.error(tr("im.scope_refused"))
                 st.stop()
+            except DatabaseBusy:
+                st.error(tr("im.busy"), icon=":material/hourglass_top:")
+                st.stop()
         st.session_state["im_checked"] = (fingerprint, checked)
     stored = st.session_state.get("im_checked")
     report = stored[1] if stored is not None and stored[0] == fingerprint else None
@@ -167,6 +170,9 @@ else:
                                            username=current_user()["username"])  # fmt: skip
             except (PermissionError, LookupError):
                 st.error(tr("im.scope_refused"))
+                st.stop()
+            except DatabaseBusy:
+                st.error(tr("im.busy"), icon=":material/hourglass_top:")
                 st.stop()
         if delivery.accepted:
             forget_after_delivery(None if nil_return else item.import_kind)

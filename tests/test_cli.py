@@ -118,3 +118,30 @@ def test_kind_names_match_the_validators():
 
     assert KIND_NAMES == tuple(KINDS)
     assert SUPPORTED_SUFFIXES == READABLE
+
+
+def test_a_busy_database_is_not_bad_data(db, tmp_path, monkeypatch, capsys):
+    """Another writer holds SQLite's lock: exit 3, "try again", nothing written, no line blamed."""
+    import sqlite3
+
+    from data_access import engine as engine_module
+    from data_access.__main__ import EXIT_BUSY, main
+
+    assert run("--db", db, "init").returncode == 0
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    persons = write_csv(
+        tmp_path / "persons.csv", [["id_number", "name", "county_code"], [P1, "张伟", "411602"]]
+    )
+    holder = sqlite3.connect(db.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another import's write transaction
+    try:
+        assert main(["--db", db, "import", "persons", str(persons)]) == EXIT_BUSY
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        engine_module.dispose_engines()
+    err = capsys.readouterr().err
+    assert "another import is running" in err and "persons.csv:" not in err
+    assert "try again" in err
+    done = run("--db", db, "import", "persons", str(persons))  # the lock gone, it goes through
+    assert done.returncode == 0 and "1 rows read, 1 written" in done.stdout

@@ -943,6 +943,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "im.validate": ("校验", "Validate"),
     "im.validating": ("正在逐行校验……", "Checking every row..."),
     "im.report": ("校验结果", "Validation report"),
+    "im.busy": (
+        "数据库正忙：另一项导入正在写入。本文件未写入任何数据，请稍后再试。",
+        "The database is busy: another import is writing. Nothing of this file was written; "
+        "try again shortly.",
+    ),
     "im.read_as": (
         "此文件不是 UTF-8 编码，已按 {encoding} 编码读取（Excel 在中文系统中保存的“CSV”常为此编码）。"
         "请核对下方姓名等中文是否显示正确。",
