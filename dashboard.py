@@ -1,21 +1,34 @@
-"""Entry of the dashboard: database check (demo build on first start), sign-in, global filters and
-the role-based page list given to st.navigation. Run with `streamlit run dashboard.py`.
+"""Entry of the dashboard: database check (demo build on first start), sign-in (and the new
+password the demo one leads to outside the demo), the session cookie that lets a reload keep the
+user signed in, global filters and the role-based page list given to st.navigation.
+Run with `streamlit run dashboard.py`.
+
+Every page address is registered for everyone, so that a link or a bookmark always resolves:
+before sign-in each address shows the sign-in form and, once signed in, the page itself; an
+address the role may not open sends the user to their home page with a message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+import uuid
+from functools import partial
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from data_access import user_sessions
 from data_access.engine import get_engine
-from data_access.reference import read_catalogue
+from data_access.reference import read_catalogue, upgrade_schema
 from data_access.status import database_state, is_embedded_default
-from data_access.users import authenticate, identity_of, user_for_identity
-from ui import sso
+from data_access.user_admin import AccountError, password_problems, set_password
+from data_access.users import MAX_FAILED_ATTEMPTS, authenticate, identity_of, user_for_identity
+from ui import session_cookie, sso
 from ui.i18n import LANGUAGES, name_column
-from ui.navigation import SECTIONS, pages_for_role
+from ui.navigation import PAGES, SECTIONS, PageSpec, pages_for_role
 from ui.session import (
     current_user,
     database_url,
@@ -28,12 +41,21 @@ from ui.session import (
 )
 
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/verified_user:", layout="wide")
+_log = logging.getLogger("dashboard")
+_PAGE_ADDRESS = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+@st.cache_resource(show_spinner=False)
+def _schema_upgraded(url: str) -> list[str]:
+    """Tables and columns added since the database was made (once per server process)."""
+    return upgrade_schema(get_engine(url))
 
 
 def ensure_database(url: str) -> None:
     """Stop with a clear message unless the database is ready; build the demo city on first start."""
     state = database_state(url)
     if state.state == "ready":
+        _schema_upgraded(url)
         return
     if state.state == "unreachable":
         st.error(tr("db.unreachable", reason=state.reason))
@@ -59,6 +81,9 @@ def sign_in_form() -> None:
     st.caption(tr("app.subtitle"))
     if st.session_state.pop("timed_out", False):
         st.warning(tr("signin.timeout"))
+    if st.session_state.get("pending_user") is not None:
+        new_password_form(url)
+        return
     refused = st.session_state.pop("sso_refused", None)
     if refused:
         st.error(tr(f"signin.{refused}"))
@@ -82,12 +107,58 @@ def sign_in_form() -> None:
         if not username.strip() or not password:
             st.error(tr("signin.missing"))
             return
-        result = authenticate(get_engine(url), username.strip(), password)
+        engine = get_engine(url)
+        result = authenticate(engine, username.strip(), password,
+                              demo_password_signs_in=is_embedded_default(url))  # fmt: skip
+        if result.reason == "must_change":
+            st.session_state["pending_user"] = result.pending
+            st.rerun()
         if result.user is None:
+            # counted in this browser session, the same for every name, so that the warning
+            # tells nothing about which names exist
+            failures = st.session_state.setdefault("signin_failures", {})
+            name = username.strip().lower()
+            failures[name] = failures.get(name, 0) + 1
             st.error(tr(f"signin.{result.reason}"))
+            if failures[name] == MAX_FAILED_ATTEMPTS - 1:
+                st.warning(tr("signin.last_attempt"))
             return
-        sign_in(result.user)
+        start_session(url, result.user)
         st.rerun()
+
+
+def start_session(url: str, user: dict) -> None:
+    """Sign in and open the server-side session whose token the browser keeps."""
+    sign_in(user, user_sessions.open_session(get_engine(url), user["username"]))
+
+
+def new_password_form(url: str) -> None:
+    """The demo password was right, but outside the demo database it only serves to set a new
+    one: nothing else is shown until the user has."""
+    user = st.session_state["pending_user"]
+    st.warning(tr("signin.must_change", username=user["username"]))
+    with st.form("new_password"):
+        first = st.text_input(tr("signin.new_password"), type="password", key="new_pw_1")
+        second = st.text_input(tr("signin.new_password_again"), type="password", key="new_pw_2")
+        st.caption(tr("signin.password_rule"))
+        submitted = st.form_submit_button(tr("signin.set_password"), type="primary")
+    st.button(tr("signout"), on_click=st.session_state.pop, args=("pending_user", None))
+    if not submitted:
+        return
+    if first != second:
+        st.error(tr("signin.passwords_differ"))
+        return
+    if password_problems(first, user["username"]):
+        st.error(tr("signin.password_weak"))
+        return
+    try:
+        set_password(get_engine(url), user["username"], first, actor=user["username"])
+    except AccountError:
+        st.error(tr("signin.password_weak"))
+        return
+    del st.session_state["pending_user"]
+    start_session(url, user)
+    st.rerun()
 
 
 def sso_sign_in(url: str) -> None:
@@ -99,8 +170,19 @@ def sso_sign_in(url: str) -> None:
     if result.user is None:
         st.session_state["sso_refused"] = result.reason
         return
-    sign_in(result.user)
+    start_session(url, result.user)
     st.session_state["signed_in_with_sso"] = True
+
+
+def resume_session(url: str) -> None:
+    """A reload, a bookmark or a shared link opens a new Streamlit session: the browser's cookie
+    finds the user's server-side session, if it is still valid."""
+    token = session_cookie.read_token()
+    if not token:
+        return
+    user = user_sessions.resume(get_engine(url), token)
+    if user is not None:
+        sign_in(user, token)
 
 
 def leave() -> None:
@@ -147,17 +229,61 @@ def sidebar(user: dict) -> None:
         st.session_state["filters"] = {"as_of": as_of, "counties": tuple(chosen)}
 
 
+def _intended_address() -> str | None:
+    """The page address typed or followed (None for the root). Read from Streamlit's page
+    manager; if that ever changes, unknown addresses fall back to Streamlit's own handling."""
+    ctx = get_script_run_ctx()
+    name = getattr(getattr(ctx, "pages_manager", None), "intended_page_name", None)
+    return name if isinstance(name, str) and _PAGE_ADDRESS.fullmatch(name) else None
+
+
+def _leave_page(home: StreamlitPage, address: str) -> None:
+    st.session_state["nav_refused"] = address
+    st.switch_page(home)
+
+
+def _signed_out_pages() -> list[StreamlitPage]:
+    """Before sign-in every address shows the sign-in form; after it, the same address the page."""
+    pages = [st.Page(sign_in_form, title=tr("signin.title"), icon=":material/login:",
+                     url_path="signin", default=True)]  # fmt: skip
+    known = {"signin"}
+    for spec in PAGES:
+        pages.append(st.Page(sign_in_form, title=tr(f"page.{spec.key}"), url_path=spec.key))
+        known.add(spec.key)
+    address = _intended_address()
+    if address and address not in known:
+        pages.append(st.Page(sign_in_form, title=tr("signin.title"), url_path=address))
+    return pages
+
+
 def navigation(user: dict) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]]]:
-    """Register only the role's pages. The menu is drawn by `menu` (Streamlit's own menus are
-    switched off in .streamlit/config.toml so that no page list shows before sign-in)."""
+    """Register every address: the role's pages as themselves, every other address as a way home
+    with a message. The menu is drawn by `menu` from the role's pages only (Streamlit's own menus
+    are switched off in .streamlit/config.toml)."""
+    allowed = pages_for_role(user["role"])
+    home_spec: PageSpec = allowed[0]
+
+    def own(spec: PageSpec) -> StreamlitPage:
+        return st.Page(spec.path, title=tr(f"page.{spec.key}"), icon=spec.icon,
+                       url_path=spec.key, default=spec is home_spec)  # fmt: skip
+
     sections: dict[str, list[StreamlitPage]] = {}
-    for spec in pages_for_role(user["role"]):
-        page = st.Page(spec.path, title=tr(f"page.{spec.key}"), icon=spec.icon, url_path=spec.key)
+    pages: list[StreamlitPage] = []
+    for spec in allowed:
+        page = own(spec)
+        pages.append(page)
         sections.setdefault(tr(f"nav.{spec.section}"), []).append(page)
+    home = pages[0]
+    others = [spec.key for spec in PAGES if spec not in allowed] + ["signin"]
+    address = _intended_address()
+    if address and address not in {spec.key for spec in PAGES} | {"signin"}:
+        others.append(address)
+    for key in others:
+        pages.append(st.Page(partial(_leave_page, home, key), title=tr("app.title"), url_path=key))
     ordered = {
         tr(f"nav.{s}"): sections[tr(f"nav.{s}")] for s in SECTIONS if tr(f"nav.{s}") in sections
     }
-    return st.navigation(ordered, position="hidden"), ordered
+    return st.navigation(pages, position="hidden"), ordered
 
 
 def menu(sections: dict[str, list[StreamlitPage]]) -> None:
@@ -169,36 +295,54 @@ def menu(sections: dict[str, list[StreamlitPage]]) -> None:
         st.divider()
 
 
+def run_page(page: StreamlitPage) -> None:
+    """Run the page; an unexpected error shows an incident number, never a stack trace (the
+    trace goes to the server log under that number)."""
+    try:
+        page.run()
+    except Exception:
+        incident = uuid.uuid4().hex[:8].upper()
+        _log.exception("incident %s on page %s", incident, page.url_path)
+        st.error(tr("error.incident", incident=incident), icon=":material/error:")
+
+
 def main() -> None:
     st.session_state.setdefault("lang", "zh")
     url = database_url()
     ensure_database(url)
+    if st.session_state.pop("clear_cookie", False):
+        session_cookie.clear_token()
     user = current_user()
     if user is not None and session_expired():
         with_sso = st.session_state.get("signed_in_with_sso", False)
-        sign_out()
+        sign_out("idle")
         st.session_state["timed_out"] = True
         if with_sso:
             sso.end()
         user = None
     if user is None and not st.session_state.get("timed_out"):
-        sso_sign_in(url)
+        resume_session(url)
+        if current_user() is None:
+            sso_sign_in(url)
         user = current_user()
     if user is None:
-        # Only the sign-in page is registered: no page address resolves before sign-in.
-        st.navigation(
-            [st.Page(sign_in_form, title=tr("signin.title"), icon=":material/login:")],
-            position="hidden",
-        ).run()
+        st.navigation(_signed_out_pages(), position="hidden").run()
         return
     if not pages_for_role(user.get("role", "")):
         sign_out()
         st.error(tr("signin.bad_credentials"))
         st.stop()
     current, sections = navigation(user)
+    token = st.session_state.get("session_token")
+    if token:
+        with st.sidebar:
+            session_cookie.store_token(token, int(user_sessions.MAX_AGE.total_seconds()))
     menu(sections)
     sidebar(user)
-    current.run()
+    refused = st.session_state.pop("nav_refused", None)
+    if refused is not None:
+        st.warning(tr("nav.refused"), icon=":material/block:")
+    run_page(current)
 
 
 main()

@@ -3,6 +3,11 @@
     python -m data_access [--db URL] init
     python -m data_access [--db URL] import KIND FILE [FILE ...]
     python -m data_access [--db URL] link-identity IDENTITY USERNAME
+    python -m data_access [--db URL] users add USERNAME --role ROLE [--department CODE]
+                                     [--display-name NAME] [--password-file FILE]
+    python -m data_access [--db URL] users passwd USERNAME [--password-file FILE]
+    python -m data_access [--db URL] users disable|enable|unlock USERNAME
+    python -m data_access [--db URL] users list
     python -m data_access [--db URL] display-check [--as-of YYYY-MM-DD]
     python -m data_access [--db URL] rollups [--as-of YYYY-MM-DD]
 
@@ -59,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     link.add_argument("identity", metavar="IDENTITY")
     link.add_argument("username", metavar="USERNAME")
+    _users_parser(sub)
     check = sub.add_parser(
         "display-check",
         help="check that no place shows or counts a record past its display period; store the "
@@ -72,6 +78,96 @@ def _parser() -> argparse.ArgumentParser:
     )
     rollups.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     return parser
+
+
+ROLE_NAMES = ("leading_office", "department_head", "privacy_officer", "admin")
+
+
+def _users_parser(sub) -> None:
+    users = sub.add_parser("users", help="dashboard accounts: add, passwd, disable, enable, "
+                           "unlock, list (every change is audited)")  # fmt: skip
+    verbs = users.add_subparsers(dest="verb", required=True, metavar="VERB")
+    add = verbs.add_parser("add", help="create an account (the password is asked for twice)")
+    add.add_argument("username", metavar="USERNAME")
+    add.add_argument("--role", required=True, choices=ROLE_NAMES)
+    add.add_argument("--department", metavar="CODE", help="required for a department head")
+    add.add_argument("--display-name", metavar="NAME")
+    add.add_argument("--password-file", type=Path, metavar="FILE",
+                     help="read the password from the file's first line (- for standard "
+                     "input) instead of a prompt")  # fmt: skip
+    passwd = verbs.add_parser("passwd", help="set a new password (unlocks, ends sessions)")
+    passwd.add_argument("username", metavar="USERNAME")
+    passwd.add_argument("--password-file", type=Path, metavar="FILE")
+    for verb, text in (("disable", "disable an account (its sessions end at once)"),
+                       ("enable", "enable a disabled account"),
+                       ("unlock", "lift a lockout before it expires")):  # fmt: skip
+        verbs.add_parser(verb, help=text).add_argument("username", metavar="USERNAME")
+    verbs.add_parser("list", help="every account: role, department, state, last sign-in")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """From --password-file (its first line; `-` is standard input), else asked twice on the
+    terminal."""
+    if args.password_file is not None:
+        try:
+            if str(args.password_file) == "-":
+                lines = sys.stdin.read().splitlines()
+            else:
+                lines = args.password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"--password-file: {exc}") from None
+        if not lines or not lines[0]:
+            raise ValueError(f"--password-file: {args.password_file} has no password on line 1")
+        return lines[0]
+    import getpass
+
+    try:
+        first = getpass.getpass("new password: ")
+        if getpass.getpass("the same again: ") != first:
+            raise ValueError("the two passwords differ")
+    except EOFError:
+        raise ValueError("no password given (use --password-file FILE, or - for stdin)") from None
+    return first
+
+
+def _users(engine, args: argparse.Namespace) -> int:
+    from data_access import user_admin as ua
+    from data_access.reference import init_schema
+
+    init_schema(engine)
+    actor = _cli_actor()
+    try:
+        if args.verb == "list":
+            frame = ua.list_accounts(engine)
+            print(f"{'username':<24} {'role':<16} {'dept':<10} {'state':<22} last sign-in")
+            for r in frame.itertuples(index=False):
+                state = "disabled" if not r.active else "active"
+                if r.locked:
+                    state += f", locked to {r.locked_until:%H:%M}"
+                last = "never" if r.last_sign_in is None or r.last_sign_in != r.last_sign_in \
+                    else f"{r.last_sign_in:%Y-%m-%d %H:%M}"  # fmt: skip
+                dept = r.department_code if isinstance(r.department_code, str) else "-"
+                print(f"{r.username:<24} {r.role:<16} {dept:<10} "
+                      f"{state:<22} {last}")  # fmt: skip
+            return 0
+        if args.verb == "add":
+            ua.add_user(engine, args.username, args.role, _read_password(args),
+                        department_code=args.department, display_name=args.display_name,
+                        actor=actor)  # fmt: skip
+            print(f"user {args.username} ({args.role}) created")
+        elif args.verb == "passwd":
+            ua.set_password(engine, args.username, _read_password(args), actor=actor)
+            print(f"password of {args.username} set; its sessions ended")
+        elif args.verb in ("disable", "enable"):
+            ua.set_active(engine, args.username, args.verb == "enable", actor=actor)
+            print(f"user {args.username} {args.verb}d")
+        else:
+            ua.unlock(engine, args.username, actor=actor)
+            print(f"user {args.username} unlocked")
+    except ValueError as exc:  # AccountError, or the password could not be read
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _date(text: str):
@@ -154,6 +250,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return 1
         print(f"{args.identity} signs in as {args.username}")
         return 0
+    if args.command == "users":
+        return _users(engine, args)
     if args.command == "display-check":
         return _display_check(engine, args.as_of)
     if args.command == "rollups":
@@ -162,13 +260,30 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for path in args.files:
         started = time.perf_counter()
         result = import_file(
-            engine, args.kind, path, dry_run=args.dry_run, progress=_ProgressLine(str(path))
+            engine,
+            args.kind,
+            path,
+            dry_run=args.dry_run,
+            progress=_ProgressLine(str(path)),
+            imported_by=_cli_actor(),
         )
         result.seconds = time.perf_counter() - started
         _report(result)
         if not result.ok:
             status = 1
     return status
+
+
+def _cli_actor() -> str:
+    """Who runs the command line, as recorded in the audits: cli:<system user>."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for the uid (a bare container)
+        import os
+
+        return f"cli:uid{os.getuid()}"
 
 
 def _display_check(engine, as_of) -> int:

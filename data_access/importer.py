@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from data_access import models as m
@@ -28,7 +28,7 @@ from data_access.engine import DatabaseBusy, is_busy
 from data_access.keyset import KeySet, hashes_of
 from data_access.parsing import SHANGHAI, too_long
 from data_access.readers import ReadError, Source, open_source
-from data_access.reference import init_schema
+from data_access.reference import init_schema, schema_is_current
 from data_access.validators import FLAG_ORDER, Kind, Row, in_values, kind_spec
 
 BATCH_ROWS = 5_000
@@ -91,9 +91,8 @@ class _Problems:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the schema and load the reference catalogues when any table is missing."""
-    present = set(inspect(engine).get_table_names())
-    if not set(m.Base.metadata.tables) <= present:
+    """Create the schema and load the reference catalogues when any table or column is missing."""
+    if not schema_is_current(engine):
         init_schema(engine)
 
 
@@ -305,18 +304,21 @@ def import_file(
     batch_rows: int = BATCH_ROWS,
     max_problems: int = MAX_PROBLEMS,
     owner: str | None = None,
+    imported_by: str | None = None,
 ) -> ImportResult:
     """Validate and import one file of one kind as one transaction; see the module docstring.
 
     `name` is how messages name the file (default: the path as given). With `owner` (a
     department's delivery) a row whose key is stored with another department's source_dept is a
     line error naming that department: a delivery may add rows and change its own, never
-    another department's. The command line (administrators) passes no owner. Raises ValueError for an
+    another department's. The command line (administrators) passes no owner. `imported_by` is
+    recorded in import_run with the file (who changed which rows). Raises ValueError for an
     unknown kind; database connection errors propagate (sqlalchemy.exc.OperationalError), and
     DatabaseBusy when another writer holds the database (nothing of the file was written)."""
     try:
         return _import_file(engine, kind, path, dry_run=dry_run, progress=progress, name=name,
-                            batch_rows=batch_rows, max_problems=max_problems, owner=owner)  # fmt: skip
+                            batch_rows=batch_rows, max_problems=max_problems, owner=owner,
+                            imported_by=imported_by)  # fmt: skip
     except OperationalError as exc:
         if is_busy(exc):
             raise DatabaseBusy(str(exc.orig or exc)) from exc
@@ -334,6 +336,7 @@ def _import_file(
     batch_rows: int,
     max_problems: int,
     owner: str | None,
+    imported_by: str | None,
 ) -> ImportResult:
     spec = kind_spec(kind)
     path = Path(path)
@@ -407,6 +410,7 @@ def _import_file(
                     rows_read=result.rows_read,
                     rows_written=result.rows_written,
                     rows_flagged=result.rows_flagged,
+                    imported_by=(imported_by or None) and imported_by[:80],
                 )
             )
             trans.commit()

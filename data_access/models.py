@@ -432,11 +432,14 @@ class ImportRun(Base):
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_written: Mapped[int] = mapped_column(Integer, default=0)
     rows_flagged: Mapped[int] = mapped_column(Integer, default=0)
+    # who ran it: a dashboard username (uploads) or cli:<system user> (the command line)
+    imported_by: Mapped[str | None] = mapped_column(String(80))
 
 
 # Score tables live in their own module; importing it registers them on Base.metadata.
 # The working-day calendar (statutory holidays, adjusted working days) likewise, and the stored
 # coverage rollups.
+from data_access import account_models as _account_models  # noqa: E402, F401
 from data_access import calendar_models as _calendar_models  # noqa: E402, F401
 from data_access import rollup_models as _rollup_models  # noqa: E402, F401
 from data_access import score_models as _score_models  # noqa: E402, F401

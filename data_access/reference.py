@@ -11,7 +11,7 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete
+from sqlalchemy import DDL, Connection, Engine, delete, inspect
 
 from data_access import models as m
 from data_access.calendar_models import WorkCalendarDay
@@ -111,9 +111,43 @@ def load_calendar(conn: Connection) -> None:
         conn.execute(table.insert(), rows)
 
 
-def init_schema(engine: Engine) -> None:
-    """Create missing tables and indexes, then load the reference catalogues and the calendar."""
+def upgrade_schema(engine: Engine) -> list[str]:
+    """Bring a database made by an earlier version up to the models: create missing tables and
+    add missing nullable columns (the only changes made so far). Returns `table.column` added."""
     m.Base.metadata.create_all(engine)
+    present = inspect(engine)
+    added: list[str] = []
+    with engine.begin() as conn:
+        for table in m.Base.metadata.sorted_tables:
+            have = {c["name"] for c in present.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have or not column.nullable:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(
+                    DDL(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+                )  # names and types from the models, never from input
+                added.append(f"{table.name}.{column.name}")
+    return added
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when every table and column of the models exists."""
+    present = inspect(engine)
+    tables = set(present.get_table_names())
+    for table in m.Base.metadata.sorted_tables:
+        if table.name not in tables:
+            return False
+        have = {c["name"] for c in present.get_columns(table.name)}
+        if not {c.name for c in table.columns} <= have:
+            return False
+    return True
+
+
+def init_schema(engine: Engine) -> None:
+    """Create missing tables, columns and indexes, then load the reference catalogues and the
+    calendar."""
+    upgrade_schema(engine)
     with engine.begin() as conn:
         load_reference(conn)
         load_calendar(conn)

@@ -292,6 +292,7 @@ def _check(
     today: dt.date,
     nil_return: bool,
     write: bool,
+    username: str = "",
 ) -> tuple[DeliveryReport, Item, dt.date | None, ImportResult | None]:
     t0 = time.perf_counter()
     item = item_for(engine, scope, item_code)
@@ -316,6 +317,7 @@ def _check(
                 result = import_file(
                     engine, item.import_kind, path, dry_run=not (write and clean), name=name,
                     owner=item.dept_code,  # a delivery never changes another department's rows
+                    imported_by=username or None,
                 )  # fmt: skip
         except (SQLAlchemyError, DatabaseBusy):
             raise
@@ -371,7 +373,8 @@ def accept_delivery(
     nothing); the submission follows in a second transaction (see the module docstring)."""
     now = now or _now_local()
     report, item, due, result = _check(engine, scope, item_code, period, file_name, content,
-                                       now.date(), nil_return, write=True)  # fmt: skip
+                                       now.date(), nil_return, write=True,
+                                       username=username)  # fmt: skip
     if not report.ok or result is None or due is None or result.dry_run:
         return Delivery(report)
     submission = {

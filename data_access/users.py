@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, or_, select, update
 
 from data_access import models as m
+from data_access.account_models import AccountEvent
 from data_access.reference import read_catalogue
 from data_access.upsert import upsert_rows
 
@@ -78,8 +79,11 @@ def ensure_demo_users(engine: Engine, password: str = DEMO_PASSWORD) -> int:
 @dataclass(frozen=True)
 class SignInResult:
     user: dict | None  # {"username", "role", "department_code"} when signed in
-    reason: str | None  # message key when refused: bad_credentials (every password failure)
+    reason: str | None  # message key when refused: bad_credentials (every password failure),
+    # or must_change: the right password, but the demo one on a database where it only serves to
+    # set a new password (`pending` is then the user who must do so)
     locked: bool = False  # the account is locked now (for the log and administrators only)
+    pending: dict | None = None
 
 
 # Verifying against this when the username is unknown or inactive makes an unknown name take as
@@ -88,48 +92,71 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 def authenticate(
-    engine: Engine, username: str, password: str, now: dt.datetime | None = None
+    engine: Engine,
+    username: str,
+    password: str,
+    now: dt.datetime | None = None,
+    *,
+    demo_password_signs_in: bool = True,
 ) -> SignInResult:
     """Check a password; count failures and lock the account after MAX_FAILED_ATTEMPTS.
 
     Every refusal reads the same (unknown name, wrong password, locked account) and takes about
     as long (one argon2 verification), so that names cannot be enumerated. Failures are counted
-    by one UPDATE ... RETURNING, atomic under concurrent attempts."""
+    by one UPDATE ... RETURNING before the password is checked, so that parallel guesses cannot
+    outrun the count; a lockout is recorded in the
+    account audit and ends by itself after LOCKOUT. With `demo_password_signs_in` False (any
+    database but the embedded demo) the demo password only lets its user set a new one."""
     now = now or dt.datetime.now()
     table = m.DashboardUser.__table__
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         row = (
             conn.execute(select(m.DashboardUser).where(m.DashboardUser.username == username))
             .mappings()
             .first()
         )
-        if row is None or not row["active"]:
-            _verify(_DUMMY_HASH, password)
+    if row is None or not row["active"]:
+        _verify(_DUMMY_HASH, password)
+        return SignInResult(None, "bad_credentials")
+    # Reserve the attempt before checking the password, in one atomic UPDATE ... RETURNING: of
+    # any number of parallel guesses, at most MAX_FAILED_ATTEMPTS are ever checked.
+    not_locked = or_(table.c.locked_until.is_(None), table.c.locked_until <= now)
+    with engine.begin() as conn:
+        attempt = conn.execute(
+            update(table)
+            .where(table.c.username == username, not_locked)
+            .values(failed_attempts=table.c.failed_attempts + 1)
+            .returning(table.c.failed_attempts)
+        ).scalar()
+    if attempt is None or attempt > MAX_FAILED_ATTEMPTS:
+        _verify(_DUMMY_HASH, password)  # locked: the same time and words as any refusal
+        return SignInResult(None, "bad_credentials", locked=True)
+    if not _verify(row["password_hash"], password):
+        if attempt < MAX_FAILED_ATTEMPTS:
             return SignInResult(None, "bad_credentials")
-        locked = row["locked_until"] is not None and row["locked_until"] > now
-        if not _verify(row["password_hash"], password) or locked:
-            if locked:
-                return SignInResult(None, "bad_credentials", locked=True)
-            failures = conn.execute(
+        with engine.begin() as conn:
+            conn.execute(
                 update(table)
                 .where(table.c.username == username)
-                .values(failed_attempts=table.c.failed_attempts + 1)
-                .returning(table.c.failed_attempts)
-            ).scalar_one()
-            if failures >= MAX_FAILED_ATTEMPTS:
-                conn.execute(
-                    update(table)
-                    .where(table.c.username == username)
-                    .values(failed_attempts=0, locked_until=now + LOCKOUT)
+                .values(failed_attempts=0, locked_until=now + LOCKOUT)
+            )
+            conn.execute(
+                insert(AccountEvent.__table__).values(
+                    at=now.replace(microsecond=0), actor="system", username=username,
+                    action="locked", detail=f"{attempt} failed attempts; until "
+                    f"{now + LOCKOUT:%Y-%m-%d %H:%M}",
                 )
-                return SignInResult(None, "bad_credentials", locked=True)
-            return SignInResult(None, "bad_credentials")
+            )  # fmt: skip
+        return SignInResult(None, "bad_credentials", locked=True)
+    with engine.begin() as conn:
         conn.execute(
             update(table)
             .where(table.c.username == username)
             .values(failed_attempts=0, locked_until=None)
         )
-        return SignInResult(_signed_in(row), None)
+    if password == DEMO_PASSWORD and not demo_password_signs_in:
+        return SignInResult(None, "must_change", pending=_signed_in(row))
+    return SignInResult(_signed_in(row), None)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
+import data_access.status
 from data_access import models as m
 from data_access.engine import get_engine
 from data_access.id_number import make_id_number
@@ -75,7 +76,8 @@ def test_unsigned_visitor_sees_only_the_sign_in_form(app):
         app.switch_page("pages/overview.py")
 
 
-def test_sign_in_with_the_demo_password(app):
+def test_sign_in_with_the_demo_password_on_the_demo_database(app, monkeypatch):
+    monkeypatch.setattr(data_access.status, "is_embedded_default", lambda _url: True)
     app.run()
     app.text_input(key="signin_username").input("dept_samr")
     app.text_input(key="signin_password").input(DEMO_PASSWORD)
@@ -86,6 +88,38 @@ def test_sign_in_with_the_demo_password(app):
         "role": "department_head",
         "department_code": "SAMR",
     }
+    assert app.session_state["session_token"]  # the server-side session a reload resumes
+
+
+def test_elsewhere_the_demo_password_only_sets_a_new_one(app, shell_db):
+    app.run()
+    app.text_input(key="signin_username").input("dept_health")
+    app.text_input(key="signin_password").input(DEMO_PASSWORD)
+    app.button[0].click().run()
+    assert "user" not in app.session_state  # not signed in: a new password first
+    assert "演示密码" in app.warning[0].value
+    app.text_input(key="new_pw_1").input("short")
+    app.text_input(key="new_pw_2").input("short")
+    app.button[0].click().run()
+    assert "user" not in app.session_state and "密码规则" in app.error[0].value
+    app.text_input(key="new_pw_1").input("Weide-2026-yiyuan")
+    app.text_input(key="new_pw_2").input("Weide-2026-yiyuan")
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.session_state["user"]["username"] == "dept_health"
+    engine = get_engine(shell_db)
+    assert authenticate(engine, "dept_health", DEMO_PASSWORD).user is None  # the demo one is gone
+    assert authenticate(engine, "dept_health", "Weide-2026-yiyuan").user is not None
+
+
+def test_a_warning_comes_before_the_attempt_that_locks(app):
+    app.run()
+    for attempt in range(1, MAX_FAILED_ATTEMPTS):
+        app.text_input(key="signin_username").input("no_such_user")
+        app.text_input(key="signin_password").input("wrong")
+        app.button[0].click().run()
+        warned = [w.value for w in app.warning if "锁定" in w.value]
+        assert bool(warned) == (attempt == MAX_FAILED_ATTEMPTS - 1)  # the same for any name
 
 
 def test_wrong_password_is_refused_in_plain_words(app):

@@ -36,6 +36,39 @@ TEXT: dict[str, tuple[str, str]] = {
         "Your single-sign-on identity is not linked to a dashboard account; ask an administrator.",
     ),
     "signin.sso_leave": ("退出统一身份认证", "Leave single sign-on"),
+    "signin.last_attempt": (
+        "再输错一次，该账号将被锁定 15 分钟。忘记密码请联系系统管理员。",
+        "One more failed attempt locks the account for 15 minutes. If you forgot the password, "
+        "ask an administrator.",
+    ),
+    "signin.must_change": (
+        "账号 {username} 仍在使用演示密码。在正式数据库上，演示密码只能用来设置新密码：请先设置新密码。",
+        "Account {username} still has the demo password. On this database the demo password only "
+        "serves to set a new one: set a new password first.",
+    ),
+    "signin.new_password": ("新密码", "New password"),
+    "signin.new_password_again": ("再次输入新密码", "New password again"),
+    "signin.password_rule": (
+        "密码规则：至少 12 个字符，至少包含小写字母、大写字母、数字、其他符号中的三类，不得包含用户名，不得为演示密码。",
+        "Password rule: at least 12 characters, of at least three kinds (lower case, upper case, "
+        "digits, other signs), not containing the username, not the demo password.",
+    ),
+    "signin.set_password": ("设置新密码并登录", "Set the new password and sign in"),
+    "signin.passwords_differ": ("两次输入的新密码不一致。", "The two new passwords differ."),
+    "signin.password_weak": (
+        "新密码不符合密码规则，请按上方规则重新设置。",
+        "The new password does not meet the rule above; choose another.",
+    ),
+    "nav.refused": (
+        "您的角色无权打开所访问的页面（或该地址不存在），已转到您的首页。",
+        "Your role may not open the page you asked for (or it does not exist); this is your home "
+        "page.",
+    ),
+    "error.incident": (
+        "页面出现意外错误，未显示任何数据。事件编号 {incident}：请将此编号告知系统管理员，以便在服务器日志中查找。",
+        "Something went wrong on this page and nothing was shown. Incident {incident}: give this "
+        "number to the administrator, who finds the details in the server log.",
+    ),
     "signin.missing": ("请输入用户名和密码。", "Enter a username and a password."),
     "signin.timeout": (
         "会话已超时，请重新登录。",

@@ -7,17 +7,23 @@ Global filters live in st.session_state["filters"] as {"as_of": date, "counties"
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from zoneinfo import ZoneInfo
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from data_access.engine import ENV_VAR, resolve_url
+from data_access import user_sessions
+from data_access.engine import ENV_VAR, get_engine, resolve_url
 from data_access.scope import Scope
+from ui import session_cookie
 from ui.i18n import DEFAULT_LANGUAGE, t
 
-SESSION_TIMEOUT = dt.timedelta(minutes=30)
+_log = logging.getLogger("dashboard.session")
+
+SESSION_TIMEOUT = user_sessions.IDLE_TIMEOUT
 MAIN_SCRIPT = "dashboard.py"
 
 
@@ -58,7 +64,9 @@ def current_scope() -> Scope:
     return Scope.from_user(user)
 
 
-def sign_in(user: dict) -> None:
+def sign_in(user: dict, token: str | None = None) -> None:
+    """Keep the signed-in user in the session; `token` is their server-side session (written to
+    the browser's cookie by the shell so that a reload finds it)."""
     st.session_state["user"] = {
         "username": user["username"],
         "role": user["role"],
@@ -66,14 +74,23 @@ def sign_in(user: dict) -> None:
     }
     st.session_state["display_name"] = user.get("display_name", user["username"])
     st.session_state["last_seen"] = dt.datetime.now()
+    if token:
+        st.session_state["session_token"] = token
 
 
-def sign_out() -> None:
-    """Forget everything of the session but the language: the user, open personal files,
-    search results and filters."""
+def sign_out(because: str = "sign-out") -> None:
+    """End the server-side session and forget everything of this one but the language: the user,
+    open personal files, search results and filters. The shell then clears the cookie."""
+    token = st.session_state.get("session_token") or session_cookie.read_token()
+    if token:
+        try:
+            user_sessions.revoke(get_engine(database_url()), token, because)
+        except SQLAlchemyError:
+            _log.warning("could not revoke a session at %s", because, exc_info=True)
     for key in list(st.session_state.keys()):
         if key != "lang":
             del st.session_state[key]
+    st.session_state["clear_cookie"] = True
 
 
 def session_expired(now: dt.datetime | None = None) -> bool:
