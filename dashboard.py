@@ -15,6 +15,7 @@ import logging
 import re
 import uuid
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -24,7 +25,12 @@ from data_access import user_sessions
 from data_access.engine import get_engine
 from data_access.reference import read_catalogue, upgrade_schema
 from data_access.status import database_state, is_embedded_default
-from data_access.user_admin import AccountError, password_problems, set_password
+from data_access.user_admin import (
+    AccountError,
+    has_active_accounts,
+    password_problems,
+    set_password,
+)
 from data_access.users import MAX_FAILED_ATTEMPTS, authenticate, identity_of, user_for_identity
 from ui import session_cookie, sso
 from ui.i18n import LANGUAGES, name_column
@@ -40,9 +46,14 @@ from ui.session import (
     tr,
 )
 
-st.set_page_config(page_title=tr("app.title"), page_icon=":material/verified_user:", layout="wide")
+# The tab icon is a local file: a Material icon name would be fetched from fonts.gstatic.com,
+# which the proxy's Content-Security-Policy (and an office without internet) blocks.
+FAVICON = str(Path(__file__).resolve().parent / "ui" / "favicon.png")
+st.set_page_config(page_title=tr("app.title"), page_icon=FAVICON, layout="wide")
 _log = logging.getLogger("dashboard")
 _PAGE_ADDRESS = re.compile(r"[A-Za-z0-9_-]{1,64}")
+PAGE_KEYS = frozenset(spec.key for spec in PAGES)
+COOKIE_MAX_AGE = int(user_sessions.MAX_AGE.total_seconds())
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,7 +113,10 @@ def sign_in_form() -> None:
                 args=(provider,),
                 key=f"sso_{provider or 'default'}",
             )
-    st.caption(tr("signin.demo_hint"))
+    if is_embedded_default(url):
+        st.caption(tr("signin.demo_hint"))
+    elif not has_active_accounts(get_engine(url)):
+        st.info(tr("signin.no_accounts"), icon=":material/person_add:")
     if submitted:
         if not username.strip() or not password:
             st.error(tr("signin.missing"))
@@ -124,12 +138,15 @@ def sign_in_form() -> None:
                 st.warning(tr("signin.last_attempt"))
             return
         start_session(url, result.user)
-        st.rerun()
+        _continue_to_wanted_page()
 
 
 def start_session(url: str, user: dict) -> None:
-    """Sign in and open the server-side session whose token the browser keeps."""
-    sign_in(user, user_sessions.open_session(get_engine(url), user["username"]))
+    """Sign in and open the server-side session whose token the browser keeps (written here at
+    once, and again on every run while signed in)."""
+    token = user_sessions.open_session(get_engine(url), user["username"])
+    sign_in(user, token)
+    session_cookie.store_token(token, COOKIE_MAX_AGE)
 
 
 def new_password_form(url: str) -> None:
@@ -158,7 +175,7 @@ def new_password_form(url: str) -> None:
         return
     del st.session_state["pending_user"]
     start_session(url, user)
-    st.rerun()
+    _continue_to_wanted_page()
 
 
 def sso_sign_in(url: str) -> None:
@@ -238,8 +255,17 @@ def _intended_address() -> str | None:
 
 
 def _leave_page(home: StreamlitPage, address: str) -> None:
-    st.session_state["nav_refused"] = address
+    if address != "signin":  # the sign-in address of a signed-in user is simply home
+        st.session_state["nav_refused"] = address
     st.switch_page(home)
+
+
+def _continue_to_wanted_page() -> None:
+    """After sign-in, go on to the address the user came for (a link or a bookmark)."""
+    wanted = st.session_state.pop("wanted_address", None)
+    if wanted in PAGE_KEYS:
+        st.switch_page(st.Page(sign_in_form, title=tr(f"page.{wanted}"), url_path=wanted))
+    st.rerun()
 
 
 def _signed_out_pages() -> list[StreamlitPage]:
@@ -326,17 +352,27 @@ def main() -> None:
             sso_sign_in(url)
         user = current_user()
     if user is None:
-        st.navigation(_signed_out_pages(), position="hidden").run()
+        shown = st.navigation(_signed_out_pages(), position="hidden")
+        # the address asked for: as resolved, or as a page file run in Streamlit's legacy mode
+        # saw it (ui.access.require_page) on the first session after a server start
+        wanted = shown.url_path or st.session_state.get("wanted_address")
+        st.session_state["wanted_address"] = wanted if wanted in PAGE_KEYS else None
+        shown.run()
         return
     if not pages_for_role(user.get("role", "")):
         sign_out()
         st.error(tr("signin.bad_credentials"))
         st.stop()
     current, sections = navigation(user)
+    wanted = st.session_state.pop("wanted_address", None)
+    if wanted is not None and wanted != current.url_path:  # a reload on a fresh server
+        for page in (p for pages in sections.values() for p in pages):
+            if page.url_path == wanted:
+                st.switch_page(page)
     token = st.session_state.get("session_token")
     if token:
         with st.sidebar:
-            session_cookie.store_token(token, int(user_sessions.MAX_AGE.total_seconds()))
+            session_cookie.store_token(token, COOKIE_MAX_AGE)
     menu(sections)
     sidebar(user)
     refused = st.session_state.pop("nav_refused", None)

@@ -115,9 +115,9 @@ def upgrade_schema(engine: Engine) -> list[str]:
     """Bring a database made by an earlier version up to the models: create missing tables and
     add missing nullable columns (the only changes made so far). Returns `table.column` added."""
     m.Base.metadata.create_all(engine)
-    present = inspect(engine)
     added: list[str] = []
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # one connection: a second would block SQLite's bulk loader
+        present = inspect(conn)
         for table in m.Base.metadata.sorted_tables:
             have = {c["name"] for c in present.get_columns(table.name)}
             for column in table.columns:
@@ -133,14 +133,15 @@ def upgrade_schema(engine: Engine) -> list[str]:
 
 def schema_is_current(engine: Engine) -> bool:
     """True when every table and column of the models exists."""
-    present = inspect(engine)
-    tables = set(present.get_table_names())
-    for table in m.Base.metadata.sorted_tables:
-        if table.name not in tables:
-            return False
-        have = {c["name"] for c in present.get_columns(table.name)}
-        if not {c.name for c in table.columns} <= have:
-            return False
+    with engine.connect() as conn:
+        present = inspect(conn)
+        tables = set(present.get_table_names())
+        for table in m.Base.metadata.sorted_tables:
+            if table.name not in tables:
+                return False
+            have = {c["name"] for c in present.get_columns(table.name)}
+            if not {c.name for c in table.columns} <= have:
+                return False
     return True
 
 

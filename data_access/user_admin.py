@@ -28,7 +28,12 @@ PASSWORD_RULE = (
 
 
 class AccountError(ValueError):
-    """An account change that may not be made; the message says why, in plain words."""
+    """An account change that may not be made; the message says why, in plain words, and `code`
+    names the reason for translated messages on the page."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def password_problems(password: str, username: str = "") -> list[str]:
@@ -75,7 +80,9 @@ def record_event(
 def _checked_password(password: str, username: str) -> str:
     problems = password_problems(password, username)
     if problems:
-        raise AccountError(f"the password {'; '.join(problems)} (rule: {PASSWORD_RULE})")
+        raise AccountError(
+            "password_rule", f"the password {'; '.join(problems)} (rule: {PASSWORD_RULE})"
+        )
     return hash_password(password)
 
 
@@ -86,7 +93,7 @@ def _existing(conn: Connection, username: str) -> dict:
         .first()
     )
     if row is None:
-        raise AccountError(f"there is no user {username!r}")
+        raise AccountError("no_user", f"there is no user {username!r}")
     return dict(row)
 
 
@@ -105,14 +112,15 @@ def add_user(
     username = username.strip()
     if not USERNAME.fullmatch(username):
         raise AccountError(
+            "username_format",
             f"username {username!r}: 3 to 64 characters, lower-case letters, digits and . _ -, "
-            "starting with a letter or digit"
+            "starting with a letter or digit",
         )
     if role not in m.ROLES:
-        raise AccountError(f"role {role!r}: one of {', '.join(m.ROLES)}")
+        raise AccountError("role", f"role {role!r}: one of {', '.join(m.ROLES)}")
     department_code = (department_code or "").strip().upper() or None
     if role == "department_head" and department_code is None:
-        raise AccountError("a department head needs --department CODE")
+        raise AccountError("department_needed", "a department head needs --department CODE")
     if role in ("leading_office", "privacy_officer") and department_code is None:
         department_code = "DRC"
     password_hash = _checked_password(password, username)
@@ -122,14 +130,16 @@ def add_user(
                 select(m.Department.code).where(m.Department.code == department_code)
             ).first()
             if known is None:
-                raise AccountError(f"department {department_code!r} is not in the catalogue")
+                raise AccountError(
+                    "department_unknown", f"department {department_code!r} is not in the catalogue"
+                )
         taken = conn.execute(
             select(m.DashboardUser.username).where(
                 func.lower(m.DashboardUser.username) == username.lower()
             )
         ).first()
         if taken is not None:
-            raise AccountError(f"the username {username!r} is taken")
+            raise AccountError("taken", f"the username {username!r} is taken")
         conn.execute(
             insert(m.DashboardUser.__table__).values(
                 username=username, display_name=(display_name or username).strip()[:64],
@@ -160,7 +170,7 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str) ->
 def set_active(engine: Engine, username: str, active: bool, *, actor: str) -> None:
     """Disable (its sessions end at once) or enable an account. No one disables themselves."""
     if not active and actor == username:
-        raise AccountError("you cannot disable your own account")
+        raise AccountError("self_disable", "you cannot disable your own account")
     table = m.DashboardUser.__table__
     with engine.begin() as conn:
         row = _existing(conn, username)
@@ -171,7 +181,7 @@ def set_active(engine: Engine, username: str, active: bool, *, actor: str) -> No
                 .where(table.c.role == "admin", table.c.active.is_(True))
             ).scalar_one()
             if admins <= 1:
-                raise AccountError("the last active administrator cannot be disabled")
+                raise AccountError("last_admin", "the last active administrator cannot be disabled")
         conn.execute(update(table).where(table.c.username == username).values(active=active))
         if not active:
             _end_sessions(conn, username, "disabled")
@@ -242,6 +252,15 @@ def list_accounts(engine: Engine, now: dt.datetime | None = None) -> pd.DataFram
     frame["locked"] = locked.astype(bool)
     frame.loc[~frame["locked"], "locked_until"] = None
     return frame
+
+
+def has_active_accounts(engine: Engine) -> bool:
+    """False on a database with no usable account yet (made by `init` and imports alone)."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(m.DashboardUser.username).where(m.DashboardUser.active.is_(True)).limit(1)
+        ).first()
+    return found is not None
 
 
 def account_events(engine: Engine, limit: int = 200) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -24,6 +25,9 @@ from data_access.user_admin import (
     unlock,
 )
 from data_access.users import DEMO_PASSWORD, MAX_FAILED_ATTEMPTS, authenticate, ensure_demo_users
+from ui.i18n import t
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 GOOD = "Zhoukou-xinyong-88"
 NOW = dt.datetime(2026, 12, 2, 9, 0)
@@ -217,3 +221,100 @@ def test_an_older_database_gains_the_new_columns(sqlite_url):
     assert not schema_is_current(engine)
     init_schema(engine)
     assert schema_is_current(engine)
+
+
+# --------------------------------------------------------------------------- the accounts page
+
+
+@pytest.fixture
+def accounts_page(db_url, engine, monkeypatch, server_navigation):
+    """The dashboard as the administrator `chief`, on the accounts page."""
+    from streamlit.testing.v1 import AppTest
+
+    from data_access.id_number import make_id_number
+
+    with engine.begin() as conn:  # a database with a resident counts as ready
+        conn.execute(
+            m.Person.__table__.insert().values(
+                id_number=make_id_number("411602", dt.date(1980, 5, 17), 1), name="王建明",
+                county_code="411602",
+            )
+        )  # fmt: skip
+    add_user(engine, "chief", "admin", GOOD, actor="cli:root")
+    monkeypatch.setenv("CREDIT_DB_URL", db_url)
+    app = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    app.session_state["user"] = {"username": "chief", "role": "admin", "department_code": None}
+    app.run()
+    app.switch_page("pages/accounts.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _form_input(app, label: str, value: str, nth: int = 0) -> None:
+    [w for w in app.text_input if w.label == label][nth].input(value)
+
+
+def test_the_accounts_page_creates_refuses_and_disables(accounts_page, engine):
+    app = accounts_page
+    assert app.title[0].value == "账号管理"
+    _form_input(app, "用户名", "wang.fang")
+    _form_input(app, "新密码", "short")
+    _form_input(app, "再次输入新密码", "short")
+    app.selectbox[0].set_value("department_head")
+    app.button(key="FormSubmitter:acc_add-新建").click().run()
+    assert [e.value for e in app.error] == [t("acc.err.department_needed", "zh")]
+    app.selectbox[1].set_value("SAMR")
+    app.button(key="FormSubmitter:acc_add-新建").click().run()
+    assert [e.value for e in app.error] == [t("acc.err.password_rule", "zh")]
+    _form_input(app, "新密码", GOOD)
+    _form_input(app, "再次输入新密码", GOOD)
+    app.button(key="FormSubmitter:acc_add-新建").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == "已新建账号 wang.fang。"
+    assert ("chief", "wang.fang", "created") in _events(engine)
+    # disabling oneself is refused in Chinese; disabling wang.fang works
+    state_user = next(s for s in app.selectbox if s.key == "acc_state_user")
+    state_user.set_value("chief")
+    next(b for b in app.button if b.label == "停用").click().run()
+    assert [e.value for e in app.error] == [t("acc.err.self_disable", "zh")]
+    next(s for s in app.selectbox if s.key == "acc_state_user").set_value("wang.fang")
+    next(b for b in app.button if b.label == "停用").click().run()
+    assert app.success[0].value.startswith("已停用 wang.fang")
+    assert authenticate(engine, "wang.fang", GOOD).user is None
+
+
+def test_an_unexpected_error_shows_an_incident_number_not_a_trace(accounts_page, monkeypatch,
+                                                                   caplog):  # fmt: skip
+    from data_access import user_admin
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("/srv/secret/path.py exploded")
+
+    monkeypatch.setattr(user_admin, "list_accounts", broken)
+    app = accounts_page
+    app.run()
+    assert not app.exception  # no stack trace element reaches the browser
+    [shown] = [e.value for e in app.error]
+    incident = shown.split("事件编号 ")[1][:8]
+    assert "/srv/secret" not in shown and len(incident) == 8
+    assert any(incident in r.getMessage() for r in caplog.records)  # found in the server log
+
+
+def test_a_database_without_accounts_says_how_to_make_the_first(db_url, engine, monkeypatch,
+                                                                 server_navigation):  # fmt: skip
+    from streamlit.testing.v1 import AppTest
+
+    from data_access.id_number import make_id_number
+
+    with engine.begin() as conn:
+        conn.execute(
+            m.Person.__table__.insert().values(
+                id_number=make_id_number("411602", dt.date(1980, 5, 17), 1), name="王建明",
+                county_code="411602",
+            )
+        )  # fmt: skip
+    monkeypatch.setenv("CREDIT_DB_URL", db_url)
+    app = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    assert "users add" in app.info[0].value
+    assert not [c for c in app.caption if "演示账户" in c.value]  # no demo hint outside the demo

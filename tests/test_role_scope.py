@@ -2,7 +2,8 @@
 
 1. The page walk: for every role (department heads of URBAN, EDU and SAMR) and every page of
    ui.navigation.PAGES, the page is rendered once with AppTest. A page the role may not open is
-   not registered, and opened directly (a fresh server's pages/ mode) shows only "access denied".
+   not in the menu and its address only leads home (its file is never registered), and opened
+   directly (a fresh server's pages/ mode) shows only "access denied".
    A page it may open shows exactly its scope, compared with the reference catalogues
    (seed_data/reference: professions.responsible_dept, domains.lead_dept,
    catalog_items.dept_code): `EXPECTATIONS` holds one checker per page.
@@ -269,6 +270,15 @@ def check_imports(r: Rendered, user_key: str, url: str) -> None:
     assert all(d.file_name.split("_template")[0] in offered for d in r.downloads)
 
 
+def check_accounts(r: Rendered, user_key: str, url: str) -> None:
+    """An administrator sees every account, and no password hash anywhere."""
+    with get_engine(url).connect() as conn:
+        everyone = set(conn.scalars(select(m.DashboardUser.username)))
+    assert values_in(r, zh("acc.col.username"), downloads=False) >= everyone
+    shown = " ".join(str(v) for f in r.frames() for v in f.to_numpy().ravel())
+    assert "$argon2" not in shown
+
+
 # page key -> (checker, marks). A page being rewritten can be marked
 # pytest.mark.xfail(strict=False, reason=...) here until its checker is complete.
 EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
@@ -280,6 +290,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
     "person": (check_person, ()),
     "repair": (check_repair, ()),
     "imports": (check_imports, ()),
+    "accounts": (check_accounts, ()),
 }
 
 
@@ -311,7 +322,7 @@ def test_a_page_shows_exactly_the_roles_scope(world, user_key, page):
 
 
 @pytest.mark.parametrize("user_key", list(USERS))
-def test_pages_outside_the_role_are_not_registered(world, monkeypatch, user_key):
+def test_pages_outside_the_role_are_only_a_way_home(world, monkeypatch, user_key):
     from tests.scope_world import _server_navigation
 
     monkeypatch.setenv("CREDIT_DB_URL", world)

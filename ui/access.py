@@ -14,9 +14,11 @@ def require_page(key: str) -> None:
     """Run the page only for a signed-in role that may open it (defence behind st.navigation).
 
     Streamlit serves a `pages/` folder by itself on the first run of a fresh server process, before
-    dashboard.py has called st.navigation; a visitor who is not signed in is sent to the entry.
+    dashboard.py has called st.navigation; a visitor who is not signed in (or whose session the
+    entry has not resumed yet) is sent to the entry, which signs in and comes back here.
     """
     if current_user() is None:
+        st.session_state["wanted_address"] = key
         st.switch_page(MAIN_SCRIPT)
     if current_scope().role not in page_spec(key).roles:
         st.error(tr("access.denied"))

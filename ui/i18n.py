@@ -36,6 +36,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Your single-sign-on identity is not linked to a dashboard account; ask an administrator.",
     ),
     "signin.sso_leave": ("退出统一身份认证", "Leave single sign-on"),
+    "signin.no_accounts": (
+        "此数据库尚无任何账号。请由服务器管理员在服务器上创建第一个系统管理员账号："
+        "`python -m data_access users add 用户名 --role admin`，再由其在“账号管理”页创建其他账号。",
+        "This database has no accounts yet. The server's administrator creates the first "
+        "administrator on the server: `python -m data_access users add USERNAME --role admin`; "
+        "that administrator then creates the others on the Accounts page.",
+    ),
     "signin.last_attempt": (
         "再输错一次，该账号将被锁定 15 分钟。忘记密码请联系系统管理员。",
         "One more failed attempt locks the account for 15 minutes. If you forgot the password, "
@@ -59,6 +66,93 @@ TEXT: dict[str, tuple[str, str]] = {
         "新密码不符合密码规则，请按上方规则重新设置。",
         "The new password does not meet the rule above; choose another.",
     ),
+    "acc.caption": (
+        "每一项变更（新建、改密、停用、启用、解锁）及因连续输错而自动锁定均记入变更记录。锁定 15 分钟后自动解除。",
+        "Every change (created, password, disabled, enabled, unlocked) and every automatic lockout "
+        "after failed attempts is kept in the change log. A lockout ends by itself after 15 "
+        "minutes.",
+    ),
+    "acc.count": (
+        "账号 {n} 个：启用 {active} 个，当前锁定 {locked} 个。",
+        "{n} accounts: {active} active, {locked} locked now.",
+    ),
+    "acc.col.username": ("用户名", "Username"),
+    "acc.col.display_name": ("显示名称", "Display name"),
+    "acc.col.role": ("角色", "Role"),
+    "acc.col.department": ("部门", "Department"),
+    "acc.col.state": ("状态", "State"),
+    "acc.col.locked_until": ("锁定至", "Locked until"),
+    "acc.col.failed": ("连续输错", "Failed attempts"),
+    "acc.col.last_sign_in": ("最近登录", "Last sign-in"),
+    "acc.col.at": ("时间", "When"),
+    "acc.col.actor": ("操作人", "By"),
+    "acc.col.action": ("操作", "Change"),
+    "acc.col.detail": ("说明", "Detail"),
+    "acc.active": ("启用", "active"),
+    "acc.disabled": ("停用", "disabled"),
+    "acc.locked": ("锁定", "locked"),
+    "acc.never": ("从未登录", "never"),
+    "acc.tab.add": ("新建账号", "New account"),
+    "acc.tab.password": ("重设密码", "Set a password"),
+    "acc.tab.state": ("停用 / 启用 / 解锁", "Disable / enable / unlock"),
+    "acc.tab.events": ("变更记录", "Change log"),
+    "acc.username_help": (
+        "3–64 个字符：小写字母、数字及 . _ -。",
+        "3 to 64 characters: lower-case letters, digits and . _ -.",
+    ),
+    "acc.department": ("部门（部门负责人必填）", "Department (required for a department head)"),
+    "acc.none": ("（无）", "(none)"),
+    "acc.create": ("新建", "Create"),
+    "acc.user": ("账号", "Account"),
+    "acc.set_password": ("设置密码", "Set the password"),
+    "acc.disable": ("停用", "Disable"),
+    "acc.enable": ("启用", "Enable"),
+    "acc.unlock": ("解锁", "Unlock"),
+    "acc.done.created": ("已新建账号 {username}。", "Account {username} created."),
+    "acc.done.password": (
+        "已为 {username} 设置新密码，其已登录的会话均已结束。",
+        "Password of {username} set; its signed-in sessions ended.",
+    ),
+    "acc.done.disabled": (
+        "已停用 {username}，其会话立即结束。",
+        "{username} disabled; its sessions ended at once.",
+    ),
+    "acc.done.enabled": ("已启用 {username}。", "{username} enabled."),
+    "acc.done.unlocked": ("已解锁 {username}。", "{username} unlocked."),
+    "acc.action.created": ("新建", "created"),
+    "acc.action.password": ("设置密码", "password set"),
+    "acc.action.disabled": ("停用", "disabled"),
+    "acc.action.enabled": ("启用", "enabled"),
+    "acc.action.unlocked": ("解锁", "unlocked"),
+    "acc.action.locked": ("自动锁定", "locked"),
+    "acc.err.username_format": (
+        "用户名须为 3–64 个字符，仅含小写字母、数字及 . _ -，并以字母或数字开头。",
+        "A username has 3 to 64 characters: lower-case letters, digits and . _ -, starting with "
+        "a letter or digit.",
+    ),
+    "acc.err.role": ("未知角色。", "Unknown role."),
+    "acc.err.department_needed": (
+        "部门负责人必须选择部门。",
+        "A department head needs a department.",
+    ),
+    "acc.err.department_unknown": (
+        "该部门不在目录中。",
+        "That department is not in the catalogue.",
+    ),
+    "acc.err.taken": ("该用户名已被使用。", "That username is taken."),
+    "acc.err.password_rule": (
+        "密码不符合规则：至少 12 个字符，至少包含小写字母、大写字母、数字、其他符号中的三类，不得包含用户名，不得为演示密码。",
+        "The password breaks the rule: at least 12 characters of at least three kinds (lower "
+        "case, upper case, digits, other signs), not containing the username, not the demo "
+        "password.",
+    ),
+    "acc.err.no_user": ("没有该账号。", "There is no such account."),
+    "acc.err.self_disable": ("不能停用自己的账号。", "You cannot disable your own account."),
+    "acc.err.last_admin": (
+        "这是最后一个启用的系统管理员账号，不能停用。",
+        "This is the last active administrator; it cannot be disabled.",
+    ),
+    "acc.err.passwords_differ": ("两次输入的密码不一致。", "The two passwords differ."),
     "nav.refused": (
         "您的角色无权打开所访问的页面（或该地址不存在），已转到您的首页。",
         "Your role may not open the page you asked for (or it does not exist); this is your home "
@@ -125,9 +219,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.person": ("个人信用档案", "Personal credit file"),
     "page.repair": ("异议与信用修复", "Objections and repair"),
     "page.imports": ("数据报送", "Data submission"),
+    "page.accounts": ("账号管理", "Accounts"),
     "nav.analysis": ("分析", "Analysis"),
     "nav.oversight": ("监督", "Oversight"),
     "nav.work": ("业务", "Work"),
+    "nav.admin": ("系统管理", "Administration"),
     "scope.all": ("全市全部数据", "all data of the city"),
     "scope.department": ("本部门：{dept}", "your department: {dept}"),
     "scope.privacy": ("查询日志与预警", "the query log and alerts"),

@@ -91,9 +91,17 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({"department_head", "admin"}),
         "Objections, credit repair and display periods; departments' data submission",
     ),
+    PageSpec(
+        "accounts",
+        "pages/accounts.py",
+        ":material/manage_accounts:",
+        "admin",
+        frozenset({"admin"}),
+        "Data integrity and accounts: user administration",
+    ),
 )
 
-SECTIONS = ("analysis", "oversight", "work")
+SECTIONS = ("analysis", "oversight", "work", "admin")
 
 
 def pages_for_role(role: str) -> list[PageSpec]:
