@@ -154,14 +154,9 @@ def add_user(
 def set_password(engine: Engine, username: str, password: str, *, actor: str) -> None:
     """A new password (checked against the rule); unlocks the account and ends its sessions."""
     password_hash = _checked_password(password, username)
-    table = m.DashboardUser.__table__
     with engine.begin() as conn:
         _existing(conn, username)
-        conn.execute(
-            update(table)
-            .where(table.c.username == username)
-            .values(password_hash=password_hash, failed_attempts=0, locked_until=None)
-        )
+        _update(conn, username, password_hash=password_hash, failed_attempts=0, locked_until=None)
         _end_sessions(conn, username, "new password")
         record_event(conn, actor, username, "password", "set by the user himself or herself"
                      if actor == username else "set by an administrator")  # fmt: skip
@@ -182,7 +177,7 @@ def set_active(engine: Engine, username: str, active: bool, *, actor: str) -> No
             ).scalar_one()
             if admins <= 1:
                 raise AccountError("last_admin", "the last active administrator cannot be disabled")
-        conn.execute(update(table).where(table.c.username == username).values(active=active))
+        _update(conn, username, active=active)
         if not active:
             _end_sessions(conn, username, "disabled")
         record_event(conn, actor, username, "enabled" if active else "disabled")
@@ -190,15 +185,15 @@ def set_active(engine: Engine, username: str, active: bool, *, actor: str) -> No
 
 def unlock(engine: Engine, username: str, *, actor: str) -> None:
     """Lift a lockout before it expires by itself."""
-    table = m.DashboardUser.__table__
     with engine.begin() as conn:
         _existing(conn, username)
-        conn.execute(
-            update(table)
-            .where(table.c.username == username)
-            .values(failed_attempts=0, locked_until=None)
-        )
+        _update(conn, username, failed_attempts=0, locked_until=None)
         record_event(conn, actor, username, "unlocked")
+
+
+def _update(conn: Connection, username: str, **values) -> None:
+    table = m.DashboardUser.__table__
+    conn.execute(update(table).where(table.c.username == username).values(**values))
 
 
 def _end_sessions(conn: Connection, username: str, because: str) -> None:

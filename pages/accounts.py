@@ -42,6 +42,14 @@ def _apply(change, message_key: str, username: str, **kwargs) -> None:
     st.rerun()
 
 
+def _new_password(key: str) -> tuple[str, str]:
+    """The new password, typed twice, under the rule."""
+    first = st.text_input(tr("signin.new_password"), type="password", key=f"{key}_pw1")
+    second = st.text_input(tr("signin.new_password_again"), type="password", key=f"{key}_pw2")
+    st.caption(tr("signin.password_rule"))
+    return first, second
+
+
 def _when(value) -> str:
     return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
@@ -80,9 +88,7 @@ with add, st.form("acc_add", clear_on_submit=False):
         tr("acc.department"), [None, *departments],
         format_func=lambda c: tr("acc.none") if c is None else departments[c],
     )  # fmt: skip
-    first = st.text_input(tr("signin.new_password"), type="password", key="acc_add_pw1")
-    second = st.text_input(tr("signin.new_password_again"), type="password", key="acc_add_pw2")
-    st.caption(tr("signin.password_rule"))
+    first, second = _new_password("acc_add")
     if st.form_submit_button(tr("acc.create"), type="primary"):
         if first != second:
             st.error(tr("acc.err.passwords_differ"))
@@ -94,9 +100,7 @@ with add, st.form("acc_add", clear_on_submit=False):
 
 with password, st.form("acc_password"):
     who = st.selectbox(tr("acc.user"), usernames, key="acc_pw_user")
-    first = st.text_input(tr("signin.new_password"), type="password", key="acc_pw1")
-    second = st.text_input(tr("signin.new_password_again"), type="password", key="acc_pw2")
-    st.caption(tr("signin.password_rule"))
+    first, second = _new_password("acc")
     if st.form_submit_button(tr("acc.set_password"), type="primary"):
         if first != second:
             st.error(tr("acc.err.passwords_differ"))

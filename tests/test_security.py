@@ -34,6 +34,7 @@ from data_access.id_number import make_id_number, mask_id_number, mask_name
 from data_access.importer import import_file
 from data_access.models import ALERT_STATUSES
 from data_access.scope import Scope
+from data_access.user_admin import USERNAME
 from tests.conftest import TINY_AS_OF, _create_pg_database, _drop_pg_database
 from tests.scope_world import (
     ENGINES,
@@ -161,8 +162,12 @@ def test_injection_strings_in_every_text_input(scratch, monkeypatch, user_key, p
     after = table_counts(scratch)
     assert after["person"] == before["person"] and after["credit_record"] == before["credit_record"]
     grew = {k for k in after if after[k] != before[k]}
-    # lookups logged, triage decisions and policy versions are the only writes of these forms
-    assert grew <= {"query_log", "operator", "alert_event", "alert", "policy_version"}
+    # lookups logged, triage decisions, policy versions and (an administrator setting an odd but
+    # rule-abiding password) account changes are the only writes of these forms
+    assert grew <= {"query_log", "operator", "alert_event", "alert", "policy_version",
+                    "account_event"}  # fmt: skip
+    with get_engine(scratch).connect() as conn:  # no username made of an injection string
+        assert all(USERNAME.fullmatch(u) for u in conn.scalars(select(m.DashboardUser.username)))
 
 
 NUL_INPUTS = [
