@@ -15,9 +15,9 @@ figure must be zero; when it is not, the result says which records and where.
 
 Two kinds of consumer: `shows` (the record is shown, or counted in a figure: the standing check,
 must be zero) and `uses` (a rule decides something about a person from the record without showing
-or counting it, e.g. the red-list lookback of the points policy). The national rule says such
-records are no longer used either, so `uses` consumers are checked the same way; the page shows
-their findings as a policy question apart from the must-be-zero figure.
+or counting it), checked the same way and shown apart. Since policy 2026.2 no rule of the product
+is of the second kind: the lists (red list, green channel, serious-record figure, black list) use
+only records that count, and are checked with the rest in the must-be-zero figure.
 
 Not registered, on purpose: counts *of* expired records as such (the coverage page's expired
 share, this check itself) — they report on the rule, they do not show or use the records.
@@ -269,18 +269,11 @@ def _points_counted(as_of: dt.date) -> Select:
     )
 
 
-def _red_list_blocker(as_of: dt.date) -> Select:
-    """Records that keep a person off the red list: mirrors scoring.points_engine (`_red_blocker`)
-    and points_ledger._red_list_blocker: a negative record decided in the lookback before the
-    as-of date, whatever its status but the ignored ones (points-policy.md, Lists)."""
-    policy = _policy()
-    c = m.CreditRecord
-    return select(c.record_id).where(
-        c.category_code.in_(_negative_codes()),
-        c.decision_date <= as_of,
-        c.decision_date >= first_decided_inside(as_of, policy.red_lookback_months),
-        c.status.not_in(list(policy.red_ignored_statuses)),
-    )
+def _lists(as_of: dt.date) -> Select:
+    """Records the lists use (red list, green channel, serious-record figure, black list):
+    mirrors scoring.points_engine (`_bad`): the negative records that count on the as-of date,
+    and nothing else (points-policy.md, Lists: no lookback at any other record)."""
+    return _points_counted(as_of).where(m.CreditRecord.category_code.in_(_negative_codes()))
 
 
 def _scores_ledger(as_of: dt.date) -> Select:
@@ -316,6 +309,7 @@ for _name, _builder, _where, _kind in (
     ("scoring.points", _points_counted, "scoring: points counted (scores page, overview)",
      "shows"),
     ("scores.ledger", _scores_ledger, "pages/scores.py: a person's points ledger", "shows"),
-    ("scoring.red_list", _red_list_blocker, "scoring: red-list lookback (scores page)", "uses"),
+    ("scoring.lists", _lists, "scoring: red list, green channel, serious records, black list",
+     "shows"),
 ):  # fmt: skip
     register_consumer(_name, _builder, _where, _kind)

@@ -262,6 +262,10 @@ class Application(Base):
     # pending | upheld | rejected | withdrawn  (objection upheld = record corrected;
     # repair upheld = record repaired)
     outcome: Mapped[str] = mapped_column(String(12), default="pending")
+    # An extension decision (延期): the new decision limit in working days from receipt, and why.
+    # Empty: none; the legal limit in force on the receipt date applies (data_access.legal_limits).
+    extended_decision_days: Mapped[int | None] = mapped_column(Integer)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         Index("ix_application_dept_filed", "handling_dept", "filed_at"),
         Index("ix_application_record", "record_id"),

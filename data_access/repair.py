@@ -2,10 +2,11 @@
 working days against the legal limits, overdue lists, outcomes, the trend, and the records whose
 display period ends soon. Pure functions over an Engine and a Scope (no Streamlit).
 
-Legal limits (national rules in force 2026): a repair application is decided within 3 working
-days of receipt by the regulator, and the applicant is answered within 10 working days of receipt.
-ASSUMPTION: the rules name these limits for repair; the same limits are applied to objections
-(LIMITS below is the one place to change that).
+Legal limits are data (data_access.legal_limits, seed_data/reference/legal_limits.csv): each
+application is judged against the limits in force on the day it was received, or against the new
+decision limit of an extension decision on it. From 2026-04-01 a repair application is decided
+within 3 working days of receipt and the applicant answered within 10; objections are held to the
+same limits, marked in the file as the city's assumption until it sets its own.
 
 Working days come from data_access.workdays (weekends, statutory holidays and adjusted working
 days, from the calendar table). Times are counted from the day of receipt, which is not counted:
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ from sqlalchemy import ColumnElement, Engine, func, select
 from data_access import models as m
 from data_access.display_period import displayed_record_conditions
 from data_access.id_number import mask_id_number, mask_name
+from data_access.legal_limits import legal_limits, limit_in_force
 from data_access.scope import Scope
 from data_access.workdays import WorkCalendar
 
@@ -52,14 +53,6 @@ EXPIRING_LIMIT = 5000  # rows of the expiring list (the count is always complete
 OUTCOMES = ("upheld", "rejected", "withdrawn")
 CITY_SCOPE = Scope("admin")  # the whole city, for the display check
 
-
-@dataclass(frozen=True)
-class Limits:
-    decision: int  # working days from receipt to the decision
-    answer: int  # working days from receipt to the answer to the applicant
-
-
-LIMITS: dict[str, Limits] = {"repair": Limits(3, 10), "objection": Limits(3, 10)}
 
 # Reasons an application is on the overdue list.
 DECIDED_LATE = "decided_late"
@@ -70,7 +63,7 @@ OVERDUE_REASONS = (DECIDED_LATE, ANSWERED_LATE, PENDING_PAST_LIMIT, ANSWER_PAST_
 
 FRAME_COLUMNS = [
     "application_id", "kind", "handling_dept", "subject", "name", "filed_at", "received_at",
-    "decided_at", "answered_at", "outcome",
+    "decided_at", "answered_at", "outcome", "extended_decision_days",
 ]  # fmt: skip
 
 
@@ -115,6 +108,7 @@ def read_applications(
             a.decided_at,
             a.answered_at,
             a.outcome,
+            a.extended_decision_days,
         )
         .select_from(a)
         .outerjoin(p, p.id_number == a.id_number)
@@ -165,8 +159,17 @@ def handling(frame: pd.DataFrame, as_of: dt.date, calendar: WorkCalendar) -> pd.
     h["received"], h["decided"], h["answered"] = received, decided, answered
     h["pending"] = ~decided
     h["state"] = np.where(decided, h["outcome"], "pending")
-    h["decision_limit"] = h["kind"].map(lambda k: LIMITS[k].decision).astype("int64")
-    h["answer_limit"] = h["kind"].map(lambda k: LIMITS[k].answer).astype("int64")
+    rules = legal_limits()
+    in_force = [limit_in_force(k, r, rules) for k, r in zip(h["kind"], h["received_at"],
+                                                              strict=True)]  # fmt: skip
+    extended = h.get("extended_decision_days", pd.Series(None, index=h.index))
+    decision = [int(e) if e is not None and not pd.isna(e) else rule.decision_days
+                for e, rule in zip(extended, in_force, strict=True)]  # fmt: skip
+    h["decision_limit"] = pd.Series(decision, index=h.index, dtype="int64")
+    h["answer_limit"] = pd.Series(
+        [max(rule.answer_days, d) for rule, d in zip(in_force, decision, strict=True)],
+        index=h.index, dtype="int64",
+    )  # fmt: skip
     today = pd.Series([as_of] * len(h), index=h.index, dtype=object)
     h["decision_days"] = _days(calendar, h["received_at"], h["decided_at"], received & decided)
     h["answer_days"] = _days(calendar, h["received_at"], h["answered_at"], received & answered)

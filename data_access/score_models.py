@@ -59,6 +59,10 @@ class PersonScore(Base):
     points: Mapped[int] = mapped_column(Integer)
     grade: Mapped[str] = mapped_column(String(8))
     red_list: Mapped[bool] = mapped_column(Boolean)
+    # green_channel and serious_record: computed from policy 2026.2 on; NULL in runs of earlier
+    # versions (whose black_list meant any serious record, a list the law does not allow)
+    green_channel: Mapped[bool | None] = mapped_column(Boolean)
+    serious_record: Mapped[bool | None] = mapped_column(Boolean)
     black_list: Mapped[bool] = mapped_column(Boolean)
     pending_objection: Mapped[bool] = mapped_column(Boolean)
     positive_points: Mapped[int] = mapped_column(Integer)

@@ -42,6 +42,8 @@ SCORE_COLUMNS = (
     "points",
     "grade",
     "red_list",
+    "green_channel",
+    "serious_record",
     "black_list",
     "pending_objection",
     "positive_points",
@@ -248,6 +250,8 @@ def read_scores(conn: Connection, run_id: int) -> pl.DataFrame:
         "points": pl.Int64,
         "grade": pl.String,
         "red_list": pl.Boolean,
+        "green_channel": pl.Boolean,
+        "serious_record": pl.Boolean,
         "black_list": pl.Boolean,
         "pending_objection": pl.Boolean,
         "positive_points": pl.Int64,
@@ -261,11 +265,11 @@ def read_scores(conn: Connection, run_id: int) -> pl.DataFrame:
 
 
 def read_run_grades(conn: Connection, run_id: int, county: str) -> pl.DataFrame:
-    """id_number, grade, red_list and black_list of a county's persons in a stored run."""
+    """id_number, grade and the list flags of a county's persons in a stored run."""
     s = sm.PersonScore
-    stmt = select(s.id_number, s.grade, s.red_list, s.black_list).where(
-        s.run_id == run_id, s.county_code == county
-    )
+    stmt = select(s.id_number, s.grade, s.red_list, s.green_channel, s.serious_record,
+                  s.black_list).where(s.run_id == run_id, s.county_code == county)  # fmt: skip
     schema = {"id_number": pl.String, "grade": pl.String, "red_list": pl.Boolean,
+              "green_channel": pl.Boolean, "serious_record": pl.Boolean,
               "black_list": pl.Boolean}  # fmt: skip
     return _frame(conn, stmt, schema)

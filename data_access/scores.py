@@ -27,6 +27,7 @@ AGE_BANDS = ((18, "18-29"), (30, "30-39"), (40, "40-49"), (50, "50-59"), (60, "6
 LOW_GRADES = ("C", "D")
 FLAG_RATIO = 1.5  # a group flagged when its rate is this many times the city's
 FLAG_MIN_PERSONS = 20  # ... and it has at least this many persons
+LIST_COUNTS = ("red_list", "green_channel", "serious_record", "black_list", "pending_objection")
 
 
 def _require_city_scope(scope: Scope) -> None:
@@ -36,14 +37,22 @@ def _require_city_scope(scope: Scope) -> None:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def latest_run(url: str, scope: Scope, as_of: dt.date) -> dict | None:
-    """The most recent run computed for an as-of date on or before `as_of` (None: none yet)."""
+    """The most recent run computed for an as-of date on or before `as_of` (None: none yet), with
+    `policy_text` (the TOML of the policy it was computed with; see is_legacy_run)."""
     _require_city_scope(scope)
     engine = get_engine(url)
     if not inspect(engine).has_table(sm.ScoreRun.__tablename__):
         return None
     run = sm.ScoreRun
     stmt = (
-        select(run.run_id, run.policy_version, run.as_of, run.computed_at, run.persons_scored)
+        select(
+            run.run_id,
+            run.policy_version,
+            run.as_of,
+            run.computed_at,
+            run.persons_scored,
+            run.policy_text,
+        )  # fmt: skip
         .where(run.as_of <= as_of)
         .order_by(run.as_of.desc(), run.computed_at.desc(), run.run_id.desc())
         .limit(1)
@@ -51,6 +60,14 @@ def latest_run(url: str, scope: Scope, as_of: dt.date) -> dict | None:
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
     return dict(row._mapping) if row else None
+
+
+def is_legacy_run(run: dict) -> bool:
+    """True for a run computed under a policy before 2026.2: its red list looked back at records
+    past their period and its "black list" was any serious record. Such a run stays readable,
+    labelled with its version; its lists are not the law's and are never shown as such."""
+    text = run.get("policy_text") or ""
+    return "[serious_record]" not in text
 
 
 def _age_band():
@@ -61,9 +78,10 @@ def _age_band():
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...]) -> pd.DataFrame:
-    """Persons of the run by county, gender, age band and grade, with red list, black list and
-    pending objection counts (columns county_code, gender, age_band, grade, persons, red_list,
-    black_list, pending_objection). counties: empty for the whole city."""
+    """Persons of the run by county, gender, age band and grade, with the list counts and pending
+    objections (columns county_code, gender, age_band, grade, persons, red_list, green_channel,
+    serious_record, black_list, pending_objection; green_channel and serious_record are 0 in runs
+    of policies before 2026.2, which did not compute them). counties: empty for the whole city."""
     _require_city_scope(scope)
     s = sm.PersonScore
     band = _age_band().label("age_band")
@@ -81,6 +99,8 @@ def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...])
             s.grade,
             func.count().label("persons"),
             count(s.red_list).label("red_list"),
+            count(s.green_channel).label("green_channel"),
+            count(s.serious_record).label("serious_record"),
             count(s.black_list).label("black_list"),
             count(s.pending_objection).label("pending_objection"),
         )
@@ -91,7 +111,7 @@ def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...])
         stmt = stmt.where(s.county_code.in_(counties))
     with get_engine(url).connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
-    for column in ("persons", "red_list", "black_list", "pending_objection"):
+    for column in ("persons", *LIST_COUNTS):
         frame[column] = frame[column].astype("int64")
     return frame
 
@@ -101,7 +121,7 @@ def by_group(frame: pd.DataFrame, group: str, grades: tuple[str, ...]) -> pd.Dat
     pivot = frame.pivot_table(
         index=group, columns="grade", values="persons", aggfunc="sum", fill_value=0
     ).reindex(columns=list(grades), fill_value=0)
-    lists = frame.groupby(group)[["persons", "red_list", "black_list", "pending_objection"]].sum()
+    lists = frame.groupby(group)[["persons", *LIST_COUNTS]].sum()
     return pivot.join(lists).reset_index()
 
 
@@ -170,6 +190,8 @@ def what_if(
                 new.group_by("county_code", "gender", "age_band", "grade").agg(
                     persons=pl.len(),
                     red_list=pl.col("red_list").sum(),
+                    green_channel=pl.col("green_channel").sum(),
+                    serious_record=pl.col("serious_record").sum(),
                     black_list=pl.col("black_list").sum(),
                     pending_objection=pl.col("pending_objection").sum(),
                 )

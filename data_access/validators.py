@@ -529,8 +529,23 @@ APPLICATION_OUTCOMES = ("pending", "upheld", "rejected", "withdrawn")
 _APPLICATION_DATES = ("filed_at", "received_at", "decided_at", "answered_at")
 
 
+def parse_extension_days(text_value: str) -> int:
+    """An extension decision's new decision limit: a whole number of working days, 1 to 60."""
+    try:
+        days = int(text_value)
+    except ValueError:
+        raise ValueError(f"not a whole number of working days: {text_value!r}") from None
+    if not 1 <= days <= 60:
+        raise ValueError(f"{days} working days: an extended limit is 1 to 60")
+    return days
+
+
 def _check_application(row: Row, report: Report) -> None:
     v = row.values
+    if row.ok("extended_decision_days", "extension_reason") and (
+        v.get("extended_decision_days") is not None and not v.get("extension_reason")
+    ):
+        report(row, "extension_reason", "an extension needs its reason")
     previous = None
     for name in _APPLICATION_DATES:
         if not row.ok(name):
@@ -577,6 +592,8 @@ def applications() -> Kind:
             Col("decided_at", not_in_future(parse_date)),
             Col("answered_at", not_in_future(parse_date)),
             Col("outcome", one_of(APPLICATION_OUTCOMES, "outcome"), default="pending"),
+            Col("extended_decision_days", parse_extension_days),
+            Col("extension_reason", text(500)),
         ),
         check_row=_check_application,
         check_batch=_check_application_batch,

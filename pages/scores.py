@@ -1,5 +1,6 @@
-"""Page: 诚信积分 / Integrity points — grade distribution, red and black lists, fairness flags,
-and a what-if of changed rules (previewed, never stored).
+"""Page: 诚信积分 / Integrity points — grade distribution, the red list, the green channel, the
+serious-record figure and the authorities' black list, fairness flags, and a what-if of changed
+rules (previewed, never stored).
 
 Reads the stored run of `python -m scoring points` (the latest as of the chosen date or earlier);
 counts of 1 to 4 persons are masked (data_access.small_cells).
@@ -33,9 +34,18 @@ if run is None:
 st.caption(
     tr("sc.run", version=run["policy_version"], as_of=run["as_of"], computed_at=run["computed_at"])
 )
+legacy = scores.is_legacy_run(run)
+if legacy:  # computed before the lawful lists: labelled, never passed off as the law's lists
+    st.warning(tr("sc.legacy_run", version=run["policy_version"]), icon=":material/history:")
 grades = load_policy().grade_names
 frame = scores.distribution(url, scope, run["run_id"], tuple(chosen["counties"]))
 names = unit_names(lang())
+
+
+def count_text(n: int) -> str:
+    """A person count as shown: masked below 5, with thousands separators."""
+    shown = mask_count(n)
+    return f"{shown:,}" if isinstance(shown, int) else str(shown)
 
 
 def header(column: str) -> str:
@@ -50,11 +60,15 @@ def shown(table: pd.DataFrame, columns: list[str], counts: list[str]) -> pd.Data
     return out.rename(columns={c: header(c) for c in columns})
 
 
-metrics = st.columns(4)
+LISTS = ["red_list", "green_channel", "serious_record", "black_list"]
+if legacy:
+    LISTS = ["red_list", "black_list"]
+metrics = st.columns(2 + len(LISTS))
 metrics[0].metric(tr("sc.scored"), f"{int(frame['persons'].sum()):,}")
-metrics[1].metric(tr("sc.red"), str(mask_count(int(frame["red_list"].sum()))))
-metrics[2].metric(tr("sc.black"), str(mask_count(int(frame["black_list"].sum()))))
-metrics[3].metric(tr("sc.pending"), str(mask_count(int(frame["pending_objection"].sum()))))
+for place, column in zip(metrics[1:], LISTS, strict=False):
+    label = tr("sc.legacy_black") if legacy and column == "black_list" else tr(f"sc.{column}")
+    place.metric(label, count_text(int(frame[column].sum())), help=tr(f"sc.help.{column}"))
+metrics[-1].metric(tr("sc.pending"), count_text(int(frame["pending_objection"].sum())))
 
 st.subheader(tr("sc.grades_city"))
 city = frame.groupby("grade")["persons"].sum().reindex(list(grades), fill_value=0)
@@ -63,13 +77,13 @@ st.bar_chart(city.rename(tr("sc.col.persons")))
 st.subheader(tr("sc.by_county"))
 county = scores.by_group(frame, "county_code", grades)
 county["county_code"] = county["county_code"].map(lambda c: names.get(c, c))
-counts = [*grades, "red_list", "black_list", "pending_objection"]
+counts = [*grades, *LISTS, "pending_objection"]
 st.dataframe(shown(county, ["county_code", *counts], counts), hide_index=True)
 
 st.subheader(tr("sc.by_age_gender"))
 frame["age_gender"] = frame["age_band"] + " · " + frame["gender"]
 ages = scores.by_group(frame, "age_gender", grades).rename(columns={"age_gender": "age_band"})
-counts = [*grades, "red_list", "black_list"]
+counts = [*grades, *LISTS]
 st.dataframe(shown(ages, ["age_band", *counts], counts), hide_index=True)
 
 st.subheader(tr("sc.fairness"))
@@ -156,14 +170,14 @@ if previewed:
         }
     )
     st.bar_chart(compare, stack=False)
-    changes = st.columns(3)  # counts only, no deltas: a difference could single out a person
-    changes[0].metric(tr("sc.red"), str(mask_count(int(new["red_list"].sum()))))
-    changes[1].metric(tr("sc.black"), str(mask_count(int(new["black_list"].sum()))))
+    changes = st.columns(2)  # counts only, no deltas: a difference could single out a person
+    changes[0].metric(tr("sc.red_list"), str(mask_count(int(new["red_list"].sum()))))
     moved = movers[movers["grade"] != movers["grade_new"]]
-    changes[2].metric(tr("sc.wi.movers"), str(mask_count(int(moved["persons"].sum()))))
+    changes[1].metric(tr("sc.wi.movers"), str(mask_count(int(moved["persons"].sum()))))
+    st.caption(tr("sc.wi.lists_fixed"))
     st.markdown(f"**{tr('sc.wi.movers_table')}**")
     table = moved.rename(columns={"grade": "from", "grade_new": "to"})
-    counts = ["persons", "red_in", "red_out", "black_in", "black_out"]
+    counts = ["persons", "red_in", "red_out"]
     st.dataframe(shown(table, ["from", "to", *counts], counts), hide_index=True)
     if scope.role == "admin":
         st.download_button(
@@ -200,6 +214,7 @@ if scope.role == "admin":
     from data_access.id_number import mask_id_number
     from data_access.reference import read_catalogue
     from ui.i18n import name_column
+    from ui.lists import list_decision
 
     st.subheader(tr("sc.ledger.title"))
     st.caption(tr("sc.ledger.help"))
@@ -224,4 +239,8 @@ if scope.role == "admin":
                 st.warning(tr("sc.ledger.unknown", id=mask_id_number(subject.strip().upper())))
             else:
                 st.markdown(f"**{mask_id_number(subject.strip().upper())}**")
-                st.dataframe(frame.to_pandas(), hide_index=True, width="stretch")
+                decisions = frame.filter(frame["line"] == "list")
+                for row in decisions.iter_rows(named=True):
+                    st.markdown(("✔ " if row["listed"] else "✘ ") + list_decision(row))
+                st.dataframe(frame.filter(frame["line"] != "list").to_pandas(), hide_index=True,
+                             width="stretch")  # fmt: skip

@@ -1,7 +1,8 @@
 """`python -m scoring [--db URL] points --as-of YYYY-MM-DD [--out FILE.csv] [--policy FILE]`.
 
 Scores every adult as of the date, stores the run and with --out writes the contract CSV
-`id_number,points,grade,red_list,black_list` (red_list and black_list 1 or 0). Progress on
+`id_number,points,grade,red_list,green_channel,serious_record,black_list` (the lists 1 or 0,
+points-policy.md). Progress on
 stderr, a one-line summary on stdout. Exit 0 done, 1 bad data (policy, database), 2 bad usage.
 """
 
@@ -103,7 +104,9 @@ def run_points(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     print(
         f"points as of {result.as_of} (policy {result.policy_version}, run {result.run_id}): "
         f"{result.persons_scored:,} persons scored in {result.seconds:.1f} s; {grades}; "
-        f"red list {result.red_list:,}, black list {result.black_list:,}, "
+        f"red list {result.red_list:,}, green channel {result.green_channel:,}, "
+        f"serious records {result.serious_record:,}, black list (authorities') "
+        f"{result.black_list:,}, "
         f"pending objection {result.pending_objection:,}"
         + (f"; written to {args.out}" if args.out else "")
     )

@@ -33,6 +33,8 @@ RESULT_COLUMNS = (
     "points",
     "grade",
     "red_list",
+    "green_channel",
+    "serious_record",
     "black_list",
     "pending_objection",
     "positive_points",
@@ -117,23 +119,21 @@ def _classified(records: pl.LazyFrame, policy: Policy, as_of: dt.date) -> pl.Laz
         & pl.col("_severity").is_not_null()
         & (pl.lit(as_of) < pl.coalesce(pl.col("display_until"), default_end))
     )
-    red_blocker = (
-        is_neg
-        & (pl.lit(as_of) < _months_after(decided, policy.red_lookback_months))
-        & ~pl.col("status").is_in(list(policy.red_ignored_statuses))
-    )
+    # the lists use only what counts: no window, no status but the counting ones
     return (
         records.filter((decided <= as_of) & (is_pos | is_neg))
         .with_columns(_severity=pl.when(is_neg).then(severity))
         .with_columns(
             _counts=counting_status & (positive_counts | negative_counts),
             _raw=pl.when(is_pos).then(raw_positive).otherwise(raw_negative),
-            _red_blocker=red_blocker,
         )
         .with_columns(
             _pending=pl.col("_counts") & (pl.col("status") == policy.pending_status),
-            _black=pl.col("_counts")
-            & (pl.col("_severity") == policy.black_severity).fill_null(False),
+            _bad=pl.col("_counts") & is_neg,
+        )
+        .with_columns(
+            _serious=pl.col("_bad") & (pl.col("_severity") == policy.serious_severity),
+            _black=pl.col("_bad") & category.is_in(list(policy.black_categories)),
         )
     )
 
@@ -160,8 +160,9 @@ def _person_totals(rec: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
     )
     flags = rec.group_by("id_number").agg(
         pending_objection=pl.col("_pending").any(),
+        serious_record=pl.col("_serious").any(),
         black_list=pl.col("_black").any(),
-        _red_blocked=pl.col("_red_blocker").any(),
+        _bad=pl.col("_bad").any(),
     )
     return flags.join(positive, on="id_number", how="full", coalesce=True).join(
         negative, on="id_number", how="full", coalesce=True
@@ -184,8 +185,8 @@ def score_frame(
 
     persons: id_number, birth_date (null: taken from the ID number), any other columns (kept).
     records: RECORD_SCHEMA columns. Returns one row per adult, in the order of `persons`: the
-    persons' columns, then points, grade, red_list, black_list, pending_objection, positive_points,
-    negative_points, age."""
+    persons' columns, then points, grade, red_list, green_channel, serious_record, black_list,
+    pending_objection, positive_points, negative_points, age."""
     scored = adults(persons.lazy(), policy, as_of)
     rec = records.lazy().join(scored.select("id_number"), on="id_number", how="semi")
     totals = _person_totals(_classified(rec, policy, as_of), policy)
@@ -193,13 +194,11 @@ def score_frame(
         scored.join(totals, on="id_number", how="left", maintain_order="left")
         .with_columns(
             pl.col("positive_points", "negative_points").fill_null(0).cast(pl.Int64),
-            pl.col("pending_objection", "black_list", "_red_blocked").fill_null(False),
+            pl.col("pending_objection", "serious_record", "black_list", "_bad").fill_null(False),
         )
         .with_columns(points=policy.start + pl.col("positive_points") + pl.col("negative_points"))
-        .with_columns(grade=_grade(pl.col("points"), policy))
-        .with_columns(
-            red_list=pl.col("grade").is_in(list(policy.red_grades)) & ~pl.col("_red_blocked")
-        )
+        .with_columns(grade=_grade(pl.col("points"), policy), green_channel=~pl.col("_bad"))
+        .with_columns(red_list=pl.col("grade").is_in(list(policy.red_grades)) & ~pl.col("_bad"))
     )
     keep = [c for c in persons.columns if c != "birth_date"]
     rest = [c for c in RESULT_COLUMNS if c not in keep]

@@ -4,9 +4,13 @@ A plain, readable implementation of the policy (one loop over one person's recor
 independently of the vectorised engine (scoring.points_engine) so that each checks the other.
 
 The ledger frame has a `start` line, one `record` line per positive or negative record considered
-(neutral records such as QUALIFICATION are not scored and not listed), and a `total` line. The
-points of the start and record lines add up to the total; a record that gives 0 says why in
-`reason` (scoring.points_rules). The total line carries the grade and the list flags.
+(neutral records such as QUALIFICATION are not scored and not listed), a `total` line, and one
+`list` line per list (red list, green channel, serious-record figure, black list) saying whether
+the person is on it and why: `rule` names the list, `listed` the decision, `reason` the ground
+(LIST_REASONS) and, where one record decides it, that record with the day it stops counting
+(`counts_until`). The points of the start and record lines add up to the total; a record that
+gives 0 says why in `reason` (scoring.points_rules). The total line carries the grade and the
+list flags. `explain_list` puts a list line in words.
 """
 
 from __future__ import annotations
@@ -32,10 +36,27 @@ LEDGER_SCHEMA: dict[str, Any] = {
     "reason": pl.String,
     "grade": pl.String,
     "red_list": pl.Boolean,
+    "green_channel": pl.Boolean,
+    "serious_record": pl.Boolean,
     "black_list": pl.Boolean,
     "pending_objection": pl.Boolean,
     "positive_points": pl.Int64,
     "negative_points": pl.Int64,
+    "listed": pl.Boolean,  # list lines: on the list or not
+    "severity": pl.String,  # list lines: the deciding record's effective severity
+    "counts_until": pl.Date,  # list lines: the day the deciding record stops counting
+}
+LISTS = ("red_list", "green_channel", "serious_record", "black_list")
+# list line reasons: on the list because / not on it because
+LIST_REASONS = {
+    "grade_and_clean": "grade {grade} is {min_grade} or above and no negative record counts",
+    "grade_below": "grade {grade} is below {min_grade}",
+    "negative_counts": "a {severity} {category} of {decided} counts until {until}",
+    "no_negative": "no negative record counts",
+    "serious_counts": "a serious {category} of {decided} counts until {until}",
+    "no_serious": "no serious negative record counts",
+    "authority_list": "the authority's list: {category} of {decided} counts until {until}",
+    "no_authority_list": "on no list an authority publishes under law",
 }
 
 
@@ -101,15 +122,81 @@ def _evaluate(rec: Mapping[str, Any], policy: Policy, as_of: dt.date, not_scored
     return rule_text, points, reason, cap_key
 
 
-def _red_list_blocker(rec: Mapping[str, Any], policy: Policy, as_of: dt.date) -> bool:
-    """A negative record decided in the red-list lookback, whatever its status but the ignored."""
-    decided = rec["decision_date"]
-    return (
-        rec["polarity"] == "negative"
-        and decided <= as_of
-        and as_of < r.window_end(decided, policy.red_lookback_months)
-        and rec["status"] not in policy.red_ignored_statuses
+def _counts_until(rec: Mapping[str, Any], policy: Policy) -> dt.date:
+    """The first day a counting negative record no longer counts (its display period's end)."""
+    severity = _effective_severity(rec, policy)
+    return rec.get("display_until") or r.window_end(
+        rec["decision_date"], policy.display_months[severity]
     )
+
+
+def _list_lines(
+    counting_negative: list[Mapping[str, Any]], grade: str, policy: Policy
+) -> list[dict[str, Any]]:
+    """The four list decisions; a deciding record is the one that counts longest."""
+
+    def line(name: str, listed: bool, reason: str, rec=None) -> dict[str, Any]:
+        out: dict[str, Any] = {"line": "list", "rule": name, "listed": listed, "reason": reason,
+                               "grade": grade}  # fmt: skip
+        if rec is not None:
+            out.update(record_id=rec["record_id"], category_code=rec["category_code"],
+                       decision_date=rec["decision_date"], status=rec["status"],
+                       severity=_effective_severity(rec, policy),
+                       counts_until=_counts_until(rec, policy))  # fmt: skip
+        return out
+
+    def longest(records):
+        return max(records, key=lambda x: (_counts_until(x, policy), x["record_id"]), default=None)
+
+    bad = longest(counting_negative)
+    serious = longest([x for x in counting_negative
+                       if _effective_severity(x, policy) == policy.serious_severity])  # fmt: skip
+    black = longest([x for x in counting_negative
+                     if x["category_code"] in policy.black_categories])  # fmt: skip
+    if grade not in policy.red_grades:
+        red = line("red_list", False, "grade_below")
+    elif bad is not None:
+        red = line("red_list", False, "negative_counts", bad)
+    else:
+        red = line("red_list", True, "grade_and_clean")
+    return [
+        red,
+        line(
+            "green_channel", bad is None, "no_negative" if bad is None else "negative_counts", bad
+        ),  # fmt: skip
+        line(
+            "serious_record",
+            serious is not None,
+            "serious_counts" if serious is not None else "no_serious",
+            serious,
+        ),  # fmt: skip
+        line(
+            "black_list",
+            black is not None,
+            "authority_list" if black is not None else "no_authority_list",
+            black,
+        ),  # fmt: skip
+    ]
+
+
+def list_values(row: Mapping[str, Any], policy: Policy) -> dict[str, str]:
+    """The values a list line's reason text names (for LIST_REASONS and translated templates)."""
+    return {
+        "grade": str(row.get("grade") or ""),
+        "min_grade": policy.red_min_grade,
+        "category": str(row.get("category_code") or ""),
+        "severity": str(row.get("severity") or ""),
+        "decided": str(row.get("decision_date") or ""),
+        "until": str(row.get("counts_until") or ""),
+    }
+
+
+def explain_list(row: Mapping[str, Any], policy: Policy) -> str:
+    """A list line in words: "not on the red list: a general ADMIN_PENALTY of 2026-06-01 counts
+    until 2027-06-01"."""
+    name = str(row["rule"]).replace("_", " ")
+    where = f"on the {name}" if row["listed"] else f"not on the {name}"
+    return f"{where}: " + LIST_REASONS[row["reason"]].format(**list_values(row, policy))
 
 
 def ledger(
@@ -142,7 +229,8 @@ def ledger(
     ]
     used: dict[tuple[str, int], int] = {}  # points already given per (category, year)
     positive = negative = 0
-    pending = black = red_blocked = False
+    pending = False
+    counting_negative: list[Mapping[str, Any]] = []
     for rec in records:
         rule_text, points, reason, cap_key = _evaluate(rec, policy, as_of, not_scored)
         if reason is None and cap_key is not None:
@@ -156,10 +244,9 @@ def ledger(
             pending |= rec["status"] == policy.pending_status
             if rec["polarity"] == "negative":
                 negative += points
-                black |= _effective_severity(rec, policy) == policy.black_severity
+                counting_negative.append(rec)
             else:
                 positive += points
-        red_blocked |= _red_list_blocker(rec, policy, as_of)
         lines.append(
             {
                 "line": "record",
@@ -177,18 +264,20 @@ def ledger(
     else:
         points = policy.start + positive + negative
         grade = policy.grade_of(points)
+        decisions = _list_lines(counting_negative, grade, policy)
         total = {
             "line": "total",
             "rule": "total",
             "points": points,
             "grade": grade,
-            "red_list": grade in policy.red_grades and not red_blocked,
-            "black_list": black,
+            **{d["rule"]: d["listed"] for d in decisions},
             "pending_objection": pending,
             "positive_points": positive,
             "negative_points": negative,
         }
     lines.append(total)
+    if not not_scored:
+        lines.extend(decisions)
     return pl.DataFrame(lines, schema=LEDGER_SCHEMA)
 
 

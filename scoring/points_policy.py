@@ -58,9 +58,8 @@ class Policy:
     always_serious: tuple[str, ...]
     grades: tuple[tuple[str, int | None], ...]  # highest first; the last has no minimum
     red_min_grade: str
-    red_lookback_months: int
-    red_ignored_statuses: tuple[str, ...]
-    black_severity: str
+    serious_severity: str  # the serious-record figure: a counting negative record of it
+    black_categories: tuple[str, ...]  # the authorities' lists: a counting record of these
     text: str = field(default="", compare=False)  # the TOML it was read from, when known
 
     @property
@@ -202,6 +201,7 @@ def policy_from_dict(raw: dict, text: str = "") -> Policy:
     negative = _get(raw, "negative", "", dict)
     red = _get(raw, "red_list", "", dict)
     black = _get(raw, "black_list", "", dict)
+    serious = _get(raw, "serious_record", "", dict, {})
     categories = _get(positive, "categories", "positive.", dict)
     grades = _grades(_get(raw, "grades", "", list))
     min_grade = _get(red, "min_grade", "red_list.", str)
@@ -217,9 +217,15 @@ def policy_from_dict(raw: dict, text: str = "") -> Policy:
         _get(negative, "default_display_months", "negative.", dict),
         "negative.default_display_months",
     )
-    black_severity = _get(black, "severity", "black_list.", str)
-    if black_severity not in SEVERITIES:
-        raise PolicyError(f"policy: black_list.severity must be one of {', '.join(SEVERITIES)}")
+    # Versions written before 2026.2 carry red_list.lookback_months / ignored_statuses and a
+    # black_list.severity: rules the law no longer allows. They are read (their stored results stay
+    # labelled with them) but the lists follow the law: no lookback, the authorities' list only.
+    serious_severity = _get(serious, "severity", "serious_record.", str, "serious")
+    if serious_severity not in SEVERITIES:
+        raise PolicyError(f"policy: serious_record.severity must be one of {', '.join(SEVERITIES)}")
+    black_categories = _get(black, "categories", "black_list.", list, ["JUDGMENT_DEFAULT"])
+    if not black_categories or not all(isinstance(c, str) and c for c in black_categories):
+        raise PolicyError("policy: black_list.categories must name at least one category")
     return Policy(
         version=version,
         start=start,
@@ -236,11 +242,8 @@ def policy_from_dict(raw: dict, text: str = "") -> Policy:
         always_serious=tuple(_get(negative, "always_serious", "negative.", list, [])),
         grades=grades,
         red_min_grade=min_grade,
-        red_lookback_months=_months(red, "lookback_months", "red_list."),
-        red_ignored_statuses=_statuses(
-            _get(red, "ignored_statuses", "red_list.", list, []), "red_list.ignored_statuses"
-        ),
-        black_severity=black_severity,
+        serious_severity=serious_severity,
+        black_categories=tuple(black_categories),
         text=text,
     )
 
@@ -325,11 +328,12 @@ def policy_to_toml(policy: Policy) -> str:
         "",
         "[red_list]",
         f"min_grade = {_toml_value(policy.red_min_grade)}",
-        f"lookback_months = {policy.red_lookback_months}",
-        f"ignored_statuses = {_toml_value(policy.red_ignored_statuses)}",
+        "",
+        "[serious_record]",
+        f"severity = {_toml_value(policy.serious_severity)}",
         "",
         "[black_list]",
-        f"severity = {_toml_value(policy.black_severity)}",
+        f"categories = {_toml_value(policy.black_categories)}",
         "",
     ]
     return "\n".join(lines)

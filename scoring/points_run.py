@@ -25,7 +25,9 @@ from scoring.points_engine import score_frame
 from scoring.points_ledger import ledger
 from scoring.points_policy import Policy, policy_to_toml
 
-OUT_COLUMNS = ("id_number", "points", "grade", "red_list", "black_list")  # contracts.md
+OUT_COLUMNS = ("id_number", "points", "grade", "red_list", "green_channel", "serious_record",
+               "black_list")  # fmt: skip  # contracts.md
+LIST_FLAGS = ("red_list", "green_channel", "serious_record", "black_list")
 
 # progress(counties done, counties in all, county code, persons scored so far, seconds elapsed)
 Progress = Callable[[int, int, str, int, float], None]
@@ -40,24 +42,22 @@ class RunResult:
     seconds: float = 0.0
     grades: dict[str, int] = field(default_factory=dict)
     red_list: int = 0
+    green_channel: int = 0
+    serious_record: int = 0
     black_list: int = 0
     pending_objection: int = 0
 
 
 def earliest_relevant(policy: Policy, as_of: dt.date) -> dt.date:
     """Records decided before this date (and not displayed past the as-of date) give 0 points and
-    cannot block the red list, whatever their status: add_months is non-decreasing, so a record
-    decided before as_of - N months leaves every N-month window on or before the as-of date."""
-    longest = max(
-        policy.positive_window_months,
-        policy.red_lookback_months,
-        *policy.display_months.values(),
-    )
+    take no part in any list: add_months is non-decreasing, so a record decided before
+    as_of - N months leaves every N-month window on or before the as-of date."""
+    longest = max(policy.positive_window_months, *policy.display_months.values())
     return add_months(as_of, -longest)
 
 
 def _out_frame(scores: pl.DataFrame) -> pl.DataFrame:
-    return scores.select(OUT_COLUMNS).with_columns(pl.col("red_list", "black_list").cast(pl.Int8))
+    return scores.select(OUT_COLUMNS).with_columns(pl.col(*LIST_FLAGS).cast(pl.Int8))
 
 
 def score_database(
@@ -149,8 +149,8 @@ class _Stopwatch:
 def _tally(result: RunResult, scores: pl.DataFrame) -> None:
     for grade, n in scores.group_by("grade").len().iter_rows():
         result.grades[grade] = result.grades.get(grade, 0) + n
-    result.red_list += int(scores["red_list"].sum())
-    result.black_list += int(scores["black_list"].sum())
+    for flag in LIST_FLAGS:
+        setattr(result, flag, getattr(result, flag) + int(scores[flag].sum()))
     result.pending_objection += int(scores["pending_objection"].sum())
 
 

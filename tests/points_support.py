@@ -14,7 +14,7 @@ from data_access import models as m
 from data_access import score_models as _score_models  # noqa: F401 (registers the tables)
 from data_access.id_number import make_id_number
 from scoring.points_engine import RECORD_SCHEMA, score_frame
-from scoring.points_ledger import ledger, ledger_total
+from scoring.points_ledger import explain_list, ledger, ledger_total
 from scoring.points_policy import load_policy
 
 POLICY = load_policy()
@@ -104,17 +104,28 @@ def score(owner: dict, records: list[dict], as_of=AS_OF, policy=POLICY) -> dict 
     return row
 
 
+def lists_in_words(owner: dict, records: list[dict], as_of=AS_OF, policy=POLICY) -> dict:
+    """The ledger's list decisions in words, by list."""
+    book = ledger(owner, records_frame(records), policy, as_of)
+    return {
+        row["rule"]: explain_list(row, policy)
+        for row in book.filter(pl.col("line") == "list").iter_rows(named=True)
+    }
+
+
 def assert_agree(row: dict | None, book: pl.DataFrame) -> None:
     total = ledger_total(book)
     if row is None:
         assert total["points"] is None, total
         return
-    lines = book.filter(pl.col("line") != "total")["points"].sum()
+    lines = book.filter(pl.col("line").is_in(["start", "record"]))["points"].sum()
     assert lines == total["points"], book
     for key in (
         "points",
         "grade",
         "red_list",
+        "green_channel",
+        "serious_record",
         "black_list",
         "pending_objection",
         "positive_points",

@@ -58,6 +58,11 @@ def server(request, tmp_path_factory) -> Iterator[str]:
     add_user(engine, "e2e_dept", "department_head", PASSWORD, department_code="SAMR",
              actor="test")  # fmt: skip
     add_user(engine, "e2e_admin", "admin", PASSWORD, actor="test")
+    from scoring.points_policy import load_policy
+    from scoring.points_run import score_database
+    from tests.conftest import TINY_AS_OF
+
+    score_database(engine, TINY_AS_OF, load_policy())  # the scores page has a run to show
     port = _free_port()
     log = open(folder / "server.log", "w")
     process = subprocess.Popen(
@@ -158,6 +163,7 @@ def test_a_page_the_role_may_not_open_lands_home_in_chinese(page, server):
     page.goto(server)
     _sign_in(page, "e2e_dept", PASSWORD)
     _heading(page, "部门报送进度")
+    assert _session_cookie(page)  # typed addresses open new sessions: they need the cookie
     for address in ("oversight", "no-such-page"):
         page.goto(f"{server}/{address}")
         page.get_by_text("您的角色无权打开所访问的页面").wait_for(timeout=WAIT_MS)
@@ -197,3 +203,17 @@ def test_the_accounts_page_for_an_administrator(page, server):
     page.get_by_text("当前锁定").first.wait_for(timeout=WAIT_MS)  # the tables draw on a canvas
     _shot(page, "accounts_page")
     _no_english_dialog(page)
+
+
+def test_the_scores_page_names_only_the_courts_list_a_black_list(page, server):
+    page.goto(f"{server}/scores")
+    _sign_in(page, "e2e_admin", PASSWORD)
+    _heading(page, "诚信积分")
+    for label in ("绿色通道", "有严重失信记录", "失信被执行人（法院公布）"):
+        page.get_by_text(label, exact=True).first.wait_for(timeout=WAIT_MS)
+    banner = page.get_by_text("平台不自行制造黑名单").first
+    banner.wait_for(timeout=WAIT_MS)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    # "黑名单" appears only where the page says the platform makes none
+    assert main.count("黑名单") == main.count("不自行制造黑名单")
+    _shot(page, "scores_page")

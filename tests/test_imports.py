@@ -246,10 +246,27 @@ def test_roster_submissions_annual_reports_applications(people, tmp_path):
     ]
     # fmt: off
     assert dump(people, m.Application) == [
-        ("A1", "objection", "R1", P1, "SAMR", D(2026, 2, 1), D(2026, 2, 2), D(2026, 2, 5), D(2026, 2, 10), "upheld"),
-        ("A2", "repair", "R2", P2, "COURT", D(2026, 3, 1), None, None, None, "pending"),
+        ("A1", "objection", "R1", P1, "SAMR", D(2026, 2, 1), D(2026, 2, 2), D(2026, 2, 5), D(2026, 2, 10), "upheld", None, None),
+        ("A2", "repair", "R2", P2, "COURT", D(2026, 3, 1), None, None, None, "pending", None, None),
     ]
     # fmt: on
+
+
+def test_an_extension_decision_is_imported_with_its_reason(people, tmp_path):
+    do_import(people, "credit-records", write_csv(tmp_path / "r.csv", RECORDS))
+    header = [*APPLICATIONS[0], "extended_decision_days", "extension_reason"]
+    good = [header, [*APPLICATIONS[1], "8", "需调取法院卷宗"]]
+    do_import(people, "applications", write_csv(tmp_path / "good.csv", good))
+    with people.connect() as conn:
+        row = conn.execute(select(m.Application.extended_decision_days,
+                                  m.Application.extension_reason)).one()  # fmt: skip
+    assert tuple(row) == (8, "需调取法院卷宗")
+    bad = [header, [*APPLICATIONS[1], "8", ""], [*APPLICATIONS[2], "0", "x"]]
+    result = import_file(people, "applications", write_csv(tmp_path / "bad.csv", bad))
+    assert [(p.line, p.column, p.reason) for p in result.errors] == [
+        (2, "extension_reason", "an extension needs its reason"),
+        (3, "extended_decision_days", "0 working days: an extended limit is 1 to 60"),
+    ]
 
 
 # --------------------------------------------------------------------------- idempotence

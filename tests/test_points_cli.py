@@ -45,14 +45,16 @@ def test_points_run_writes_the_contract_csv_on_each_engine(db_url, tmp_path):
     assert main(["--db", db_url, "points", "--as-of", "2026-11-27"]) == 0  # replaced next
     done = run("--db", db_url, "points", "--as-of", "2026-11-27", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert "2 persons scored" in done.stdout and "black list 1" in done.stdout
+    assert "2 persons scored" in done.stdout and "black list (authorities') 1" in done.stdout
     assert "Traceback" not in done.stderr and "points: county 411602 done" in done.stderr
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["id_number", "points", "grade", "red_list", "black_list"]
+    assert rows[0] == ["id_number", "points", "grade", "red_list", "green_channel",
+                       "serious_record", "black_list"]  # fmt: skip
     assert sorted(rows[1:]) == sorted(
-        [[a["id_number"], "900", "B", "0", "1"], [b["id_number"], "1050", "AAA", "1", "0"]]
-    )
+        [[a["id_number"], "900", "B", "0", "0", "1", "1"],
+         [b["id_number"], "1050", "AAA", "1", "1", "0", "0"]]
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def _city():
         rec(good, "VOLUNTEER", D(2025, 1, 1), quantity=120.0),
         rec(good, "VOLUNTEER", D(2025, 2, 1), quantity=120.0),
         rec(good, "QUALIFICATION", D(2020, 1, 1)),  # neutral: not scored
-        rec(good, "ADMIN_PENALTY", D(2023, 6, 1), severity="general"),  # before the lookback
+        rec(good, "ADMIN_PENALTY", D(2023, 6, 1), severity="general"),  # display ended 2024-06-01
         rec(good, "COMMENDATION", D(2026, 11, 28), level="national"),  # after the as-of date
         rec(black, "COMMENDATION", D(2026, 1, 1), level="national"),
         rec(black, "COMMENDATION", D(2026, 2, 1), level="national"),
@@ -133,9 +133,16 @@ def test_out_file_has_the_contract_columns(engine, tmp_path):
     out = tmp_path / "points.csv"
     score_database(engine, AS_OF, POLICY, out=out)
     frame = pl.read_csv(out, schema_overrides={"id_number": pl.String})
-    assert frame.columns == ["id_number", "points", "grade", "red_list", "black_list"]
-    got = {r[0]: r[1:] for r in frame.iter_rows()}
+    assert frame.columns == ["id_number", "points", "grade", "red_list", "green_channel",
+                             "serious_record", "black_list"]  # fmt: skip
+    got = {r["id_number"]: (r["points"], r["grade"], r["red_list"], r["black_list"])
+           for r in frame.iter_rows(named=True)}  # fmt: skip
     assert got == {k: (v[0], v[1], int(v[2]), int(v[3])) for k, v in expected.items()}
+    good, black, pending, plain = (p["id_number"] for p in persons[:4])
+    flags = {r["id_number"]: (r["green_channel"], r["serious_record"])
+             for r in frame.iter_rows(named=True)}  # fmt: skip
+    # pending's serious record is repaired: never used; its general one under objection counts
+    assert flags == {good: (1, 0), black: (0, 1), pending: (0, 0), plain: (1, 0)}
     assert not (tmp_path / "points.csv.part").exists()
 
 

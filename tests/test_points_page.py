@@ -50,14 +50,32 @@ def test_scores_page_shows_the_stored_run(scored_city, monkeypatch, server_navig
     app = open_page(scored_city, monkeypatch, role)
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
-    assert "积分低不会导致任何惩戒" in app.info[0].value  # the permanent banner
-    assert "积分规则版本 2026.1" in app.caption[0].value
+    assert "积分低不会使任何人进入名单" in app.info[0].value  # the permanent banner
+    assert "积分规则版本 2026.2" in app.caption[0].value
     run = scores.latest_run.__wrapped__(scored_city, Scope(role, "DRC"), TINY_AS_OF)
     frame = scores.distribution.__wrapped__(scored_city, Scope(role, "DRC"), run["run_id"], ())
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["参评人数（18 周岁以上）"] == f"{int(frame['persons'].sum()):,}"
     assert int(frame["persons"].sum()) == run["persons_scored"]
     assert len(app.dataframe) >= 2
+    assert {"红名单（守信激励）", "绿色通道", "有严重失信记录", "失信被执行人（法院公布）"} <= set(
+        metrics
+    )
+    assert metrics["失信被执行人（法院公布）"] != metrics["有严重失信记录"] or int(
+        frame["serious_record"].sum()
+    ) == int(frame["black_list"].sum())
+    # no list is called a black list but the authorities' (the banner says the platform makes none)
+    shown = [m.label for m in app.metric] + [c for d in app.dataframe for c in d.value.columns]
+    assert not [text for text in shown if "黑名单" in str(text)]
+
+
+def test_a_run_of_an_old_policy_is_labelled_not_passed_off_as_the_law(tmp_path):
+    from data_access import scores
+
+    old = (Path(__file__).resolve().parent.parent / "scoring" / "policy.toml").read_text("utf-8")
+    assert not scores.is_legacy_run({"policy_text": old})
+    legacy = old.split("[serious_record]")[0] + '[black_list]\nseverity = "serious"\n'
+    assert scores.is_legacy_run({"policy_text": legacy})
 
 
 def test_fairness_flags_compare_groups_with_the_city():
@@ -124,8 +142,13 @@ def test_admin_opens_a_ledger_and_the_view_is_logged(scored_city, monkeypatch, s
 
     from data_access import models as m
 
-    with get_engine(scored_city).connect() as conn:
-        subject = conn.scalars(select(m.CreditRecord.id_number).limit(1)).one()
+    with get_engine(scored_city).connect() as conn:  # a judgment defaulter: on the courts' list
+        subject, decided = conn.execute(
+            select(m.CreditRecord.id_number, m.CreditRecord.decision_date)
+            .where(m.CreditRecord.category_code == "JUDGMENT_DEFAULT",
+                   m.CreditRecord.status == "active")
+            .order_by(m.CreditRecord.decision_date.desc()).limit(1)
+        ).one()  # fmt: skip
     app = open_page(scored_city, monkeypatch, "admin")
     app.text_input(key="ledger.id").input(subject)
     app.selectbox(key="ledger.purpose").set_value("OBJECTION")
@@ -134,6 +157,10 @@ def test_admin_opens_a_ledger_and_the_view_is_logged(scored_city, monkeypatch, s
     assert not app.exception, [e.value for e in app.exception]
     assert subject not in " ".join(md.value for md in app.markdown)  # shown masked only
     assert app.dataframe[-1].value["line"].iloc[-1] == "total"
+    decisions = [md.value for md in app.markdown if md.value.startswith(("✔", "✘"))]
+    assert len(decisions) == 4  # red list, green channel, serious records, the courts' list
+    assert decisions[3].startswith("✔ 在失信被执行人名单：法院公布：")
+    assert f"{decided} 的 失信被执行人" in decisions[3]
     with get_engine(scored_city).connect() as conn:
         logged = conn.execute(
             select(m.QueryLog.operator_id, m.QueryLog.channel).where(

@@ -10,7 +10,16 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from points_support import AS_OF, POLICY, engine_rows, person, reasons, rec, score
+from points_support import (
+    AS_OF,
+    POLICY,
+    engine_rows,
+    lists_in_words,
+    person,
+    reasons,
+    rec,
+    score,
+)
 
 from scoring.points_policy import PolicyError, parse_policy, policy_to_toml
 
@@ -129,7 +138,8 @@ def test_negative_points_by_severity(severity, points):
     p = person()
     row = score(p, [rec(p, "ADMIN_PENALTY", D(2026, 10, 1), severity=severity)])
     assert row["negative_points"] == points
-    assert row["black_list"] is (severity == "serious")
+    assert row["serious_record"] is (severity == "serious")
+    assert (row["black_list"], row["green_channel"]) == (False, False)  # no authority's list
 
 
 @pytest.mark.parametrize(("as_of", "counts"), [(D(2026, 11, 26), True), (D(2026, 11, 27), False)])
@@ -241,58 +251,97 @@ def _aa(p: dict) -> list[dict]:
     return [rec(p, "COMMENDATION", D(2026, 1, 5), level="provincial")]
 
 
-def test_red_list_grade_aa_and_no_recent_negative():
+def test_red_list_grade_aa_and_no_counting_negative():
     p = person()
     row = score(p, _aa(p))
-    assert (row["points"], row["grade"], row["red_list"]) == (1030, "AA", True)
+    assert (row["points"], row["grade"], row["red_list"], row["green_channel"]) == (
+        1030, "AA", True, True,
+    )  # fmt: skip
+    assert lists_in_words(p, _aa(p))["red_list"] == (
+        "on the red list: grade AA is AA or above and no negative record counts"
+    )
     below = [rec(p, "COMMENDATION", D(2026, 1, 5), level="city")]  # 1020, grade A
-    assert score(p, below)["red_list"] is False
+    row = score(p, below)
+    assert (row["red_list"], row["green_channel"]) == (False, True)  # green: no bad record
+    assert lists_in_words(p, below)["red_list"] == "not on the red list: grade A is below AA"
 
 
-def test_red_list_ignores_a_revoked_negative_but_not_a_repaired_one():
+@pytest.mark.parametrize("status", ["repaired", "revoked"])
+def test_repaired_and_revoked_records_are_never_used_by_any_list(status):
     p = person()
-    revoked = [*_aa(p), rec(p, "ADMIN_PENALTY", D(2025, 6, 1), severity="minor", status="revoked")]
-    repaired = [
-        *_aa(p),
-        rec(p, "ADMIN_PENALTY", D(2025, 6, 1), severity="minor", status="repaired"),
-    ]
-    assert score(p, revoked)["red_list"] is True
-    row = score(p, repaired)
-    assert (row["points"], row["grade"], row["red_list"]) == (1030, "AA", False)
-
-
-def test_red_list_blocked_by_an_expired_negative_decided_in_the_last_three_years():
-    p = person()
-    records = [*_aa(p), rec(p, "ADMIN_PENALTY", D(2025, 1, 1), severity="minor")]  # ended 2025-04
+    records = [*_aa(p), rec(p, "JUDGMENT_DEFAULT", D(2025, 6, 1), status=status)]
     row = score(p, records)
-    assert (row["points"], row["red_list"]) == (1030, False)
+    assert (row["points"], row["grade"]) == (1030, "AA")
+    assert (row["red_list"], row["green_channel"], row["serious_record"], row["black_list"]) == (
+        True, True, False, False,
+    )  # fmt: skip
 
 
-@pytest.mark.parametrize(("decided", "red"), [(D(2023, 11, 27), True), (D(2023, 11, 28), False)])
-def test_red_list_lookback_is_three_years_before_the_as_of_date(decided, red):
+def test_a_record_past_its_display_period_is_not_used_by_any_list():
     p = person()
-    records = [*_aa(p), rec(p, "ADMIN_PENALTY", decided, severity="minor")]
-    assert score(p, records)["red_list"] is red
+    records = [*_aa(p), rec(p, "ADMIN_PENALTY", D(2026, 1, 1), severity="minor")]  # ended 2026-04
+    row = score(p, records)
+    assert (row["points"], row["red_list"], row["green_channel"]) == (1030, True, True)
 
 
-def test_black_list_from_a_serious_record_even_with_high_points():
+def test_a_counting_negative_keeps_off_the_red_list_and_the_green_channel_and_says_until_when():
+    p = person()
+    records = [*_aa(p), *_aa(p), rec(p, "ADMIN_PENALTY", D(2026, 6, 1), severity="general")]
+    row = score(p, records)  # 1000 + 30 + 30 (commendations have no cap) - 30 = 1030
+    assert (row["points"], row["grade"], row["red_list"], row["green_channel"]) == (
+        1030, "AA", False, False,
+    )  # fmt: skip
+    words = lists_in_words(p, records)
+    assert words["red_list"] == (
+        "not on the red list: a general ADMIN_PENALTY of 2026-06-01 counts until 2027-06-01"
+    )
+    assert words["green_channel"].startswith("not on the green channel: a general ADMIN_PENALTY")
+    assert words["black_list"] == (
+        "not on the black list: on no list an authority publishes under law"
+    )
+
+
+def test_an_objected_record_still_counts_for_the_lists():
+    p = person()
+    records = [*_aa(p), rec(p, "ADMIN_PENALTY", D(2026, 10, 1), severity="minor",
+                            status="objection")]  # fmt: skip
+    row = score(p, records)
+    assert (row["green_channel"], row["pending_objection"]) == (False, True)
+
+
+def test_a_serious_record_is_a_figure_not_the_black_list():
     p = person()
     records = [rec(p, "COMMENDATION", D(2026, 1, i), level="national") for i in (1, 2, 3)]
     records.append(rec(p, "ADMIN_PENALTY", D(2026, 3, 1), severity="serious"))
     row = score(p, records)
-    assert (row["points"], row["grade"], row["black_list"], row["red_list"]) == (
-        1050,
-        "AAA",
-        True,
-        False,
+    assert (row["points"], row["grade"]) == (1050, "AAA")
+    assert (row["red_list"], row["green_channel"], row["serious_record"], row["black_list"]) == (
+        False, False, True, False,
+    )  # fmt: skip
+
+
+def test_the_black_list_is_the_courts_judgment_defaulters_while_the_record_counts():
+    p = person()
+    records = [rec(p, "JUDGMENT_DEFAULT", D(2025, 3, 1), display_until=D(2027, 3, 1))]
+    row = score(p, records)
+    assert (row["serious_record"], row["black_list"]) == (True, True)
+    assert lists_in_words(p, records)["black_list"] == (
+        "on the black list: the authority's list: JUDGMENT_DEFAULT of 2025-03-01 counts until "
+        "2027-03-01"
     )
+    later = score(p, records, as_of=D(2027, 3, 1))
+    assert (later["black_list"], later["serious_record"], later["green_channel"]) == (
+        False, False, True,
+    )  # fmt: skip
 
 
-def test_low_points_alone_never_black_list():
+def test_low_points_alone_never_put_anyone_on_a_list():
     p = person()
     records = [rec(p, "ADMIN_PENALTY", D(2026, 1, i), severity="general") for i in range(1, 16)]
     row = score(p, records)
-    assert (row["points"], row["grade"], row["black_list"]) == (550, "D", False)
+    assert (row["points"], row["grade"], row["black_list"], row["serious_record"]) == (
+        550, "D", False, False,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- grades
@@ -332,7 +381,7 @@ def test_policy_file_carries_a_version_and_round_trips():
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda t: t.replace('version = "2026.1"', ""), "version is missing"),
+        (lambda t: t.replace('version = "2026.2"', ""), "version is missing"),
         (lambda t: t.replace("min = 1030", "min = 1060"), "grade AA min must be below"),
         (lambda t: t.replace('min_grade = "AA"', 'min_grade = "Z"'), "is not a grade"),
         (lambda t: t.replace("minor = -5", "minor = 5"), "must be zero or negative"),

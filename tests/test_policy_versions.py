@@ -29,12 +29,12 @@ def harsher(policy):
 def test_admin_saves_a_new_version_that_becomes_the_policy_in_force(engine):
     shipped = load_policy()
     assert current_policy(engine).version == shipped.version
-    saved = save_policy_version(engine, ADMIN, "admin", harsher(shipped), "2026.2", "doubled")
-    assert saved.version == "2026.2"
+    saved = save_policy_version(engine, ADMIN, "admin", harsher(shipped), "2026.3", "doubled")
+    assert saved.version == "2026.3"
     in_force = current_policy(engine)
-    assert in_force.version == "2026.2"
+    assert in_force.version == "2026.3"
     assert dict(in_force.negative_points)["serious"] == 2 * dict(shipped.negative_points)["serious"]
-    assert [v["version"] for v in saved_versions(engine)] == ["2026.2"]
+    assert [v["version"] for v in saved_versions(engine)] == ["2026.3"]
 
 
 @pytest.mark.parametrize("role", ["leading_office", "department_head", "privacy_officer"])
@@ -44,9 +44,9 @@ def test_only_an_administrator_may_save(engine, role):
 
 
 def test_a_version_name_is_never_reused(engine):
-    save_policy_version(engine, ADMIN, "admin", load_policy(), "2026.2")
+    save_policy_version(engine, ADMIN, "admin", load_policy(), "2026.3")
     with pytest.raises(PolicyError, match="exists already"):
-        save_policy_version(engine, ADMIN, "admin", harsher(load_policy()), "2026.2")
+        save_policy_version(engine, ADMIN, "admin", harsher(load_policy()), "2026.3")
     with pytest.raises(PolicyError, match="exists already"):
         save_policy_version(engine, ADMIN, "admin", load_policy(), load_policy().version)
     with pytest.raises(PolicyError, match="version name"):
@@ -61,11 +61,11 @@ def test_the_points_command_uses_the_saved_version(db_url, engine, capsys):
             [{"id_number": make_id_number("412701", born, 123), "name": "王建明", "gender": "M",
               "birth_date": born, "county_code": "411602"}],
         )  # fmt: skip
-    save_policy_version(engine, ADMIN, "admin", harsher(load_policy()), "2026.2")
+    save_policy_version(engine, ADMIN, "admin", harsher(load_policy()), "2026.3")
     assert scoring_main(["--db", db_url, "points", "--as-of", "2026-11-27"]) == 0
     with engine.connect() as conn:
         versions = conn.scalars(select(sm.ScoreRun.policy_version)).all()
-    assert versions == ["2026.2"]
+    assert versions == ["2026.3"]
 
 
 def test_admin_saves_from_the_page_and_others_see_no_save_form(

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 from streamlit.testing.v1 import AppTest
 
 from data_access import display_check as dc
@@ -282,6 +282,61 @@ def test_overdue_list_and_departments_match_the_hand_count(hand):
     assert rp.uncounted_years(h, AS_OF, CAL, D(2023, 1, 1), END) == [2023]
 
 
+def _limits_file(monkeypatch, rows: list[tuple]) -> None:
+    """Replace seed_data/reference/legal_limits.csv by these rows (kind, effective_from,
+    decision_days, answer_days, extension_days)."""
+    from data_access import legal_limits
+
+    table = tuple(
+        {"kind": k, "effective_from": f, "decision_days": str(d), "answer_days": str(a),
+         "extension_days": str(e or ""), "source": "test", "assumption": "0"}
+        for k, f, d, a, e in rows
+    )  # fmt: skip
+    real = legal_limits.read_catalogue
+    monkeypatch.setattr(legal_limits, "read_catalogue",
+                        lambda name: table if name == "legal_limits" else real(name))  # fmt: skip
+
+
+def test_the_limits_in_force_on_the_receipt_date_apply(hand, monkeypatch):
+    """Change the limits file and the overdue figures change: from 2026-04-01 a repair must be
+    decided within 1 working day, before that 3 still applied."""
+    before = rp.summary(handled(hand), START, END).set_index("kind")
+    _limits_file(monkeypatch, [("repair", "2025-01-01", 3, 10, None),
+                               ("repair", "2026-04-01", 1, 10, None),
+                               ("objection", "2026-04-01", 3, 10, None)])  # fmt: skip
+    h = handled(hand).set_index("application_id")
+    assert h.loc["A10", "decision_limit"] == 1 and bool(h.loc["A10", rp.DECIDED_LATE])  # 2 days
+    assert h.loc["A8", "decision_limit"] == 3 and not h.loc["A8", rp.DECIDED_LATE]  # February
+    after = rp.summary(h.reset_index(), START, END).set_index("kind")
+    assert after.loc["repair", "decided_late"] > before.loc["repair", "decided_late"]
+    assert after.loc["objection", "decided_late"] == before.loc["objection", "decided_late"]
+
+
+def test_an_extension_decision_replaces_the_decision_limit(hand):
+    with hand.begin() as conn:
+        conn.execute(
+            update(m.Application)
+            .where(m.Application.application_id == "A2")
+            .values(extended_decision_days=5, extension_reason="需现场核查")
+        )
+    h = handled(hand).set_index("application_id")
+    assert (h.loc["A2", "decision_days"], h.loc["A2", "decision_limit"]) == (4, 5)
+    assert not h.loc["A2", rp.DECIDED_LATE]
+    assert h.loc["A2", "answer_limit"] == 10  # never shorter than the decision limit
+    listed = rp.overdue_list(h.reset_index(), START, END, CAL)
+    assert "A2" not in set(listed["application_id"])
+
+
+def test_the_shipped_limits_file_marks_the_objection_row_as_an_assumption():
+    from data_access.legal_limits import legal_limits, limit_in_force
+
+    rows = {r.kind: r for r in legal_limits()}
+    assert (rows["repair"].decision_days, rows["repair"].answer_days) == (3, 10)
+    assert rows["repair"].effective_from == D(2026, 4, 1) and not rows["repair"].assumption
+    assert rows["objection"].assumption
+    assert limit_in_force("repair", D(2025, 1, 1)) == rows["repair"]  # before every row: earliest
+
+
 def test_outcomes_and_trend_match_the_hand_count(hand):
     h = handled(hand)
     out = rp.outcomes(h, START, END).set_index(["kind", "outcome"])["applications"].to_dict()
@@ -335,12 +390,11 @@ def test_expiring_records_in_the_next_30_days(hand):
 def test_display_check_is_zero_for_every_place_on_the_fixture(hand):
     check = dc.display_check(hand, AS_OF).set_index("consumer")
     shows = check[check["kind"] == "shows"]
-    assert len(shows) >= 9 and shows["records"].sum() == 0, shows[shows["records"] > 0]
-    # The red-list lookback of the points policy uses expired and repaired records (a policy
-    # question, listed apart from the must-be-zero figure): R3 expired, R4 repaired.
-    red = check.loc["scoring.red_list"]
-    assert (red["kind"], red["records"], red["expired"], red["repaired"]) == ("uses", 2, 1, 1)
-    assert red["sample_record_ids"] == "R3, R4"
+    assert len(shows) >= 10 and shows["records"].sum() == 0, shows[shows["records"] > 0]
+    # No policy question is left: the lists are checked with the rest and use nothing past its
+    # period, repaired or revoked (R3 expired and R4 repaired are not used by any list).
+    assert (check["kind"] == "shows").all()
+    assert check.loc["scoring.lists", "records"] == 0
 
 
 def test_display_check_flags_a_consumer_that_forgets_the_display_period(hand):
@@ -374,8 +428,8 @@ def test_display_check_is_zero_on_the_tiny_city(tiny_city_url):
 
 
 def test_points_consumer_is_the_engines_rule(tiny_city_url):
-    """The SQL mirror of what the points engine counts (and of the red-list lookback) gives the
-    same records as the ledger, for every scored person of the tiny city."""
+    """The SQL mirrors of what the points engine counts and of what the lists use give the same
+    records as the ledger, for every scored person of the tiny city."""
     from data_access import score_store
     from data_access.engine import get_engine
     from scoring import points_ledger
@@ -384,7 +438,7 @@ def test_points_consumer_is_the_engines_rule(tiny_city_url):
     engine, policy = get_engine(tiny_city_url), load_policy()
     with engine.connect() as conn:
         counted_sql = set(conn.scalars(dc._points_counted(TINY_AS_OF)))
-        blocking_sql = set(conn.scalars(dc._red_list_blocker(TINY_AS_OF)))
+        listed_sql = set(conn.scalars(dc._lists(TINY_AS_OF)))
         holders = conn.scalars(select(m.CreditRecord.id_number).distinct()).all()
         checked = 0
         for id_number in holders:
@@ -399,11 +453,8 @@ def test_points_consumer_is_the_engines_rule(tiny_city_url):
             )["record_id"].to_list()
             ids = set(records["record_id"].to_list())
             assert set(counted) == counted_sql & ids, id_number
-            blocking = {
-                rec["record_id"] for rec in records.iter_rows(named=True)
-                if points_ledger._red_list_blocker(rec, policy, TINY_AS_OF)
-            }  # fmt: skip
-            assert blocking == blocking_sql & ids, id_number
+            negative = set(records.filter(records["polarity"] == "negative")["record_id"])
+            assert set(counted) & negative == listed_sql & ids, id_number
             checked += 1
     assert checked > 100
 
@@ -501,7 +552,7 @@ def test_the_nightly_display_check_stores_its_result_and_fails_loudly(hand, db_u
     out = capsys.readouterr().out
     assert "OK: no place shows or counts a record past its display period" in out
     checked_at, stored = latest_stored(hand, AS_OF)
-    assert stored.set_index("consumer").loc["scoring.red_list", "records"] == 2
+    assert stored.set_index("consumer").loc["scoring.lists", "records"] == 0
     assert latest_stored(hand, AS_OF - dt.timedelta(days=1)) is None
 
     def forgetful(as_of: dt.date):

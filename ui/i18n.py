@@ -369,7 +369,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ov.on_time_ytd": ("本年目录按时报送率", "On-time catalogue deliveries this year"),
     "ov.outstanding": ("本年缺报事项", "Items outstanding this year"),
     "ov.annual_filed": ("本年度报告已报 / 应报", "Annual reports filed / due this year"),
-    "ov.lists": ("红名单 / 黑名单人数", "Persons on the red / black list"),
+    "ov.lists": ("红名单 / 绿色通道人数", "Red list / green channel persons"),
     "ov.alerts": ("未处理隐私预警", "Open privacy alerts"),
     "ov.overdue_cases": ("超期未办结的异议与修复", "Objections and repairs past their limit"),
     "ov.not_available": ("暂不可用", "Not available"),
@@ -401,9 +401,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "(weekends and public holidays excluded; the day of receipt not counted).",
     ),
     "def.lists": (
-        "最近一次诚信积分计算（截止日期不晚于统计日期）中的红名单 / 黑名单人数；黑名单只依据严重失信记录，不依据积分。",
-        "Red / black list persons in the latest integrity-points run on or before the as-of "
-        "date; the black list rests on serious records, never on points.",
+        "最近一次诚信积分计算（截止日期不晚于统计日期）中的红名单 / 绿色通道人数。只使用截至当日仍在计分的记录；"
+        "过期、已修复、已撤销的记录一律不使用。失信被执行人名单由法院公布，见诚信积分页。",
+        "Red list / green channel persons in the latest integrity-points run on or before the "
+        "as-of date. Only records that count that day are used: none past its period, repaired "
+        "or revoked. The judgment-defaulter list is the courts'; see the integrity points page.",
     ),
     "def.on_time_ytd": (
         "本年 1 月 1 日至截止日期已到期的目录报送期中按时报送的比例；与去年同期比较。",
@@ -678,10 +680,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "sc.save.button": ("保存为新版本", "Save as a new version"),
     "sc.save.done": ("已保存积分规则版本 {version}。", "Saved policy version {version}."),
     "sc.banner": (
-        "诚信积分用于守信激励，不用于惩戒：积分低不会导致任何惩戒。严重失信（黑名单）名单只依据"
-        "严重失信记录本身认定，从不依据积分。",
-        "Integrity points reward and never punish: a low score leads to no sanction. The black "
-        "list (serious dishonesty) rests on the serious records themselves, never on the points.",
+        "诚信积分用于守信激励，不用于惩戒：积分低不会使任何人进入名单或失去便利。严重失信主体名单只能是发布机关"
+        "依法公布的名单（本平台为法院公布的失信被执行人），平台不自行制造黑名单。",
+        "Integrity points reward and never punish: a low score puts no one on a list and takes "
+        "no convenience away. Serious-dishonesty lists are only those their issuing authority "
+        "publishes under law (here the courts' judgment defaulters); the platform makes up none.",
     ),
     "sc.no_run": (
         "尚无 {as_of} 及以前的积分计算结果。运行 `python -m scoring points --as-of {as_of}` 计算。",
@@ -693,17 +696,92 @@ TEXT: dict[str, tuple[str, str]] = {
         "Policy version {version}, as of {as_of}, computed {computed_at}.",
     ),
     "sc.scored": ("参评人数（18 周岁以上）", "Persons scored (18 and over)"),
-    "sc.red": ("红名单（守信激励）", "Red list (rewarded)"),
-    "sc.black": ("黑名单（严重失信记录）", "Black list (serious records)"),
+    "sc.red_list": ("红名单（守信激励）", "Red list (rewarded)"),
+    "sc.green_channel": ("绿色通道", "Green channel"),
+    "sc.serious_record": ("有严重失信记录", "With a serious record"),
+    "sc.black_list": ("失信被执行人（法院公布）", "Judgment defaulters (published by the courts)"),
+    "sc.legacy_black": (
+        "旧版“黑名单”（任一严重失信记录）",
+        'Old "black list" (any serious record)',
+    ),
+    "sc.help.red_list": (
+        "等级达到 AA 及以上，且没有仍在计分的负面记录。过期、已修复、已撤销的记录一律不使用。",
+        "Grade AA or above and no negative record that counts. Records past their period, "
+        "repaired or revoked are never used.",
+    ),
+    "sc.help.green_channel": (
+        "行政许可绿色通道（意见二.四.1）：没有仍在计分的负面记录的全部参评人员，红名单是其一部分。",
+        "Green channel in administrative licensing (opinion 2.4.1): every scored adult with no "
+        "negative record that counts; the red list is a part of it.",
+    ),
+    "sc.help.serious_record": (
+        "有仍在计分的严重失信记录的人数。这是供信用办监测的数字，不是任何名单。",
+        "Persons with a counting serious record: a monitoring figure for the credit office, not "
+        "a list of anyone.",
+    ),
+    "sc.help.black_list": (
+        "严重失信主体名单只能是发布机关依法公布的名单；本目录中为法院公布的失信被执行人，"
+        "在该记录计分期间列入。平台不自行制造黑名单，积分高低也不使任何人进入名单。",
+        "Serious-dishonesty lists are only those their issuing authority publishes under law; in "
+        "this catalogue the courts' judgment defaulters, while such a record counts. The platform "
+        "makes up no black list, and no score puts anyone on a list.",
+    ),
+    "sc.legacy_run": (
+        "此结果按旧版积分规则 {version} 计算：其红名单回溯了已过期、已修复的记录，其“黑名单”为任一严重失信记录，"
+        "均不符合现行规定。结果仅供查阅，请按现行规则重新计算（python -m scoring points）。",
+        "These results were computed under the old policy {version}: its red list looked back at "
+        'expired and repaired records and its "black list" was any serious record, neither '
+        "lawful now. They stay readable; compute them again under the policy in force.",
+    ),
+    "sc.wi.lists_fixed": (
+        "绿色通道、严重失信记录和失信被执行人名单由法规而非积分规则决定，模拟不会改变它们。",
+        "The green channel, the serious-record figure and the judgment-defaulter list follow the "
+        "law, not the points rules: the what-if does not change them.",
+    ),
+    "ls.on": ("在{name}", "On the {name}"),
+    "ls.off": ("不在{name}", "Not on the {name}"),
+    "ls.name.red_list": ("红名单", "red list"),
+    "ls.name.green_channel": ("绿色通道", "green channel"),
+    "ls.name.serious_record": ("严重失信记录监测", "serious-record figure"),
+    "ls.name.black_list": ("失信被执行人名单", "judgment-defaulter list"),
+    "ls.severity.minor": ("轻微", "minor"),
+    "ls.severity.general": ("一般", "general"),
+    "ls.severity.serious": ("严重", "serious"),
+    "ls.reason.grade_and_clean": (
+        "等级 {grade} 达到 {min_grade}，且没有仍在计分的负面记录",
+        "grade {grade} is {min_grade} or above and no negative record counts",
+    ),
+    "ls.reason.grade_below": (
+        "等级 {grade} 低于 {min_grade}",
+        "grade {grade} is below {min_grade}",
+    ),
+    "ls.reason.negative_counts": (
+        "{decided} 的{severity} {category} 计分至 {until}",
+        "a {severity} {category} of {decided} counts until {until}",
+    ),
+    "ls.reason.no_negative": ("没有仍在计分的负面记录", "no negative record counts"),
+    "ls.reason.serious_counts": (
+        "{decided} 的严重 {category} 计分至 {until}",
+        "a serious {category} of {decided} counts until {until}",
+    ),
+    "ls.reason.no_serious": ("没有仍在计分的严重失信记录", "no serious negative record counts"),
+    "ls.reason.authority_list": (
+        "法院公布：{decided} 的 {category} 计分至 {until}",
+        "the courts' list: {category} of {decided} counts until {until}",
+    ),
+    "ls.reason.no_authority_list": (
+        "不在任何发布机关依法公布的名单上",
+        "on no list an authority publishes under law",
+    ),
     "sc.pending": ("异议处理中", "Pending objection"),
     "sc.grades_city": ("信用等级分布", "Grade distribution"),
     "sc.by_county": ("按县（市、区）", "By county"),
     "sc.by_age_gender": ("按年龄段和性别", "By age band and gender"),
     "sc.fairness": ("公平性提示", "Fairness flags"),
     "sc.fairness_help": (
-        "某一群体的低等级（C、D）占比或黑名单比例达到全市的 {ratio} 倍且人数不少于 {n} 人时提示，"
+        "某一群体的低等级（C、D）占比或失信被执行人比例达到全市的 {ratio} 倍且人数不少于 {n} 人时提示，"
         "供复核规则是否对该群体不公。",
-        "A group is flagged when its share of low grades (C, D) or its black-list rate is {ratio} "
+        "A group is flagged when its share of low grades (C, D) or its judgment-defaulter rate is {ratio} "
         "times the city's and it has at least {n} persons: review whether the rules treat it "
         "unfairly.",
     ),
@@ -713,20 +791,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "sc.col.age_band": ("年龄段", "Age band"),
     "sc.col.persons": ("人数", "Persons"),
     "sc.col.red_list": ("红名单", "Red list"),
-    "sc.col.black_list": ("黑名单", "Black list"),
+    "sc.col.green_channel": ("绿色通道", "Green channel"),
+    "sc.col.serious_record": ("有严重失信记录", "Serious record"),
+    "sc.col.black_list": ("失信被执行人", "Judgment defaulters"),
     "sc.col.pending_objection": ("异议处理中", "Pending objection"),
     "sc.col.dimension": ("维度", "Dimension"),
     "sc.col.group": ("群体", "Group"),
     "sc.col.low_share": ("低等级占比", "Low-grade share"),
-    "sc.col.black_rate": ("黑名单比例", "Black-list rate"),
+    "sc.col.black_rate": ("失信被执行人比例", "Judgment-defaulter rate"),
     "sc.col.flag": ("提示", "Flag"),
     "sc.col.grade": ("等级", "Grade"),
     "sc.col.from": ("原等级", "From"),
     "sc.col.to": ("新等级", "To"),
     "sc.col.red_in": ("进入红名单", "Red list in"),
     "sc.col.red_out": ("移出红名单", "Red list out"),
-    "sc.col.black_in": ("进入黑名单", "Black list in"),
-    "sc.col.black_out": ("移出黑名单", "Black list out"),
     "sc.wi.title": ("规则模拟（不保存）", "What-if (nothing is saved)"),
     "sc.wi.help": (
         "修改等级门槛、扣分和年度上限，预览新的等级分布和等级变动人员；逐县重新计算，全市规模需数分钟。",
@@ -1201,11 +1279,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "10 working days.",
     ),
     "rp.def.limits": (
-        "法定时限：信用修复申请自受理之日起 3 个工作日内作出决定、10 个工作日内答复申请人；"
-        "异议申请按同一时限统计（假设，见 data_access/repair.py 的 LIMITS）。",
-        "Legal limits: a repair application is decided within 3 working days of receipt and the "
-        "applicant answered within 10; objections are held to the same limits (an assumption, see "
-        "LIMITS in data_access/repair.py).",
+        "法定时限：按申请受理之日施行的时限计算。自 2026-04-01 起，信用修复申请自受理之日起 3 个工作日内作出决定、"
+        "10 个工作日内答复申请人；异议申请暂按同一时限统计（本市假定，待市信用办另行规定）。作出延期决定的申请按延期后的时限计算。",
+        "Legal limits: those in force on the day the application was received. From 2026-04-01 a "
+        "repair application is decided within 3 working days of receipt and the applicant "
+        "answered within 10; objections are held to the same limits for now (the city's "
+        "assumption until the credit office sets its own). An extended application is held to "
+        "its extended limit.",
     ),
     "rp.def.overdue": (
         "超期件：统计期间内超时作出决定或超时答复的申请，以及截止日期时已超过时限仍未办结或未答复的"
@@ -1238,14 +1318,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "on they are no longer shown. ID numbers and names masked.",
     ),
     "rp.def.check": (
-        "展示期核查：逐一检查所有展示或计算信用记录的功能（覆盖率、个人档案、积分与红名单、本页等），"
-        "在截止日期会展示或计入的记录中，是否有已过展示期、已修复、已撤销或无展示期的记录。该数应为 0。"
-        "不展示、不计算但用于规则判断的记录按同一口径核查，作为政策问题单独列出。",
-        "Display check: every place that shows or counts credit records (coverage, the personal "
-        "file, points and the red list, this page…) is checked for records it would show or count "
-        "on the as-of date that are past their display period, repaired, revoked or without a "
-        "display period. The figure must be 0. Rules that use records without showing or "
-        "counting them are checked the same way and listed apart, as a policy question.",
+        "展示期核查：逐一检查所有展示、计算或使用信用记录的功能（覆盖率、个人档案、积分、红名单、绿色通道、"
+        "严重失信记录与失信被执行人名单、本页等），在截止日期会展示、计入或使用的记录中，是否有已过展示期、"
+        "已修复、已撤销或无展示期的记录。该数应为 0。",
+        "Display check: every place that shows, counts or uses credit records (coverage, the "
+        "personal file, points, the red list, the green channel, the serious-record figure and "
+        "the judgment-defaulter list, this page…) is checked for records it would show, count or "
+        "use on the as-of date that are past their display period, repaired, revoked or without "
+        "a display period. The figure must be 0.",
     ),
     "rp.check.title": ("展示期核查", "Display-period check"),
     "rp.check.ok": (
@@ -1294,9 +1374,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rp.consumer.person_file": ("个人信用档案", "Personal credit file"),
     "rp.consumer.scoring.points": ("诚信积分：计分记录", "Integrity points: records scored"),
-    "rp.consumer.scoring.red_list": (
-        "诚信积分：红名单回溯期（36 个月内任何失信记录，撤销的除外）",
-        "Integrity points: red-list lookback (any negative record in 36 months but revoked)",
+    "rp.consumer.scoring.lists": (
+        "诚信积分：红名单、绿色通道、严重失信记录、失信被执行人名单",
+        "Integrity points: red list, green channel, serious records, judgment defaulters",
     ),
     "rp.consumer.scores.ledger": ("诚信积分：积分明细", "Integrity points: the points ledger"),
     "rp.tab.time": ("办理时限", "Handling time"),
