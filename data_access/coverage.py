@@ -273,6 +273,51 @@ def roster_counts(
     return as_int(frame, ROSTER_COLUMNS[2:])
 
 
+ADULT_STUDENT = "ADULT_STUDENT"
+STUDENT_CATEGORIES = ("ACADEMIC_MISCONDUCT", "STUDENT_LOAN_DEFAULT")
+
+
+def student_records(
+    engine: Engine, scope: Scope, as_of: dt.date, counties: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The records of the opinion's student integrity files (二.五.5) held by current adult
+    students: per category of STUDENT_CATEGORIES, the displayed records and the students holding
+    them. A scope that does not answer for adult students (only the education bureau, the leading
+    office and administrators do) counts none."""
+    r, c = m.RosterEntry, m.CreditRecord
+    students = (
+        select(r.id_number)
+        .join(m.Profession, m.Profession.code == r.profession_code)
+        .join(m.Person, m.Person.id_number == r.id_number)
+        .where(
+            r.valid_from <= as_of,
+            or_(r.valid_to.is_(None), r.valid_to >= as_of),
+            *profession_conditions(scope, [ADULT_STUDENT]),
+            *_county_conditions(counties),
+        )
+    )
+    stmt = (
+        select(
+            c.category_code,
+            func.count().label("records"),
+            func.count(c.id_number.distinct()).label("students"),
+        )  # fmt: skip
+        .where(
+            c.category_code.in_(STUDENT_CATEGORIES),
+            c.id_number.in_(students),
+            *displayed_negative(as_of),
+        )
+        .group_by(c.category_code)
+    )
+    with engine.connect() as conn:
+        found = {row[0]: row[1:] for row in conn.execute(stmt).all()}
+    frame = pd.DataFrame(
+        [(code, *found.get(code, (0, 0))) for code in STUDENT_CATEGORIES],
+        columns=["category_code", "records", "students"],
+    )
+    return as_int(frame, ["records", "students"])
+
+
 def _records_per_person(conditions, members, name: str):
     c = m.CreditRecord
     return (

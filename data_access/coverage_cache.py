@@ -42,6 +42,13 @@ def roster_counts(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def student_records(
+    url: str, role: str, department_code: str | None, as_of: dt.date, counties: tuple[str, ...]
+) -> pd.DataFrame:
+    return cv.student_records(get_engine(url), _scope(role, department_code), as_of, counties)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def population_counts(url: str, as_of: dt.date, counties: tuple[str, ...]) -> pd.Series:
     """Not scoped: the general population is a city-wide reference, not a department's data."""
     return rollup.population_counts(get_engine(url), as_of, counties)

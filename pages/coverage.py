@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import coverage_cache as cached
-from data_access.coverage import DEFAULT_TARGET, DEFINITIONS
+from data_access.coverage import ADULT_STUDENT, DEFAULT_TARGET, DEFINITIONS
 from data_access.coverage_measures import (
     county_table,
     domain_summary,
@@ -23,6 +23,8 @@ from data_access.coverage_measures import (
     totals,
     worst_gaps,
 )
+from data_access.reference import read_catalogue
+from data_access.small_cells import mask_count
 from ui import coverage_display as view
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
@@ -109,12 +111,33 @@ def render_professions(professions: pd.DataFrame, counts: pd.DataFrame, target: 
     )
     st.subheader(tr("cov.professions_title"))
     show_table(view.profession_frame(table, population, language), view.PROFESSION_KEYS)
+    if ADULT_STUDENT in set(professions["code"]):
+        render_students(table)
     export_buttons(
         view.profession_frame(table, population, language, formatted=False),
         "professions",
         view.PROFESSION_KEYS,
         "professions",
     )
+
+
+def render_students(table: pd.DataFrame) -> None:
+    """The adult students' integrity files (opinion 二.五.5): coverage, and the academic-misconduct
+    and student-loan records the students hold."""
+    st.subheader(tr("cov.students_title"))
+    row = table[table["profession_code"] == ADULT_STUDENT]
+    records = cached.student_records(url, role, dept, as_of, counties)
+    names = {r["code"]: r[name_column(language)] for r in read_catalogue("record_categories")}
+    cols = st.columns(2 + len(records))
+    current = int(row["current"].sum()) if not row.empty else 0
+    with_file = int(row["with_file"].sum()) if not row.empty else 0
+    cols[0].metric(tr("cov.students_current"), str(mask_count(current)))
+    cols[1].metric(tr("cov.students_with_file"),
+                   f"{with_file / current:.1%}" if current else "—")  # fmt: skip
+    for col, rec in zip(cols[2:], records.itertuples(index=False), strict=True):
+        col.metric(names.get(rec.category_code, rec.category_code), str(mask_count(rec.records)),
+                   help=tr("cov.students_records_help", students=mask_count(rec.students)))  # fmt: skip
+    st.caption(tr("cov.students_note"))
 
 
 def render_counties(professions: pd.DataFrame, counts: pd.DataFrame, target: float) -> None:

@@ -150,7 +150,10 @@ def _block(rng, spec: CategorySpec, person, decision, pop: Population, as_of_day
     return out
 
 
-def _people_and_dates(rng, spec, pop, as_of_day, n, risk_pool, volunteers):
+STUDENT_SHARE = 0.7  # exam fraud and academic misconduct: most of it by students on the roll
+
+
+def _people_and_dates(rng, spec, pop, as_of_day, n, risk_pool, volunteers, students=()):
     first = day_number(FIRST_DECISION)
     age = pop.age_years(as_of_day)
     pool = np.flatnonzero(
@@ -165,6 +168,9 @@ def _people_and_dates(rng, spec, pop, as_of_day, n, risk_pool, volunteers):
     if spec.code == "VOLUNTEER" and len(volunteers):
         from_roster = rng.random(n) < 0.8
         person[from_roster] = rng.choice(volunteers, size=int(from_roster.sum()))
+    if spec.code == "ACADEMIC_MISCONDUCT" and len(students):
+        on_roll = rng.random(n) < STUDENT_SHARE
+        person[on_roll] = rng.choice(students, size=int(on_roll.sum()))
     decision = _ramp(rng, n, first, as_of_day - 1)
     min_age = 18 if spec.severity_p is not None else 16
     earliest = pop.birth[person] + int(min_age * 365.25) + 1
@@ -234,12 +240,19 @@ def generate_records(seed: int, pop: Population, rosters: Rosters, as_of: dt.dat
     risk_pool = rng.choice(adults, size=max(5, len(adults) * 3 // 100), replace=False)
     vol_idx = [x["code"] for x in professions()].index("VOLUNTEER")
     volunteers = rosters.person[(rosters.profession == vol_idx) & rosters.current]
+    codes = [x["code"] for x in professions()]
+    students = (
+        rosters.person[rosters.profession == codes.index("ADULT_STUDENT")]
+        if "ADULT_STUDENT" in codes
+        else np.array([], dtype=np.int64)
+    )
     blocks = []
     for i, spec in enumerate([*NEGATIVE, *_penalty_specs(), *POSITIVE]):
         r = stage_rng(seed, "records", i)
         minimum = 1 if spec.code == "ADMIN_PENALTY" else 3
         n = max(minimum, int(round(spec.per_1000 * pop.n / 1000)))
-        person, decision = _people_and_dates(r, spec, pop, as_of_day, n, risk_pool, volunteers)
+        person, decision = _people_and_dates(r, spec, pop, as_of_day, n, risk_pool, volunteers,
+                                             students)  # fmt: skip
         blocks.append(_block(r, spec, person, decision, pop, as_of_day))
     blocks.append(_qualification_block(rosters, pop))
     cols = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}

@@ -1,4 +1,5 @@
-"""Rosters of the 25 key professions and the QUALIFICATION records their departments report.
+"""Rosters of the 25 key professions, of adult students (opinion 二.五.5: 成年在校学生诚信档案), and
+the QUALIFICATION records (for students: the integrity file) their departments report.
 
 Sizes are per 10,000 residents (see README), varied by county (the urban district Chuanhui has
 more professionals, every county gets its own random factor). About 8 % of licences have ended.
@@ -42,6 +43,11 @@ PROFESSION_RATES: dict[str, tuple[float, int, int, str, float]] = {
     "PROJECT_LEAD": (5.0, 25, 62, "JL", 1.5),
     "VOLUNTEER": (800, 18, 70, "ZYZ", 1.2),
     "COURIER": (15, 18, 55, "KD", 1.6),
+    # Students aged 18 and over in Zhoukou's higher and vocational education: 周口师范学院 and five
+    # vocational colleges (about 75,000 full-time students) and the adult students of secondary
+    # vocational schools (about 15,000): some 90,000, 100 per 10,000 residents, most of them on
+    # the campuses of the central district. The "licence" is the student number (学籍号).
+    "ADULT_STUDENT": (100, 18, 24, "XJ", 3.0),
 }
 ENDED_SHARE = 0.08
 QUALIFICATION_COVERAGE = 0.94

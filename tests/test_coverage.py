@@ -444,7 +444,7 @@ def test_other_roles_see_nothing_office_and_admin_everything(known):
         assert cv.domain_records(known, scope, AS_OF, D(2020, 1, 1), "polarity").empty
     # the leading-group office and the administrator see everything
     for scope in (ADMIN, OFFICE):
-        assert len(cv.scoped_professions(known, scope)) == 25
+        assert len(cv.scoped_professions(known, scope)) == 26  # 25 professions, adult students
         assert len(cv.scoped_domains(known, scope)) == 14
         counts = cv.roster_counts(known, scope, AS_OF)
         assert set(counts["profession_code"]) == {"TEACHER", "PHARMACIST"}
@@ -598,3 +598,51 @@ def test_the_definitions_say_whether_coverage_came_from_the_stored_rollup(
     assert not app.exception
     notes = _glossary_notes(app)
     assert "重点人群覆盖直接按明细实时计算（截至 2026-05-31）。" in notes, notes
+
+
+# --------------------------------------------------------------------------- adult students
+
+
+def test_adult_students_are_a_key_group_of_the_education_bureau(tiny_city_url):
+    """Opinion 二.五.5: the student roster and its exam-fraud and student-loan records, counted in
+    SQL for the education bureau (and the city), nothing for another department."""
+    from sqlalchemy import distinct, func, or_, select
+
+    engine = get_engine(tiny_city_url)
+    edu = Scope("department_head", "EDU")
+    assert "ADULT_STUDENT" in set(cv.scoped_professions(engine, edu)["code"])
+    assert "ADULT_STUDENT" not in set(cv.scoped_professions(engine, Scope("department_head",
+                                                                            "SAMR"))["code"])  # fmt: skip
+    r, c = m.RosterEntry, m.CreditRecord
+    enrolled = select(r.id_number).where(
+        r.profession_code == "ADULT_STUDENT", r.valid_from <= TINY_AS_OF,
+        or_(r.valid_to.is_(None), r.valid_to >= TINY_AS_OF),
+    )  # fmt: skip
+    with engine.connect() as conn:
+        students = conn.scalar(select(func.count(distinct(r.id_number))).where(
+            r.id_number.in_(enrolled)))  # fmt: skip
+        expected = dict(conn.execute(
+            select(c.category_code, func.count())
+            .where(c.category_code.in_(cv.STUDENT_CATEGORIES), c.id_number.in_(enrolled),
+                   *cv.displayed_negative(TINY_AS_OF))
+            .group_by(c.category_code)
+        ).all())  # fmt: skip
+    assert students >= 10  # about 100 per 10,000 residents
+    counts = cv.roster_counts(engine, edu, TINY_AS_OF)
+    assert counts[counts["profession_code"] == "ADULT_STUDENT"]["current"].sum() == students
+    for scope in (edu, ADMIN, OFFICE):
+        got = cv.student_records(engine, scope, TINY_AS_OF).set_index("category_code")["records"]
+        assert {k: v for k, v in got.items() if v} == expected
+    other = cv.student_records(engine, Scope("department_head", "SAMR"), TINY_AS_OF)
+    assert other["records"].sum() == 0 and other["students"].sum() == 0
+
+
+def test_the_students_section_shows_for_the_education_bureau_only(tiny_city_url, monkeypatch,
+                                                                    server_navigation):  # fmt: skip
+    edu = {"username": "dept_edu", "role": "department_head", "department_code": "EDU"}
+    app = _open(tiny_city_url, edu, monkeypatch)
+    assert "成年在校学生诚信档案" in [s.value for s in app.subheader]
+    labels = {m.label for m in app.metric}
+    assert {"在册成年在校学生", "已建诚信档案", "考试舞弊与学术造假", "助学贷款违约"} <= labels
+    samr = _open(tiny_city_url, HEADS["samr"], monkeypatch)
+    assert "成年在校学生诚信档案" not in [s.value for s in samr.subheader]

@@ -388,8 +388,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Residents: natural persons in the personal public credit database (county filter applies).",
     ),
     "def.roster_coverage": (
-        "重点人群建档率 = 已由主管部门报送资格资质信息（建立信用档案）的在册从业人员 ÷ 在册从业人员（25 类合计，一人多证按多次计）。",
-        "File coverage = current practitioners of the 25 key professions whose responsible "
+        "重点人群建档率 = 已由主管部门报送资格资质信息（建立信用档案）的在册从业人员 ÷ 在册从业人员（25 类重点职业人群及成年在校学生合计，一人多证按多次计）。",
+        "File coverage = current practitioners of the 25 key professions and adult students whose responsible "
         "department has reported their qualification record ÷ current practitioners (roster "
         "places: a person on two rosters counts twice).",
     ),
@@ -464,6 +464,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "{total} 类人群中 {n} 类未达目标。合计按名册人次计：同一人在两类人群名册中计两次。",
         "{n} of {total} professions below the target. Totals count roster places: a person on "
         "two rosters counts twice.",
+    ),
+    "cov.students_title": ("成年在校学生诚信档案", "Adult students' integrity files"),
+    "cov.students_current": ("在册成年在校学生", "Adult students enrolled"),
+    "cov.students_with_file": ("已建诚信档案", "With an integrity file"),
+    "cov.students_records_help": (
+        "截至统计日期仍在展示期内、由在册成年在校学生持有的记录；涉及学生 {students} 人。",
+        "Records still displayed on the as-of date held by enrolled adult students; {students} "
+        "students hold them.",
+    ),
+    "cov.students_note": (
+        "意见二.五.5：建立成年在校学生诚信档案，开展教师和学生信用评价。学生名册与诚信档案由市教育局报送；"
+        "考试舞弊与学术造假、助学贷款违约记录只统计在册学生持有的部分。",
+        "Opinion 2.5.5: integrity files for adult students and credit evaluation of teachers and "
+        "students. The education bureau delivers the student roster and the files; exam-fraud "
+        "and student-loan records are counted only where enrolled students hold them.",
     ),
     "cov.professions_title": ("各重点职业人群建档情况", "Credit files by key profession"),
     "cov.population_note": (
