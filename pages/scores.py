@@ -214,7 +214,7 @@ if scope.role == "admin":
     from data_access.id_number import mask_id_number
     from data_access.reference import read_catalogue
     from ui.i18n import name_column
-    from ui.lists import list_decision
+    from ui.lists import LIST_ONLY_COLUMNS, list_decision
 
     st.subheader(tr("sc.ledger.title"))
     st.caption(tr("sc.ledger.help"))
@@ -242,5 +242,5 @@ if scope.role == "admin":
                 decisions = frame.filter(frame["line"] == "list")
                 for row in decisions.iter_rows(named=True):
                     st.markdown(("✔ " if row["listed"] else "✘ ") + list_decision(row))
-                st.dataframe(frame.filter(frame["line"] != "list").to_pandas(), hide_index=True,
-                             width="stretch")  # fmt: skip
+                lines = frame.filter(frame["line"] != "list").drop(LIST_ONLY_COLUMNS)
+                st.dataframe(lines.to_pandas(), hide_index=True, width="stretch")

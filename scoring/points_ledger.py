@@ -179,15 +179,27 @@ def _list_lines(
     ]
 
 
+def _text(value: Any) -> str:
+    """A cell as text: empty for None and NaN/NaT; a day as YYYY-MM-DD (also from a pandas
+    Timestamp or a datetime, as a frame converted to pandas holds them)."""
+    if value is None or value != value:
+        return ""
+    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def list_values(row: Mapping[str, Any], policy: Policy) -> dict[str, str]:
     """The values a list line's reason text names (for LIST_REASONS and translated templates)."""
     return {
-        "grade": str(row.get("grade") or ""),
+        "grade": _text(row.get("grade")),
         "min_grade": policy.red_min_grade,
-        "category": str(row.get("category_code") or ""),
-        "severity": str(row.get("severity") or ""),
-        "decided": str(row.get("decision_date") or ""),
-        "until": str(row.get("counts_until") or ""),
+        "category": _text(row.get("category_code")),
+        "severity": _text(row.get("severity")),
+        "decided": _text(row.get("decision_date")),
+        "until": _text(row.get("counts_until")),
     }
 
 

@@ -279,6 +279,11 @@ def test_page_opens_a_file_only_with_a_purpose_and_logs_it(
     text = rendered_text(app)
     assert A in text and "王小明" in text  # the file opened with a purpose shows them in full
     assert "R1" in text and "R3" not in text and "R4" not in text
+    # the ledger tab puts each list decision in words (never a platform-made black list)
+    decisions = [md.value for md in app.markdown if md.value.startswith(("✔", "✘"))]
+    assert len(decisions) == 4 and "失信被执行人名单" in decisions[3]
+    assert not any("黑名单" in d or "black_list" in d for d in decisions)
+    assert not any("listed" in f.value.columns for f in app.dataframe)
     # A rerun (e.g. another widget) does not log again; a new as-of date closes the file.
     app.run()
     assert query_log_rows(engine) == 1

@@ -12,6 +12,9 @@ from scoring.points_policy import load_policy
 from ui.i18n import name_column
 from ui.session import lang, tr
 
+# ledger columns that only list lines fill: left out of the record table under the decisions
+LIST_ONLY_COLUMNS = ["listed", "counts_until", "severity"]
+
 
 def list_decision(row: Mapping[str, Any]) -> str:
     """One list line of a ledger in words."""
