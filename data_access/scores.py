@@ -38,7 +38,7 @@ def _require_city_scope(scope: Scope) -> None:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def latest_run(url: str, scope: Scope, as_of: dt.date) -> dict | None:
     """The most recent run computed for an as-of date on or before `as_of` (None: none yet), with
-    `policy_text` (the TOML of the policy it was computed with; see is_legacy_run)."""
+    `policy_text` (the TOML of the policy it was computed with)."""
     _require_city_scope(scope)
     engine = get_engine(url)
     if not inspect(engine).has_table(sm.ScoreRun.__tablename__):
@@ -62,12 +62,17 @@ def latest_run(url: str, scope: Scope, as_of: dt.date) -> dict | None:
     return dict(row._mapping) if row else None
 
 
-def is_legacy_run(run: dict) -> bool:
-    """True for a run computed under a policy before 2026.2: its red list looked back at records
-    past their period and its "black list" was any serious record. Such a run stays readable,
-    labelled with its version; its lists are not the law's and are never shown as such."""
-    text = run.get("policy_text") or ""
-    return "[serious_record]" not in text
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def is_legacy_run(url: str, run_id: int) -> bool:
+    """True for a run computed before the lawful lists (policy 2026.2 and the engine that goes
+    with it): its red list looked back at records past their period and its "black list" was any
+    serious record. Such a run stays readable, labelled with its version; its lists are not the
+    law's and are never shown as such. Told by the run's rows: the engine of the lawful lists
+    fills green_channel for every person, older runs have it empty (one row read, by the key)."""
+    s = sm.PersonScore
+    with get_engine(url).connect() as conn:
+        first = conn.execute(select(s.green_channel).where(s.run_id == run_id).limit(1)).first()
+    return first is not None and first[0] is None
 
 
 def _age_band():

@@ -70,7 +70,9 @@ run = scores.latest_run(url, scope, as_of)
 lists = None
 if run is not None:
     graded = scores.distribution(url, scope, run["run_id"], chosen["counties"])
-    if not scores.is_legacy_run(run):  # an old run's lists are not the law's: not shown here
+    if not scores.is_legacy_run(
+        url, run["run_id"]
+    ):  # an old run's lists are not the law's: not shown here
         lists = f"{int(graded['red_list'].sum()):,} / {int(graded['green_channel'].sum()):,}"
 tile(row2[1], tr("ov.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
 tile(row2[2], tr("ov.alerts"), alerts)

@@ -34,7 +34,7 @@ if run is None:
 st.caption(
     tr("sc.run", version=run["policy_version"], as_of=run["as_of"], computed_at=run["computed_at"])
 )
-legacy = scores.is_legacy_run(run)
+legacy = scores.is_legacy_run(url, run["run_id"])
 if legacy:  # computed before the lawful lists: labelled, never passed off as the law's lists
     st.warning(tr("sc.legacy_run", version=run["policy_version"]), icon=":material/history:")
 grades = load_policy().grade_names

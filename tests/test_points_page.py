@@ -69,13 +69,29 @@ def test_scores_page_shows_the_stored_run(scored_city, monkeypatch, server_navig
     assert not [text for text in shown if "黑名单" in str(text)]
 
 
-def test_a_run_of_an_old_policy_is_labelled_not_passed_off_as_the_law(tmp_path):
-    from data_access import scores
+def test_a_run_of_an_old_policy_is_labelled_not_passed_off_as_the_law(
+    tmp_path, monkeypatch, server_navigation
+):
+    """A run stored before the lawful lists (green_channel empty, as the upgrade leaves it) is
+    labelled on the scores page with the old meaning of its lists."""
+    from sqlalchemy import update
 
-    old = (Path(__file__).resolve().parent.parent / "scoring" / "policy.toml").read_text("utf-8")
-    assert not scores.is_legacy_run({"policy_text": old})
-    legacy = old.split("[serious_record]")[0] + '[black_list]\nseverity = "serious"\n'
-    assert scores.is_legacy_run({"policy_text": legacy})
+    from data_access import score_models as sm
+    from data_access import scores
+    from seed_data.build import build_city
+
+    url = f"sqlite:///{tmp_path / 'credit.db'}"
+    build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
+    run = score_database(get_engine(url), TINY_AS_OF, load_policy())
+    assert not scores.is_legacy_run.__wrapped__(url, run.run_id)
+    with get_engine(url).begin() as conn:
+        conn.execute(update(sm.PersonScore).values(green_channel=None, serious_record=None))
+    assert scores.is_legacy_run.__wrapped__(url, run.run_id)
+    app = open_page(url, monkeypatch, "leading_office")
+    assert not app.exception
+    assert "旧版积分规则" in app.warning[0].value
+    labels = {m.label for m in app.metric}
+    assert "旧版“黑名单”（任一严重失信记录）" in labels and "绿色通道" not in labels
 
 
 def test_fairness_flags_compare_groups_with_the_city():
