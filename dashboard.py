@@ -35,6 +35,7 @@ from data_access.users import MAX_FAILED_ATTEMPTS, authenticate, identity_of, us
 from ui import session_cookie, sso
 from ui.i18n import LANGUAGES, name_column
 from ui.navigation import PAGES, SECTIONS, PageSpec, pages_for_role
+from ui.password_fields import new_password_inputs
 from ui.session import (
     current_user,
     database_url,
@@ -155,9 +156,7 @@ def new_password_form(url: str) -> None:
     user = st.session_state["pending_user"]
     st.warning(tr("signin.must_change", username=user["username"]))
     with st.form("new_password"):
-        first = st.text_input(tr("signin.new_password"), type="password", key="new_pw_1")
-        second = st.text_input(tr("signin.new_password_again"), type="password", key="new_pw_2")
-        st.caption(tr("signin.password_rule"))
+        first, second = new_password_inputs("new_pw_1", "new_pw_2")
         submitted = st.form_submit_button(tr("signin.set_password"), type="primary")
     st.button(tr("signout"), on_click=st.session_state.pop, args=("pending_user", None))
     if not submitted:

@@ -200,6 +200,12 @@ def adult_condition(as_of: dt.date) -> ColumnElement[bool]:
 # --------------------------------------------------------------------------- professions
 
 
+def current_on_roster(as_of: dt.date) -> list[ColumnElement[bool]]:
+    """Roster entries in force on the as-of date (valid_to, when given, is the last day)."""
+    r = m.RosterEntry
+    return [r.valid_from <= as_of, or_(r.valid_to.is_(None), r.valid_to >= as_of)]
+
+
 def roster_counts(
     engine: Engine,
     scope: Scope,
@@ -219,8 +225,7 @@ def roster_counts(
         .join(p, p.code == r.profession_code)
         .join(m.Person, m.Person.id_number == r.id_number)
         .where(
-            r.valid_from <= as_of,
-            or_(r.valid_to.is_(None), r.valid_to >= as_of),
+            *current_on_roster(as_of),
             *profession_conditions(scope, professions),
             *_county_conditions(counties),
         )
@@ -290,8 +295,7 @@ def student_records(
         .join(m.Profession, m.Profession.code == r.profession_code)
         .join(m.Person, m.Person.id_number == r.id_number)
         .where(
-            r.valid_from <= as_of,
-            or_(r.valid_to.is_(None), r.valid_to >= as_of),
+            *current_on_roster(as_of),
             *profession_conditions(scope, [ADULT_STUDENT]),
             *_county_conditions(counties),
         )

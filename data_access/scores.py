@@ -18,6 +18,7 @@ from data_access.engine import get_engine
 from data_access.scope import Scope
 from data_access.text import clean_text
 from scoring.points_engine import score_frame
+from scoring.points_ledger import LISTS
 from scoring.points_policy import parse_policy
 from scoring.points_rules import adult_cutoff
 from scoring.points_run import earliest_relevant
@@ -27,7 +28,7 @@ AGE_BANDS = ((18, "18-29"), (30, "30-39"), (40, "40-49"), (50, "50-59"), (60, "6
 LOW_GRADES = ("C", "D")
 FLAG_RATIO = 1.5  # a group flagged when its rate is this many times the city's
 FLAG_MIN_PERSONS = 20  # ... and it has at least this many persons
-LIST_COUNTS = ("red_list", "green_channel", "serious_record", "black_list", "pending_objection")
+LIST_COUNTS = (*LISTS, "pending_objection")
 
 
 def _require_city_scope(scope: Scope) -> None:

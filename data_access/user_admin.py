@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from data_access import models as m
 from data_access.account_models import AccountEvent, UserSession
-from data_access.users import DEMO_PASSWORD, hash_password
+from data_access.users import DEMO_PASSWORD, hash_password, record_event, update_user
 
 MIN_PASSWORD_LENGTH = 12
 MIN_CHARACTER_CLASSES = 3  # of: lower case, upper case, digits, other (punctuation, Chinese ...)
@@ -63,18 +63,6 @@ def password_problems(password: str, username: str = "") -> list[str]:
 
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
-
-
-def record_event(
-    conn: Connection, actor: str, username: str, action: str, detail: str = "", now=None
-) -> None:
-    """One row of the account audit, in the caller's transaction."""
-    conn.execute(
-        insert(AccountEvent.__table__).values(
-            at=now or _now(), actor=actor[:80], username=username[:64], action=action,
-            detail=detail,
-        )
-    )  # fmt: skip
 
 
 def _checked_password(password: str, username: str) -> str:
@@ -156,7 +144,9 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str) ->
     password_hash = _checked_password(password, username)
     with engine.begin() as conn:
         _existing(conn, username)
-        _update(conn, username, password_hash=password_hash, failed_attempts=0, locked_until=None)
+        update_user(
+            conn, username, password_hash=password_hash, failed_attempts=0, locked_until=None
+        )
         _end_sessions(conn, username, "new password")
         record_event(conn, actor, username, "password", "set by the user himself or herself"
                      if actor == username else "set by an administrator")  # fmt: skip
@@ -177,7 +167,7 @@ def set_active(engine: Engine, username: str, active: bool, *, actor: str) -> No
             ).scalar_one()
             if admins <= 1:
                 raise AccountError("last_admin", "the last active administrator cannot be disabled")
-        _update(conn, username, active=active)
+        update_user(conn, username, active=active)
         if not active:
             _end_sessions(conn, username, "disabled")
         record_event(conn, actor, username, "enabled" if active else "disabled")
@@ -187,13 +177,8 @@ def unlock(engine: Engine, username: str, *, actor: str) -> None:
     """Lift a lockout before it expires by itself."""
     with engine.begin() as conn:
         _existing(conn, username)
-        _update(conn, username, failed_attempts=0, locked_until=None)
+        update_user(conn, username, failed_attempts=0, locked_until=None)
         record_event(conn, actor, username, "unlocked")
-
-
-def _update(conn: Connection, username: str, **values) -> None:
-    table = m.DashboardUser.__table__
-    conn.execute(update(table).where(table.c.username == username).values(**values))
 
 
 def _end_sessions(conn: Connection, username: str, because: str) -> None:

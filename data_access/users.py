@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from data_access import models as m
 from data_access.account_models import AccountEvent
@@ -135,28 +135,39 @@ def authenticate(
         if attempt < MAX_FAILED_ATTEMPTS:
             return SignInResult(None, "bad_credentials")
         with engine.begin() as conn:
-            conn.execute(
-                update(table)
-                .where(table.c.username == username)
-                .values(failed_attempts=0, locked_until=now + LOCKOUT)
-            )
-            conn.execute(
-                insert(AccountEvent.__table__).values(
-                    at=now.replace(microsecond=0), actor="system", username=username,
-                    action="locked", detail=f"{attempt} failed attempts; until "
-                    f"{now + LOCKOUT:%Y-%m-%d %H:%M}",
-                )
-            )  # fmt: skip
+            update_user(conn, username, failed_attempts=0, locked_until=now + LOCKOUT)
+            record_event(conn, "system", username, "locked",
+                         f"{attempt} failed attempts; until {now + LOCKOUT:%Y-%m-%d %H:%M}",
+                         now=now.replace(microsecond=0))  # fmt: skip
         return SignInResult(None, "bad_credentials", locked=True)
     with engine.begin() as conn:
-        conn.execute(
-            update(table)
-            .where(table.c.username == username)
-            .values(failed_attempts=0, locked_until=None)
-        )
+        update_user(conn, username, failed_attempts=0, locked_until=None)
     if password == DEMO_PASSWORD and not demo_password_signs_in:
         return SignInResult(None, "must_change", pending=_signed_in(row))
     return SignInResult(_signed_in(row), None)
+
+
+def update_user(conn: Connection, username: str, **values) -> None:
+    """Set columns of one dashboard_user row, in the caller's transaction."""
+    table = m.DashboardUser.__table__
+    conn.execute(update(table).where(table.c.username == username).values(**values))
+
+
+def record_event(
+    conn: Connection,
+    actor: str,
+    username: str,
+    action: str,
+    detail: str = "",
+    now: dt.datetime | None = None,
+) -> None:
+    """One row of the account audit (account_event), in the caller's transaction."""
+    conn.execute(
+        insert(AccountEvent.__table__).values(
+            at=now or dt.datetime.now().replace(microsecond=0), actor=actor[:80],
+            username=username[:64], action=action, detail=detail,
+        )
+    )  # fmt: skip
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -15,6 +15,7 @@ from data_access.models import ROLES
 from data_access.reference import read_catalogue
 from ui.access import require_page
 from ui.i18n import name_column
+from ui.password_fields import new_password_inputs
 from ui.session import current_user, database_url, lang, tr
 
 require_page("accounts")
@@ -40,14 +41,6 @@ def _apply(change, message_key: str, username: str, **kwargs) -> None:
         return
     st.session_state["acc_done"] = tr(message_key, username=username)
     st.rerun()
-
-
-def _new_password(key: str) -> tuple[str, str]:
-    """The new password, typed twice, under the rule."""
-    first = st.text_input(tr("signin.new_password"), type="password", key=f"{key}_pw1")
-    second = st.text_input(tr("signin.new_password_again"), type="password", key=f"{key}_pw2")
-    st.caption(tr("signin.password_rule"))
-    return first, second
 
 
 def _when(value) -> str:
@@ -88,7 +81,7 @@ with add, st.form("acc_add", clear_on_submit=False):
         tr("acc.department"), [None, *departments],
         format_func=lambda c: tr("acc.none") if c is None else departments[c],
     )  # fmt: skip
-    first, second = _new_password("acc_add")
+    first, second = new_password_inputs("acc_add_pw1", "acc_add_pw2")
     if st.form_submit_button(tr("acc.create"), type="primary"):
         if first != second:
             st.error(tr("acc.err.passwords_differ"))
@@ -100,7 +93,7 @@ with add, st.form("acc_add", clear_on_submit=False):
 
 with password, st.form("acc_password"):
     who = st.selectbox(tr("acc.user"), usernames, key="acc_pw_user")
-    first, second = _new_password("acc")
+    first, second = new_password_inputs("acc_pw1", "acc_pw2")
     if st.form_submit_button(tr("acc.set_password"), type="primary"):
         if first != second:
             st.error(tr("acc.err.passwords_differ"))

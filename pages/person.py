@@ -18,7 +18,7 @@ from data_access.scores import policy_in_force
 from ui.access import require_page
 from ui.exports import to_excel
 from ui.i18n import name_column
-from ui.lists import LIST_ONLY_COLUMNS, list_decision
+from ui.lists import show_ledger
 from ui.session import current_scope, current_user, database_url, filters, lang, today, tr
 
 require_page("person")
@@ -223,12 +223,7 @@ if kept:
             st.info(tr("pf.ledger.none"))
         else:
             st.caption(tr("pf.ledger.help", as_of=as_of))
-            decisions = file.ledger[file.ledger["line"] == "list"]
-            for row in decisions.to_dict("records"):  # each list decision in words
-                st.markdown(("✔ " if row["listed"] else "✘ ") + list_decision(row))
-            lines = file.ledger[file.ledger["line"] != "list"]
-            st.dataframe(lines.drop(columns=LIST_ONLY_COLUMNS, errors="ignore"), hide_index=True,
-                         width="stretch")  # fmt: skip
+            show_ledger(file.ledger)
     sheets = {
         tr("pf.tab.records", n=len(records)): records,
         tr("pf.tab.roster", n=len(roster)): roster,

@@ -60,9 +60,7 @@ def shown(table: pd.DataFrame, columns: list[str], counts: list[str]) -> pd.Data
     return out.rename(columns={c: header(c) for c in columns})
 
 
-LISTS = ["red_list", "green_channel", "serious_record", "black_list"]
-if legacy:
-    LISTS = ["red_list", "black_list"]
+LISTS = ["red_list", "black_list"] if legacy else list(scores.LISTS)
 metrics = st.columns(2 + len(LISTS))
 metrics[0].metric(tr("sc.scored"), f"{int(frame['persons'].sum()):,}")
 for place, column in zip(metrics[1:], LISTS, strict=False):
@@ -214,7 +212,7 @@ if scope.role == "admin":
     from data_access.id_number import mask_id_number
     from data_access.reference import read_catalogue
     from ui.i18n import name_column
-    from ui.lists import LIST_ONLY_COLUMNS, list_decision
+    from ui.lists import show_ledger
 
     st.subheader(tr("sc.ledger.title"))
     st.caption(tr("sc.ledger.help"))
@@ -239,8 +237,4 @@ if scope.role == "admin":
                 st.warning(tr("sc.ledger.unknown", id=mask_id_number(subject.strip().upper())))
             else:
                 st.markdown(f"**{mask_id_number(subject.strip().upper())}**")
-                decisions = frame.filter(frame["line"] == "list")
-                for row in decisions.iter_rows(named=True):
-                    st.markdown(("✔ " if row["listed"] else "✘ ") + list_decision(row))
-                lines = frame.filter(frame["line"] != "list").drop(LIST_ONLY_COLUMNS)
-                st.dataframe(lines.to_pandas(), hide_index=True, width="stretch")
+                show_ledger(frame.to_pandas())

@@ -16,7 +16,7 @@ import polars as pl
 
 from scoring.anomaly_features import U_COLS
 from scoring.anomaly_peers import nb_evidence
-from scoring.anomaly_range import RangeEvidence, foreign_terminals
+from scoring.anomaly_range import HISTORY, RangeEvidence, foreign_terminals
 
 OWN_PRIOR = 200.0  # lookups (or persons) of weight given to the peers' share
 WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but they vary
@@ -24,14 +24,8 @@ WEEK_CAPPED = ("terminal",)  # a week at a colleague's desk is common; evidence 
 WEEK_CAP = 5.0
 WEEK_REMIT_SHARE = 0.5
 MIN_COUNT = {"kin": 2, "neighbours": 3, "colleagues": 1, "sensitive": 2}  # others: 5
-WEEKLY = {  # signal: (count column, basis column)
-    "unauth": ("unauth", "n"),
-    "kin": ("kin_subj", "subjects"),
-    "neighbours": ("nb_subj", "subjects"),
-    "colleagues": ("col_subj", "subjects"),
-    "sensitive": ("sens_subj", "subjects"),
-    "out_county": ("out_n", "n"),
-    "unknown": ("unknown_n", "n"),
+WEEKLY = {  # signal: (count column, basis column); the range's look-back reads the same columns
+    **{signal: columns for signal, columns in HISTORY.items() if signal != "days"},
     "hours": ("hours_k", "unauth"),
     "days": ("off_unauth", "unauth"),
     "purpose": ("purpose_k", "n"),

@@ -22,12 +22,12 @@ from data_access import score_store as store
 from data_access.display_period import add_months
 from scoring import points_rules as r
 from scoring.points_engine import score_frame
-from scoring.points_ledger import ledger
+from scoring.points_ledger import LISTS, ledger
 from scoring.points_policy import Policy, policy_to_toml
 
 OUT_COLUMNS = ("id_number", "points", "grade", "red_list", "green_channel", "serious_record",
                "black_list")  # fmt: skip  # contracts.md
-LIST_FLAGS = ("red_list", "green_channel", "serious_record", "black_list")
+LIST_FLAGS = LISTS
 
 # progress(counties done, counties in all, county code, persons scored so far, seconds elapsed)
 Progress = Callable[[int, int, str, int, float], None]

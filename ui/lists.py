@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+import streamlit as st
+
 from data_access.reference import read_catalogue
 from scoring.points_ledger import list_values
 from scoring.points_policy import load_policy
@@ -14,6 +17,14 @@ from ui.session import lang, tr
 
 # ledger columns that only list lines fill: left out of the record table under the decisions
 LIST_ONLY_COLUMNS = ["listed", "counts_until", "severity"]
+
+
+def show_ledger(frame: pd.DataFrame) -> None:
+    """A person's ledger: the list decisions in words, then the start, record and total lines."""
+    for row in frame[frame["line"] == "list"].to_dict("records"):
+        st.markdown(("✔ " if row["listed"] else "✘ ") + list_decision(row))
+    lines = frame[frame["line"] != "list"].drop(columns=LIST_ONLY_COLUMNS, errors="ignore")
+    st.dataframe(lines, hide_index=True, width="stretch")
 
 
 def list_decision(row: Mapping[str, Any]) -> str:
