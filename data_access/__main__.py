@@ -290,6 +290,7 @@ def _display_check(engine, as_of) -> int:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
+    import scoring.display_consumers  # noqa: F401  the points consumers (a CLI composes both)
     from data_access.display_check_store import failing, run_and_store
 
     as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()

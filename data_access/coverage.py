@@ -25,11 +25,9 @@ from sqlalchemy import (
     case,
     distinct,
     extract,
-    false,
     func,
     or_,
     select,
-    true,
 )
 
 from data_access import models as m
@@ -106,20 +104,11 @@ POPULATION_COLUMNS = [
 # --------------------------------------------------------------------------- scope in SQL
 
 
-def _department_condition(scope: Scope, column) -> ColumnElement[bool]:
-    """The WHERE condition that keeps the rows of the scope's department (or all, or none)."""
-    if scope.sees_all_departments:
-        return true()
-    if scope.role == "department_head" and scope.department_code:
-        return column == scope.department_code
-    return false()
-
-
 def profession_conditions(
     scope: Scope, professions: Sequence[str] | None = None
 ) -> list[ColumnElement[bool]]:
     """Conditions on the profession table: the scope, narrowed to the requested codes if any."""
-    conditions = [_department_condition(scope, m.Profession.responsible_dept)]
+    conditions = [scope.profession_condition()]
     if professions is not None:
         conditions.append(m.Profession.code.in_(list(professions)))
     return conditions
@@ -129,7 +118,7 @@ def domain_conditions(
     scope: Scope, domains: Sequence[str] | None = None
 ) -> list[ColumnElement[bool]]:
     """Conditions on the domain table: the scope, narrowed to the requested codes if any."""
-    conditions = [_department_condition(scope, m.Domain.lead_dept)]
+    conditions = [scope.domain_condition()]
     if domains is not None:
         conditions.append(m.Domain.code.in_(list(domains)))
     return conditions

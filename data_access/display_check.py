@@ -39,7 +39,7 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, or_, sel
 
 from data_access import models as m
 from data_access.display_period import DISPLAYED_STATUSES, add_months
-from data_access.repair import CITY_SCOPE, department_filter, expiring_statement
+from data_access.repair import CITY_SCOPE, expiring_statement
 from data_access.scope import Scope
 
 StatementBuilder = Callable[[dt.date], Select]
@@ -58,6 +58,9 @@ class Consumer:
 
 
 _REGISTRY: dict[str, Consumer] = {}
+# registered by scoring.display_consumers (the engine's rules live in scoring, which this package
+# never imports); every process that runs the whole check imports that module first
+REQUIRED_CONSUMERS = ("scoring.points", "scoring.lists")
 
 
 def register_consumer(
@@ -79,7 +82,7 @@ def registered_consumers() -> list[Consumer]:
 # --------------------------------------------------------------------------- the rule
 
 
-def _negative_codes():
+def negative_codes():
     return select(m.RecordCategory.code).where(m.RecordCategory.polarity == "negative")
 
 
@@ -89,7 +92,7 @@ def not_displayable(as_of: dt.date) -> ColumnElement[bool]:
     return or_(
         c.status == "revoked",
         and_(
-            c.category_code.in_(_negative_codes()),
+            c.category_code.in_(negative_codes()),
             or_(
                 c.display_until.is_(None),
                 c.display_until <= as_of,
@@ -121,8 +124,12 @@ def display_check(
     """Per consumer (CHECK_COLUMNS): the records it would show or count on the as-of date that
     may not be (records), split by reason, and up to `sample` of their record_ids. A department
     head sees only records their department reported; counties narrow to persons living there."""
+    if consumers is None and not set(REQUIRED_CONSUMERS) <= set(_REGISTRY):
+        raise RuntimeError(
+            "the points consumers are not registered: import scoring.display_consumers first"
+        )
     c = m.CreditRecord
-    dept = department_filter(scope)
+    dept = scope.department("repair")
     extra = []
     if dept is not None:
         extra.append(c.source_dept == dept)
@@ -204,7 +211,7 @@ def _coverage_displayed_and_expiring(as_of: dt.date) -> Select:
 
     c = m.CreditRecord
     return select(c.record_id).where(
-        c.category_code.in_(_negative_codes()),
+        c.category_code.in_(negative_codes()),
         c.decision_date <= as_of,
         c.status != "revoked",
         c.display_until > as_of,
@@ -228,52 +235,6 @@ def _person_file(as_of: dt.date) -> Select:
     from data_access import person_file
 
     return person_file.displayed_records_statement(as_of)
-
-
-def _policy():
-    from scoring.points_policy import load_policy
-
-    return load_policy()
-
-
-def _points_counted(as_of: dt.date) -> Select:
-    """Records that give points: mirrors scoring.points_engine._classified (`_counts`) with the
-    shipped policy (scoring/policy.toml): a counting status; a positive record of a category with
-    a rule inside its window; a negative record with a severity, before display_until (or, when
-    it has none, before the default period of its severity)."""
-    policy = _policy()
-    c, cat = m.CreditRecord, m.RecordCategory
-    severity = case((c.category_code.in_(list(policy.always_serious)), "serious"), else_=c.severity)
-    default_period = [
-        and_(severity == sev, c.decision_date >= first_decided_inside(as_of, months))
-        for sev, months in policy.display_months.items()
-    ]
-    positive = and_(
-        cat.polarity == "positive",
-        c.category_code.in_(list(policy.positive_rules)),
-        c.decision_date >= first_decided_inside(as_of, policy.positive_window_months),
-    )
-    negative = and_(
-        cat.polarity == "negative",
-        severity.in_(list(policy.severity_points)),
-        or_(c.display_until > as_of, and_(c.display_until.is_(None), or_(*default_period))),
-    )
-    return (
-        select(c.record_id)
-        .join(cat, cat.code == c.category_code)
-        .where(
-            c.decision_date <= as_of,
-            c.status.in_(list(policy.counting_statuses)),
-            or_(positive, negative),
-        )
-    )
-
-
-def _lists(as_of: dt.date) -> Select:
-    """Records the lists use (red list, green channel, serious-record figure, black list):
-    mirrors scoring.points_engine (`_bad`): the negative records that count on the as-of date,
-    and nothing else (points-policy.md, Lists: no lookback at any other record)."""
-    return _points_counted(as_of).where(m.CreditRecord.category_code.in_(_negative_codes()))
 
 
 def _scores_ledger(as_of: dt.date) -> Select:
@@ -306,10 +267,6 @@ for _name, _builder, _where, _kind in (
      "shows"),
     ("repair.expiring", expiring_statement, "pages/repair.py: display ends in 30 days", "shows"),
     ("person_file", _person_file, "pages/person.py: the personal credit file", "shows"),
-    ("scoring.points", _points_counted, "scoring: points counted (scores page, overview)",
-     "shows"),
     ("scores.ledger", _scores_ledger, "pages/scores.py: a person's points ledger", "shows"),
-    ("scoring.lists", _lists, "scoring: red list, green channel, serious records, black list",
-     "shows"),
 ):  # fmt: skip
     register_consumer(_name, _builder, _where, _kind)

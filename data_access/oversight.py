@@ -10,27 +10,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 from sqlalchemy import Engine, and_, case, func, insert, inspect, or_, select, update
 
 from data_access import models as m
-from data_access.engine import get_engine
 from data_access.id_number import mask_id_number, mask_name
 from data_access.scope import Scope
 from data_access.text import clean_text
 
-TTL_SECONDS = 600
-OVERSIGHT_ROLES = ("privacy_officer", "admin")
 ACTIONS = {"confirm": "confirmed", "dismiss": "dismissed", "escalate": "escalated"}
 EVIDENCE_LIMIT = 1000
 
 A, E, OP, Q, P, PU = (t.__table__ for t in (m.Alert, m.AlertEvent, m.Operator, m.QueryLog,
                                           m.Person, m.Purpose))  # fmt: skip
-
-
-def _check(scope: Scope) -> None:
-    if scope.role not in OVERSIGHT_ROLES:
-        raise PermissionError("only privacy officers and administrators see query oversight")
 
 
 def alert_queue(
@@ -46,7 +37,7 @@ def alert_queue(
 ) -> pd.DataFrame:
     """Alerts ranked by score (highest first) with their operator, filtered; counties are the
     operators' counties (empty: all), reason a phrase the reasons contain (either language)."""
-    _check(scope)
+    scope.require("oversight")
     stmt = (
         select(
             A.c.alert_id,
@@ -90,7 +81,7 @@ def alert_queue(
 
 
 def alert_detail(engine: Engine, scope: Scope, alert_id: int) -> dict | None:
-    _check(scope)
+    scope.require("oversight")
     stmt = (
         select(
             A, OP.c.name.label("operator_name"), OP.c.department_code, OP.c.role, OP.c.county_code
@@ -105,7 +96,7 @@ def alert_detail(engine: Engine, scope: Scope, alert_id: int) -> dict | None:
 
 def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
     """The operator's lookups in the alert's window, subjects masked; unauthorised ones first."""
-    _check(scope)
+    scope.require("oversight")
     no_ref = or_(Q.c.authorization_ref.is_(None), Q.c.authorization_ref == "")
     unauth = case((PU.c.code.is_(None), True), (and_(PU.c.needs_authorization, no_ref), True),
                   else_=False)  # fmt: skip
@@ -149,7 +140,7 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
 
 
 def events(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
-    _check(scope)
+    scope.require("oversight")
     stmt = (
         select(E.c.at, E.c.username, E.c.action, E.c.note)
         .where(E.c.alert_id == alert_id)
@@ -165,7 +156,7 @@ def triage(
     """Confirm, dismiss or escalate an alert with a mandatory note; returns the new status.
 
     The history is append-only: one alert_event row per decision, never changed or deleted."""
-    _check(scope)
+    scope.require("oversight")
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     note = clean_text(note)
@@ -183,7 +174,7 @@ def triage(
 
 def last_run(engine: Engine, scope: Scope) -> dict | None:
     """The detector's latest run (when, over which dates, what it raised), or None."""
-    _check(scope)
+    scope.require("oversight")
     if not inspect(engine).has_table(m.AnomalyRun.__tablename__):
         return None
     run = m.AnomalyRun.__table__
@@ -191,42 +182,6 @@ def last_run(engine: Engine, scope: Scope) -> dict | None:
         row = conn.execute(select(run).order_by(run.c.ran_at.desc(), run.c.run_id.desc()).limit(1))
         found = row.mappings().first()
     return dict(found) if found else None
-
-
-# --------------------------------------------------------------------------- cached for the page
-
-
-def _scope(role: str, department_code: str | None) -> Scope:
-    return Scope(role, department_code or None)
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def cached_queue(
-    url: str,
-    role: str,
-    department_code: str | None,
-    statuses: tuple[str, ...],
-    min_score: float,
-    department: str | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    counties: tuple[str, ...] = (),
-    reason: str = "",
-) -> pd.DataFrame:
-    return alert_queue(get_engine(url), _scope(role, department_code), statuses, min_score,
-                       department, start, end, counties, reason)  # fmt: skip
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def cached_evidence(
-    url: str, role: str, department_code: str | None, alert_id: int
-) -> pd.DataFrame:
-    return evidence(get_engine(url), _scope(role, department_code), alert_id)
-
-
-def clear_caches() -> None:
-    """After a triage decision: the queue must show the new status at once."""
-    cached_queue.clear()
 
 
 # --------------------------------------------------------------------------- profile and trends
@@ -237,7 +192,7 @@ def operator_activity(
 ) -> pd.DataFrame:
     """Lookups per day of the operator and the average per peer (same department and role),
     counted in SQL between start and end (inclusive). Columns: day, operator, peers."""
-    _check(scope)
+    scope.require("oversight")
     first = dt.datetime.combine(start, dt.time())
     last = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
     with engine.connect() as conn:
@@ -276,7 +231,7 @@ def operator_activity(
 def operator_profile(engine: Engine, scope: Scope, operator_id: str, as_of: dt.date) -> dict:
     """The operator, their lookups in the 90 days to the as-of date (share without a purpose or
     an authorisation reference) and their alerts by status."""
-    _check(scope)
+    scope.require("oversight")
     first = dt.datetime.combine(as_of - dt.timedelta(days=90), dt.time())
     last = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     with engine.connect() as conn:
@@ -308,7 +263,7 @@ def operator_profile(engine: Engine, scope: Scope, operator_id: str, as_of: dt.d
 
 def alert_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
     """Alerts per week (of the window start) by status, counted in SQL."""
-    _check(scope)
+    scope.require("oversight")
     stmt = (
         select(A.c.window_start, A.c.status, func.count().label("alerts"))
         .group_by(A.c.window_start, A.c.status)
@@ -320,13 +275,3 @@ def alert_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
         frame["week"] = pd.to_datetime(frame["week"]).dt.date
         frame = frame.groupby(["week", "status"], as_index=False)["alerts"].sum()
     return frame
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def cached_activity(
-    url: str, role: str, department_code: str | None, operator_id: str, start: dt.date,
-    end: dt.date,
-) -> pd.DataFrame:  # fmt: skip
-    return operator_activity(
-        get_engine(url), _scope(role, department_code), operator_id, start, end
-    )

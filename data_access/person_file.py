@@ -27,18 +27,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-import polars as pl
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
     Select,
-    exists,
-    false,
     func,
     or_,
     select,
-    true,
 )
 
 from data_access import models as m
@@ -48,7 +44,6 @@ from data_access.id_number import is_valid_id_number, mask_id_number, mask_name
 from data_access.scope import Scope
 from data_access.text import clean_text
 
-FILE_ROLES = ("department_head", "admin")
 SEARCH_LIMIT = 20
 EXPIRING_DAYS = 30
 SEARCH_COLUMNS = ["id_number", "id_masked", "name_masked", "gender", "birth_year", "county_code"]
@@ -69,37 +64,9 @@ class OutsideRemit(AuditRefused):
     """No person with this ID number within the user's remit (or no such person at all)."""
 
 
-def _require_file_role(scope: Scope) -> None:
-    if scope.role not in FILE_ROLES:
-        raise PermissionError(f"role {scope.role} may not open personal credit files")
-
-
-def _department(scope: Scope) -> str | None:
-    """None for an administrator (everything); the department code for a department head."""
-    _require_file_role(scope)
-    return None if scope.role == "admin" else scope.department_code
-
-
 def remit_condition(scope: Scope, id_column=m.Person.id_number) -> ColumnElement[bool]:
-    """The persons a scope may open a file on, as a condition on an ID-number column."""
-    dept = _department(scope)
-    if dept is None:
-        return true()
-    if not dept:
-        return false()
-    roster = exists().where(
-        m.RosterEntry.id_number == id_column,
-        m.RosterEntry.profession_code.in_(
-            select(m.Profession.code).where(m.Profession.responsible_dept == dept)
-        ),
-    )
-    records = exists().where(
-        m.CreditRecord.id_number == id_column, m.CreditRecord.source_dept == dept
-    )
-    applications = exists().where(
-        m.Application.id_number == id_column, m.Application.handling_dept == dept
-    )
-    return or_(roster, records, applications)
+    """The persons a scope may open a file on (Scope.person_condition)."""
+    return scope.person_condition(id_column)
 
 
 def search_persons(
@@ -109,7 +76,7 @@ def search_persons(
 
     Returns (candidates, more): at most SEARCH_LIMIT rows, `more` when further persons match.
     The id_number column is for opening the file and is never to be displayed."""
-    _require_file_role(scope)
+    scope.require("person_files")
     text = clean_text(text)
     if not text:
         return pd.DataFrame(columns=SEARCH_COLUMNS), False
@@ -151,7 +118,7 @@ def shown_record_conditions(
     """The conditions on credit_record of what the file shows on the as-of date: what may be
     shown at all, the scope's department (None = an administrator), one person if given."""
     conditions = list(displayed_record_conditions(as_of))
-    dept = _department(scope) if scope is not None else None
+    dept = scope.department("person_files") if scope is not None else None
     if dept is not None:
         conditions.append(m.CreditRecord.source_dept == dept)
     if id_number is not None:
@@ -197,7 +164,7 @@ def _roster(conn: Connection, scope: Scope, id_number: str, as_of: dt.date) -> p
         .where(r.id_number == id_number, r.valid_from <= as_of)
         .order_by(r.valid_from.desc(), r.profession_code)
     )
-    dept = _department(scope)
+    dept = scope.department("person_files")
     if dept is not None:
         stmt = stmt.where(
             r.profession_code.in_(
@@ -228,7 +195,7 @@ def _applications(conn: Connection, scope: Scope, id_number: str, as_of: dt.date
         )
         .order_by(a.filed_at.desc(), a.application_id)
     )
-    dept = _department(scope)
+    dept = scope.department("person_files")
     if dept is not None:
         stmt = stmt.where(
             or_(
@@ -278,13 +245,12 @@ def open_person_file(
     purpose_code: str,
     authorization_ref: str,
     as_of: dt.date,
-    policy=None,
 ) -> PersonFile:
     """Open one person's file: check the purpose, the remit, write the query-log row, then read.
 
     Raises AuditRefused (no lawful purpose / authorisation), OutsideRemit (nobody with this ID
     number in the remit: nothing is shown and nothing is logged) or PermissionError (role)."""
-    _require_file_role(scope)
+    scope.require("person_files")
     id_number = clean_text(id_number).upper()
     with engine.begin() as conn:
         person = (
@@ -302,32 +268,10 @@ def open_person_file(
         records = _records(conn, scope, id_number, as_of)
         roster = _roster(conn, scope, id_number, as_of)
         applications = _applications(conn, scope, id_number, as_of)
-    ledger = None
-    if scope.role == "admin" and policy is not None:
-        shown = shown_ledger(engine, id_number, as_of, policy)
-        ledger = shown.to_pandas() if shown is not None else None
     return PersonFile(
         query_id, person["id_number"], person["name"], person["gender"], person["birth_date"],
-        person["county_code"], bool(person["sensitive"]), records, roster, applications, ledger,
+        person["county_code"], bool(person["sensitive"]), records, roster, applications, None,
     )  # fmt: skip
-
-
-def shown_ledger(
-    engine: Engine, id_number: str, as_of: dt.date, policy, scope: Scope | None = None
-) -> pl.DataFrame | None:
-    """The points ledger as of the date, without lines for records that may not be shown (past
-    their display period, repaired or revoked: they give no points either). None when the ID
-    number is unknown."""
-    from scoring.points_run import person_ledger
-
-    frame = person_ledger(engine, id_number, as_of, policy)
-    if frame is None:
-        return None
-    stmt = select(m.CreditRecord.record_id).where(*shown_record_conditions(as_of, scope, id_number))
-    with engine.connect() as conn:
-        shown = sorted(conn.scalars(stmt))
-    keep = pl.col("record_id").is_null() | pl.col("record_id").is_in(shown)
-    return frame.filter(keep)
 
 
 def dashboard_views(engine: Engine, username: str, since: dt.date | None = None) -> int:

@@ -70,15 +70,6 @@ FRAME_COLUMNS = [
 # --------------------------------------------------------------------------- scope in SQL
 
 
-def department_filter(scope: Scope) -> str | None:
-    """None = every department; a department head is held to their own department."""
-    if scope.sees_all_departments:
-        return None
-    if scope.role == "department_head" and scope.department_code:
-        return scope.department_code
-    raise PermissionError(f"role {scope.role} may not read objections and repairs")
-
-
 def _county_condition(id_column, counties: Sequence[str]) -> list[ColumnElement[bool]]:
     if not counties:
         return []
@@ -95,7 +86,7 @@ def read_applications(
     """The applications in scope filed on or before the as-of date (FRAME_COLUMNS), applicant's
     ID number and name masked."""
     a, p = m.Application, m.Person
-    dept = department_filter(scope)
+    dept = scope.department("repair")
     stmt = (
         select(
             a.application_id,
@@ -413,7 +404,7 @@ def _expiring_conditions(
         c.display_until <= as_of + dt.timedelta(days=days),
         *_county_condition(c.id_number, counties),
     ]
-    dept = department_filter(scope)
+    dept = scope.department("repair")
     if dept is not None:
         conditions.append(c.source_dept == dept)
     return conditions

@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from data_access import models as m
+from data_access.scope import Scope
 
 DUE_DAY_OF_MONTH = 15
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3}
@@ -192,19 +193,18 @@ def unit_scorecard(status: pd.DataFrame, thresholds: Thresholds | None = None) -
 # --------------------------------------------------------------------------- database queries
 
 
-def catalogue_items(engine: Engine, dept_code: str | None = None) -> pd.DataFrame:
-    """The catalogue (code, dept_code, frequency, names), optionally one department's items."""
+def catalogue_items(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """The catalogue items in the scope (code, dept_code, frequency, names)."""
+    scope.department("reporting")  # a department head without a department is refused
     stmt = select(
         m.CatalogueItem.code,
         m.CatalogueItem.dept_code,
         m.CatalogueItem.frequency,
         m.CatalogueItem.name_zh,
         m.CatalogueItem.name_en,
-    ).order_by(m.CatalogueItem.code)
-    if dept_code is not None:
-        stmt = stmt.where(m.CatalogueItem.dept_code == dept_code)
+    ).where(scope.department_condition("reporting", m.CatalogueItem.dept_code))
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+        return pd.DataFrame(conn.execute(stmt.order_by(m.CatalogueItem.code)).mappings().all())
 
 
 def delivered_per_period(engine: Engine, item_codes: list[str], periods: list[str]) -> pd.DataFrame:
@@ -229,14 +229,10 @@ def delivered_per_period(engine: Engine, item_codes: list[str], periods: list[st
 
 
 def reporting_status(
-    engine: Engine,
-    start: dt.date,
-    end: dt.date,
-    as_of: dt.date,
-    dept_code: str | None = None,
+    engine: Engine, scope: Scope, start: dt.date, end: dt.date, as_of: dt.date
 ) -> pd.DataFrame:
-    """delivery_status for every due (item, period) of the catalogue (or one department's)."""
-    items = catalogue_items(engine, dept_code)
+    """delivery_status for every due (item, period) of the catalogue items in the scope."""
+    items = catalogue_items(engine, scope)
     expected = expected_deliveries(items, start, end, as_of)
     delivered = delivered_per_period(
         engine, sorted(expected["item_code"].unique()), sorted(expected["period"].unique())
@@ -281,16 +277,21 @@ def annual_report_state(due_date: dt.date, filed_at: dt.datetime | None, as_of: 
 
 
 def annual_reports(
-    engine: Engine, as_of: dt.date, unit_codes: list[str] | None = None
+    engine: Engine, scope: Scope, as_of: dt.date, unit_codes: list[str] | None = None
 ) -> pd.DataFrame:
-    """Every reporting unit and year from the first report year to the as-of year: the report
-    filed (if any), its state and the days late. A unit with no report row at all is overdue."""
+    """Every reporting unit in the scope (a department head: their own department) and year from
+    the first report year to the as-of year: the report filed (if any), its state and the days
+    late. A unit with no report row at all is overdue. unit_codes narrows further."""
+    scope.department("reporting")  # a department head without a department is refused
     units_stmt = select(
         m.ReportingUnit.code, m.ReportingUnit.kind, m.ReportingUnit.name_zh, m.ReportingUnit.name_en
-    )
+    ).where(scope.department_condition("reporting", m.ReportingUnit.code))
     reports_stmt = select(
         m.AnnualReport.unit_code, m.AnnualReport.year, m.AnnualReport.filed_at
-    ).where(m.AnnualReport.year <= as_of.year)
+    ).where(
+        m.AnnualReport.year <= as_of.year,
+        scope.department_condition("reporting", m.AnnualReport.unit_code),
+    )
     if unit_codes is not None:
         units_stmt = units_stmt.where(m.ReportingUnit.code.in_(unit_codes))
         reports_stmt = reports_stmt.where(m.AnnualReport.unit_code.in_(unit_codes))

@@ -24,6 +24,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from data_access.models import Base
 
+# The lists a run stores per person (one boolean column each on person_score)
+LISTS = ("red_list", "green_channel", "serious_record", "black_list")
+
 
 class ScoreRun(Base):
     """One computation of every adult's points: the policy version and as-of date it used.

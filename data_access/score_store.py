@@ -26,7 +26,20 @@ from sqlalchemy import (
 
 from data_access import models as m
 from data_access import score_models as sm
-from scoring.points_engine import RECORD_SCHEMA  # one shape for the engine and the reader
+
+# The records frame the engine and the ledger read (scoring.points_engine).
+RECORD_SCHEMA: dict[str, Any] = {
+    "record_id": pl.String,
+    "id_number": pl.String,
+    "category_code": pl.String,
+    "polarity": pl.String,
+    "severity": pl.String,
+    "level": pl.String,
+    "quantity": pl.Float64,
+    "decision_date": pl.Date,
+    "display_until": pl.Date,
+    "status": pl.String,
+}
 
 FETCH_ROWS = 100_000  # rows per fetch: bounds the Python objects alive at once
 

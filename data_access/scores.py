@@ -8,40 +8,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import polars as pl
-import streamlit as st
-from sqlalchemy import case, func, inspect, select
+from sqlalchemy import Engine, case, func, inspect, select
 
 from data_access import score_models as sm
-from data_access import score_store as store
-from data_access.engine import get_engine
 from data_access.scope import Scope
-from data_access.text import clean_text
-from scoring.points_engine import score_frame
-from scoring.points_ledger import LISTS
-from scoring.points_policy import parse_policy
-from scoring.points_rules import adult_cutoff
-from scoring.points_run import earliest_relevant
 
-TTL_SECONDS = 600
 AGE_BANDS = ((18, "18-29"), (30, "30-39"), (40, "40-49"), (50, "50-59"), (60, "60-69"), (70, "70+"))
 LOW_GRADES = ("C", "D")
 FLAG_RATIO = 1.5  # a group flagged when its rate is this many times the city's
 FLAG_MIN_PERSONS = 20  # ... and it has at least this many persons
-LIST_COUNTS = (*LISTS, "pending_objection")
+LIST_COUNTS = (*sm.LISTS, "pending_objection")
 
 
-def _require_city_scope(scope: Scope) -> None:
-    if not scope.sees_all_departments:
-        raise PermissionError(f"role {scope.role} may not read the integrity points")
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def latest_run(url: str, scope: Scope, as_of: dt.date) -> dict | None:
+def latest_run(engine: Engine, scope: Scope, as_of: dt.date) -> dict | None:
     """The most recent run computed for an as-of date on or before `as_of` (None: none yet), with
     `policy_text` (the TOML of the policy it was computed with)."""
-    _require_city_scope(scope)
-    engine = get_engine(url)
+    scope.require("city")
     if not inspect(engine).has_table(sm.ScoreRun.__tablename__):
         return None
     run = sm.ScoreRun
@@ -63,15 +45,15 @@ def latest_run(url: str, scope: Scope, as_of: dt.date) -> dict | None:
     return dict(row._mapping) if row else None
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def is_legacy_run(url: str, run_id: int) -> bool:
+def is_legacy_run(engine: Engine, scope: Scope, run_id: int) -> bool:
     """True for a run computed before the lawful lists (policy 2026.2 and the engine that goes
     with it): its red list looked back at records past their period and its "black list" was any
     serious record. Such a run stays readable, labelled with its version; its lists are not the
     law's and are never shown as such. Told by the run's rows: the engine of the lawful lists
     fills green_channel for every person, older runs have it empty (one row read, by the key)."""
+    scope.require("city")
     s = sm.PersonScore
-    with get_engine(url).connect() as conn:
+    with engine.connect() as conn:
         first = conn.execute(select(s.green_channel).where(s.run_id == run_id).limit(1)).first()
     return first is not None and first[0] is None
 
@@ -82,13 +64,14 @@ def _age_band():
     return case(*whens, else_="?")
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...]) -> pd.DataFrame:
+def distribution(
+    engine: Engine, scope: Scope, run_id: int, counties: tuple[str, ...]
+) -> pd.DataFrame:
     """Persons of the run by county, gender, age band and grade, with the list counts and pending
     objections (columns county_code, gender, age_band, grade, persons, red_list, green_channel,
     serious_record, black_list, pending_objection; green_channel and serious_record are 0 in runs
     of policies before 2026.2, which did not compute them). counties: empty for the whole city."""
-    _require_city_scope(scope)
+    scope.require("city")
     s = sm.PersonScore
     band = _age_band().label("age_band")
     # One expression object in SELECT and GROUP BY: PostgreSQL must see the same bound parameter.
@@ -115,7 +98,7 @@ def distribution(url: str, scope: Scope, run_id: int, counties: tuple[str, ...])
     )
     if counties:
         stmt = stmt.where(s.county_code.in_(counties))
-    with get_engine(url).connect() as conn:
+    with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
     for column in ("persons", *LIST_COUNTS):
         frame[column] = frame[column].astype("int64")
@@ -164,104 +147,3 @@ def fairness_flags(frame: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _age_band_expr() -> pl.Expr:
-    expr = pl.lit("?")
-    for lo, label in AGE_BANDS:
-        expr = pl.when(pl.col("age") >= lo).then(pl.lit(label)).otherwise(expr)
-    return expr
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=8)
-def what_if(
-    url: str, scope: Scope, run_id: int, policy_text: str, as_of: dt.date, counties: tuple[str, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score the persons again with another policy, without storing anything: the distribution
-    (as `distribution`) and the movers (stored grade, new grade, persons; list entries and exits
-    as red_in, red_out, black_in, black_out). County by county, like the engine's run; at the
-    city scale this takes minutes."""
-    _require_city_scope(scope)
-    policy = parse_policy(policy_text)
-    cutoff, earliest = adult_cutoff(as_of, policy.adult_age), earliest_relevant(policy, as_of)
-    dist, moves = [], []
-    with get_engine(url).connect() as conn:
-        for county in counties or store.county_codes(conn):
-            persons = store.read_county_persons(conn, county, cutoff)
-            records = store.read_county_records(conn, county, cutoff, as_of, earliest)
-            new = score_frame(persons, records, policy, as_of).with_columns(
-                age_band=_age_band_expr(), gender=pl.col("gender").fill_null("?")
-            )
-            dist.append(
-                new.group_by("county_code", "gender", "age_band", "grade").agg(
-                    persons=pl.len(),
-                    red_list=pl.col("red_list").sum(),
-                    green_channel=pl.col("green_channel").sum(),
-                    serious_record=pl.col("serious_record").sum(),
-                    black_list=pl.col("black_list").sum(),
-                    pending_objection=pl.col("pending_objection").sum(),
-                )
-            )
-            old = store.read_run_grades(conn, run_id, county)
-            both = old.join(new, on="id_number", how="full", suffix="_new", coalesce=True)
-            moves.append(
-                both.group_by(
-                    pl.col("grade").fill_null("-"), pl.col("grade_new").fill_null("-")
-                ).agg(
-                    persons=pl.len(),
-                    red_in=(pl.col("red_list_new") & ~pl.col("red_list").fill_null(False)).sum(),
-                    red_out=(pl.col("red_list") & ~pl.col("red_list_new").fill_null(False)).sum(),
-                    black_in=(
-                        pl.col("black_list_new") & ~pl.col("black_list").fill_null(False)
-                    ).sum(),
-                    black_out=(
-                        pl.col("black_list") & ~pl.col("black_list_new").fill_null(False)
-                    ).sum(),
-                )
-            )
-    distribution_frame = pl.concat(dist).to_pandas() if dist else pd.DataFrame()
-    movers = (
-        pl.concat(moves).group_by("grade", "grade_new").sum().sort("grade", "grade_new").to_pandas()
-        if moves
-        else pd.DataFrame()
-    )
-    return distribution_frame, movers
-
-
-def policy_in_force(url: str):
-    """The policy the next run will use: the newest saved version, else scoring/policy.toml."""
-    from data_access.policy_store import current_policy
-
-    return current_policy(get_engine(url))
-
-
-def save_policy(url: str, scope: Scope, username: str, policy, version: str, note: str):
-    """Save edited rules as a new policy version (administrators only; see policy_store)."""
-    from data_access.policy_store import save_policy_version
-
-    return save_policy_version(get_engine(url), scope, username, policy, version, note)
-
-
-def person_ledger_view(
-    url: str,
-    scope: Scope,
-    user: dict,
-    id_number: str,
-    purpose_code: str,
-    authorization_ref: str,
-    as_of: dt.date,
-) -> tuple[pl.DataFrame | None, str]:
-    """One person's points ledger for an administrator, after the view is written to the query
-    log (data_access.audit). Not cached: every view is a lookup. Returns (ledger, query_id);
-    the ledger is None when the ID number is unknown (the lookup is still logged)."""
-    from data_access.audit import record_view
-    from data_access.person_file import shown_ledger
-
-    if scope.role != "admin":
-        raise PermissionError("only roles allowed to see a person's file may open a ledger")
-    engine = get_engine(url)
-    id_number = clean_text(id_number).upper()
-    with engine.begin() as conn:
-        query_id = record_view(conn, user, id_number, purpose_code, authorization_ref)
-    policy = policy_in_force(url)
-    return shown_ledger(engine, id_number, as_of, policy), query_id

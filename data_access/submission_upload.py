@@ -148,26 +148,9 @@ def _item_columns():
             c.name_en)  # fmt: skip
 
 
-def _may_submit(scope: Scope, dept_code: str) -> bool:
-    if scope.role == "admin":
-        return True
-    return scope.role == "department_head" and scope.department_code == dept_code
-
-
-def _department_of(scope: Scope, dept_code: str | None) -> str | None:
-    """The department a listing is restricted to (None: every department, admin only)."""
-    if scope.role == "admin":
-        return dept_code
-    if scope.role == "department_head" and scope.department_code:
-        if dept_code not in (None, scope.department_code):
-            raise PermissionError(f"a department head may not act for department {dept_code}")
-        return scope.department_code
-    raise PermissionError(f"role {scope.role} may not submit catalogue data")
-
-
 def items_in_scope(engine: Engine, scope: Scope, dept_code: str | None = None) -> list[Item]:
     """The catalogue items the user may deliver (one department's, or all for an admin)."""
-    dept = _department_of(scope, dept_code)
+    dept = scope.acting_department("submissions", dept_code)
     stmt = select(*_item_columns()).order_by(m.CatalogueItem.code)
     if dept is not None:
         stmt = stmt.where(m.CatalogueItem.dept_code == dept)
@@ -178,14 +161,14 @@ def items_in_scope(engine: Engine, scope: Scope, dept_code: str | None = None) -
 def item_for(engine: Engine, scope: Scope, item_code: str) -> Item:
     """The catalogue item, if the user may deliver it: LookupError if unknown, PermissionError
     if it belongs to another department."""
-    _department_of(scope, None)
+    scope.require("submissions")
     stmt = select(*_item_columns()).where(m.CatalogueItem.code == item_code)
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
     if row is None:
         raise LookupError(f"no catalogue item {item_code!r}")
     item = Item(*row)
-    if not _may_submit(scope, item.dept_code):
+    if not scope.covers("submissions", item.dept_code):
         raise PermissionError(
             f"catalogue item {item.code} belongs to department {item.dept_code}: "
             f"{scope.department_code} may not submit it"
@@ -215,7 +198,7 @@ def period_choices(frequency: str, today: dt.date) -> list[str]:
 
 def delivered_periods(engine: Engine, scope: Scope, item: Item) -> dict[str, dt.datetime]:
     """Period -> first delivery time of the item (periods never delivered are absent)."""
-    if not _may_submit(scope, item.dept_code):
+    if not scope.covers("submissions", item.dept_code):
         raise PermissionError(f"catalogue item {item.code} belongs to another department")
     s = m.Submission
     stmt = (
@@ -418,7 +401,7 @@ def recent_submissions(
 ) -> pd.DataFrame:
     """The department's latest deliveries (all departments' for an admin who names none), newest
     first, restricted in SQL; `on_time` compares the delivery's day with its due date."""
-    dept = _department_of(scope, dept_code)
+    dept = scope.acting_department("submissions", dept_code)
     s, c = m.Submission, m.CatalogueItem
     stmt = (
         select(

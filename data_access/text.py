@@ -29,12 +29,3 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$"
-
-
-def escape_markdown(text: str) -> str:
-    """Text shown through Markdown as it is: an authorisation reference such as
-    `[click](http://…)` from an imported log stays text, never a link or formatting."""
-    return "".join("\\" + c if c in MARKDOWN_SPECIALS else c for c in text)

@@ -9,17 +9,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access import user_admin as ua
-from data_access.engine import get_engine
-from data_access.models import ROLES
-from data_access.reference import read_catalogue
+from services import accounts as ua
+from services.accounts import ROLES
+from services.reference import read_catalogue
 from ui.access import require_page
 from ui.i18n import name_column
 from ui.password_fields import new_password_inputs
-from ui.session import current_user, database_url, lang, tr
+from ui.session import current_scope, current_user, database_url, lang, tr
 
 require_page("accounts")
-engine = get_engine(database_url())
+url, scope = database_url(), current_scope()
 actor = current_user()["username"]
 names = name_column(lang())
 departments = {r["code"]: r[names] for r in read_catalogue("departments")}
@@ -35,7 +34,7 @@ if done is not None:
 def _apply(change, message_key: str, username: str, **kwargs) -> None:
     """Make one change; a refusal is shown in the user's language, a success after the rerun."""
     try:
-        change(engine, username, **kwargs, actor=actor)
+        change(url, scope, username, **kwargs, actor=actor)
     except ua.AccountError as exc:
         st.error(tr(f"acc.err.{exc.code}"))
         return
@@ -47,7 +46,7 @@ def _when(value) -> str:
     return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
-accounts = ua.list_accounts(engine)
+accounts = ua.accounts(url, scope)
 st.markdown(tr("acc.count", n=len(accounts), active=int(accounts["active"].sum()),
                locked=int(accounts["locked"].sum())))  # fmt: skip
 shown = pd.DataFrame(
@@ -86,9 +85,9 @@ with add, st.form("acc_add", clear_on_submit=False):
         if first != second:
             st.error(tr("acc.err.passwords_differ"))
         else:
-            _apply(lambda e, u, actor: ua.add_user(e, u, role, first, department_code=department,
-                                                   display_name=display_name or None,
-                                                   actor=actor),
+            _apply(lambda url, scope, u, actor: ua.add_user(
+                url, scope, u, role, first, department_code=department,
+                display_name=display_name or None, actor=actor),
                    "acc.done.created", new_username.strip())  # fmt: skip
 
 with password, st.form("acc_password"):
@@ -111,7 +110,7 @@ with state:
         _apply(ua.unlock, "acc.done.unlocked", who)
 
 with events:
-    log = ua.account_events(engine)
+    log = ua.account_events(url, scope)
     st.dataframe(
         pd.DataFrame(
             {

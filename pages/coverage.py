@@ -12,19 +12,21 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from data_access import coverage_cache as cached
-from data_access.coverage import ADULT_STUDENT, DEFAULT_TARGET, DEFINITIONS
-from data_access.coverage_measures import (
+from services import coverage
+from services.coverage import (
+    ADULT_STUDENT,
+    DEFAULT_TARGET,
+    DEFINITIONS,
     county_table,
     domain_summary,
+    mask_count,
     month_labels,
     month_window_start,
     profession_table,
     totals,
     worst_gaps,
 )
-from data_access.reference import read_catalogue
-from data_access.small_cells import mask_count
+from services.reference import read_catalogue
 from ui import coverage_display as view
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
@@ -35,7 +37,7 @@ require_page("coverage")
 st.title(tr("page.coverage"))
 
 scope = current_scope()
-role, dept = scope.role, scope.department_code
+dept = scope.department_code
 scope_code = "all" if scope.sees_all_departments else str(dept)  # in export file names
 language = lang()
 url = database_url()
@@ -92,7 +94,7 @@ def show_table(frame: pd.DataFrame, keys: list[str]) -> None:
 
 
 def render_professions(professions: pd.DataFrame, counts: pd.DataFrame, target: float) -> None:
-    population = cached.population_counts(url, as_of, counties)
+    population = coverage.population_counts(url, as_of, counties)
     table = profession_table(counts, professions, population, target)
     heads = view.total_figures(totals(table), language)
     for col, key in zip(
@@ -126,7 +128,7 @@ def render_students(table: pd.DataFrame) -> None:
     and student-loan records the students hold."""
     st.subheader(tr("cov.students_title"))
     row = table[table["profession_code"] == ADULT_STUDENT]
-    records = cached.student_records(url, role, dept, as_of, counties)
+    records = coverage.student_records(url, scope, as_of, counties)
     names = {r["code"]: r[name_column(language)] for r in read_catalogue("record_categories")}
     cols = st.columns(2 + len(records))
     current = int(row["current"].sum()) if not row.empty else 0
@@ -181,10 +183,10 @@ def render_domains(domains: pd.DataFrame) -> None:
         )
         or 12
     )
-    records = cached.domain_records(
-        url, role, dept, as_of, month_window_start(as_of, months), counties
+    records = coverage.domain_records(
+        url, scope, as_of, month_window_start(as_of, months), counties
     )
-    status = cached.domain_display_status(url, role, dept, as_of, counties)
+    status = coverage.domain_display_status(url, scope, as_of, counties)
     summary = domain_summary(domains, records["polarity"], status)
     st.subheader(tr("cov.domains_title"))
     st.caption(tr("cov.visible_note"))
@@ -234,8 +236,8 @@ def render_domains(domains: pd.DataFrame) -> None:
         )
 
 
-professions = cached.professions_in_scope(url, role, dept)
-domains = cached.domains_in_scope(url, role, dept)
+professions = coverage.professions_in_scope(url, scope)
+domains = coverage.domains_in_scope(url, scope)
 if professions.empty and domains.empty:
     st.info(tr("cov.nothing"), icon=":material/block:")
 else:
@@ -254,7 +256,7 @@ else:
             )
             / 100
         )
-        counts = cached.roster_counts(url, role, dept, as_of, counties)
+        counts = coverage.roster_counts(url, scope, as_of, counties)
         sections += [
             ("professions", lambda: render_professions(professions, counts, target)),
             ("counties", lambda: render_counties(professions, counts, target)),
@@ -279,7 +281,7 @@ else:
                     definition=tr(f"cov.def.{measure}"),
                 )
             )
-        stamp = cached.rollup_computed_at(url, as_of)
+        stamp = coverage.rollup_computed_at(url, as_of)
         st.caption(
             tr("cov.rollup_source", computed_at=f"{stamp:%Y-%m-%d %H:%M}", as_of=as_of.isoformat())
             if stamp is not None

@@ -1,8 +1,8 @@
 """Page: 数据报送 / Data submission — a department uploads a catalogue item's file, reviews the
-row-by-row check, then accepts it as the period's delivery (data_access.submission_upload).
+row-by-row check, then accepts it as the period's delivery (services.submissions).
 
 Nothing is written until "accept", which checks the file again and writes it whole or not at all.
-After an accepted delivery the cached figures it changes are cleared (data_access.cache_refresh),
+After an accepted delivery the cached figures it changes are cleared (services.refresh),
 so reporting progress, the overview, coverage and the repair page count it at once.
 """
 
@@ -13,22 +13,15 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from data_access.cache_refresh import forget_after_delivery
-from data_access.engine import DatabaseBusy, get_engine
-from data_access.submission_files import MAX_UPLOAD_BYTES
-from data_access.submission_upload import (
+from services import submissions
+from services.submissions import (
+    MAX_UPLOAD_BYTES,
+    DatabaseBusy,
     DeliveryReport,
-    accept_delivery,
-    default_period,
-    delivered_periods,
-    items_in_scope,
     period_bounds,
     period_choices,
-    recent_submissions,
     template_csv,
-    validate_delivery,
 )
-from data_access.validators import kind_spec
 from ui.access import require_page, scope_text
 from ui.exports import to_csv
 from ui.i18n import name_column
@@ -40,7 +33,6 @@ LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 require_page("imports")
 url, scope, language = database_url(), current_scope(), lang()
-engine = get_engine(url)
 day = today()
 names = unit_names(language)
 
@@ -81,13 +73,13 @@ def _show_report(report: DeliveryReport) -> None:
 
 # --- what is delivered: department, item, period
 if scope.role == "admin":
-    departments = sorted({i.dept_code for i in items_in_scope(engine, scope)})
+    departments = sorted({i.dept_code for i in submissions.items(url, scope)})
     dept = st.selectbox(
         tr("im.department"), departments, format_func=lambda c: names.get(c, c), key="im_dept"
     )
 else:
     dept = scope.department_code
-items = {i.code: i for i in items_in_scope(engine, scope, dept)}
+items = {i.code: i for i in submissions.items(url, scope, dept)}
 if not items:
     st.info(tr("im.no_items"))
     st.stop()
@@ -102,16 +94,16 @@ choices = period_choices(item.frequency, day)
 period = st.selectbox(
     tr("im.period"),
     choices,
-    index=choices.index(default_period(engine, scope, item, day)),
+    index=choices.index(submissions.default_period(url, scope, item, day)),
     key=f"im_period_{item.code}",
 )
 st.caption(tr("im.due", due=period_bounds(item.frequency, period)[2]))
-earlier = delivered_periods(engine, scope, item).get(period)
+earlier = submissions.delivered_periods(url, scope, item).get(period)
 if earlier is not None:
     st.info(tr("im.already", period=period, at=f"{earlier:%Y-%m-%d %H:%M}"))
 
 with st.expander(tr("im.format"), icon=":material/description:"):
-    columns = ", ".join(f"`{c}`" for c in kind_spec(item.import_kind).column_names)
+    columns = ", ".join(f"`{c}`" for c in submissions.columns_of(item.import_kind))
     st.markdown(tr("im.format_kind", kind=item.import_kind, columns=columns))
     fixed = item.fixed_values()
     if fixed:
@@ -145,8 +137,8 @@ else:
     if st.button(tr("im.validate"), type="primary", icon=":material/rule:", key="im_validate"):
         with st.spinner(tr("im.validating")):
             try:
-                checked = validate_delivery(engine, scope, item.code, period, upload.name,
-                                            content, today=day, nil_return=nil_return)  # fmt: skip
+                checked = submissions.validate(url, scope, item.code, period, upload.name,
+                                               content, today=day, nil_return=nil_return)  # fmt: skip
             except (PermissionError, LookupError):
                 st.error(tr("im.scope_refused"))
                 st.stop()
@@ -165,9 +157,10 @@ else:
     if accept and report is not None and report.ok:
         with st.spinner(tr("im.accepting")):
             try:
-                delivery = accept_delivery(engine, scope, item.code, period, upload.name, content,
-                                           nil_return=nil_return,
-                                           username=current_user()["username"])  # fmt: skip
+                delivery = submissions.accept(url, scope, item.code, period, upload.name, content,
+                                              nil_return=nil_return,
+                                              username=current_user()["username"],
+                                              import_kind=item.import_kind)  # fmt: skip
             except (PermissionError, LookupError):
                 st.error(tr("im.scope_refused"))
                 st.stop()
@@ -175,7 +168,6 @@ else:
                 st.error(tr("im.busy"), icon=":material/hourglass_top:")
                 st.stop()
         if delivery.accepted:
-            forget_after_delivery(None if nil_return else item.import_kind)
             row = delivery.submission
             on_time = row["submitted_at"].date() <= row["due_date"]
             item_name = getattr(item, name_column(language))
@@ -195,7 +187,7 @@ else:
 
 # --- the department's recent deliveries
 st.subheader(tr("im.history"))
-history = recent_submissions(engine, scope, dept)
+history = submissions.recent(url, scope, dept)
 if history.empty:
     st.caption(tr("im.no_history"))
 else:

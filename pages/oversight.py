@@ -8,13 +8,13 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from data_access import oversight as ov
-from data_access.models import ALERT_STATUSES
-from data_access.reference import read_catalogue
-from data_access.text import escape_markdown
+from services import oversight as ov
+from services.oversight import ALERT_STATUSES
+from services.reference import read_catalogue
 from ui.access import require_page
 from ui.exports import to_excel
 from ui.i18n import name_column
+from ui.markdown import escape_markdown
 from ui.session import current_scope, current_user, database_url, filters, lang, tr
 
 require_page("oversight")
@@ -30,7 +30,7 @@ dept_labels = {None: tr("qo.all_departments"), **dept_names}
 
 st.title(tr("page.oversight"))
 st.caption(tr("qo.caption"))
-run = ov.last_run(ov.get_engine(url), scope)
+run = ov.last_run(url, scope)
 if run is None:
     st.warning(tr("qo.never_ran"), icon=":material/schedule:")
 else:
@@ -60,9 +60,8 @@ with st.expander(tr("qo.filters"), expanded=True):
 start = period[0] if len(period) >= 1 else None
 end = period[1] if len(period) == 2 else None
 
-queue = ov.cached_queue(url, scope.role, scope.department_code, tuple(statuses),
-                        float(min_score), dept, start, end, filters()["counties"],
-                        reason)  # fmt: skip
+queue = ov.queue(url, scope, tuple(statuses), float(min_score), dept, start, end,
+                 filters()["counties"], reason)  # fmt: skip
 if queue.empty:
     st.info(tr("qo.empty"))
     st.stop()
@@ -90,7 +89,7 @@ st.caption(tr("qo.count", n=len(queue)))
 st.dataframe(shown, hide_index=True, width="stretch")
 
 with st.expander(tr("qo.trend"), icon=":material/trending_up:"):
-    trend = ov.alert_trend(ov.get_engine(url), scope)
+    trend = ov.alert_trend(url, scope)
     if not trend.empty:
         trend["status"] = trend["status"].map(status_labels)
         st.plotly_chart(
@@ -104,7 +103,7 @@ labels = {
     int(r.alert_id): f"#{r.alert_id} · {r.operator_id} · {r.score:.1f}" for r in queue.itertuples()
 }
 alert_id = st.selectbox(tr("qo.pick"), list(labels), format_func=labels.get, key="ov_pick")
-detail = ov.alert_detail(ov.get_engine(url), scope, alert_id)
+detail = ov.alert_detail(url, scope, alert_id)
 if detail is None:
     st.stop()
 
@@ -121,7 +120,7 @@ for reason in str(detail[reasons_col]).split(separator):
 
 st.markdown(f"**{tr('qo.profile')}**")
 window_start = detail["window_start"].date()
-profile = ov.operator_profile(ov.get_engine(url), scope, detail["operator_id"], window_start)
+profile = ov.operator_profile(url, scope, detail["operator_id"], window_start)
 p1, p2, p3, p4 = st.columns(4)
 p1.metric(tr("qo.col.department"), dept_names.get(profile["operator"].get("department_code"), "—"))
 p2.metric(tr("qo.profile.lookups"), f"{profile['lookups']:,}", help=tr("qo.profile.help"))
@@ -135,8 +134,8 @@ st.caption(
     tr("qo.profile.alerts") + "："
     + ("、".join(f"{status_labels.get(k, k)} {v}" for k, v in profile["alerts"].items()) or "—")
 )  # fmt: skip
-activity = ov.cached_activity(
-    url, scope.role, scope.department_code, detail["operator_id"],
+activity = ov.activity(
+    url, scope, detail["operator_id"],
     window_start - dt.timedelta(days=49), detail["window_end"].date(),
 )  # fmt: skip
 long = activity.melt(id_vars="day", value_vars=["operator", "peers"], var_name="who")
@@ -149,7 +148,7 @@ figure.add_vrect(x0=window_start, x1=detail["window_end"].date(), fillcolor="red
 st.plotly_chart(figure, width="stretch")
 
 st.markdown(f"**{tr('qo.evidence')}**")
-rows = ov.cached_evidence(url, scope.role, scope.department_code, alert_id)
+rows = ov.evidence(url, scope, alert_id)
 if len(rows) >= ov.EVIDENCE_LIMIT:
     st.caption(tr("qo.evidence_capped", n=ov.EVIDENCE_LIMIT))
 st.dataframe(
@@ -169,7 +168,7 @@ st.dataframe(
 )  # fmt: skip
 
 st.markdown(f"**{tr('qo.history')}**")
-history = ov.events(ov.get_engine(url), scope, alert_id)
+history = ov.events(url, scope, alert_id)
 if history.empty:
     st.caption(tr("qo.no_history"))
 else:
@@ -211,6 +210,5 @@ with st.form("ov_triage", clear_on_submit=True):
             st.warning(tr("qo.note_required"))
         else:
             user = current_user() or {}
-            status = ov.triage(ov.get_engine(url), scope, alert_id, user["username"], action, note)
-            ov.clear_caches()
+            status = ov.triage(url, scope, alert_id, user["username"], action, note)
             st.success(tr("qo.saved", status=status_labels[status]))

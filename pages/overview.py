@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access import overview, scores
+from services import overview
 from ui.access import require_page
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
@@ -66,14 +66,8 @@ tile(
     delta=f"{reports['filed'] - reports['filed_last_year']:+d} {tr('ov.vs_last_year')}",
     definition=tr("def.annual_filed"), page="pages/reporting.py",
 )  # fmt: skip
-run = scores.latest_run(url, scope, as_of)
-lists = None
-if run is not None:
-    graded = scores.distribution(url, scope, run["run_id"], chosen["counties"])
-    if not scores.is_legacy_run(
-        url, run["run_id"]
-    ):  # an old run's lists are not the law's: not shown here
-        lists = f"{int(graded['red_list'].sum()):,} / {int(graded['green_channel'].sum()):,}"
+counted = overview.red_list_and_green_channel(url, scope, as_of, chosen["counties"])
+lists = None if counted is None else f"{counted[0]:,} / {counted[1]:,}"
 tile(row2[1], tr("ov.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
 tile(row2[2], tr("ov.alerts"), alerts)
 overdue = overview.overdue_cases(url, scope, as_of, chosen["counties"])

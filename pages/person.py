@@ -1,7 +1,7 @@
 """Page: 个人信用档案 / Personal credit file — search (masked), then open with a lawful purpose.
 
 Every opening is a lookup written to the query log before anything is shown
-(data_access.person_file); the file is kept only for this session, the same as-of date and the
+(services.person_files); the file is kept only for this session, the same as-of date and the
 same user, and is closed by the button, by sign-out or by a new search.
 """
 
@@ -10,11 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access import person_file as pf
-from data_access.audit import AuditRefused
-from data_access.engine import get_engine
-from data_access.reference import read_catalogue
-from data_access.scores import policy_in_force
+from services import person_files as pf
+from services.person_files import AuditRefused
+from services.reference import read_catalogue
 from ui.access import require_page
 from ui.exports import to_excel
 from ui.i18n import name_column
@@ -25,7 +23,6 @@ require_page("person")
 scope = current_scope()
 user = current_user()
 url = database_url()
-engine = get_engine(url)
 as_of = filters()["as_of"]
 counties = filters()["counties"]
 names = name_column(lang())
@@ -90,7 +87,7 @@ def display_applications(frame: pd.DataFrame) -> pd.DataFrame:
 
 st.title(tr("page.person"))
 st.info(tr("pf.notice"), icon=":material/shield_person:")
-if scope.role == "admin":
+if scope.sees_all_departments:
     st.caption(tr("pf.remit.admin"))
 else:
     dept_name = catalogue_names("departments").get(scope.department_code or "", "?")
@@ -104,7 +101,7 @@ with st.form("person_search"):
     searched = st.form_submit_button(tr("pf.search.submit"), icon=":material/search:")
 if searched:
     st.session_state.pop("person_file", None)
-    st.session_state["pf_candidates"] = pf.search_persons(engine, scope, text, counties)
+    st.session_state["pf_candidates"] = pf.search(url, scope, text, counties)
 
 candidates, more = st.session_state.get("pf_candidates", (None, False))
 open_file: pf.PersonFile | None = None
@@ -145,9 +142,9 @@ if candidates is not None:
                 st.error(tr("pf.reference_needed", purpose=purposes[purpose]))
             else:
                 try:
-                    opened_file = pf.open_person_file(
-                        engine, scope, user, str(candidates.iloc[chosen]["id_number"]), purpose,
-                        reference, as_of, policy=policy_in_force(url) if scope.role == "admin" else None,
+                    opened_file = pf.open_file(
+                        url, scope, user, str(candidates.iloc[chosen]["id_number"]), purpose,
+                        reference, as_of,
                     )  # fmt: skip
                 except pf.OutsideRemit:
                     st.error(tr("pf.outside"))
@@ -217,7 +214,7 @@ if kept:
         else:
             st.dataframe(applications, hide_index=True, width="stretch")
     with tabs[3]:
-        if scope.role != "admin":
+        if not scope.may_read("points_ledgers"):
             st.info(tr("pf.ledger.admin_only"))
         elif file.ledger is None or file.ledger.empty:
             st.info(tr("pf.ledger.none"))
@@ -236,4 +233,4 @@ if kept:
         icon=":material/download:",
     )
 
-st.caption(tr("pf.my_views", n=pf.dashboard_views(engine, user["username"], today())))
+st.caption(tr("pf.my_views", n=pf.my_views(url, scope, user["username"], today())))

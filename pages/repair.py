@@ -11,10 +11,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from data_access import repair as rp
-from data_access import repair_cache as cached
-from data_access.display_check import REASONS
-from data_access.reference import read_catalogue
+from services import repair
+from services.reference import read_catalogue
+from services.repair import REASONS
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
 from ui.i18n import TEXT, name_column
@@ -36,7 +35,7 @@ st.title(tr("page.repair"))
 
 # ----------------------------------------------------------------------------- period and notes
 
-first = cached.first_received(url, scope, as_of, counties)
+first = repair.first_received(url, scope, as_of, counties)
 months = [dt.date(first.year, first.month, 1)]
 while months[-1] < dt.date(as_of.year, as_of.month, 1):
     last = months[-1]
@@ -55,10 +54,10 @@ county_text = "、".join(county_names.get(c, c) for c in counties) or tr("filter
 st.caption(tr("rp.caption", start=start, end=end, as_of=as_of, counties=county_text,
               scope=scope_text()))  # fmt: skip
 
-calendar = cached.calendar(url)
+calendar = repair.calendar(url)
 if calendar.source == "files":
     st.info(tr("rp.calendar_files"), icon=":material/event:")
-missing_years = cached.uncounted_years(url, scope, as_of, counties, start, end)
+missing_years = repair.uncounted_years(url, scope, as_of, counties, start, end)
 if missing_years:
     st.warning(
         tr("rp.calendar_missing", years="、".join(str(y) for y in missing_years)),
@@ -66,8 +65,8 @@ if missing_years:
     )
 
 key = (url, scope, as_of, counties, start, end)
-summary = cached.summary(*key)
-overdue_list = cached.overdue_list(*key)
+summary = repair.summary(*key)
+overdue_list = repair.overdue_list(*key)
 total = summary.set_index("kind").loc["all"]
 
 
@@ -87,15 +86,7 @@ k6.metric(tr("rp.m.overdue"), f"{len(overdue_list):,}", help=tr("rp.def.overdue"
 
 # ----------------------------------------------------------------------------- display check
 
-# The stored city-wide result of the standing check when there is one for the date (seed builds
-# and the nightly `python -m data_access display-check` store it); else the check runs now.
-stored = None if counties else cached.stored_display_check(url, as_of)
-if stored is not None:
-    checked_at, check = stored
-    if scope.role == "department_head":  # city-wide figures; other departments' record IDs hidden
-        check = check.assign(sample_record_ids="")
-else:
-    checked_at, check = None, cached.display_check(url, scope, as_of, counties)
+checked_at, check = repair.display_check_result(url, scope, as_of, counties)
 shows = check[check["kind"] == "shows"]
 flagged = shows[shows["records"] > 0]
 used = check[(check["kind"] == "uses") & (check["records"] > 0)]
@@ -140,7 +131,7 @@ with st.container(border=True):
         tr("rp.check.rerun"), icon=":material/refresh:", key="rp_check_rerun"
     ):
         with st.spinner(tr("rp.check.running")):
-            cached.run_display_check(url, as_of)
+            repair.run_display_check(url, scope, as_of)
         st.rerun()
 
 # ----------------------------------------------------------------------------- tables for display
@@ -190,15 +181,15 @@ summary_columns = [
     "answer_on_time_rate", "pending_past_limit", "answer_past_limit",
 ]  # fmt: skip
 summary_shown = localised(summary, summary_columns)
-by_dept = cached.overdue_by_department(*key)
+by_dept = repair.overdue_by_department(*key)
 by_dept_shown = localised(by_dept, by_dept.columns.tolist())
-overdue_shown = localised(overdue_list, rp.OVERDUE_LIST_COLUMNS)
-outcome_frame = cached.outcomes(*key)
+overdue_shown = localised(overdue_list, repair.OVERDUE_LIST_COLUMNS)
+outcome_frame = repair.outcomes(*key)
 outcome_shown = localised(outcome_frame, ["kind", "outcome", "applications"])
-trend = cached.monthly_trend(*key)
+trend = repair.monthly_trend(*key)
 trend_shown = localised(trend, trend.columns.tolist())
-expiring_count, expiring = cached.expiring(url, scope, as_of, counties)
-expiring_shown = localised(expiring, rp.EXPIRING_COLUMNS)
+expiring_count, expiring = repair.expiring(url, scope, as_of, counties)
+expiring_shown = localised(expiring, repair.EXPIRING_COLUMNS)
 percent = {
     tr(f"rp.col.{c}"): st.column_config.NumberColumn(tr(f"rp.col.{c}"), format="percent")
     for c in ("decision_on_time_rate", "answer_on_time_rate")
@@ -211,7 +202,7 @@ tabs = st.tabs([tr(f"rp.tab.{t}") for t in ("time", "overdue", "outcomes", "tren
 
 with tabs[0]:
     st.dataframe(summary_shown, hide_index=True, width="stretch", column_config=percent)
-    distribution = cached.time_distribution(*key)
+    distribution = repair.time_distribution(*key)
     columns = st.columns(2)
     for column, measure in zip(columns, ("decision", "answer"), strict=True):
         part = distribution[distribution["measure"] == measure]

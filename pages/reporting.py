@@ -7,8 +7,8 @@ import datetime as dt
 import plotly.express as px
 import streamlit as st
 
-from data_access import progress_board as board
-from data_access.reporting import Thresholds
+from services import reporting
+from services.reporting import Thresholds
 from ui.access import require_page, scope_text
 from ui.circular import (
     annual_outstanding,
@@ -63,9 +63,9 @@ with st.expander(tr("rep.glossary"), icon=":material/menu_book:"):
                 "rank", "annual"):  # fmt: skip
         st.markdown(f"- {tr('def.' + key)}")
 
-status = board.status(url, scope, start, end, as_of)
-card = board.scorecard(url, scope, start, end, as_of, thresholds)
-annual = board.annual(url, scope, as_of, chosen["counties"])
+status = reporting.status(url, scope, start, end, as_of)
+card = reporting.scorecard(url, scope, start, end, as_of, thresholds)
+annual = reporting.annual(url, scope, as_of, chosen["counties"])
 
 if status.empty:
     st.info(tr("rep.no_items"))
@@ -108,7 +108,7 @@ with tabs[0]:
         )  # fmt: skip
 
 with tabs[1]:
-    heat = board.heat_map(url, scope, start, end, as_of)
+    heat = reporting.heat_map(url, scope, start, end, as_of)
     if not heat.empty:
         wide = heat.pivot(index="unit_code", columns="month", values="on_time_rate")
         order = [u for u in card["unit_code"] if u in wide.index]
@@ -130,7 +130,7 @@ with tabs[1]:
         st.plotly_chart(figure, width="stretch")
 
 with tabs[2]:
-    trend = board.trend(url, scope, start, end, as_of)
+    trend = reporting.trend(url, scope, start, end, as_of)
     if not trend.empty:
         long = trend.melt(
             id_vars="month", value_vars=["on_time_rate", "completeness"], var_name="measure"
@@ -199,7 +199,7 @@ with tabs[4]:
 
 with tabs[5]:
     st.caption(tr("rep.export_note"))
-    heat = board.heat_map(url, scope, start, end, as_of)
+    heat = reporting.heat_map(url, scope, start, end, as_of)
     workbook = circular_workbook(
         card, status, annual, heat, start, end, as_of, language, thresholds_text
     )

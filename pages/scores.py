@@ -13,9 +13,8 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from data_access import scores
-from data_access.small_cells import mask_count
-from scoring.points_policy import load_policy
+from services import scores
+from services.scores import load_policy, mask_count
 from ui.access import require_page
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
@@ -34,7 +33,7 @@ if run is None:
 st.caption(
     tr("sc.run", version=run["policy_version"], as_of=run["as_of"], computed_at=run["computed_at"])
 )
-legacy = scores.is_legacy_run(url, run["run_id"])
+legacy = scores.is_legacy_run(url, scope, run["run_id"])
 if legacy:  # computed before the lawful lists: labelled, never passed off as the law's lists
     st.warning(tr("sc.legacy_run", version=run["policy_version"]), icon=":material/history:")
 grades = load_policy().grade_names
@@ -148,7 +147,7 @@ with st.form("what_if"):
     previewed = st.form_submit_button(tr("sc.wi.preview"), key="wi.preview")
 
 if previewed:
-    from scoring.points_policy import PolicyError, parse_policy, policy_to_toml
+    from services.scores import PolicyError, parse_policy, policy_to_toml
 
     try:
         draft = parse_policy(policy_to_toml(edited_policy(base)))
@@ -177,7 +176,7 @@ if previewed:
     table = moved.rename(columns={"grade": "from", "grade_new": "to"})
     counts = ["persons", "red_in", "red_out"]
     st.dataframe(shown(table, ["from", "to", *counts], counts), hide_index=True)
-    if scope.role == "admin":
+    if scope.may_read("points_policy"):
         st.download_button(
             tr("sc.wi.download"),
             data=draft.text.encode("utf-8"),
@@ -188,8 +187,8 @@ if previewed:
     else:
         st.caption(tr("sc.wi.admin_only"))
 
-if scope.role == "admin":
-    from scoring.points_policy import PolicyError
+if scope.may_read("points_policy"):
+    from services.scores import PolicyError
 
     with st.form("save_policy"):
         st.markdown(f"**{tr('sc.save.title')}**")
@@ -207,10 +206,9 @@ if scope.role == "admin":
         else:
             st.success(tr("sc.save.done", version=stored.version))
 
-if scope.role == "admin":
-    from data_access.audit import AuditRefused
-    from data_access.id_number import mask_id_number
-    from data_access.reference import read_catalogue
+if scope.may_read("points_ledgers"):
+    from services.reference import read_catalogue
+    from services.scores import AuditRefused, mask_id_number
     from ui.i18n import name_column
     from ui.lists import show_ledger
 

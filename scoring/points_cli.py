@@ -83,7 +83,7 @@ def run_points(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             )
             return 1
         if args.policy is None:  # the newest version an administrator saved, else the file
-            from data_access.policy_store import current_policy
+            from scoring.policy_store import current_policy
 
             policy = current_policy(engine)
         result = score_database(engine, args.as_of, policy, out=args.out, progress=_progress)

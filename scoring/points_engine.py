@@ -8,26 +8,12 @@ record-by-record explanation and must give the same totals (tests/test_points_pr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import polars as pl
 
 from scoring import points_rules as r
 from scoring.points_policy import Policy
 
-# The records frame the engine and the ledger read (data_access.score_store reads this shape).
-RECORD_SCHEMA: dict[str, Any] = {
-    "record_id": pl.String,
-    "id_number": pl.String,
-    "category_code": pl.String,
-    "polarity": pl.String,
-    "severity": pl.String,
-    "level": pl.String,
-    "quantity": pl.Float64,
-    "decision_date": pl.Date,
-    "display_until": pl.Date,
-    "status": pl.String,
-}
 RESULT_COLUMNS = (
     "id_number",
     "points",

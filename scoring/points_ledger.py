@@ -46,7 +46,6 @@ LEDGER_SCHEMA: dict[str, Any] = {
     "severity": pl.String,  # list lines: the deciding record's effective severity
     "counts_until": pl.Date,  # list lines: the day the deciding record stops counting
 }
-LISTS = ("red_list", "green_channel", "serious_record", "black_list")
 # list line reasons: on the list because / not on it because
 LIST_REASONS = {
     "grade_and_clean": "grade {grade} is {min_grade} or above and no negative record counts",

@@ -202,6 +202,7 @@ def build_city(
     report(0.98, "demo users")
     ensure_demo_users(engine)
     report(0.99, "display check")
+    import scoring.display_consumers  # noqa: F401  registers the points consumers
     from data_access.display_check_store import run_and_store
 
     run_and_store(engine, as_of)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from data_access import models as m
 from data_access.engine import dispose_engines, get_engine
 from data_access.reference import init_schema
+from scoring import display_consumers  # noqa: F401  the whole display check in every test
 
 PG_ADMIN_URL = os.environ.get(
     "CREDIT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

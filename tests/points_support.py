@@ -13,7 +13,8 @@ from sqlalchemy import Engine, insert
 from data_access import models as m
 from data_access import score_models as _score_models  # noqa: F401 (registers the tables)
 from data_access.id_number import make_id_number
-from scoring.points_engine import RECORD_SCHEMA, score_frame
+from data_access.score_store import RECORD_SCHEMA
+from scoring.points_engine import score_frame
 from scoring.points_ledger import explain_list, ledger, ledger_total
 from scoring.points_policy import load_policy
 

@@ -11,7 +11,7 @@ from data_access import models as m
 from data_access.audit import AuditRefused, record_view
 from data_access.id_number import make_id_number
 from data_access.scope import Scope
-from data_access.scores import person_ledger_view
+from services.scores import person_ledger_view
 
 BORN = dt.date(1980, 5, 17)
 SUBJECT = make_id_number("412701", BORN, 123)

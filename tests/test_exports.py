@@ -37,7 +37,7 @@ def test_sheet_titles_are_unique_and_short():
 
 
 def test_markdown_specials_from_imported_data_stay_text():
-    from data_access.text import escape_markdown
+    from ui.markdown import escape_markdown
 
     assert escape_markdown("ref [x](http://e.vil) *b*") == r"ref \[x\]\(http://e\.vil\) \*b\*"
     assert escape_markdown("同姓同村 6 位") == "同姓同村 6 位"

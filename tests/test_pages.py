@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access.progress_board import annual, heat_map, scorecard, status
 from data_access.reporting import Thresholds
 from data_access.scope import Scope
+from services.reporting import annual, heat_map, scorecard, status
 from tests.conftest import TINY_AS_OF
 from ui.circular import circular_workbook
 from ui.navigation import PAGES

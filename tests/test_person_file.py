@@ -207,12 +207,13 @@ def test_what_was_not_known_on_the_as_of_date_is_not_shown(world):
 
 
 def test_ledger_for_administrators_leaves_out_records_that_may_not_be_shown(world):
-    from scoring.points_policy import load_policy
+    from services import person_files
 
-    file = pf.open_person_file(
-        world, Scope("admin"), ADMIN, A, "ENFORCEMENT", "C", AS_OF, policy=load_policy()
-    )
+    url = world.url.render_as_string(hide_password=False)
+    file = person_files.open_file(url, Scope("admin"), ADMIN, A, "ENFORCEMENT", "C", AS_OF)
     assert file.ledger is not None
+    head = person_files.open_file(url, Scope.from_user(SAMR), SAMR, A, "LICENSING", "L-1", AS_OF)
+    assert head.ledger is None  # the ledger is for administrators only
     listed = set(file.ledger["record_id"].dropna())
     assert listed <= {"R1", "R2", "R5", "R6"}
     assert "R3" not in listed and "R4" not in listed

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from data_access import models as m
 from data_access import score_models as sm
 from data_access import score_store as store
-from scoring.points_engine import RECORD_SCHEMA, score_frame
+from data_access.score_store import RECORD_SCHEMA
+from scoring.points_engine import score_frame
 from scoring.points_ledger import ledger, ledger_total
 from scoring.points_rules import adult_cutoff
 from scoring.points_run import earliest_relevant, person_ledger, score_database
@@ -178,7 +179,7 @@ def test_engine_and_ledger_agree_on_the_tiny_city(tiny_city_url):
             )
         )
     assert (persons.height, everything.height) == (adults_in_db, records_in_db)  # no row lost
-    assert store.RECORD_SCHEMA == RECORD_SCHEMA
+    assert dict(relevant.schema) == RECORD_SCHEMA  # the reader gives the engine its shape
     scores = score_frame(persons, relevant, POLICY, as_of)
     assert scores.height > 1000
     assert score_frame(persons, everything, POLICY, as_of).equals(scores)

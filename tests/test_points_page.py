@@ -45,7 +45,7 @@ def open_page(url: str, monkeypatch, role: str, lang: str = "zh") -> AppTest:
 
 @pytest.mark.parametrize("role", ["leading_office", "admin"])
 def test_scores_page_shows_the_stored_run(scored_city, monkeypatch, server_navigation, role):
-    from data_access import scores
+    from services import scores
 
     app = open_page(scored_city, monkeypatch, role)
     assert not app.exception, [e.value for e in app.exception]
@@ -77,16 +77,16 @@ def test_a_run_of_an_old_policy_is_labelled_not_passed_off_as_the_law(
     from sqlalchemy import update
 
     from data_access import score_models as sm
-    from data_access import scores
     from seed_data.build import build_city
+    from services import scores
 
     url = f"sqlite:///{tmp_path / 'credit.db'}"
     build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
     run = score_database(get_engine(url), TINY_AS_OF, load_policy())
-    assert not scores.is_legacy_run.__wrapped__(url, run.run_id)
+    assert not scores.is_legacy_run.__wrapped__(url, Scope("admin"), run.run_id)
     with get_engine(url).begin() as conn:
         conn.execute(update(sm.PersonScore).values(green_channel=None, serious_record=None))
-    assert scores.is_legacy_run.__wrapped__(url, run.run_id)
+    assert scores.is_legacy_run.__wrapped__(url, Scope("admin"), run.run_id)
     app = open_page(url, monkeypatch, "leading_office")
     assert not app.exception
     assert "旧版积分规则" in app.warning[0].value
@@ -97,7 +97,7 @@ def test_a_run_of_an_old_policy_is_labelled_not_passed_off_as_the_law(
 def test_fairness_flags_compare_groups_with_the_city():
     import pandas as pd
 
-    from data_access.scores import fairness_flags
+    from services.scores import fairness_flags
 
     frame = pd.DataFrame(
         [
@@ -136,7 +136,7 @@ def test_what_if_rejects_inconsistent_thresholds(scored_city, monkeypatch, serve
 
 
 def test_what_if_with_the_same_rules_moves_nobody(scored_city):
-    from data_access import scores
+    from services import scores
 
     scope = Scope("admin")
     run = scores.latest_run.__wrapped__(scored_city, scope, TINY_AS_OF)

@@ -12,10 +12,10 @@ from sqlalchemy import insert, select
 from data_access import models as m
 from data_access import score_models as sm
 from data_access.id_number import make_id_number
-from data_access.policy_store import current_policy, save_policy_version, saved_versions
 from data_access.scope import Scope
 from scoring.__main__ import main as scoring_main
 from scoring.points_policy import PolicyError, load_policy
+from scoring.policy_store import current_policy, save_policy_version, saved_versions
 
 ADMIN = Scope("admin")
 

@@ -432,13 +432,13 @@ def test_points_consumer_is_the_engines_rule(tiny_city_url):
     records as the ledger, for every scored person of the tiny city."""
     from data_access import score_store
     from data_access.engine import get_engine
-    from scoring import points_ledger
+    from scoring import display_consumers, points_ledger
     from scoring.points_policy import load_policy
 
     engine, policy = get_engine(tiny_city_url), load_policy()
     with engine.connect() as conn:
-        counted_sql = set(conn.scalars(dc._points_counted(TINY_AS_OF)))
-        listed_sql = set(conn.scalars(dc._lists(TINY_AS_OF)))
+        counted_sql = set(conn.scalars(display_consumers._points_counted(TINY_AS_OF)))
+        listed_sql = set(conn.scalars(display_consumers._lists(TINY_AS_OF)))
         holders = conn.scalars(select(m.CreditRecord.id_number).distinct()).all()
         checked = 0
         for id_number in holders:

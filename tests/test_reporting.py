@@ -22,6 +22,7 @@ from data_access.reporting import (
     reporting_status,
     unit_scorecard,
 )
+from data_access.scope import Scope
 
 D = dt.date
 AS_OF = D(2026, 5, 20)
@@ -112,7 +113,7 @@ def test_reporting_status_from_the_database(engine):
         )
     with engine.begin() as conn:
         conn.execute(insert(m.Submission), rows)
-    status = reporting_status(engine, START, END, AS_OF, dept_code="TAX")
+    status = reporting_status(engine, Scope("department_head", "TAX"), START, END, AS_OF)
     card = unit_scorecard(status).set_index("unit_code")
     assert card.loc["TAX", "due"] == 2 * 4 + 1  # two monthly TAX items, one quarterly
     mine = status[status.item_code.isin(["PENALTY-TAX", "ROSTER-TAX_AGENT"])]
@@ -154,7 +155,7 @@ def test_annual_reports_from_the_database(engine):
                  "filed_at": dt.datetime(2025, 12, 29, 10)},
             ],
         )  # fmt: skip
-    table = annual_reports(engine, D(2026, 11, 27), ["EDU", "411627", "URBAN"])
+    table = annual_reports(engine, Scope("admin"), D(2026, 11, 27), ["EDU", "411627", "URBAN"])
     states = {(r.unit_code, r.year): (r.state, r.days_late) for r in table.itertuples()}
     assert states == {
         ("EDU", 2025): ("filed_late", 10),

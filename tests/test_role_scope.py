@@ -24,15 +24,16 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access import coverage as cv
-from data_access import coverage_cache as cached
 from data_access import models as m
 from data_access import oversight as ov
-from data_access import overview, scores
-from data_access import progress_board as board
 from data_access.engine import get_engine
 from data_access.reference import read_catalogue
 from data_access.reporting import Thresholds
 from data_access.scope import Scope
+from services import coverage as cached
+from services import oversight as ov_service
+from services import overview, scores
+from services import reporting as board
 from tests.conftest import TINY_AS_OF
 from tests.scope_world import (
     DEPARTMENTS,
@@ -493,7 +494,6 @@ def refused_for_city_scope(url: str, scope: Scope) -> None:
 
 def refused_for_oversight(url: str, scope: Scope) -> None:
     engine = get_engine(url)
-    role, dept = scope.role, scope.department_code
     calls = [
         lambda: ov.alert_queue(engine, scope, (), 0.0, None, None, None),
         lambda: ov.alert_detail(engine, scope, 1),
@@ -503,9 +503,9 @@ def refused_for_oversight(url: str, scope: Scope) -> None:
         lambda: ov.operator_profile(engine, scope, "x", TINY_AS_OF),
         lambda: ov.operator_activity(engine, scope, "x", START, END),
         lambda: ov.alert_trend(engine, scope),
-        lambda: ov.cached_queue(url, role, dept, (), 0.0, None, None, None),
-        lambda: ov.cached_evidence(url, role, dept, 1),
-        lambda: ov.cached_activity(url, role, dept, "x", START, END),
+        lambda: ov_service.queue(url, scope, (), 0.0, None, None, None),
+        lambda: ov_service.evidence(url, scope, 1),
+        lambda: ov_service.activity(url, scope, "x", START, END),
     ]
     for call in calls:
         with pytest.raises(PermissionError):
@@ -526,9 +526,9 @@ def test_the_privacy_officer_sees_nothing_of_departments_data(world):
     for by in cv.BREAKDOWNS:
         assert cv.domain_records(engine, scope, TINY_AS_OF, dt.date(2018, 1, 1), by).empty
     assert cv.domain_display_status(engine, scope, TINY_AS_OF).empty
-    assert cached.professions_in_scope(world, scope.role, scope.department_code).empty
-    assert cached.roster_counts(world, scope.role, scope.department_code, TINY_AS_OF, ()).empty
-    records = cached.domain_records(world, scope.role, None, TINY_AS_OF, START, ())
+    assert cached.professions_in_scope(world, scope).empty
+    assert cached.roster_counts(world, scope, TINY_AS_OF, ()).empty
+    records = cached.domain_records(world, scope, TINY_AS_OF, START, ())
     assert all(frame.empty for frame in records.values())
     for call in (
         lambda: board.status(world, scope, START, END, TINY_AS_OF),
@@ -551,7 +551,7 @@ def test_a_department_head_without_a_department_sees_nothing(world):
         Scope.from_user({"role": "superuser"})
     scope = Scope("department_head", None)
     assert cv.scoped_professions(get_engine(world), scope).empty
-    assert cached.domains_in_scope(world, "department_head", "").empty
+    assert cached.domains_in_scope(world, Scope("department_head", None)).empty
     with pytest.raises(PermissionError):
         board.status(world, scope, START, END, TINY_AS_OF)
     with pytest.raises(PermissionError):
@@ -570,16 +570,17 @@ def test_cached_results_are_keyed_by_scope(world, monkeypatch):
 
     monkeypatch.setattr(cv, "scoped_domains", counting)
     cached.domains_in_scope.clear()
-    first = cached.domains_in_scope(world, "department_head", "URBAN")
-    other = cached.domains_in_scope(world, "department_head", "SAMR")
-    again = cached.domains_in_scope(world, "department_head", "URBAN")
-    every = cached.domains_in_scope(world, "leading_office", "DRC")
+    first = cached.domains_in_scope(world, Scope("department_head", "URBAN"))
+    other = cached.domains_in_scope(world, Scope("department_head", "SAMR"))
+    again = cached.domains_in_scope(world, Scope("department_head", "URBAN"))
+    every = cached.domains_in_scope(world, Scope("leading_office", "DRC"))
     assert calls == ["URBAN", "SAMR", "DRC"]
     assert set(first["code"]) == set(again["code"]) == domains_of("URBAN")
     assert set(other["code"]) == domains_of("SAMR") and set(every["code"]) == domains_of(None)
 
     counts = {
-        d: cached.roster_counts(world, "department_head", d, TINY_AS_OF, ()) for d in DEPARTMENTS
+        d: cached.roster_counts(world, Scope("department_head", d), TINY_AS_OF, ())
+        for d in DEPARTMENTS
     }
     assert {d: set(c["profession_code"]) <= professions_of(d) for d, c in counts.items()} == {
         d: True for d in DEPARTMENTS
@@ -595,10 +596,10 @@ def test_cached_results_are_keyed_by_scope(world, monkeypatch):
     city = board.status(world, Scope("admin"), START, END, TINY_AS_OF)
     assert set(city["unit_code"]) == units_of(None)
 
-    ov.cached_queue.clear()
-    assert not ov.cached_queue(world, "privacy_officer", None, (), 0.0, None, None, None).empty
+    ov_service.queue.clear()
+    assert not ov_service.queue(world, Scope("privacy_officer"), (), 0.0, None, None, None).empty
     with pytest.raises(PermissionError):  # the officer's cached queue is not the head's
-        ov.cached_queue(world, "department_head", "URBAN", (), 0.0, None, None, None)
+        ov_service.queue(world, Scope("department_head", "URBAN"), (), 0.0, None, None, None)
 
 
 @pytest.mark.parametrize("dept", ["URBAN", "SAMR"])

@@ -19,10 +19,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from data_access import coverage_cache
 from data_access import models as m
 from data_access import submission_upload as su
-from data_access.cache_refresh import forget_after_delivery
 from data_access.engine import get_engine
 from data_access.reporting import reporting_status
 from data_access.scope import Scope
@@ -37,6 +35,8 @@ from data_access.submission_upload import (
     template_csv,
     validate_delivery,
 )
+from services import coverage as coverage_cache
+from services.refresh import forget_after_delivery
 from tests.conftest import TINY_AS_OF, private_tiny_city
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -102,7 +102,7 @@ def penalty_rows(engine: Engine, n: int, period_day: str = "2026-10-0", dept: st
 
 def state(engine: Engine, item: str, period: str, dept: str) -> pd.Series:
     first, last, _ = period_bounds(item_for(engine, ADMIN, item).frequency, period)
-    frame = reporting_status(engine, first, last, TINY_AS_OF, dept)
+    frame = reporting_status(engine, Scope("department_head", dept), first, last, TINY_AS_OF)
     return frame[(frame["item_code"] == item) & (frame["period"] == period)].iloc[0]
 
 
@@ -206,7 +206,7 @@ def test_a_good_file_appears_in_the_reporting_progress_at_once(city):
 
 def test_accepting_a_roster_refreshes_the_cached_coverage(city, city_url):
     """The coverage page's cached roster counts count an accepted roster delivery as soon as the
-    page forgets what the delivery changes (data_access.cache_refresh), not after the TTL."""
+    page forgets what the delivery changes (services.refresh), not after the TTL."""
     as_of = NOW.date()
     with city.connect() as conn:
         on_roster = select(m.RosterEntry.id_number).where(
@@ -217,7 +217,7 @@ def test_accepting_a_roster_refreshes_the_cached_coverage(city, city_url):
         ids = list(conn.scalars(stmt))
 
     def certifiers() -> int:
-        counts = coverage_cache.roster_counts(city_url, "department_head", "SAMR", as_of, ())
+        counts = coverage_cache.roster_counts(city_url, Scope("department_head", "SAMR"), as_of, ())
         return int(counts.loc[counts["profession_code"] == "CERTIFIER", "current"].sum())
 
     before = certifiers()

@@ -18,8 +18,7 @@ def save_policy_version(
 ) -> Policy:
     """Store `policy` under a new version name; PermissionError unless admin, PolicyError when the
     name is empty, already used, or the rules do not pass the policy checks."""
-    if scope.role != "admin":
-        raise PermissionError("only an administrator may save a policy version")
+    scope.require("points_policy")
     version, note = clean_text(version), clean_text(note)
     if not version or len(version) > 32:
         raise PolicyError("policy: a version name of 1 to 32 characters is required")

@@ -1,15 +1,17 @@
 """Which cached page figures an accepted delivery changes, and forgetting them at once.
 
-The caches live in this layer (the *_cache modules, progress_board, overview); a page that writes
-calls `forget_after_delivery` so that every page, for every user of this server process, counts
+The caches live in the service layer; an accepted delivery (services.submissions.accept) calls
+`forget_after_delivery` so that every page, for every user of this server process, counts
 the new rows on its next read instead of after the ten-minute TTL. Deliveries made from the
 command line run in another process: there the TTL applies.
 """
 
 from __future__ import annotations
 
-from data_access import coverage_cache, overview, repair_cache
-from data_access import progress_board as board
+from services import coverage as coverage_cache
+from services import overview
+from services import repair as repair_cache
+from services import reporting as board
 
 # Always: the delivery itself is counted in reporting progress and on the overview.
 _DELIVERY_FIGURES = (board.status, board.scorecard, board.heat_map, board.trend,

@@ -1,8 +1,7 @@
-"""Cached entry points of the objections and repair page (ten minutes).
+"""Objections and credit repair (the repair page and the overview's overdue tile).
 
-Every wrapper is keyed by the database URL, the scope (role, department) and the filters (as-of
-date, counties, and the period where it matters), so one scope's cached figures are never served
-to another. The application frame holds masked applicants only.
+Every figure is computed from one cached frame of the scope's applications with their handling
+times (`handled`), counted in working days against the legal limits in force.
 """
 
 from __future__ import annotations
@@ -10,30 +9,34 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 
 from data_access import display_check as dc
 from data_access import repair as rp
+from data_access.display_check import REASONS
+from data_access.display_check_store import latest_stored, run_and_store
 from data_access.engine import get_engine
+from data_access.repair import EXPIRING_COLUMNS, OVERDUE_LIST_COLUMNS
 from data_access.scope import Scope
 from data_access.workdays import WorkCalendar, load_calendar
+from scoring import display_consumers  # noqa: F401  registers the points consumers
+from services.base import reference, service
 
-TTL_SECONDS = 600
+__all__ = ["EXPIRING_COLUMNS", "OVERDUE_LIST_COLUMNS", "REASONS"]
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@reference("the working-day calendar is public")
 def calendar(url: str) -> WorkCalendar:
     return load_calendar(get_engine(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def handled(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]) -> pd.DataFrame:
     """The applications in scope with their handling times as of the date (repair.handling)."""
     frame = rp.read_applications(get_engine(url), scope, as_of, counties)
     return rp.handling(frame, as_of, calendar(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def uncounted_years(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> list[int]:
@@ -44,49 +47,49 @@ def uncounted_years(
     return sorted(set(years) | set(cal.missing_years(as_of, as_of)))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def summary(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
     return rp.summary(handled(url, scope, as_of, counties), start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def time_distribution(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
     return rp.time_distribution(handled(url, scope, as_of, counties), start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def overdue_by_department(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
     return rp.overdue_by_department(handled(url, scope, as_of, counties), start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def overdue_list(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
     return rp.overdue_list(handled(url, scope, as_of, counties), start, end, calendar(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def outcomes(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
     return rp.outcomes(handled(url, scope, as_of, counties), start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def monthly_trend(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
     return rp.monthly_trend(handled(url, scope, as_of, counties), start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def first_received(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]) -> dt.date:
     """The earliest receipt date in scope (the as-of date when there is none)."""
     received = handled(url, scope, as_of, counties)
@@ -94,30 +97,38 @@ def first_received(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, 
     return min(days) if days else as_of
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def expiring(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]
 ) -> tuple[int, pd.DataFrame]:
     return rp.expiring_records(get_engine(url), scope, as_of, counties)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@service("repair")
 def display_check(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]
 ) -> pd.DataFrame:
     return dc.display_check(get_engine(url), as_of, scope, counties)
 
 
-def stored_display_check(url: str, as_of: dt.date) -> tuple[dt.datetime, pd.DataFrame] | None:
-    """The newest stored city-wide display check for the date (not cached: one small row)."""
-    from data_access.display_check_store import latest_stored
+@service("repair", cached=False)
+def display_check_result(
+    url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]
+) -> tuple[dt.datetime | None, pd.DataFrame]:
+    """The standing display check: the stored city-wide result for the date when there is one
+    and no county is chosen (seed builds and the nightly job store it; other departments' record
+    IDs hidden from a department head), else the check run now in the scope (checked_at None)."""
+    stored = None if counties else latest_stored(get_engine(url), as_of)
+    if stored is not None:
+        checked_at, check = stored
+        if not scope.sees_all_departments:
+            check = check.assign(sample_record_ids="")
+        return checked_at, check
+    return None, display_check(url, scope, as_of, counties)
 
-    return latest_stored(get_engine(url), as_of)
 
-
-def run_display_check(url: str, as_of: dt.date) -> tuple[dt.datetime, pd.DataFrame]:
+@service("city", cached=False)
+def run_display_check(url: str, scope: Scope, as_of: dt.date) -> tuple[dt.datetime, pd.DataFrame]:
     """Run the city-wide check now and store it (the leading-group office or an administrator)."""
-    from data_access.display_check_store import run_and_store
-
     display_check.clear()
     return run_and_store(get_engine(url), as_of)
