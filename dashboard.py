@@ -21,17 +21,22 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from data_access import user_sessions
-from data_access.engine import get_engine
-from data_access.reference import read_catalogue, upgrade_schema
-from data_access.status import database_state, is_embedded_default
-from data_access.user_admin import (
+from data_access.accounts import user_sessions
+from data_access.accounts.user_admin import (
     AccountError,
     has_active_accounts,
     password_problems,
     set_password,
 )
-from data_access.users import MAX_FAILED_ATTEMPTS, authenticate, identity_of, user_for_identity
+from data_access.accounts.users import (
+    MAX_FAILED_ATTEMPTS,
+    authenticate,
+    identity_of,
+    user_for_identity,
+)
+from data_access.engine import get_engine
+from data_access.schema.reference import read_catalogue, upgrade_schema
+from data_access.status import database_state, is_embedded_default
 from ui import session_cookie, sso
 from ui.i18n import LANGUAGES, name_column
 from ui.navigation import PAGES, SECTIONS, PageSpec, pages_for_role

@@ -41,9 +41,9 @@ import polars as pl  # noqa: E402
 from sklearn.ensemble import IsolationForest  # noqa: E402
 from sqlalchemy import case, func, select  # noqa: E402
 
-from data_access import models as m  # noqa: E402
 from data_access.engine import get_engine  # noqa: E402
-from data_access.importer import import_file  # noqa: E402
+from data_access.imports.importer import import_file  # noqa: E402
+from data_access.schema import models as m  # noqa: E402
 from scoring.anomaly import detect  # noqa: E402
 
 Q = m.QueryLog.__table__

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_access import coverage as cv
-from data_access.coverage_measures import month_window_start
 from data_access.engine import get_engine
+from data_access.queries import coverage as cv
+from data_access.queries.coverage_measures import month_window_start
 from data_access.scope import Scope
 
 

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data_access.engine import get_engine
 from data_access.id_number import make_id_number
-from data_access.importer import import_file
-from data_access.models import CHANNELS
-from data_access.reference import codes, county_codes, init_schema
-from data_access.validators import kind_spec
+from data_access.imports.importer import import_file
+from data_access.imports.validators import kind_spec
+from data_access.schema.models import CHANNELS
+from data_access.schema.reference import codes, county_codes, init_schema
 
 N_PERSONS = 20_000
 N_OPERATORS = 500

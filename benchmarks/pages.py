@@ -7,7 +7,7 @@ Each page is rendered through Streamlit's AppTest exactly as a signed-in user wo
 process ("cached", the st.cache_data results of the first run reused). Prints a Markdown table of
 seconds and whether the page raised or showed an error. The personal file page is measured up to
 its search form: opening a file writes a query-log row, and a benchmark writes nothing but
-what any first view writes (a missing coverage rollup, data_access.coverage_rollup).
+what any first view writes (a missing coverage rollup, data_access.queries.coverage_rollup).
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from data_access import models as m
 from data_access.engine import get_engine
+from data_access.schema import models as m
 from scoring.points_policy import load_policy
 from scoring.points_run import score_database
 
@@ -55,7 +55,7 @@ def replicate(source_url: str, tmp: Path, copies: int) -> str:
         return _replicate_pg(source, copies)
     import sqlite3
 
-    from data_access.reference import init_schema
+    from data_access.schema.reference import init_schema
 
     target = tmp / "replica.db"
     url = f"sqlite:///{target}"

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from data_access.importer import ImportResult
+    from data_access.imports.importer import ImportResult
 
-# The import kinds (data_access.validators.KINDS; a test keeps the two equal). Listed here so that
+# The import kinds (data_access.imports.validators.KINDS; a test keeps the two equal). Listed here so that
 # usage errors are reported before the database libraries are loaded.
 KIND_NAMES = (
     "persons",
@@ -131,8 +131,8 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _users(engine, args: argparse.Namespace) -> int:
-    from data_access import user_admin as ua
-    from data_access.reference import init_schema
+    from data_access.accounts import user_admin as ua
+    from data_access.schema.reference import init_schema
 
     init_schema(engine)
     actor = _cli_actor()
@@ -228,8 +228,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     from data_access.engine import get_engine
-    from data_access.importer import import_file
-    from data_access.reference import init_schema
+    from data_access.imports.importer import import_file
+    from data_access.schema.reference import init_schema
 
     try:
         engine = get_engine(args.db)
@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"schema and reference catalogues ready in {engine.url.render_as_string()}")
         return 0
     if args.command == "link-identity":
-        from data_access.users import link_identity
+        from data_access.accounts.users import link_identity
 
         init_schema(engine)
         try:
@@ -291,7 +291,7 @@ def _display_check(engine, as_of) -> int:
     from zoneinfo import ZoneInfo
 
     import scoring.display_consumers  # noqa: F401  the points consumers (a CLI composes both)
-    from data_access.display_check_store import failing, run_and_store
+    from data_access.queries.display_check_store import failing, run_and_store
 
     as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     started = time.perf_counter()
@@ -314,7 +314,7 @@ def _rollups(engine, as_of) -> int:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from data_access.coverage_rollup import refresh_with_last_year
+    from data_access.queries.coverage_rollup import refresh_with_last_year
 
     as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     for day, seconds in refresh_with_last_year(engine, as_of).items():

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
-from data_access import models as m
-from data_access.models import ROLES
+from data_access.schema import models as m
+from data_access.schema.models import ROLES
 
 ALL, OWN, NOTHING = "all", "own", "nothing"
 CITY_ROLES = {"leading_office": ALL, "admin": ALL}

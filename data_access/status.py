@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import models as m
 from data_access.engine import DEFAULT_SQLITE_PATH, get_engine, resolve_url
+from data_access.schema import models as m
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Page: 账号管理 / Accounts (administrators only) — every account with its role, department,
 state, lockout and last sign-in; create an account, set a password, disable, enable, unlock; and
 the change log of all of it. The rules (password strength, the last administrator, no disabling
-oneself) live in data_access.user_admin; this page only asks and shows.
+oneself) live in data_access.accounts.user_admin; this page only asks and shows.
 """
 
 from __future__ import annotations

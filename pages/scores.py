@@ -3,7 +3,7 @@ serious-record figure and the authorities' black list, fairness flags, and a wha
 rules (previewed, never stored).
 
 Reads the stored run of `python -m scoring points` (the latest as of the chosen date or earlier);
-counts of 1 to 4 persons are masked (data_access.small_cells).
+counts of 1 to 4 persons are masked (data_access.queries.small_cells).
 """
 
 from __future__ import annotations

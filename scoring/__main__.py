@@ -1,4 +1,4 @@
-"""Command line of the scoring engines (contracts.md). The engines land with their own issues."""
+"""Command line of the scoring engines (contracts.md): points and anomalies."""
 
 from __future__ import annotations
 

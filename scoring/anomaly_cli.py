@@ -48,7 +48,7 @@ def write_csv(path: Path, alerts) -> None:
 def _lookups(engine, start: dt.date, end: dt.date) -> int:
     from sqlalchemy import func, select
 
-    from data_access.models import QueryLog
+    from data_access.schema.models import QueryLog
 
     lo = dt.datetime.combine(start, dt.time())
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())

@@ -13,8 +13,8 @@ import datetime as dt
 import polars as pl
 from sqlalchemy import Connection, String, and_, case, extract, func, or_, select, true, type_coerce
 
-from data_access import models as m
-from data_access.audit import DASHBOARD_OPERATOR_PREFIX
+from data_access.queries.audit import DASHBOARD_OPERATOR_PREFIX
+from data_access.schema import models as m
 
 BATCH_MIN = 20  # lookups under one reference in one window that count as a batch / case
 
@@ -131,7 +131,7 @@ def batches(refs: pl.DataFrame) -> pl.DataFrame:
     """op, ref, n: references used for at least BATCH_MIN lookups with a known purpose, from the
     window's references().
 
-    Not for the dashboard's own users (operator DASH-<username>, data_access.audit): they open
+    Not for the dashboard's own users (operator DASH-<username>, data_access.queries.audit): they open
     one file at a time with a reference they type, so one reference typed for many persons is no
     batch check and must not hide a burst of lookups."""
     return refs.filter(

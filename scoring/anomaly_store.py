@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, bindparam, delete, insert, select, update
 
-from data_access import models as m
+from data_access.schema import models as m
 from scoring.anomaly import DETECTOR_VERSION, Alert
 
 A = m.Alert.__table__

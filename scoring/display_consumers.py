@@ -1,4 +1,4 @@
-"""The display check's consumers that mirror the points engine (data_access.display_check).
+"""The display check's consumers that mirror the points engine (data_access.queries.display_check).
 
 The points engine (scoring.points_engine) counts records under the policy in scoring/policy.toml;
 these two statements say, in SQL, which records it counts on a date, so the standing display
@@ -14,8 +14,12 @@ import datetime as dt
 
 from sqlalchemy import Select, and_, case, or_, select
 
-from data_access import models as m
-from data_access.display_check import first_decided_inside, negative_codes, register_consumer
+from data_access.queries.display_check import (
+    first_decided_inside,
+    negative_codes,
+    register_consumer,
+)
+from data_access.schema import models as m
 from scoring.points_policy import load_policy
 
 

@@ -1,6 +1,6 @@
 """Small date rules shared by the points engine and the ledger: adulthood, age, windows.
 
-Months are calendar months (data_access.display_period.add_months: same day of month, the last
+Months are calendar months (data_access.queries.display_period.add_months: same day of month, the last
 day of a shorter month when that day does not exist).
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from data_access.display_period import add_months
+from data_access.queries.display_period import add_months
 
 # Reasons a record gives 0 points (ledger `reason`), in the order they are checked.
 NOT_YET_DECIDED = "not_yet_decided"  # decided after the as-of date: ignored (reproducibility)

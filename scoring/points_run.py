@@ -19,13 +19,13 @@ import pandas as pd
 import polars as pl
 from sqlalchemy import Engine, select
 
-from data_access import score_store as store
-from data_access.display_period import add_months
-from data_access.models import CreditRecord
-from data_access.person_file import shown_record_conditions
+from data_access.queries import score_store as store
+from data_access.queries.display_period import add_months
+from data_access.queries.person_file import shown_record_conditions
+from data_access.queries.scores import AGE_BANDS
+from data_access.schema.models import CreditRecord
+from data_access.schema.score_models import LISTS
 from data_access.scope import Scope
-from data_access.score_models import LISTS
-from data_access.scores import AGE_BANDS
 from scoring import points_rules as r
 from scoring.points_engine import score_frame
 from scoring.points_ledger import ledger

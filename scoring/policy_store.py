@@ -7,8 +7,8 @@ import datetime as dt
 
 from sqlalchemy import Engine, insert, inspect, select
 
+from data_access.schema.score_models import PolicyVersion
 from data_access.scope import Scope
-from data_access.score_models import PolicyVersion
 from data_access.text import clean_text
 from scoring.points_policy import Policy, PolicyError, load_policy, parse_policy, policy_to_toml
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data_access.display_period import LEGAL_DISPLAY_MONTHS
-from data_access.models import RECORD_STATUSES, SEVERITIES
+from data_access.queries.display_period import LEGAL_DISPLAY_MONTHS
+from data_access.schema.models import RECORD_STATUSES, SEVERITIES
 from seed_data.calendar_cn import busday_offset
 from seed_data.common import add_months, day_number, stage_rng
 from seed_data.records import Records

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine, func, select
 
-from data_access import models as m
-from data_access.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVERITIES
-from data_access.reference import init_schema
-from data_access.users import ensure_demo_users
+from data_access.accounts.users import ensure_demo_users
+from data_access.schema import models as m
+from data_access.schema.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVERITIES
+from data_access.schema.reference import init_schema
 from seed_data import roles as R
 from seed_data.applications import Applications, generate_applications
 from seed_data.bulkload import BulkLoader
@@ -203,11 +203,11 @@ def build_city(
     ensure_demo_users(engine)
     report(0.99, "display check")
     import scoring.display_consumers  # noqa: F401  registers the points consumers
-    from data_access.display_check_store import run_and_store
+    from data_access.queries.display_check_store import run_and_store
 
     run_and_store(engine, as_of)
     report(0.995, "coverage rollups")
-    from data_access import coverage_rollup
+    from data_access.queries import coverage_rollup
 
     coverage_rollup.forget_all(engine)
     coverage_rollup.refresh_with_last_year(engine, as_of)

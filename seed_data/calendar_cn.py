@@ -1,7 +1,7 @@
 """Chinese public holidays and adjusted working days for the generator, read from the data files.
 
-The dates live in seed_data/reference/calendar/<year>.csv (the State Council General Office's
-annual notices; data_access.workdays reads and checks them). Dates in a year without a file are
+The dates live in reference_data/calendar/<year>.csv (the State Council General Office's
+annual notices; data_access.queries.workdays reads and checks them). Dates in a year without a file are
 treated as ordinary weeks (Monday-Friday working days).
 """
 
@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy as np
 
-from data_access.workdays import CalendarDay, read_calendar_files
+from data_access.queries.workdays import CalendarDay, read_calendar_files
 
 SPRING_FESTIVAL = "Spring Festival"  # name_en of the Spring Festival's holiday rows
 

@@ -58,7 +58,7 @@ def nullable(values: np.ndarray, mask: np.ndarray) -> list:
 
 
 def add_months(days: np.ndarray, months: np.ndarray | int) -> np.ndarray:
-    """Vectorised data_access.display_period.add_months on day numbers."""
+    """Vectorised data_access.queries.display_period.add_months on day numbers."""
     d = np.asarray(days, dtype="int64").astype("M8[D]")
     month_start = d.astype("M8[M]")
     dom = (d - month_start.astype("M8[D]")).astype("int64")

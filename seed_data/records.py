@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data_access.display_period import LEGAL_DISPLAY_MONTHS
-from data_access.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVERITIES
-from data_access.reference import read_catalogue
+from data_access.queries.display_period import LEGAL_DISPLAY_MONTHS
+from data_access.schema.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVERITIES
+from data_access.schema.reference import read_catalogue
 from seed_data.common import add_months, day_number, stage_rng
 from seed_data.persons import Population
 from seed_data.rosters import Rosters, professions

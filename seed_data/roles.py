@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data_access.reference import read_catalogue
+from data_access.schema.reference import read_catalogue
 
 PURPOSES = [r["code"] for r in read_catalogue("purposes")]
 CHANNELS = ["WINDOW", "WEB", "API", "DASHBOARD"]

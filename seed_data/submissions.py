@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data_access.reference import read_catalogue
+from data_access.schema.reference import read_catalogue
 from seed_data.common import US_PER_DAY, day_number, stage_rng, ymd
 from seed_data.persons import Population
 from seed_data.records import CATEGORIES, DEPARTMENTS, DOMAINS, Records

@@ -1,15 +1,15 @@
 """Dashboard accounts (the administrators' accounts page): the list, the change log, and the
-changes, each recorded with its actor (data_access.user_admin). Never cached."""
+changes, each recorded with its actor (data_access.accounts.user_admin). Never cached."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from data_access import user_admin as ua
+from data_access.accounts import user_admin as ua
+from data_access.accounts.user_admin import AccountError
 from data_access.engine import get_engine
-from data_access.models import ROLES
+from data_access.schema.models import ROLES
 from data_access.scope import Scope
-from data_access.user_admin import AccountError
 from services.base import service
 
 __all__ = ["ROLES", "AccountError"]

@@ -1,7 +1,7 @@
 """Coverage of the key professions and domains (the coverage page and the overview's tile).
 
 Aggregates only; no personal rows are cached. Roster counts come from the stored rollup when it
-is fresh (data_access.coverage_rollup), else are counted live in the viewer's scope.
+is fresh (data_access.queries.coverage_rollup), else are counted live in the viewer's scope.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import datetime as dt
 
 import pandas as pd
 
-from data_access import coverage as cv
-from data_access import coverage_measures as measures
-from data_access import coverage_rollup as rollup
-from data_access import small_cells
-from data_access.coverage import ADULT_STUDENT, DEFAULT_TARGET, DEFINITIONS
 from data_access.engine import get_engine
+from data_access.queries import coverage as cv
+from data_access.queries import coverage_measures as measures
+from data_access.queries import coverage_rollup as rollup
+from data_access.queries import small_cells
+from data_access.queries.coverage import ADULT_STUDENT, DEFAULT_TARGET, DEFINITIONS
 from data_access.scope import Scope
 from services.base import reference, service, transform
 

@@ -10,10 +10,10 @@ import datetime as dt
 
 import pandas as pd
 
-from data_access import oversight as queries
 from data_access.engine import get_engine
-from data_access.models import ALERT_STATUSES
-from data_access.oversight import ACTIONS, EVIDENCE_LIMIT
+from data_access.queries import oversight as queries
+from data_access.queries.oversight import ACTIONS, EVIDENCE_LIMIT
+from data_access.schema.models import ALERT_STATUSES
 from data_access.scope import Scope
 from services.base import service
 

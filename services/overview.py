@@ -7,10 +7,10 @@ import datetime as dt
 
 import pandas as pd
 
-from data_access import overview as queries
-from data_access import repair as rp
-from data_access.display_period import one_year_earlier
 from data_access.engine import get_engine
+from data_access.queries import overview as queries
+from data_access.queries import repair as rp
+from data_access.queries.display_period import one_year_earlier
 from data_access.scope import Scope
 from services import coverage, repair, reporting, scores
 from services.base import service

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from data_access import person_file as pf
-from data_access.audit import AuditRefused
 from data_access.engine import get_engine
-from data_access.person_file import SEARCH_LIMIT, OutsideRemit, PersonFile
+from data_access.queries import person_file as pf
+from data_access.queries.audit import AuditRefused
+from data_access.queries.person_file import SEARCH_LIMIT, OutsideRemit, PersonFile
 from data_access.scope import Scope
 from scoring.points_run import shown_ledger
 from scoring.policy_store import current_policy

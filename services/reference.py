@@ -4,7 +4,7 @@ from the reference files once per process."""
 
 from __future__ import annotations
 
-from data_access.reference import county_codes, read_catalogue
+from data_access.schema.reference import county_codes, read_catalogue
 from services.base import transform
 
 __all__ = ["county_codes", "read_catalogue"]

@@ -20,7 +20,7 @@ _DELIVERY_FIGURES = (board.status, board.scorecard, board.heat_map, board.trend,
 # What the rows of each import kind add to. Roster coverage counts practitioners (rosters), where
 # they live (persons) and the records they hold (credit records); the population counts adults and
 # their records; both feed the overview's tile and are read from the stored rollups, which any of
-# these imports makes stale (data_access.coverage_rollup).
+# these imports makes stale (data_access.queries.coverage_rollup).
 _COVERAGE = (coverage_cache.roster_counts, coverage_cache.rollup_computed_at)
 _ROW_FIGURES = {
     "roster": _COVERAGE,

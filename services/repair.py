@@ -10,14 +10,14 @@ import datetime as dt
 
 import pandas as pd
 
-from data_access import display_check as dc
-from data_access import repair as rp
-from data_access.display_check import REASONS
-from data_access.display_check_store import latest_stored, run_and_store
 from data_access.engine import get_engine
-from data_access.repair import EXPIRING_COLUMNS, OVERDUE_LIST_COLUMNS
+from data_access.queries import display_check as dc
+from data_access.queries import repair as rp
+from data_access.queries.display_check import REASONS
+from data_access.queries.display_check_store import latest_stored, run_and_store
+from data_access.queries.repair import EXPIRING_COLUMNS, OVERDUE_LIST_COLUMNS
+from data_access.queries.workdays import WorkCalendar, load_calendar
 from data_access.scope import Scope
-from data_access.workdays import WorkCalendar, load_calendar
 from scoring import display_consumers  # noqa: F401  registers the points consumers
 from services.base import reference, service
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from data_access.engine import get_engine
-from data_access.reporting import (
+from data_access.queries.reporting import (
     Thresholds,
     annual_reports,
     catalogue_items,

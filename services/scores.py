@@ -8,14 +8,14 @@ import datetime as dt
 import pandas as pd
 import polars as pl
 
-from data_access import scores as queries
-from data_access.audit import AuditRefused, record_view
 from data_access.engine import get_engine
 from data_access.id_number import mask_id_number
+from data_access.queries import scores as queries
+from data_access.queries.audit import AuditRefused, record_view
+from data_access.queries.scores import FLAG_MIN_PERSONS, FLAG_RATIO
+from data_access.queries.small_cells import mask_count
+from data_access.schema.score_models import LISTS
 from data_access.scope import Scope
-from data_access.score_models import LISTS
-from data_access.scores import FLAG_MIN_PERSONS, FLAG_RATIO
-from data_access.small_cells import mask_count
 from data_access.text import clean_text
 from scoring import points_run
 from scoring.points_policy import Policy, PolicyError, load_policy, parse_policy, policy_to_toml
@@ -41,7 +41,7 @@ def latest_run(url: str, scope: Scope, as_of: dt.date) -> dict | None:
 
 @service("city")
 def is_legacy_run(url: str, scope: Scope, run_id: int) -> bool:
-    """A run computed before the lawful lists (data_access.scores.is_legacy_run)."""
+    """A run computed before the lawful lists (data_access.queries.scores.is_legacy_run)."""
     return queries.is_legacy_run(get_engine(url), scope, run_id)
 
 
@@ -83,7 +83,7 @@ def person_ledger_view(
     as_of: dt.date,
 ) -> tuple[pl.DataFrame | None, str]:
     """One person's points ledger for an administrator, after the view is written to the query
-    log (data_access.audit). Returns (ledger, query_id); the ledger is None when the ID number is
+    log (data_access.queries.audit). Returns (ledger, query_id); the ledger is None when the ID number is
     unknown (the lookup is still logged)."""
     engine = get_engine(url)
     id_number = clean_text(id_number).upper()

@@ -8,11 +8,10 @@ import datetime as dt
 
 import pandas as pd
 
-from data_access import submission_upload as su
 from data_access.engine import DatabaseBusy, get_engine
-from data_access.scope import Scope
-from data_access.submission_files import MAX_UPLOAD_BYTES
-from data_access.submission_upload import (
+from data_access.imports import submission_upload as su
+from data_access.imports.submission_files import MAX_UPLOAD_BYTES
+from data_access.imports.submission_upload import (
     Delivery,
     DeliveryReport,
     Item,
@@ -20,7 +19,8 @@ from data_access.submission_upload import (
     period_choices,
     template_csv,
 )
-from data_access.validators import kind_spec
+from data_access.imports.validators import kind_spec
+from data_access.scope import Scope
 from services.base import service, transform
 from services.refresh import forget_after_delivery
 

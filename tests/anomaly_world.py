@@ -17,8 +17,8 @@ import datetime as dt
 import numpy as np
 from sqlalchemy import Engine, insert
 
-from data_access import models as m
 from data_access.id_number import make_id_number
+from data_access.schema import models as m
 
 FIRST_DAY = dt.date(2026, 10, 26)
 LAST_DAY = dt.date(2026, 11, 22)

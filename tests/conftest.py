@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from data_access import models as m
 from data_access.engine import dispose_engines, get_engine
-from data_access.reference import init_schema
+from data_access.schema import models as m
+from data_access.schema.reference import init_schema
 from scoring import display_consumers  # noqa: F401  the whole display check in every test
 
 PG_ADMIN_URL = os.environ.get(

@@ -10,10 +10,10 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine, insert
 
-from data_access import models as m
-from data_access import score_models as _score_models  # noqa: F401 (registers the tables)
 from data_access.id_number import make_id_number
-from data_access.score_store import RECORD_SCHEMA
+from data_access.queries.score_store import RECORD_SCHEMA
+from data_access.schema import models as m
+from data_access.schema import score_models as _score_models  # noqa: F401 (registers the tables)
 from scoring.points_engine import score_frame
 from scoring.points_ledger import explain_list, ledger, ledger_total
 from scoring.points_policy import load_policy

@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy import insert, select
 from streamlit.testing.v1 import AppTest
 
-from data_access import models as m
-from data_access import oversight as ov
 from data_access.engine import get_engine
 from data_access.id_number import is_valid_id_number
+from data_access.queries import oversight as ov
+from data_access.schema import models as m
 from data_access.scope import Scope
 from tests.conftest import TINY_AS_OF, TINY_SEED, _create_pg_database, _drop_pg_database
 

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from data_access import models as m
-from data_access import user_sessions as us
 from data_access.__main__ import main
-from data_access.account_models import AccountEvent, UserSession
-from data_access.user_admin import (
+from data_access.accounts import user_sessions as us
+from data_access.accounts.user_admin import (
     AccountError,
     account_events,
     add_user,
@@ -24,7 +22,14 @@ from data_access.user_admin import (
     set_password,
     unlock,
 )
-from data_access.users import DEMO_PASSWORD, MAX_FAILED_ATTEMPTS, authenticate, ensure_demo_users
+from data_access.accounts.users import (
+    DEMO_PASSWORD,
+    MAX_FAILED_ATTEMPTS,
+    authenticate,
+    ensure_demo_users,
+)
+from data_access.schema import models as m
+from data_access.schema.account_models import AccountEvent, UserSession
 from ui.i18n import t
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -106,7 +111,7 @@ def test_a_username_is_taken_whatever_its_case(engine):
 def test_thirty_parallel_wrong_passwords_lock_the_account(engine, monkeypatch):
     """Each attempt is reserved (one UPDATE ... RETURNING) before its password is checked: of 30
     parallel guesses only MAX_FAILED_ATTEMPTS are checked, and the account locks."""
-    from data_access import users
+    from data_access.accounts import users
 
     add_user(engine, "target", "admin", GOOD, actor="cli:root")
     checked: list[str] = []
@@ -211,7 +216,7 @@ def test_command_line_imports_are_recorded_with_who_ran_them(db_url, engine, tmp
 def test_an_older_database_gains_the_new_columns(sqlite_url):
     """A database made before import_run.imported_by existed is upgraded, not broken."""
     from data_access.engine import get_engine
-    from data_access.reference import init_schema, schema_is_current
+    from data_access.schema.reference import init_schema, schema_is_current
 
     engine = get_engine(sqlite_url)
     init_schema(engine)
@@ -285,7 +290,7 @@ def test_the_accounts_page_creates_refuses_and_disables(accounts_page, engine):
 
 def test_an_unexpected_error_shows_an_incident_number_not_a_trace(accounts_page, monkeypatch,
                                                                    caplog):  # fmt: skip
-    from data_access import user_admin
+    from data_access.accounts import user_admin
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("/srv/secret/path.py exploded")

@@ -9,7 +9,7 @@ import pytest
 from anomaly_world import build_world
 from sqlalchemy import func, insert, select, update
 
-from data_access import models as m
+from data_access.schema import models as m
 from scoring.__main__ import main
 
 RANGE = ["--from", "2026-10-26", "--to", "2026-11-22"]

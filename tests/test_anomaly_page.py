@@ -10,9 +10,9 @@ from anomaly_world import FIRST_DAY, LAST_DAY, build_world
 from sqlalchemy import insert, select
 from streamlit.testing.v1 import AppTest
 
-from data_access import models as m
-from data_access import oversight as ov
 from data_access.engine import get_engine
+from data_access.queries import oversight as ov
+from data_access.schema import models as m
 from data_access.scope import Scope
 from scoring.anomaly import detect
 from scoring.anomaly_store import store_alerts
@@ -64,7 +64,7 @@ def test_queue_evidence_and_append_only_triage(engine):
 
 def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server_navigation):
     engine = get_engine(sqlite_url)
-    from data_access.reference import init_schema
+    from data_access.schema.reference import init_schema
 
     init_schema(engine)
     _seed_alerts(engine)

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, insert, select
 
-from data_access import models as m
-from data_access.audit import AuditRefused, record_view
 from data_access.id_number import make_id_number
+from data_access.queries.audit import AuditRefused, record_view
+from data_access.schema import models as m
 from data_access.scope import Scope
 from services.scores import person_ledger_view
 

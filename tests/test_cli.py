@@ -113,8 +113,8 @@ def test_unreachable_database_is_one_clear_line(tmp_path):
 
 def test_kind_names_match_the_validators():
     from data_access.__main__ import KIND_NAMES, SUPPORTED_SUFFIXES
-    from data_access.readers import SUPPORTED_SUFFIXES as READABLE
-    from data_access.validators import KINDS
+    from data_access.imports.readers import SUPPORTED_SUFFIXES as READABLE
+    from data_access.imports.validators import KINDS
 
     assert KIND_NAMES == tuple(KINDS)
     assert SUPPORTED_SUFFIXES == READABLE

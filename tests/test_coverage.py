@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
-from data_access import coverage as cv
-from data_access import models as m
-from data_access.coverage_measures import (
+from data_access.engine import get_engine
+from data_access.id_number import make_id_number
+from data_access.queries import coverage as cv
+from data_access.queries.coverage_measures import (
     county_table,
     domain_summary,
     gap_persons,
@@ -28,11 +29,16 @@ from data_access.coverage_measures import (
     totals,
     worst_gaps,
 )
-from data_access.engine import get_engine
-from data_access.id_number import make_id_number
-from data_access.reference import read_catalogue
+from data_access.queries.small_cells import (
+    SUPPRESSED,
+    is_small,
+    mask_count,
+    mask_frame,
+    rate_allowed,
+)
+from data_access.schema import models as m
+from data_access.schema.reference import read_catalogue
 from data_access.scope import Scope
-from data_access.small_cells import SUPPRESSED, is_small, mask_count, mask_frame, rate_allowed
 from tests.conftest import TINY_AS_OF
 from ui import coverage_display as view
 from ui.exports import to_csv, to_excel

@@ -1,4 +1,4 @@
-"""Stored coverage rollups (data_access.coverage_rollup) on both engines: the same figures as the
+"""Stored coverage rollups (data_access.queries.coverage_rollup) on both engines: the same figures as the
 live queries for every scope and county filter, who computes them, and staleness after imports."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-from data_access import coverage as cv
-from data_access import coverage_rollup as rollup
-from data_access import models as m
-from data_access.display_period import one_year_earlier
 from data_access.engine import get_engine
-from data_access.importer import import_file
-from data_access.rollup_models import PopulationRollup, RollupRun, RosterCoverageRollup
+from data_access.imports.importer import import_file
+from data_access.queries import coverage as cv
+from data_access.queries import coverage_rollup as rollup
+from data_access.queries.display_period import one_year_earlier
+from data_access.schema import models as m
+from data_access.schema.rollup_models import PopulationRollup, RollupRun, RosterCoverageRollup
 from data_access.scope import Scope
 from tests.conftest import TINY_AS_OF, private_tiny_city
 
@@ -144,7 +144,7 @@ def test_a_failed_import_leaves_the_rollups_fresh(city, tmp_path):
 
 
 def test_a_database_without_rollup_tables_is_answered_and_gets_them(tmp_path):
-    from data_access.reference import init_schema
+    from data_access.schema.reference import init_schema
 
     engine = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
     init_schema(engine)

@@ -1,6 +1,6 @@
 """The reverse-proxy examples in deploy/ stay in step with the code they protect: the CSP allows
 exactly the inline scripts that exist (Streamlit's own and the session-cookie script), and the
-security headers the issue asks for are there in both files."""
+security headers a deployment needs are there in both files."""
 
 from __future__ import annotations
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from data_access.accounts.user_admin import add_user
+from data_access.accounts.users import DEMO_PASSWORD
 from data_access.engine import get_engine
-from data_access.user_admin import add_user
-from data_access.users import DEMO_PASSWORD
 from tests.conftest import _create_pg_database, _drop_pg_database
 
 playwright_api = pytest.importorskip("playwright.sync_api")

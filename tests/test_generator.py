@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from data_access import models as m
-from data_access.display_period import display_until_problem
 from data_access.engine import PROJECT_ROOT, get_engine
 from data_access.id_number import make_id_number, parse_id_number
-from data_access.reference import read_catalogue
-from data_access.workdays import calendar_from_files
+from data_access.queries.display_period import display_until_problem
+from data_access.queries.workdays import calendar_from_files
+from data_access.schema import models as m
+from data_access.schema.reference import read_catalogue
 from seed_data.build import build_city
 from seed_data.persons import generate_population, id_strings
 from seed_data.submissions import periods

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from data_access import models as m
 from data_access.id_number import make_id_number
-from data_access.importer import import_file
-from data_access.readers import CsvSource, cell_text
+from data_access.imports.importer import import_file
+from data_access.imports.readers import CsvSource, cell_text
+from data_access.schema import models as m
 
 D = dt.date
 P1 = make_id_number("411602", D(1990, 5, 17), 101)  # M
@@ -682,7 +682,7 @@ def test_a_workbook_beyond_a_limit_is_refused_whole(people, tmp_path, monkeypatc
                                                      reason):  # fmt: skip
     import dataclasses
 
-    from data_access import readers
+    from data_access.imports import readers
 
     monkeypatch.setattr(readers, "XLSX_LIMITS",
                         dataclasses.replace(readers.XLSX_LIMITS, **{limit: value}))  # fmt: skip
@@ -793,7 +793,7 @@ def test_cell_text():
 def test_keyset_finds_repeats_across_levels():
     import numpy as np
 
-    from data_access.keyset import KeySet, hashes_of
+    from data_access.imports.keyset import KeySet, hashes_of
 
     keys = KeySet()
     for start in range(0, 10_000, 700):  # uneven batches: several merges

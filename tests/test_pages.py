@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access.reporting import Thresholds
+from data_access.queries.reporting import Thresholds
 from data_access.scope import Scope
 from services.reporting import annual, heat_map, scorecard, status
 from tests.conftest import TINY_AS_OF

@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import func, insert, select
 from streamlit.testing.v1 import AppTest
 
-from data_access import models as m
-from data_access import person_file as pf
-from data_access.audit import AuditRefused
 from data_access.id_number import make_id_number
-from data_access.reference import init_schema
+from data_access.queries import person_file as pf
+from data_access.queries.audit import AuditRefused
+from data_access.schema import models as m
+from data_access.schema.reference import init_schema
 from data_access.scope import Scope
 
 AS_OF = dt.date(2026, 11, 27)
@@ -249,7 +249,7 @@ def rendered_text(app: AppTest) -> str:
 @pytest.fixture
 def world_url(db_url, engine):
     """db_url holds the hand-built world; the dashboard needs its demo users to exist too."""
-    from data_access.users import ensure_demo_users
+    from data_access.accounts.users import ensure_demo_users
 
     build_world(engine)
     ensure_demo_users(engine)

@@ -14,7 +14,7 @@ import pytest
 from points_support import insert_rows, person, rec
 
 from data_access.engine import get_engine
-from data_access.reference import init_schema
+from data_access.schema.reference import init_schema
 from scoring.__main__ import main
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -9,10 +9,10 @@ import polars as pl
 from points_support import AS_OF, POLICY, assert_agree, insert_rows, person, rec
 from sqlalchemy import func, select
 
-from data_access import models as m
-from data_access import score_models as sm
-from data_access import score_store as store
-from data_access.score_store import RECORD_SCHEMA
+from data_access.queries import score_store as store
+from data_access.queries.score_store import RECORD_SCHEMA
+from data_access.schema import models as m
+from data_access.schema import score_models as sm
 from scoring.points_engine import score_frame
 from scoring.points_ledger import ledger, ledger_total
 from scoring.points_rules import adult_cutoff

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from data_access.importer import import_file
+from data_access.imports.importer import import_file
 from scoring.points_policy import load_policy
 from scoring.points_run import score_database
 

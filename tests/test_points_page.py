@@ -76,7 +76,7 @@ def test_a_run_of_an_old_policy_is_labelled_not_passed_off_as_the_law(
     labelled on the scores page with the old meaning of its lists."""
     from sqlalchemy import update
 
-    from data_access import score_models as sm
+    from data_access.schema import score_models as sm
     from seed_data.build import build_city
     from services import scores
 
@@ -156,7 +156,7 @@ def test_what_if_with_the_same_rules_moves_nobody(scored_city):
 def test_admin_opens_a_ledger_and_the_view_is_logged(scored_city, monkeypatch, server_navigation):
     from sqlalchemy import select
 
-    from data_access import models as m
+    from data_access.schema import models as m
 
     with get_engine(scored_city).connect() as conn:  # a judgment defaulter: on the courts' list
         subject, decided = conn.execute(

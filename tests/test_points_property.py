@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from points_support import POLICY, assert_agree, persons_frame, records_frame
 
-from data_access.display_period import add_months
 from data_access.id_number import make_id_number
+from data_access.queries.display_period import add_months
 from scoring.points_engine import score_frame
 from scoring.points_ledger import ledger
 from scoring.points_run import earliest_relevant

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert, select
 
-from data_access import models as m
-from data_access import score_models as sm
 from data_access.id_number import make_id_number
+from data_access.schema import models as m
+from data_access.schema import score_models as sm
 from data_access.scope import Scope
 from scoring.__main__ import main as scoring_main
 from scoring.points_policy import PolicyError, load_policy

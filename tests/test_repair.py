@@ -14,20 +14,20 @@ import streamlit as st
 from sqlalchemy import Engine, func, insert, select, update
 from streamlit.testing.v1 import AppTest
 
-from data_access import display_check as dc
-from data_access import models as m
-from data_access import repair as rp
-from data_access.calendar_models import WorkCalendarDay
 from data_access.id_number import make_id_number, mask_id_number
-from data_access.reference import init_schema
-from data_access.scope import Scope
-from data_access.workdays import (
+from data_access.queries import display_check as dc
+from data_access.queries import repair as rp
+from data_access.queries.workdays import (
     CalendarFileError,
     calendar_from_files,
     load_calendar,
     read_calendar_file,
     working_days_between,
 )
+from data_access.schema import models as m
+from data_access.schema.calendar_models import WorkCalendarDay
+from data_access.schema.reference import init_schema
+from data_access.scope import Scope
 from tests.conftest import TINY_AS_OF
 
 D = dt.date
@@ -283,9 +283,9 @@ def test_overdue_list_and_departments_match_the_hand_count(hand):
 
 
 def _limits_file(monkeypatch, rows: list[tuple]) -> None:
-    """Replace seed_data/reference/legal_limits.csv by these rows (kind, effective_from,
+    """Replace reference_data/legal_limits.csv by these rows (kind, effective_from,
     decision_days, answer_days, extension_days)."""
-    from data_access import legal_limits
+    from data_access.queries import legal_limits
 
     table = tuple(
         {"kind": k, "effective_from": f, "decision_days": str(d), "answer_days": str(a),
@@ -328,7 +328,7 @@ def test_an_extension_decision_replaces_the_decision_limit(hand):
 
 
 def test_the_shipped_limits_file_marks_the_objection_row_as_an_assumption():
-    from data_access.legal_limits import legal_limits, limit_in_force
+    from data_access.queries.legal_limits import legal_limits, limit_in_force
 
     rows = {r.kind: r for r in legal_limits()}
     assert (rows["repair"].decision_days, rows["repair"].answer_days) == (3, 10)
@@ -430,8 +430,8 @@ def test_display_check_is_zero_on_the_tiny_city(tiny_city_url):
 def test_points_consumer_is_the_engines_rule(tiny_city_url):
     """The SQL mirrors of what the points engine counts and of what the lists use give the same
     records as the ledger, for every scored person of the tiny city."""
-    from data_access import score_store
     from data_access.engine import get_engine
+    from data_access.queries import score_store
     from scoring import display_consumers, points_ledger
     from scoring.points_policy import load_policy
 
@@ -545,7 +545,7 @@ def test_overview_tile_counts_open_cases_past_their_limit(
 
 def test_the_nightly_display_check_stores_its_result_and_fails_loudly(hand, db_url, capsys):
     from data_access.__main__ import main as data_access_cli
-    from data_access.display_check_store import latest_stored
+    from data_access.queries.display_check_store import latest_stored
 
     args = ["--db", db_url, "display-check", "--as-of", AS_OF.isoformat()]
     assert data_access_cli(args) == 0
@@ -569,7 +569,7 @@ def test_the_nightly_display_check_stores_its_result_and_fails_loudly(hand, db_u
 
 
 def test_the_page_shows_the_stored_check_and_its_time(hand, db_url, monkeypatch, server_navigation):
-    from data_access.display_check_store import run_and_store
+    from data_access.queries.display_check_store import run_and_store
 
     run_and_store(hand, AS_OF, now=dt.datetime(2026, 10, 16, 2, 0))
     app = open_page(db_url, monkeypatch, "department_head", AS_OF)

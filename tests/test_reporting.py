@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from data_access import models as m
-from data_access.reporting import (
+from data_access.queries.reporting import (
     Thresholds,
     annual_report_state,
     annual_reports,
@@ -22,6 +21,7 @@ from data_access.reporting import (
     reporting_status,
     unit_scorecard,
 )
+from data_access.schema import models as m
 from data_access.scope import Scope
 
 D = dt.date

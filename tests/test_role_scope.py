@@ -1,11 +1,11 @@
-"""Roles see exactly their scope (issue 7), on both engines.
+"""Roles see exactly their scope, on both engines.
 
 1. The page walk: for every role (department heads of URBAN, EDU and SAMR) and every page of
    ui.navigation.PAGES, the page is rendered once with AppTest. A page the role may not open is
    not in the menu and its address only leads home (its file is never registered), and opened
    directly (a fresh server's pages/ mode) shows only "access denied".
    A page it may open shows exactly its scope, compared with the reference catalogues
-   (seed_data/reference: professions.responsible_dept, domains.lead_dept,
+   (reference_data: professions.responsible_dept, domains.lead_dept,
    catalog_items.dept_code): `EXPECTATIONS` holds one checker per page.
 2. Filters: a department head forcing other departments' codes into a page's widgets, and every
    scoped data_access function called with other departments' codes (and codes that are no codes
@@ -23,12 +23,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from data_access import coverage as cv
-from data_access import models as m
-from data_access import oversight as ov
 from data_access.engine import get_engine
-from data_access.reference import read_catalogue
-from data_access.reporting import Thresholds
+from data_access.queries import coverage as cv
+from data_access.queries import oversight as ov
+from data_access.queries.reporting import Thresholds
+from data_access.schema import models as m
+from data_access.schema.reference import read_catalogue
 from data_access.scope import Scope
 from services import coverage as cached
 from services import oversight as ov_service
@@ -606,7 +606,7 @@ def test_cached_results_are_keyed_by_scope(world, monkeypatch):
 def test_the_person_search_keeps_to_the_departments_remit(world, monkeypatch, dept):
     """A complete, valid ID number of a resident outside the department's remit finds nobody;
     one inside finds that resident, masked."""
-    from data_access.person_file import remit_condition
+    from data_access.queries.person_file import remit_condition
 
     scope = Scope("department_head", dept)
     with get_engine(world).connect() as conn:

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data_access.display_period import (
+from data_access.engine import DEFAULT_SQLITE_PATH, resolve_url
+from data_access.id_number import mask_id_number, mask_name
+from data_access.queries.display_period import (
     add_months,
     default_display_until,
     display_until_problem,
     legal_display_range,
 )
-from data_access.engine import DEFAULT_SQLITE_PATH, resolve_url
-from data_access.id_number import mask_id_number, mask_name
 from data_access.scope import Scope
 
 

@@ -1,4 +1,4 @@
-"""Security tests of issue 7, on both engines.
+"""Security tests: hostile input, forged scopes and injection, on both engines.
 
 - SQL injection: hostile strings in every text input of every page (AppTest) and in the data
   functions behind them, and in the text fields of every import kind: no exception, no extra
@@ -8,7 +8,7 @@
   of pages/ builds its file through ui.exports.
 - Masking: no valid ID number and no full name of a resident on any page, for any role (downloads
   included); only a personal file opened with a purpose shows its one subject.
-- Uploads (data_access.submission_upload): path traversal, NUL in the name, oversize, wrong type,
+- Uploads (data_access.imports.submission_upload): path traversal, NUL in the name, oversize, wrong type,
   a fake workbook.
 """
 
@@ -27,14 +27,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, inspect, select, text, update
 
-from data_access import models as m
-from data_access import oversight as ov
+from data_access.accounts.user_admin import USERNAME
 from data_access.engine import get_engine
 from data_access.id_number import make_id_number, mask_id_number, mask_name
-from data_access.importer import import_file
-from data_access.models import ALERT_STATUSES
+from data_access.imports.importer import import_file
+from data_access.queries import oversight as ov
+from data_access.schema import models as m
+from data_access.schema.models import ALERT_STATUSES
 from data_access.scope import Scope
-from data_access.user_admin import USERNAME
 from tests.conftest import TINY_AS_OF, _create_pg_database, _drop_pg_database
 from tests.scope_world import (
     ENGINES,
@@ -248,7 +248,7 @@ def test_the_oversight_reason_filter_matches_text_literally(world):
 
 
 def test_the_person_search_matches_exactly(world):
-    from data_access import person_file as pf
+    from data_access.queries import person_file as pf
 
     engine = get_engine(world)
     for user_key in ("admin", "dept_SAMR"):
@@ -447,14 +447,14 @@ def _hostile_catalogue(original):
 def test_every_export_of_a_page_is_inert_with_hostile_names(scratch, monkeypatch, user_key, page):
     """The real page paths: catalogue names (and the database's copies) that start like formulas
     reach the CSV and Excel files neutralised."""
-    import data_access.reference
+    import data_access.schema.reference
     import ui.access
     import ui.coverage_display
     import ui.tables
     from services import coverage as coverage_cache
 
-    hostile = _hostile_catalogue(data_access.reference.read_catalogue)
-    for module in (data_access.reference, ui.tables, ui.coverage_display, ui.access):
+    hostile = _hostile_catalogue(data_access.schema.reference.read_catalogue)
+    for module in (data_access.schema.reference, ui.tables, ui.coverage_display, ui.access):
         monkeypatch.setattr(module, "read_catalogue", hostile)
     engine = get_engine(scratch)
     with engine.begin() as conn:
@@ -653,7 +653,7 @@ def _app_texts(app):
 
 
 def _upload_api():
-    from data_access import submission_upload  # an import error fails, never skips
+    from data_access.imports import submission_upload  # an import error fails, never skips
 
     return submission_upload
 

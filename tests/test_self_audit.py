@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from data_access import models as m
 from data_access.engine import get_engine
+from data_access.schema import models as m
 from scoring.points_policy import load_policy
 from scoring.points_run import score_database
 from tests.conftest import TINY_AS_OF, private_tiny_city
@@ -105,7 +105,7 @@ def test_the_detector_watches_the_dashboards_own_users(scored_city):
     dashboard operator (a reference one user types for many persons is no batch check)."""
     from sqlalchemy import delete
 
-    from data_access.audit import record_view
+    from data_access.queries.audit import record_view
     from scoring.anomaly import detect
 
     engine = get_engine(scored_city)

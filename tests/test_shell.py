@@ -10,11 +10,16 @@ from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
 import data_access.status
-from data_access import models as m
+from data_access.accounts.users import (
+    DEMO_PASSWORD,
+    MAX_FAILED_ATTEMPTS,
+    authenticate,
+    ensure_demo_users,
+)
 from data_access.engine import get_engine
 from data_access.id_number import make_id_number
-from data_access.reference import init_schema
-from data_access.users import DEMO_PASSWORD, MAX_FAILED_ATTEMPTS, authenticate, ensure_demo_users
+from data_access.schema import models as m
+from data_access.schema.reference import init_schema
 from ui.navigation import PAGES, pages_for_role
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -156,7 +161,7 @@ def test_concurrent_wrong_passwords_are_all_counted_and_lock(shell_db):
 
     from sqlalchemy import select
 
-    from data_access import models as m
+    from data_access.schema import models as m
 
     engine = get_engine(shell_db)
     now = dt.datetime(2026, 11, 27, 9, 0)

@@ -10,10 +10,15 @@ import pytest
 from sqlalchemy import insert, update
 from streamlit.testing.v1 import AppTest
 
-from data_access import models as m
 from data_access.__main__ import main as data_access_cli
+from data_access.accounts.users import (
+    ensure_demo_users,
+    identity_of,
+    link_identity,
+    user_for_identity,
+)
 from data_access.id_number import make_id_number
-from data_access.users import ensure_demo_users, identity_of, link_identity, user_for_identity
+from data_access.schema import models as m
 from ui import sso
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")

@@ -1,4 +1,4 @@
-"""Departments' data submission (data_access.submission_upload, pages/imports.py) on both engines.
+"""Departments' data submission (data_access.imports.submission_upload, pages/imports.py) on both engines.
 
 A fresh tiny city per engine for this module (the shared tiny city is read-only): each test uses
 its own (item, period) and record ids, so the tests do not depend on one another's writes.
@@ -19,13 +19,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from data_access import models as m
-from data_access import submission_upload as su
 from data_access.engine import get_engine
-from data_access.reporting import reporting_status
-from data_access.scope import Scope
-from data_access.submission_files import MAX_UPLOAD_BYTES, display_name
-from data_access.submission_upload import (
+from data_access.imports import submission_upload as su
+from data_access.imports.submission_files import MAX_UPLOAD_BYTES, display_name
+from data_access.imports.submission_upload import (
     accept_delivery,
     default_period,
     item_for,
@@ -35,6 +32,9 @@ from data_access.submission_upload import (
     template_csv,
     validate_delivery,
 )
+from data_access.queries.reporting import reporting_status
+from data_access.schema import models as m
+from data_access.scope import Scope
 from services import coverage as coverage_cache
 from services.refresh import forget_after_delivery
 from tests.conftest import TINY_AS_OF, private_tiny_city

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access.reference import read_catalogue
+from data_access.schema.reference import read_catalogue
 from ui.i18n import name_column
 from ui.navigation import page_spec
 from ui.session import MAIN_SCRIPT, current_scope, current_user, lang, tr

@@ -1,6 +1,6 @@
 """Display frames and charts of the coverage page: labelled, translated, small cells suppressed.
 
-Pure functions of the measures (`data_access.coverage_measures`) and the language. The same frames
+Pure functions of the measures (`data_access.queries.coverage_measures`) and the language. The same frames
 feed the tables on screen and the exports, so a suppressed cell is suppressed everywhere. With
 `formatted=True` (screen) rates become text ("95.2%", "<5"); with False (exports) they stay
 numbers and a suppressed rate is the text "<5".
@@ -15,15 +15,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data_access.coverage_measures import population_rates
-from data_access.reference import county_codes, read_catalogue
-from data_access.small_cells import (
+from data_access.queries.coverage_measures import population_rates
+from data_access.queries.small_cells import (
     SUPPRESSED,
     is_small,
     mask_frame,
     rate_allowed,
     rate_placeholder,
 )
+from data_access.schema.reference import county_codes, read_catalogue
 from ui.i18n import name_column, t
 
 # Columns shown as percentages (ratios 0..1) in tables and in Excel.

@@ -1231,16 +1231,16 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rp.calendar_missing": (
         "{years} 年工作日历未加载：这些年份按周一至周五计算工作日（未计法定节假日和调休上班）。"
-        "请在 seed_data/reference/calendar/ 添加该年文件并运行 `python -m data_access init`。",
+        "请在 reference_data/calendar/ 添加该年文件并运行 `python -m data_access init`。",
         "{years} calendar not loaded: working days in those years are counted Monday to Friday "
         "(no public holidays, no adjusted working days). Add the year's file to "
-        "seed_data/reference/calendar/ and run `python -m data_access init`.",
+        "reference_data/calendar/ and run `python -m data_access init`.",
     ),
     "rp.calendar_files": (
-        "数据库中尚无工作日历表，暂按 seed_data/reference/calendar/ 的文件计算；请运行 "
+        "数据库中尚无工作日历表，暂按 reference_data/calendar/ 的文件计算；请运行 "
         "`python -m data_access init`。",
         "The database has no working-day calendar table yet; the files in "
-        "seed_data/reference/calendar/ are used. Run `python -m data_access init`.",
+        "reference_data/calendar/ are used. Run `python -m data_access init`.",
     ),
     "rp.m.received": ("受理", "Received"),
     "rp.m.decided": ("办结", "Decided"),
@@ -1266,10 +1266,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rp.def.working_days": (
         "工作日：周一至周五，扣除法定节假日，加上调休上班的周末（国务院办公厅年度通知，"
-        "数据见 seed_data/reference/calendar/）。自受理日起算，受理当日不计：受理后第 1 个工作日"
+        "数据见 reference_data/calendar/）。自受理日起算，受理当日不计：受理后第 1 个工作日"
         "为第 1 天。",
         "Working days: Monday to Friday less the public holidays, plus the weekend days worked in "
-        "exchange (the State Council's annual notice; data in seed_data/reference/calendar/). "
+        "exchange (the State Council's annual notice; data in reference_data/calendar/). "
         "Counted from receipt, the day of receipt not counted: the first working day after it is "
         "day 1.",
     ),

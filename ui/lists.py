@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_access.reference import read_catalogue
+from data_access.schema.reference import read_catalogue
 from scoring.points_ledger import list_values
 from scoring.points_policy import load_policy
 from ui.i18n import name_column

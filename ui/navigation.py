@@ -16,7 +16,7 @@ class PageSpec:
     icon: str
     section: str  # nav.<section>
     roles: frozenset[str]
-    issue: str  # the issue that built it (for the record)
+    purpose: str  # what the page is for, in a line (for the record and the README)
     # True when the page can show one person's credit data (a lookup): every such view must write
     # a query-log row (tests/test_self_audit.py holds a driver for each such page).
     personal_data: bool = False

@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from data_access import user_sessions
+from data_access.accounts import user_sessions
 from data_access.engine import ENV_VAR, get_engine, resolve_url
 from data_access.scope import Scope
 from ui import session_cookie

@@ -1,7 +1,7 @@
 """The browser's session cookie: written by a tiny script after sign-in, cleared at sign-out, and
 read back (st.context.cookies) when a reload, a bookmark or a shared link opens a new session.
 
-The cookie holds a random token only (data_access.user_sessions keeps its hash, the user, and the
+The cookie holds a random token only (data_access.accounts.user_sessions keeps its hash, the user, and the
 timeouts). It is SameSite=Strict, Secure over HTTPS, and limited to the dashboard's path; it is
 readable by scripts (Streamlit cannot set an HttpOnly cookie), which is why the reverse proxy sets
 a strict Content-Security-Policy (deploy/).

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from data_access.reference import read_catalogue
+from data_access.schema.reference import read_catalogue
 from ui.i18n import name_column, t
 
 

@@ -1,0 +1,62 @@
+"""Stored results of the standing display check, so that a page can show the latest check at
+once instead of re-running it (the check runs every place's query over all records: about 30 s on
+the city database).
+
+The check is run and stored city-wide by `python -m data_access display-check` (a nightly job;
+it exits 1 when any place shows or counts a record it may not), at the end of a seed build, and
+from the repair page on request. A stored result says when it was checked; the page says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import Engine, insert, select
+
+from data_access.queries.display_check import CHECK_COLUMNS, display_check
+from data_access.schema.models import DisplayCheckRun
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
+
+
+def run_and_store(
+    engine: Engine, as_of: dt.date, now: dt.datetime | None = None
+) -> tuple[dt.datetime, pd.DataFrame]:
+    """Run the city-wide check for the date and store it; returns (checked_at, results)."""
+    DisplayCheckRun.__table__.create(engine, checkfirst=True)
+    frame = display_check(engine, as_of)
+    checked_at = now or _now()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(DisplayCheckRun),
+            {"as_of": as_of, "checked_at": checked_at,
+             "results": json.dumps(frame.to_dict(orient="records"), ensure_ascii=False)},
+        )  # fmt: skip
+    return checked_at, frame
+
+
+def latest_stored(engine: Engine, as_of: dt.date) -> tuple[dt.datetime, pd.DataFrame] | None:
+    """The newest stored city-wide check for the date, or None."""
+    stmt = (
+        select(DisplayCheckRun.checked_at, DisplayCheckRun.results)
+        .where(DisplayCheckRun.as_of == as_of)
+        .order_by(DisplayCheckRun.checked_at.desc(), DisplayCheckRun.run_id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, DisplayCheckRun.__tablename__):
+            return None
+        row = conn.execute(stmt).first()
+    if row is None:
+        return None
+    return row.checked_at, pd.DataFrame(json.loads(row.results), columns=CHECK_COLUMNS)
+
+
+def failing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The places that show or count a record they may not (the figure that must be zero)."""
+    return frame[(frame["kind"] == "shows") & (frame["records"] > 0)]

@@ -1,0 +1,59 @@
+"""Stored city-wide coverage rollups: per as-of date, the roster coverage of every (profession,
+county) and the general population of every county, with a marker saying when each was computed
+and against which imports.
+
+Written and read by data_access.queries.coverage_rollup; same declarative Base as data_access.schema.models,
+which imports this module at its end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from data_access.schema.models import Base
+
+
+class RosterCoverageRollup(Base):
+    """coverage.roster_counts for the whole city on one date: one row per (profession, county)
+    that has current practitioners. Counts of distinct persons add up over counties."""
+
+    __tablename__ = "roster_coverage_rollup"
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    profession_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    current: Mapped[int] = mapped_column(Integer)
+    with_file: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    negative_records: Mapped[int] = mapped_column(Integer)
+    negative_persons: Mapped[int] = mapped_column(Integer)
+    positive_records: Mapped[int] = mapped_column(Integer)
+    positive_persons: Mapped[int] = mapped_column(Integer)
+
+
+class PopulationRollup(Base):
+    """coverage.population_counts of one county on one date (adults and the records they hold)."""
+
+    __tablename__ = "population_rollup"
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    adults: Mapped[int] = mapped_column(Integer)
+    negative_records: Mapped[int] = mapped_column(Integer)
+    negative_persons: Mapped[int] = mapped_column(Integer)
+    positive_records: Mapped[int] = mapped_column(Integer)
+    positive_persons: Mapped[int] = mapped_column(Integer)
+
+
+class RollupRun(Base):
+    """A complete rollup (`part` roster or population) for a date. `import_generation` is the
+    newest import_run of the kinds the rollup reads (persons, roster, credit-records) when the
+    computation started: a later import makes the rollup stale."""
+
+    __tablename__ = "rollup_run"
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    part: Mapped[str] = mapped_column(String(16), primary_key=True)
+    import_generation: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    seconds: Mapped[float | None] = mapped_column(Float)
