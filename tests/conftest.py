@@ -30,7 +30,7 @@ def _pg_unreachable(reason: str) -> None:
     pytest.skip(f"PostgreSQL unreachable: {reason}")
 
 
-def _create_pg_database(prefix: str) -> str:
+def create_pg_database(prefix: str) -> str:
     """Create a private PostgreSQL database and return its URL (skip or fail when unreachable)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -44,7 +44,7 @@ def _create_pg_database(prefix: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
-def _drop_pg_database(url: str) -> None:
+def drop_pg_database(url: str) -> None:
     dispose_engines()
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -55,9 +55,9 @@ def _drop_pg_database(url: str) -> None:
 @pytest.fixture(scope="session")
 def pg_database_url() -> Iterator[str]:
     """A private PostgreSQL database for this test session, dropped at the end."""
-    url = _create_pg_database("credit_test")
+    url = create_pg_database("credit_test")
     yield url
-    _drop_pg_database(url)
+    drop_pg_database(url)
 
 
 TINY_AS_OF = dt.date(2026, 11, 27)
@@ -82,11 +82,11 @@ def private_tiny_city(engine_name: str, tmp_path_factory, prefix: str) -> Iterat
     if engine_name == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp(prefix) / 'credit.db'}"
     else:
-        url = _create_pg_database(f"credit_{prefix}")
+        url = create_pg_database(f"credit_{prefix}")
     build_city(get_engine(url), "tiny", seed=TINY_SEED, as_of=TINY_AS_OF)
     yield url
     if engine_name == "postgresql":
-        _drop_pg_database(url)
+        drop_pg_database(url)
 
 
 def _fresh(engine: Engine) -> Engine:

@@ -29,7 +29,7 @@ from data_access.id_number import is_valid_id_number
 from data_access.queries import oversight as ov
 from data_access.schema import models as m
 from data_access.scope import Scope
-from tests.conftest import TINY_AS_OF, TINY_SEED, _create_pg_database, _drop_pg_database
+from tests.conftest import TINY_AS_OF, TINY_SEED, create_pg_database, drop_pg_database
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 ALERTS_FROM, ALERTS_TO = dt.date(2026, 10, 1), dt.date(2026, 11, 26)
@@ -104,8 +104,8 @@ def world_fixture(request, tmp_path_factory) -> str:
         if kind == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('scope_world') / 'credit.db'}"
         else:
-            url = _create_pg_database("credit_scope")
-            request.config.add_cleanup(partial(_drop_pg_database, url))
+            url = create_pg_database("credit_scope")
+            request.config.add_cleanup(partial(drop_pg_database, url))
         _WORLDS[kind] = build_world(url)
     return _WORLDS[kind]
 

@@ -39,6 +39,7 @@ from data_access.queries.small_cells import (
 from data_access.schema import models as m
 from data_access.schema.reference import read_catalogue
 from data_access.scope import Scope
+from tests.apptest import open_page
 from tests.conftest import TINY_AS_OF
 from ui import coverage_display as view
 from ui.exports import to_csv, to_excel
@@ -502,12 +503,7 @@ HEADS = {
 
 
 def _open(url: str, user: dict, monkeypatch, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("CREDIT_DB_URL", url)
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["user"] = user
-    app.session_state["lang"] = lang
-    app.session_state["filter_as_of"] = TINY_AS_OF  # the sidebar's as-of date
-    app.switch_page(PAGE).run()
+    app = open_page(url, PAGE, user, monkeypatch, lang=lang)
     assert not app.exception, [e.message for e in app.exception]
     return app
 

@@ -24,7 +24,7 @@ import pytest
 from data_access.accounts.user_admin import add_user
 from data_access.accounts.users import DEMO_PASSWORD
 from data_access.engine import get_engine
-from tests.conftest import _create_pg_database, _drop_pg_database
+from tests.conftest import create_pg_database, drop_pg_database
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -52,7 +52,7 @@ def server(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         url = f"sqlite:///{folder / 'credit.db'}"
     else:
-        url = _create_pg_database("credit_e2e")
+        url = create_pg_database("credit_e2e")
     engine = get_engine(url)
     build_city(engine, "tiny", seed=2018)
     add_user(engine, "e2e_dept", "department_head", PASSWORD, department_code="SAMR",
@@ -89,7 +89,7 @@ def server(request, tmp_path_factory) -> Iterator[str]:
         process.wait(timeout=20)
         log.close()
         if request.param == "postgresql":
-            _drop_pg_database(url)
+            drop_pg_database(url)
     assert "Traceback" not in (folder / "server.log").read_text()
 
 

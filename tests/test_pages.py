@@ -9,11 +9,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from data_access.queries.reporting import Thresholds
 from data_access.scope import Scope
 from services.reporting import annual, heat_map, scorecard, status
+from tests.apptest import open_page
 from tests.conftest import TINY_AS_OF
 from ui.circular import circular_workbook
 from ui.navigation import PAGES
@@ -31,26 +31,16 @@ USERS = {
 CASES = [(role, spec.path) for spec in PAGES for role in USERS if role in spec.roles]
 
 
-def open_page(url: str, monkeypatch, role: str, page: str, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("CREDIT_DB_URL", url)
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["user"] = USERS[role]
-    app.session_state["lang"] = lang
-    app.session_state["filter_as_of"] = TINY_AS_OF
-    app.run()
-    return app.switch_page(page).run()
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize(("role", "page"), CASES)
 def test_page_renders(tiny_city_url, monkeypatch, server_navigation, role, page, lang):
-    app = open_page(tiny_city_url, monkeypatch, role, page, lang)
+    app = open_page(tiny_city_url, page, USERS[role], monkeypatch, lang=lang)
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
 
 
 def test_reporting_page_shows_the_scorecard_figures(tiny_city_url, monkeypatch, server_navigation):
-    app = open_page(tiny_city_url, monkeypatch, "leading_office", "pages/reporting.py")
+    app = open_page(tiny_city_url, "pages/reporting.py", USERS["leading_office"], monkeypatch)
     scope = Scope("leading_office", "DRC")
     start = dt.date(TINY_AS_OF.year, 1, 1)
     frame = status(tiny_city_url, scope, start, dt.date(2026, 11, 30), TINY_AS_OF)
@@ -60,7 +50,7 @@ def test_reporting_page_shows_the_scorecard_figures(tiny_city_url, monkeypatch, 
 
 
 def test_department_head_sees_only_their_unit(tiny_city_url, monkeypatch, server_navigation):
-    app = open_page(tiny_city_url, monkeypatch, "department_head", "pages/reporting.py")
+    app = open_page(tiny_city_url, "pages/reporting.py", USERS["department_head"], monkeypatch)
     assert {m.label: m.value for m in app.metric}["报送单位"] == "1"
     ranking = app.dataframe[0].value
     assert list(ranking["报送单位"]) == ["市城市管理局"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from data_access.engine import get_engine
 from data_access.scope import Scope
 from scoring.points_policy import load_policy
 from scoring.points_run import score_database
+from tests.apptest import open_page
 from tests.conftest import TINY_AS_OF, TINY_SEED
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -33,21 +33,11 @@ def scored_city(tmp_path_factory) -> str:
     return url
 
 
-def open_page(url: str, monkeypatch, role: str, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("CREDIT_DB_URL", url)
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["user"] = USERS[role]
-    app.session_state["lang"] = lang
-    app.session_state["filter_as_of"] = TINY_AS_OF
-    app.run()
-    return app.switch_page("pages/scores.py").run()
-
-
 @pytest.mark.parametrize("role", ["leading_office", "admin"])
 def test_scores_page_shows_the_stored_run(scored_city, monkeypatch, server_navigation, role):
     from services import scores
 
-    app = open_page(scored_city, monkeypatch, role)
+    app = open_page(scored_city, "pages/scores.py", USERS[role], monkeypatch)
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
     assert "积分低不会使任何人进入名单" in app.info[0].value  # the permanent banner
@@ -87,7 +77,7 @@ def test_a_run_of_an_old_policy_is_labelled_not_passed_off_as_the_law(
     with get_engine(url).begin() as conn:
         conn.execute(update(sm.PersonScore).values(green_channel=None, serious_record=None))
     assert scores.is_legacy_run.__wrapped__(url, Scope("admin"), run.run_id)
-    app = open_page(url, monkeypatch, "leading_office")
+    app = open_page(url, "pages/scores.py", USERS["leading_office"], monkeypatch)
     assert not app.exception
     assert "旧版积分规则" in app.warning[0].value
     labels = {m.label for m in app.metric}
@@ -116,7 +106,7 @@ def test_fairness_flags_compare_groups_with_the_city():
 
 
 def test_what_if_preview_shows_the_movers(scored_city, monkeypatch, server_navigation):
-    app = open_page(scored_city, monkeypatch, "admin")
+    app = open_page(scored_city, "pages/scores.py", USERS["admin"], monkeypatch)
     app.number_input(key="wi.grade.A").set_value(1001)  # everyone at 1000 falls to B
     app.button(key="wi.preview").click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -127,7 +117,7 @@ def test_what_if_preview_shows_the_movers(scored_city, monkeypatch, server_navig
 
 
 def test_what_if_rejects_inconsistent_thresholds(scored_city, monkeypatch, server_navigation):
-    app = open_page(scored_city, monkeypatch, "leading_office")
+    app = open_page(scored_city, "pages/scores.py", USERS["leading_office"], monkeypatch)
     app.number_input(key="wi.grade.AA").set_value(1100)  # above AAA's minimum
     app.button(key="wi.preview").click().run()
     assert not app.exception
@@ -165,7 +155,7 @@ def test_admin_opens_a_ledger_and_the_view_is_logged(scored_city, monkeypatch, s
                    m.CreditRecord.status == "active")
             .order_by(m.CreditRecord.decision_date.desc()).limit(1)
         ).one()  # fmt: skip
-    app = open_page(scored_city, monkeypatch, "admin")
+    app = open_page(scored_city, "pages/scores.py", USERS["admin"], monkeypatch)
     app.text_input(key="ledger.id").input(subject)
     app.selectbox(key="ledger.purpose").set_value("OBJECTION")
     app.text_input(key="ledger.ref").input("YY-2026-001")

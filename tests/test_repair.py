@@ -28,6 +28,7 @@ from data_access.schema import models as m
 from data_access.schema.calendar_models import WorkCalendarDay
 from data_access.schema.reference import init_schema
 from data_access.scope import Scope
+from tests.apptest import open_page
 from tests.conftest import TINY_AS_OF
 
 D = dt.date
@@ -472,17 +473,6 @@ USERS = {
 SCOPES = {"leading_office": OFFICE, "department_head": URBAN, "admin": ADMIN}
 
 
-def open_page(url: str, monkeypatch, role: str, as_of: dt.date, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("CREDIT_DB_URL", url)
-    st.cache_data.clear()  # a URL reused by another test's database must not hit old figures
-    app = AppTest.from_file(APP, default_timeout=90)
-    app.session_state["user"] = USERS[role]
-    app.session_state["lang"] = lang
-    app.session_state["filter_as_of"] = as_of
-    app.run()
-    return app.switch_page("pages/repair.py").run()
-
-
 def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
@@ -493,7 +483,15 @@ def test_page_shows_the_data_layer_figures_on_the_tiny_city(
 ):
     from data_access.engine import get_engine
 
-    app = open_page(tiny_city_url, monkeypatch, role, TINY_AS_OF)
+    app = open_page(
+        tiny_city_url,
+        "pages/repair.py",
+        USERS[role],
+        monkeypatch,
+        as_of=TINY_AS_OF,
+        timeout=90,
+        fresh_cache=True,
+    )
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
     start, end = D(2025, 12, 1), TINY_AS_OF  # the default period: the last 12 months
@@ -511,7 +509,16 @@ def test_page_shows_the_data_layer_figures_on_the_tiny_city(
 
 
 def test_page_shows_the_hand_count(hand, db_url, monkeypatch, server_navigation):
-    app = open_page(db_url, monkeypatch, "leading_office", AS_OF, "en")
+    app = open_page(
+        db_url,
+        "pages/repair.py",
+        USERS["leading_office"],
+        monkeypatch,
+        as_of=AS_OF,
+        lang="en",
+        timeout=90,
+        fresh_cache=True,
+    )
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
     assert {k: v for k, v in metrics(app).items()} == {
@@ -572,7 +579,15 @@ def test_the_page_shows_the_stored_check_and_its_time(hand, db_url, monkeypatch,
     from data_access.queries.display_check_store import run_and_store
 
     run_and_store(hand, AS_OF, now=dt.datetime(2026, 10, 16, 2, 0))
-    app = open_page(db_url, monkeypatch, "department_head", AS_OF)
+    app = open_page(
+        db_url,
+        "pages/repair.py",
+        USERS["department_head"],
+        monkeypatch,
+        as_of=AS_OF,
+        timeout=90,
+        fresh_cache=True,
+    )
     assert not app.exception, [e.value for e in app.exception]
     assert any("检查时间 2026-10-16 02:00" in c.value for c in app.caption)
     assert any("0 条超过展示期的记录" in s.value for s in app.success)

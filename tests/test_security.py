@@ -35,7 +35,7 @@ from data_access.queries import oversight as ov
 from data_access.schema import models as m
 from data_access.schema.models import ALERT_STATUSES
 from data_access.scope import Scope
-from tests.conftest import TINY_AS_OF, _create_pg_database, _drop_pg_database
+from tests.conftest import TINY_AS_OF, create_pg_database, drop_pg_database
 from tests.scope_world import (
     ENGINES,
     FORMULA_PREFIXES,
@@ -83,10 +83,10 @@ def scratch(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('security') / 'credit.db'}"
     else:
-        url = _create_pg_database("credit_security")
+        url = create_pg_database("credit_security")
     yield build_world(url)
     if request.param == "postgresql":
-        _drop_pg_database(url)
+        drop_pg_database(url)
 
 
 def table_counts(url: str) -> dict[str, int]:

@@ -37,6 +37,7 @@ from data_access.schema import models as m
 from data_access.scope import Scope
 from services import coverage as coverage_cache
 from services.refresh import forget_after_delivery
+from tests.apptest import open_page
 from tests.conftest import TINY_AS_OF, private_tiny_city
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -537,16 +538,6 @@ def test_period_helpers_and_template(city):
 # --------------------------------------------------------------------------- the page
 
 
-def _open(url: str, monkeypatch, user: dict, page: str) -> AppTest:
-    monkeypatch.setenv("CREDIT_DB_URL", url)
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["user"] = user
-    app.session_state["lang"] = "zh"
-    app.session_state["filter_as_of"] = TINY_AS_OF
-    app.run()
-    return app.switch_page(page).run()
-
-
 def _texts(app: AppTest) -> str:
     parts = [e.value for e in (*app.success, *app.error, *app.info, *app.markdown)]
     return "\n".join(str(p) for p in parts)
@@ -566,7 +557,7 @@ def test_the_page_refuses_a_bad_row_then_accepts_and_the_reporting_page_counts_i
     engine = get_engine(city_url)
     assert bool(state(engine, "PENALTY-URBAN", "2026-10", "URBAN")["missing"])
 
-    app = _open(city_url, monkeypatch, user, "pages/reporting.py")
+    app = open_page(city_url, "pages/reporting.py", user, monkeypatch)
     missing_before = int({x.label: x.value for x in app.metric}["缺报"])
 
     app = app.switch_page("pages/imports.py").run()
@@ -605,7 +596,7 @@ def test_the_page_refuses_a_bad_row_then_accepts_and_the_reporting_page_counts_i
 
 def test_the_page_for_an_admin_lists_every_department(city_url, monkeypatch, server_navigation):
     user = {"username": "admin", "role": "admin", "department_code": None}
-    app = _open(city_url, monkeypatch, user, "pages/imports.py")
+    app = open_page(city_url, "pages/imports.py", user, monkeypatch)
     assert not app.exception, [e.value for e in app.exception]
     assert len(app.selectbox(key="im_dept").options) > 20
     app.selectbox(key="im_dept").set_value("SAMR").run()
