@@ -8,6 +8,7 @@ colleagues, the privacy watch list, other counties, the same person again and ag
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import polars as pl
 
@@ -75,7 +76,8 @@ def off_days(daily: pl.DataFrame, quiet_share: float = 0.5) -> pl.DataFrame:
     """The dates (column `date`) on which fewer operators than quiet_share of the median date's
     were active."""
     active = daily.group_by("date").agg(pl.col("op").n_unique().alias("ops"))
-    cut = quiet_share * float(active["ops"].median() or 0)
+    # polars types Series.median() as any Python literal; of an integer column it is a float
+    cut = quiet_share * float(cast(float | None, active["ops"].median()) or 0)
     return active.filter(pl.col("ops") < cut).select("date")
 
 

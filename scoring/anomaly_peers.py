@@ -150,7 +150,7 @@ def peer_baseline(
     return Baseline(mu, kappa, level, peers)
 
 
-def nb_evidence(k: np.ndarray, expected: np.ndarray, kappa: np.ndarray) -> np.ndarray:
+def nb_evidence(k: np.ndarray, expected: np.ndarray, kappa: np.ndarray | float) -> np.ndarray:
     """-log10 P(K >= k) for K negative binomial with the given mean and gamma shape kappa
     (kappa -> infinity is Poisson); 0 when k = 0."""
     k = np.asarray(k, dtype=float)

@@ -401,17 +401,19 @@ def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataF
         )
     )
     t = j.select("op").join(tally, on="op", how="left")
-    items = t["items"].fill_null(0).to_numpy().astype(float)
+    peer_items = t["items"].fill_null(0).to_numpy().astype(float)
     reach = t["reach"].fill_null(0).to_numpy().astype(float)
     # beyond the peers' largest items, a geometric tail fitted to their items of 2 and more
     two = t["two"].fill_null(0).to_numpy().astype(float)
     mean2 = t["mean2"].fill_null(2.0).to_numpy().astype(float)
     q = np.clip((mean2 - 2.0 + 0.5) / (mean2 - 1.0 + 0.5), 0.0, 0.999)
     top_x = t["top_x"].fill_null(0).to_numpy().astype(float)
-    geometric = (two + 0.5) / (items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
-    empirical = (reach + 0.5) / (items + 1.0)
-    tail = np.maximum(reach / np.maximum(items, 1.0), geometric) if geometric_tail else empirical
-    tail = np.where(items > 0, tail, 1.0)
+    geometric = (two + 0.5) / (peer_items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
+    empirical = (reach + 0.5) / (peer_items + 1.0)
+    tail = (
+        np.maximum(reach / np.maximum(peer_items, 1.0), geometric) if geometric_tail else empirical
+    )
+    tail = np.where(peer_items > 0, tail, 1.0)
     return x, j["item"].to_list(), chances, tail
 
 

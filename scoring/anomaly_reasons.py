@@ -101,7 +101,7 @@ def _detail(name: str, row: dict) -> tuple[str, str]:
     return "", ""
 
 
-def range_reason(name: str, row: dict, rng, i: int) -> tuple[str, str]:
+def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, str]:
     """(zh, en) for one signal of one operator over the whole range, with the baseline used."""
     from scoring.anomaly_peers import LEVEL_WORDS
 

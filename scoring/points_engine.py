@@ -8,11 +8,15 @@ record-by-record explanation and must give the same totals (tests/test_points_pr
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from scoring import points_rules as r
 from scoring.points_policy import Policy
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 RESULT_COLUMNS = (
     "id_number",
@@ -156,7 +160,7 @@ def _person_totals(rec: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
 
 
 def _grade(points: pl.Expr, policy: Policy) -> pl.Expr:
-    expr: pl.Expr | None = None
+    expr: Then | ChainedThen | None = None
     for name, minimum in policy.grades:
         if minimum is None:
             return pl.lit(name) if expr is None else expr.otherwise(pl.lit(name))

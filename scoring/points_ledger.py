@@ -124,6 +124,7 @@ def _evaluate(rec: Mapping[str, Any], policy: Policy, as_of: dt.date, not_scored
 def _counts_until(rec: Mapping[str, Any], policy: Policy) -> dt.date:
     """The first day a counting negative record no longer counts (its display period's end)."""
     severity = _effective_severity(rec, policy)
+    assert severity is not None  # a record without one never counts (_evaluate: NO_SEVERITY)
     return rec.get("display_until") or r.window_end(
         rec["decision_date"], policy.display_months[severity]
     )

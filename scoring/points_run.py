@@ -120,6 +120,7 @@ def score_database(
         result.seconds = time.perf_counter() - started
         if sink:
             sink.close()
+            assert part is not None and out  # a sink is opened for an `out` path only
             os.replace(part, out)
     finally:
         if sink and not sink.closed:

@@ -247,7 +247,7 @@ def _write_query_log(db: BulkLoader, seed, pop, ops, as_of, spec, report) -> dic
     ep = np.concatenate([x[0] for x in links]) if links else np.array([], dtype=np.int16)
     qid = np.concatenate([x[1] for x in links]) if links else np.array([], dtype="U11")
     ts = np.concatenate([x[2] for x in links]) if links else np.array([], dtype=np.int64)
-    rows = {
+    rows: dict[str, list] = {
         "episode_id": [],
         "kind": [],
         "operator_id": [],

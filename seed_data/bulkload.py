@@ -25,6 +25,7 @@ class BulkLoader:
         self.cur = self.raw.cursor()
         if self.dialect == "sqlite":
             dbapi = self.raw.driver_connection
+            assert dbapi is not None  # None only once the connection is invalidated
             if dbapi.in_transaction:
                 dbapi.commit()
             self.cur.execute("PRAGMA foreign_keys=OFF")
@@ -59,7 +60,7 @@ class BulkLoader:
 
     def drop_indexes(self, tables: Sequence[Table]) -> list[Index]:
         """Drop the named secondary indexes of these tables (recreate them after loading)."""
-        dropped = [ix for t in tables for ix in sorted(t.indexes, key=lambda i: i.name)]
+        dropped = [ix for t in tables for ix in sorted(t.indexes, key=lambda i: str(i.name))]
         for ix in dropped:
             self.cur.execute(f"DROP INDEX IF EXISTS {ix.name}")
         return dropped

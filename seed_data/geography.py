@@ -27,7 +27,7 @@ class County:
 
 def counties() -> list[County]:
     """The ten county-level units with residents (zones have none), in catalogue order."""
-    out = []
+    out: list[County] = []
     for row in read_catalogue("counties"):
         if row["kind"] == "zone":
             continue

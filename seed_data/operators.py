@@ -72,7 +72,7 @@ def operator_count(persons: int) -> int:
 
 def _department_sizes(n: int) -> dict[str, int]:
     depts = sorted(DEPARTMENT_ROLES, key=lambda d: -DEPARTMENT_ROLES[d][0])
-    chosen = []
+    chosen: list[str] = []
     for d in depts:
         if 2 * (len(chosen) + 1) <= 0.6 * n:
             chosen.append(d)

@@ -9,7 +9,7 @@ Misuse rows (planned in seed_data.misuse) are mixed in before query ids are assi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,7 +138,9 @@ def _references(rng, ops: Operators, op, day, purpose) -> np.ndarray:
     return ref
 
 
-def _batches(rng, pop, adults, ops: Operators, sched: Schedule, op_lo: int, op_hi: int) -> dict:
+def _batches(
+    rng, pop, adults, ops: Operators, sched: Schedule, op_lo: int, op_hi: int
+) -> dict | None:
     parts = []
     cal = sched.calendar
     for i in range(op_lo, op_hi):
@@ -176,11 +178,11 @@ def _batches(rng, pop, adults, ops: Operators, sched: Schedule, op_lo: int, op_h
     return _concat(parts)
 
 
-def _concat(parts: list[dict]) -> dict | None:
-    parts = [p for p in parts if p is not None and len(p["op"])]
-    if not parts:
+def _concat(parts: Sequence[dict | None]) -> dict | None:
+    kept = [p for p in parts if p is not None and len(p["op"])]
+    if not kept:
         return None
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return {k: np.concatenate([p[k] for p in kept]) for k in kept[0]}
 
 
 def operator_chunks(ops: Operators, sched: Schedule) -> Iterator[tuple[int, int]]:

@@ -110,12 +110,14 @@ def generate_submissions(
             moment = None
             if day is not None:
                 sec = int(rng.integers(int(8.7 * 3600), int(17.8 * 3600)))
-                moment = np.datetime_as_string(
-                    np.array(
-                        day * US_PER_DAY + sec * 1_000_000 + int(rng.integers(0, 10**6)),
-                        dtype="M8[us]",
-                    ),
-                    unit="us",
+                moment = str(
+                    np.datetime_as_string(
+                        np.array(
+                            day * US_PER_DAY + sec * 1_000_000 + int(rng.integers(0, 10**6)),
+                            dtype="M8[us]",
+                        ),
+                        unit="us",
+                    )
                 ).replace("T", " ")
             rows = 0
             rejected = 0

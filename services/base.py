@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar, cast, overload
 
 import streamlit as st
 
@@ -22,6 +22,30 @@ from data_access.scope import POLICY, Scope
 
 TTL_SECONDS = 600
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Cached(Protocol[P, R_co]):
+    """What `@reference` returns (cached): called like the function it wraps; `.clear()` forgets
+    its cached results (services.refresh clears them after a delivery)."""
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+    def clear(self) -> None: ...
+
+
+class Service(Protocol[P, R_co]):
+    """What `@service` returns: the scope-checking function with two attributes set on it, the
+    subject its Scope is checked against and `clear` (the cache's, a no-op when `cached=False`).
+    A Service is also a Cached."""
+
+    subject: str
+    clear: Callable[[], None]
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
 
 # every service -> its subject (scoped), or "reference: <why>" / "transform: ..." (unscoped)
 SERVICES: dict[Callable[..., Any], str] = {}
@@ -33,11 +57,11 @@ def _register(fn: Callable[..., Any], what: str) -> None:
 
 def service(
     subject: str, *, cached: bool = True, max_entries: int | None = None
-) -> Callable[[F], F]:
+) -> Callable[[Callable[Concatenate[str, Scope, P], R]], Service[Concatenate[str, Scope, P], R]]:
     if subject not in POLICY:
         raise ValueError(f"unknown subject {subject!r}")
 
-    def wrap(fn: F) -> F:
+    def wrap(fn: Callable[Concatenate[str, Scope, P], R]) -> Service[Concatenate[str, Scope, P], R]:
         inner = (
             st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=max_entries)(fn)
             if cached
@@ -45,16 +69,18 @@ def service(
         )
 
         @functools.wraps(fn)
-        def checked(url: str, scope: Scope, *args: Any, **kwargs: Any) -> Any:
+        def checked(url: str, scope: Scope, *args: P.args, **kwargs: P.kwargs) -> R:
             if not isinstance(scope, Scope):
                 raise TypeError(f"{fn.__name__}: the second argument must be the user's Scope")
             scope.require(subject)
             return inner(url, scope, *args, **kwargs)
 
-        checked.clear = getattr(inner, "clear", lambda: None)  # type: ignore[attr-defined]
-        checked.subject = subject  # type: ignore[attr-defined]
-        _register(checked, subject)
-        return checked  # type: ignore[return-value]
+        # mypy cannot follow attributes set on a function: the two set here make it a Service
+        typed = cast(Service[Concatenate[str, Scope, P], R], checked)
+        typed.clear = getattr(inner, "clear", lambda: None)
+        typed.subject = subject
+        _register(typed, subject)
+        return typed
 
     return wrap
 
@@ -65,10 +91,18 @@ def transform(fn: F) -> F:
     return fn
 
 
-def reference(reason: str, *, cached: bool = True) -> Callable[[F], F]:
-    def wrap(fn: F) -> F:
+@overload
+def reference(
+    reason: str, *, cached: Literal[True] = ...
+) -> Callable[[Callable[P, R]], Cached[P, R]]: ...
+@overload
+def reference(
+    reason: str, *, cached: Literal[False]
+) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+def reference(reason: str, *, cached: bool = True) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         inner = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(fn) if cached else fn
         _register(inner, f"reference: {reason}")
-        return inner  # type: ignore[return-value]
+        return inner
 
     return wrap

@@ -29,7 +29,7 @@ def hash_password(password: str) -> str:
 
 def demo_accounts() -> list[dict]:
     """One account per role, and one department head per department (dept_<code>)."""
-    accounts = [
+    accounts: list[dict[str, str | None]] = [
         {
             "username": "leading_office",
             "display_name": "市信用办",

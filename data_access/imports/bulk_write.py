@@ -63,6 +63,7 @@ def _prepare(
     prepared = _CACHE.get(cache_key)
     if prepared is not None:
         return prepared
+    stmt: postgresql.Insert | sqlite.Insert
     if dialect.name == "postgresql":
         stmt = postgresql.insert(table)
     elif dialect.name == "sqlite":
@@ -78,7 +79,7 @@ def _prepare(
         stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
     compiled = stmt.compile(dialect=dialect, column_keys=list(columns))
     positional = bool(compiled.positional)
-    names = tuple(compiled.positiontup) if positional else tuple(columns)
+    names = tuple(compiled.positiontup or ()) if positional else tuple(columns)
     if set(names) != set(columns):
         raise RuntimeError(f"unexpected bound parameters {names} for columns {columns}")
     processors = tuple(_processor(table.c[c].type, dialect) for c in columns)
@@ -125,7 +126,9 @@ def _pg_copy_upsert(
     copy_stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
         name, sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    with conn.connection.driver_connection.cursor() as cursor:
+    driver = conn.connection.driver_connection
+    assert driver is not None  # None only once the connection is invalidated
+    with driver.cursor() as cursor:
         # TRUNCATE, not DELETE: deleted rows would stay in the table until the transaction ends
         # and every batch would scan all of them again.
         cursor.execute(sql.SQL("TRUNCATE {}").format(name))
@@ -162,16 +165,16 @@ def bulk_upsert(
         return
     prep = _prepare(conn, table, tuple(columns), tuple(key), update, tuple(keep))
     active = [(i, p) for i, p in enumerate(prep.processors) if p is not None]
+    processed: Sequence[Sequence[Any]] = rows
     if active:
-        processed = []
+        converted = []
         for row in rows:
             values = list(row)
             for i, proc in active:
                 if values[i] is not None:
                     values[i] = proc(values[i])
-            processed.append(values)
-    else:
-        processed = rows
+            converted.append(values)
+        processed = converted
     if prep.positional:
         order = [columns.index(n) for n in prep.names]
         if order == list(range(len(columns))):

@@ -207,7 +207,7 @@ def delivered_periods(engine: Engine, scope: Scope, item: Item) -> dict[str, dt.
         .group_by(s.period)
     )
     with engine.connect() as conn:
-        return {period: at for period, at in conn.execute(stmt)}
+        return {period: at for period, at in conn.execute(stmt) if at is not None}
 
 
 def default_period(engine: Engine, scope: Scope, item: Item, today: dt.date) -> str:

@@ -87,6 +87,7 @@ def _store(engine: Engine, as_of: dt.date, part: str) -> pd.DataFrame:
     with engine.connect() as conn:
         generation = _generation(conn)
     started = time.perf_counter()
+    model: type[RosterCoverageRollup | PopulationRollup]
     if part == ROSTER:
         model, frame = RosterCoverageRollup, cv.roster_counts(engine, CITY, as_of)
     else:

@@ -150,7 +150,7 @@ def display_check(
                 *extra,
             ]
             reason = _reason(as_of).label("reason")
-            counts = dict(
+            counts: dict[str, int] = dict(
                 conn.execute(select(reason, func.count()).where(*conditions).group_by(reason)).all()
             )
             ids = conn.scalars(

@@ -252,7 +252,7 @@ def operator_profile(engine: Engine, scope: Scope, operator_id: str, as_of: dt.d
             .mappings()
             .one()
         )
-        alerts = dict(
+        alerts: dict[str, int] = dict(
             conn.execute(
                 select(A.c.status, func.count()).where(A.c.operator_id == operator_id)
                 .group_by(A.c.status)

@@ -206,8 +206,8 @@ def _applications(conn: Connection, scope: Scope, id_number: str, as_of: dt.date
             )
         )
     rows = []
-    for row in conn.execute(stmt).mappings():
-        row = dict(row)
+    for mapping in conn.execute(stmt).mappings():
+        row = dict(mapping)
         # What was not yet known on the as-of date is not shown as known.
         for column in ("received_at", "decided_at", "answered_at"):
             if row[column] is not None and row[column] > as_of:

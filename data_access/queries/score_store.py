@@ -198,7 +198,7 @@ def begin_run(
     if old:
         conn.execute(delete(score).where(score.run_id.in_(old)))
         conn.execute(delete(run).where(run.run_id.in_(old)))
-    return conn.execute(
+    key = conn.execute(
         insert(run).values(
             policy_version=policy_version,
             as_of=as_of,
@@ -207,7 +207,9 @@ def begin_run(
             seconds=0.0,
             policy_text=policy_text,
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert key is not None  # a single-row INSERT always has one
+    return key[0]
 
 
 def finish_run(conn: Connection, run_id: int, persons_scored: int, seconds: float) -> None:
@@ -247,7 +249,9 @@ def _copy_pg(conn: Connection, frame: pl.DataFrame) -> None:
     )
     buffer = io.BytesIO()
     frame.write_csv(buffer, include_header=False)
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(stmt) as copy:
+    driver = conn.connection.driver_connection
+    assert driver is not None  # None only once the connection is invalidated
+    with driver.cursor() as cursor, cursor.copy(stmt) as copy:
         copy.write(buffer.getvalue())
 
 

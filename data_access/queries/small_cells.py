@@ -104,18 +104,18 @@ def rate_placeholder(group: float | None) -> str:
     return SUPPRESSED
 
 
-def _count_cell(value: object, persons: object, threshold: int) -> object:
+def _count_cell(value: float | None, persons: float | None, threshold: int) -> object:
     if value is None or _missing(value):
         return None
-    if is_small(persons, threshold):  # type: ignore[arg-type]
+    if is_small(persons, threshold):
         return SUPPRESSED
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
-def _float(value: object) -> float | None:
+def _float(value: float | None) -> float | None:
     if value is None or _missing(value):
         return None
-    return float(value)  # type: ignore[arg-type]
+    return float(value)
 
 
 def _missing(value: object) -> bool:

@@ -8,6 +8,7 @@ times are stored as naive local time, Asia/Shanghai.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -41,7 +43,12 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 class Base(DeclarativeBase):
-    pass
+    if TYPE_CHECKING:
+        # Every model here maps one plain Table (no joins, no subqueries), so the typing can say
+        # so: DeclarativeBase types __table__ as the wider FromClause, which Core's insert(),
+        # update(), Table.create() and our own helpers taking a Table do not accept. This is the
+        # SQLAlchemy maintainers' recommended declaration (sqlalchemy#9130); typing only.
+        __table__: ClassVar[Table]
 
 
 # --------------------------------------------------------------------------- reference catalogues
