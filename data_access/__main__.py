@@ -22,7 +22,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from data_access.imports.importer import ImportResult
@@ -140,6 +140,7 @@ def _users(engine, args: argparse.Namespace) -> int:
         if args.verb == "list":
             frame = ua.list_accounts(engine)
             print(f"{'username':<24} {'role':<16} {'dept':<10} {'state':<22} last sign-in")
+            r: Any  # an itertuples row: its fields are the frame's columns
             for r in frame.itertuples(index=False):
                 state = "disabled" if not r.active else "active"
                 if r.locked:

@@ -17,7 +17,7 @@ from data_access.queries.display_period import add_months
 PER = 1000
 
 
-def gap_persons(current: object, with_file: object, target: float) -> object:
+def gap_persons(current: object, with_file: object, target: float) -> pd.Series | np.ndarray | int:
     """Persons still to be given a file to reach the target: max(0, ceil(target x current) -
     with_file). Works on numbers and on arrays / Series; exact for targets such as 0.95 (the
     product is rounded to 9 decimals before the ceiling, so 0.95 x 100 is 95, not 96)."""

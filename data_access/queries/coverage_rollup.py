@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -92,7 +93,8 @@ def _store(engine: Engine, as_of: dt.date, part: str) -> pd.DataFrame:
         model, frame = RosterCoverageRollup, cv.roster_counts(engine, CITY, as_of)
     else:
         model, frame = PopulationRollup, cv.population_by_county(engine, as_of)
-    rows = [{"as_of": as_of, **row} for row in frame.to_dict(orient="records")]
+    records = cast(list[dict[str, Any]], frame.to_dict(orient="records"))  # str column names
+    rows = [{"as_of": as_of, **row} for row in records]
     marker = {"as_of": as_of, "part": part, "import_generation": generation,
               "computed_at": _now(), "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
     try:

@@ -8,6 +8,7 @@ Evidence rows leave this module with the subject's ID number and name masked.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, insert, inspect, or_, select, update
@@ -273,5 +274,8 @@ def alert_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=["week", "status", "alerts"])
     if not frame.empty:
         frame["week"] = pd.to_datetime(frame["week"]).dt.date
-        frame = frame.groupby(["week", "status"], as_index=False)["alerts"].sum()
+        # with as_index=False the sum is a frame (pandas-stubs says Series)
+        frame = cast(
+            pd.DataFrame, frame.groupby(["week", "status"], as_index=False)["alerts"].sum()
+        )
     return frame

@@ -83,7 +83,7 @@ def expected_deliveries(
     """
     rows = []
     for item in items.itertuples(index=False):
-        for label, first, last, due in periods_between(item.frequency, start, end):
+        for label, first, last, due in periods_between(str(item.frequency), start, end):
             if last < as_of:
                 rows.append((item.code, item.dept_code, label, first, last, due))
     return pd.DataFrame(

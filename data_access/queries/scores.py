@@ -132,7 +132,8 @@ def fairness_flags(frame: pd.DataFrame) -> pd.DataFrame:
         lows = low.groupby(dimension)["persons"].sum().reindex(persons.index, fill_value=0)
         blacks = frame.groupby(dimension)["black_list"].sum()
         for value, n in persons.items():
-            low_share, black_rate = lows[value] / n, blacks[value] / n
+            # pandas-stubs: Series[] takes no Hashable label, which is what items() yields
+            low_share, black_rate = lows[value] / n, blacks[value] / n  # type: ignore[call-overload]
             high = (city_low > 0 and low_share >= FLAG_RATIO * city_low) or (
                 city_black > 0 and black_rate >= FLAG_RATIO * city_black
             )

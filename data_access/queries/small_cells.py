@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -118,7 +119,7 @@ def _float(value: float | None) -> float | None:
     return float(value)
 
 
-def _missing(value: object) -> bool:
+def _missing(value: Any) -> bool:
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
