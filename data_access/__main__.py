@@ -10,6 +10,9 @@
     python -m data_access [--db URL] users list
     python -m data_access [--db URL] display-check [--as-of YYYY-MM-DD]
     python -m data_access [--db URL] rollups [--as-of YYYY-MM-DD]
+    python -m data_access [--db URL] jobs run [nightly|rollups|points|anomalies|display-check ...]
+                                    [--as-of YYYY-MM-DD]
+    python -m data_access [--db URL] jobs status
 
 Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
 traceback), 2 bad usage, 3 the database is busy (another import is writing: nothing of the file
@@ -77,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
         "(what the overview and coverage pages read; a nightly job)",
     )
     rollups.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
+    jobs = sub.add_parser("jobs", help="the scheduled jobs: run them, or see their last runs")
+    verbs = jobs.add_subparsers(dest="verb", required=True, metavar="run|status")
+    run = verbs.add_parser(
+        "run",
+        help="run jobs in order, each recorded in job_run: nightly (all) or some of rollups, "
+        "points, anomalies (yesterday's lookups), display-check",
+    )
+    run.add_argument("jobs", nargs="*", metavar="JOB", default=["nightly"])
+    run.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
+    verbs.add_parser("status", help="the last run of every job: when, how it ended, its message")
     return parser
 
 
@@ -257,6 +270,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _display_check(engine, args.as_of)
     if args.command == "rollups":
         return _rollups(engine, args.as_of)
+    if args.command == "jobs":
+        return _jobs(engine, args, parser)
     status = 0
     for path in args.files:
         started = time.perf_counter()
@@ -321,6 +336,42 @@ def _rollups(engine, as_of) -> int:
     for day, seconds in refresh_with_last_year(engine, as_of).items():
         print(f"coverage rollups as of {day} stored ({seconds:.1f} s)")
     return 0
+
+
+def _jobs(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`jobs run` (exit 1 when a job failed) and `jobs status` (exit 1 when a job is failed or
+    overdue, so a monitoring check can call it)."""
+
+    from data_access.queries.jobs import STALE_HOURS, city_now, health, last_runs
+    from data_access.schema.reference import upgrade_schema
+    from jobs.nightly import expand, run_job
+
+    upgrade_schema(engine)
+    if args.verb == "run":
+        try:
+            names = expand(args.jobs)
+        except ValueError as exc:
+            parser.error(str(exc))
+        failed = 0
+        for job in names:
+            print(f"{job}: started", flush=True)
+            outcome = run_job(engine, job, args.as_of, started_by=_cli_actor(),
+                              progress=lambda message: print(f"  {message}", flush=True))  # fmt: skip
+            print(f"{job}: {outcome.status} in {outcome.seconds:.1f} s: {outcome.message}",
+                  flush=True)  # fmt: skip
+            failed += outcome.status != "ok"
+        return 1 if failed else 0
+    last = last_runs(engine)
+    states = health(last, city_now())
+    for row, state in zip(last.itertuples(index=False), states, strict=True):
+        when = (
+            "never"
+            if row.started_at is None or row.started_at != row.started_at
+            else (f"{row.started_at:%Y-%m-%d %H:%M}")
+        )
+        print(f"{row.job:<14} {state:<8} last run {when}  {row.message or ''}")
+    print(f"(a job is overdue when its last good run is more than {STALE_HOURS} hours old)")
+    return 0 if all(s == "ok" for s in states) else 1
 
 
 EXIT_BUSY = 3

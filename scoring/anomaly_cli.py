@@ -45,7 +45,8 @@ def write_csv(path: Path, alerts) -> None:
             out.writerow([neutralise(v) for v in row])
 
 
-def _lookups(engine, start: dt.date, end: dt.date) -> int:
+def lookups_between(engine, start: dt.date, end: dt.date) -> int:
+    """Lookups in the query log between the dates (inclusive), counted in SQL."""
     from sqlalchemy import func, select
 
     from data_access.schema.models import QueryLog
@@ -87,7 +88,7 @@ def run(db: str | None, date_from: str, date_to: str, out: str | None) -> int:
                  "`python -m data_access init` and import the query log first")  # fmt: skip
             return 1
         alerts = detect(engine, start, end, progress=_say)
-        stored = store_alerts(engine, alerts, start, end, lookups=_lookups(engine, start, end),
+        stored = store_alerts(engine, alerts, start, end, lookups=lookups_between(engine, start, end),
                               seconds=time.perf_counter() - started)  # fmt: skip
         if out_path is not None:
             write_csv(out_path, alerts)

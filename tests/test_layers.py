@@ -25,7 +25,16 @@ from data_access.scope import POLICY, Scope
 from services.base import SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("reference_data", "data_access", "scoring", "seed_data", "services", "ui", "pages")
+PACKAGES = (
+    "reference_data",
+    "data_access",
+    "scoring",
+    "jobs",
+    "seed_data",
+    "services",
+    "ui",
+    "pages",
+)
 
 
 def _modules(package: str) -> list[Path]:
@@ -88,6 +97,7 @@ def test_the_packages_form_no_cycle():
     assert graph["reference_data"] == set()  # published files and their paths
     assert graph["data_access"] == {"reference_data"}  # no scoring, services, ui or generator
     assert graph["scoring"] == {"data_access"}
+    assert graph["jobs"] == {"data_access", "scoring"}
     assert "seed_data" not in graph["data_access"] | graph["services"] | graph["ui"]
     assert "pages" not in set().union(*graph.values())
 

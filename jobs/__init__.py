@@ -1,0 +1,8 @@
+"""Scheduled jobs: the nightly work that keeps the dashboard's stored figures current.
+
+`python -m data_access jobs run [nightly|JOB ...]` runs, in order, the coverage rollups for today,
+the integrity points for today, the anomaly detector over the 90 days to yesterday (the range
+horizon; yesterday's lookups are the new ones) and the standing display check; each run is recorded in job_run (start, end, status, rows, message) whatever its
+outcome, and one job's failure does not stop the others. The seed build and an administrator on
+the dashboard start the same functions.
+"""
