@@ -342,6 +342,8 @@ def _jobs(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     """`jobs run` (exit 1 when a job failed) and `jobs status` (exit 1 when a job is failed or
     overdue, so a monitoring check can call it)."""
 
+    import pandas as pd
+
     from data_access.queries.jobs import STALE_HOURS, city_now, health, last_runs
     from data_access.schema.reference import upgrade_schema
     from jobs.nightly import expand, run_job
@@ -363,13 +365,11 @@ def _jobs(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         return 1 if failed else 0
     last = last_runs(engine)
     states = health(last, city_now())
-    for row, state in zip(last.itertuples(index=False), states, strict=True):
-        when = (
-            "never"
-            if row.started_at is None or row.started_at != row.started_at
-            else (f"{row.started_at:%Y-%m-%d %H:%M}")
-        )
-        print(f"{row.job:<14} {state:<8} last run {when}  {row.message or ''}")
+    for row, state in zip(last.to_dict("records"), states, strict=True):
+        started = row["started_at"]
+        when = "never" if pd.isna(started) else f"{pd.Timestamp(started):%Y-%m-%d %H:%M}"
+        message = "" if pd.isna(row["message"]) else str(row["message"])
+        print(f"{row['job']:<14} {state:<8} last run {when}  {message}")
     print(f"(a job is overdue when its last good run is more than {STALE_HOURS} hours old)")
     return 0 if all(s == "ok" for s in states) else 1
 

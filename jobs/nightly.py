@@ -92,7 +92,7 @@ def _display_check(
     import scoring.display_consumers  # noqa: F401  the points consumers
     from data_access.queries.display_check_store import failing, run_and_store
 
-    _, frame = run_and_store(engine, day)
+    _checked_at, frame = run_and_store(engine, day)
     bad = failing(frame)
     if bad.empty:
         return "ok", 0, f"display check as of {day}: no place shows or counts a record it may not"

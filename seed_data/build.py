@@ -227,9 +227,11 @@ def _compute_figures(engine: Engine, as_of: dt.date, report: Progress) -> None:
     ]  # fmt: skip
     for fraction, label, job, options in steps:
         report(fraction, label)
-        outcome = run_job(engine, job, as_of, started_by="seed_data",
-                          progress=lambda message, f=fraction, lab=label: report(f, f"{lab}：{message}"),
-                          **options)  # fmt: skip
+
+        def say(message: str, f: float = fraction, lab: str = label) -> None:
+            report(f, f"{lab}：{message}")
+
+        outcome = run_job(engine, job, as_of, started_by="seed_data", progress=say, **options)
         if outcome.status != "ok":
             raise SeedError(f"{label}失败：{outcome.message}")
 

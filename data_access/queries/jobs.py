@@ -21,14 +21,13 @@ def city_now() -> dt.datetime:
 def start_run(engine: Engine, job: str, started_by: str, now: dt.datetime) -> int:
     """A 'running' row, committed at once so that a run that dies stays visible."""
     JobRun.__table__.create(engine, checkfirst=True)
+    stmt = (
+        insert(JobRun)
+        .values(job=job, started_at=now, status="running", message="", started_by=started_by)
+        .returning(JobRun.run_id)
+    )
     with engine.begin() as conn:
-        return int(
-            conn.execute(
-                insert(JobRun).values(
-                    job=job, started_at=now, status="running", message="", started_by=started_by
-                )  # fmt: skip
-            ).inserted_primary_key[0]
-        )
+        return int(conn.execute(stmt).scalar_one())
 
 
 def finish_run(
