@@ -41,7 +41,9 @@ def _coded(frame: pd.DataFrame, column: str, catalogue: str) -> pd.Series:
 
 
 def _translated(frame: pd.DataFrame, column: str, prefix: str) -> pd.Series:
-    return frame[column].map(lambda code: tr(f"{prefix}.{code}") if code is not None else "")
+    return frame[column].map(
+        lambda code: "" if code is None or pd.isna(code) else tr(f"{prefix}.{code}")
+    )
 
 
 def _headed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
