@@ -17,7 +17,7 @@ from data_access.display_check import REASONS
 from data_access.reference import read_catalogue
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
-from ui.i18n import TEXT, name_column
+from ui.i18n import N_, name_column
 from ui.session import current_scope, database_url, filters, lang, tr
 
 require_page("repair")
@@ -101,9 +101,23 @@ flagged = shows[shows["records"] > 0]
 used = check[(check["kind"] == "uses") & (check["records"] > 0)]
 
 
+# display_check consumer -> its label; a consumer not named here shows its own description
+CONSUMER_TEXT = {
+    "coverage.domain_records": N_("rp.consumer.coverage.domain_records"),
+    "coverage.negative_rates": N_("rp.consumer.coverage.negative_rates"),
+    "coverage.positive_rates": N_("rp.consumer.coverage.positive_rates"),
+    "coverage.display_status": N_("rp.consumer.coverage.display_status"),
+    "coverage.with_file": N_("rp.consumer.coverage.with_file"),
+    "repair.expiring": N_("rp.consumer.repair.expiring"),
+    "person_file": N_("rp.consumer.person_file"),
+    "scoring.points": N_("rp.consumer.scoring.points"),
+    "scoring.lists": N_("rp.consumer.scoring.lists"),
+    "scores.ledger": N_("rp.consumer.scores.ledger"),
+}
+
+
 def consumer_label(name: str, where: str) -> str:
-    label = f"rp.consumer.{name}"
-    return tr(label) if label in TEXT else where
+    return tr(CONSUMER_TEXT[name]) if name in CONSUMER_TEXT else where
 
 
 def check_frame(frame: pd.DataFrame) -> pd.DataFrame:
