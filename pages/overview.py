@@ -14,7 +14,7 @@ url, scope, chosen = database_url(), current_scope(), filters()
 as_of = chosen["as_of"]
 
 st.title(tr("page.overview"))
-st.caption(tr("ov.caption", as_of=as_of, year=as_of.year))
+st.caption(tr("overview.caption", as_of=as_of, year=as_of.year))
 
 
 def tile(column, label: str, value, delta=None, definition: str = "", page: str = "",
@@ -22,11 +22,11 @@ def tile(column, label: str, value, delta=None, definition: str = "", page: str 
     """One headline figure; None shows as not available, never as an invented number."""
     with column.container(border=True):
         if value is None:
-            st.metric(label, tr("ov.not_available"), help=tr("ov.not_available_help"))
+            st.metric(label, tr("overview.not_available"), help=tr("overview.not_available_help"))
         else:
             st.metric(label, value, delta=delta, help=definition, delta_color=delta_color)
         if page:
-            st.page_link(page, label=tr("ov.go"), icon=":material/arrow_forward:")
+            st.page_link(page, label=tr("overview.go"), icon=":material/arrow_forward:")
 
 
 deliveries = overview.deliveries_year_to_date(url, scope, as_of)
@@ -34,36 +34,36 @@ reports = overview.annual_reports_this_year(url, scope, as_of)
 alerts = overview.open_alerts(url, scope)
 
 row1 = st.columns(4)
-tile(row1[0], tr("ov.residents"), f"{overview.residents(url, scope, chosen['counties']):,}",
+tile(row1[0], tr("overview.residents"), f"{overview.residents(url, scope, chosen['counties']):,}",
      definition=tr("def.residents"))  # fmt: skip
 coverage = overview.roster_coverage(url, scope, as_of, chosen["counties"])
 tile(
-    row1[1], tr("ov.roster_coverage"),
+    row1[1], tr("overview.roster_coverage"),
     None if coverage["now"] is None else f"{coverage['now']:.1%}",
     delta=None if coverage["now"] is None or coverage["last_year"] is None
-    else f"{(coverage['now'] - coverage['last_year']) * 100:+.1f} pp {tr('ov.vs_last_year')}",
+    else f"{(coverage['now'] - coverage['last_year']) * 100:+.1f} pp {tr('overview.vs_last_year')}",
     definition=tr("def.roster_coverage"), page="pages/coverage.py",
 )  # fmt: skip
 rate_now, rate_before = deliveries["on_time_rate_now"], deliveries["on_time_rate_last_year"]
 tile(
-    row1[2], tr("ov.on_time_ytd"),
+    row1[2], tr("overview.on_time_ytd"),
     None if rate_now is None else f"{rate_now:.1%}",
     delta=None if rate_before is None or rate_now is None
-    else f"{(rate_now - rate_before) * 100:+.1f} pp {tr('ov.vs_last_year')}",
+    else f"{(rate_now - rate_before) * 100:+.1f} pp {tr('overview.vs_last_year')}",
     definition=tr("def.on_time_ytd"), page="pages/reporting.py",
 )  # fmt: skip
 out_now, out_before = deliveries["outstanding_now"], deliveries["outstanding_last_year"]
 tile(
-    row1[3], tr("ov.outstanding"), out_now,
+    row1[3], tr("overview.outstanding"), out_now,
     delta=None if out_before is None or out_now is None
-    else f"{out_now - out_before:+d} {tr('ov.vs_last_year')}",
+    else f"{out_now - out_before:+d} {tr('overview.vs_last_year')}",
     delta_color="inverse", definition=tr("def.outstanding"), page="pages/reporting.py",
 )  # fmt: skip
 
 row2 = st.columns(4)
 tile(
-    row2[0], tr("ov.annual_filed"), f"{reports['filed']} / {reports['due']}",
-    delta=f"{reports['filed'] - reports['filed_last_year']:+d} {tr('ov.vs_last_year')}",
+    row2[0], tr("overview.annual_filed"), f"{reports['filed']} / {reports['due']}",
+    delta=f"{reports['filed'] - reports['filed_last_year']:+d} {tr('overview.vs_last_year')}",
     definition=tr("def.annual_filed"), page="pages/reporting.py",
 )  # fmt: skip
 run = scores.latest_run(url, scope, as_of)
@@ -74,16 +74,16 @@ if run is not None:
         url, run["run_id"]
     ):  # an old run's lists are not the law's: not shown here
         lists = f"{int(graded['red_list'].sum()):,} / {int(graded['green_channel'].sum()):,}"
-tile(row2[1], tr("ov.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
-tile(row2[2], tr("ov.alerts"), alerts)
+tile(row2[1], tr("overview.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
+tile(row2[2], tr("overview.alerts"), alerts)
 overdue = overview.overdue_cases(url, scope, as_of, chosen["counties"])
 tile(
-    row2[3], tr("ov.overdue_cases"), overdue["now"],
-    delta=f"{overdue['now'] - overdue['last_year']:+d} {tr('ov.vs_last_year')}",
+    row2[3], tr("overview.overdue_cases"), overdue["now"],
+    delta=f"{overdue['now'] - overdue['last_year']:+d} {tr('overview.vs_last_year')}",
     delta_color="inverse", definition=tr("def.overdue_cases"), page="pages/repair.py",
 )  # fmt: skip
 
-st.markdown(f"**{tr('rep.days_left', days=reports['days_left'])}**")
+st.markdown(f"**{tr('reporting.days_left', days=reports['days_left'])}**")
 names = unit_names(lang())
-with st.expander(tr("ov.units_missing", n=len(reports["missing_units"])), expanded=True):
-    st.write("、".join(names.get(c, c) for c in reports["missing_units"]) or tr("rep.none"))
+with st.expander(tr("overview.units_missing", n=len(reports["missing_units"])), expanded=True):
+    st.write("、".join(names.get(c, c) for c in reports["missing_units"]) or tr("reporting.none"))

@@ -72,12 +72,12 @@ def circular_workbook(
     subtitle: str = "",
 ) -> bytes:
     sheets = {
-        t("rep.sheet.ranking", lang): ranking_table(card, lang),
-        t("rep.sheet.laggards", lang): laggard_table(status, lang),
-        t("rep.sheet.annual", lang): annual_outstanding(annual, lang),
-        t("rep.sheet.monthly", lang): monthly_table(heat, lang),
+        t("reporting.sheet.ranking", lang): ranking_table(card, lang),
+        t("reporting.sheet.laggards", lang): laggard_table(status, lang),
+        t("reporting.sheet.annual", lang): annual_outstanding(annual, lang),
+        t("reporting.sheet.monthly", lang): monthly_table(heat, lang),
     }
     percent = {t(f"col.{c}", lang) for c in RATE_COLUMNS}
-    percent |= {c for c in sheets[t("rep.sheet.monthly", lang)].columns if c[:2] == "20"}
-    title = t("rep.export_title", lang, start=start, end=end, as_of=as_of)
+    percent |= {c for c in sheets[t("reporting.sheet.monthly", lang)].columns if c[:2] == "20"}
+    title = t("reporting.export_title", lang, start=start, end=end, as_of=as_of)
     return to_excel(sheets, title, subtitle, percent_columns=percent)
