@@ -51,14 +51,14 @@ st.caption(tr("cov.caption", as_of=as_of.isoformat(), counties=county_text, scop
 def export_buttons(frame: pd.DataFrame, table: str, keys: list[str], key: str) -> None:
     """CSV and Excel of a table as displayed (small cells already suppressed)."""
     target_text = f"{st.session_state.get('coverage_target', DEFAULT_TARGET * 100):.1f}%"
-    title = tr("cov.export_title", table=tr(f"cov.sheet.{table}"), as_of=as_of.isoformat())
+    title = tr("cov.export_title", table=tr(view.SHEET_TEXT[table]), as_of=as_of.isoformat())
     subtitle = tr(
         "cov.export_subtitle", scope=scope_text(), counties=county_text, target=target_text
     )
     name = f"coverage_{table}_{scope_code}_{as_of.isoformat()}"
     workbook = partial(  # built when the button is clicked, not on every rerun
         to_excel,
-        {tr(f"cov.sheet.{table}"): frame},
+        {tr(view.SHEET_TEXT[table]): frame},
         title,
         subtitle,
         view.percent_labels(keys, language),
@@ -98,7 +98,11 @@ def render_professions(professions: pd.DataFrame, counts: pd.DataFrame, target: 
     for col, key in zip(
         st.columns(5), ("current", "with_file", "coverage", "updated_share", "gap"), strict=True
     ):
-        col.metric(tr(f"cov.metric.{key}"), heads[key], help=tr(f"cov.def.{view.HELP[key]}"))
+        col.metric(
+            tr(view.METRIC_TEXT[key]),
+            heads[key],
+            help=tr(view.DEFINITION_TEXT[view.HELP[key]]),
+        )
     st.caption(tr("cov.below_target", n=heads["below_target"], total=len(table)))
     rates = view.population_rate_texts(population)
     st.caption(
@@ -196,7 +200,7 @@ def render_domains(domains: pd.DataFrame) -> None:
         "domains",
     )
     every = {
-        tr(f"cov.sheet.{by}"): view.breakdown_frame(
+        tr(view.SHEET_TEXT[by]): view.breakdown_frame(
             records[by], by, language, formatted=False, with_domain=True
         )
         for by in ("category", "department", "month")
@@ -221,7 +225,7 @@ def render_domains(domains: pd.DataFrame) -> None:
         st.plotly_chart(chart, width="stretch")
     for by in ("category", "department", "month"):
         part = records[by][records[by]["domain_code"] == domain]
-        st.markdown(f"**{tr(f'cov.by_{by}')}**")
+        st.markdown(f"**{tr(view.BREAKDOWN_TEXT[by])}**")
         if part.empty:
             st.caption(tr("cov.no_records"))
             continue
@@ -266,7 +270,7 @@ else:
     else:
         st.caption(tr("cov.no_domains"))
     for tab, (_, render) in zip(
-        st.tabs([tr(f"cov.tab.{key}") for key, _ in sections]), sections, strict=True
+        st.tabs([tr(view.TAB_TEXT[key]) for key, _ in sections]), sections, strict=True
     ):
         with tab:
             render()
@@ -275,8 +279,8 @@ else:
             st.markdown(
                 tr(
                     "cov.glossary_item",
-                    term=tr(f"cov.term.{measure}"),
-                    definition=tr(f"cov.def.{measure}"),
+                    term=tr(view.TERM_TEXT[measure]),
+                    definition=tr(view.DEFINITION_TEXT[measure]),
                 )
             )
         stamp = cached.rollup_computed_at(url, as_of)

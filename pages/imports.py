@@ -181,7 +181,7 @@ else:
             item_name = getattr(item, name_column(language))
             message = tr("im.accepted", item=item_name, period=period, rows=row["rows_accepted"],
                          id=row["submission_id"], at=f"{row['submitted_at']:%Y-%m-%d %H:%M}",
-                         timeliness=tr("im.on_time" if on_time else "im.late"))  # fmt: skip
+                         timeliness=tr("im.on_time") if on_time else tr("im.late"))  # fmt: skip
             st.session_state["im_done"] = ("ok", message)
             st.session_state["im_generation"] = generation + 1
             st.session_state.pop("im_checked", None)
@@ -208,7 +208,7 @@ else:
             tr("col.due_date"): history["due_date"],
             tr("col.submitted_at"): history["submitted_at"],
             tr("im.col.timeliness"): history["on_time"].map(
-                lambda ok: tr("im.on_time" if ok else "im.late")
+                lambda ok: tr("im.on_time") if ok else tr("im.late")
             ),
             tr("col.rows_submitted"): history["rows_submitted"],
             tr("im.col.rows_accepted"): history["rows_accepted"],

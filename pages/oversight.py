@@ -14,7 +14,7 @@ from data_access.reference import read_catalogue
 from data_access.text import escape_markdown
 from ui.access import require_page
 from ui.exports import to_excel
-from ui.i18n import name_column
+from ui.i18n import N_, name_column
 from ui.session import current_scope, current_user, database_url, filters, lang, tr
 
 require_page("oversight")
@@ -24,8 +24,26 @@ dept_names = {r["code"]: r[names] for r in read_catalogue("departments")}
 county_names = {r["code"]: r[names] for r in read_catalogue("counties")}
 purpose_names = {r["code"]: r[names] for r in read_catalogue("purposes")}
 
-status_labels = {s: tr(f"oversight.status.{s}") for s in ALERT_STATUSES}
-action_labels = {a: tr(f"oversight.action.{a}") for a in ov.ACTIONS}
+STATUS_TEXT = {
+    "open": N_("oversight.status.open"),
+    "confirmed": N_("oversight.status.confirmed"),
+    "dismissed": N_("oversight.status.dismissed"),
+    "escalated": N_("oversight.status.escalated"),
+}
+ACTION_TEXT = {
+    "confirm": N_("oversight.action.confirm"),
+    "dismiss": N_("oversight.action.dismiss"),
+    "escalate": N_("oversight.action.escalate"),
+}
+# columns of an alert's triage history (oversight.events)
+HISTORY_TEXT = {
+    "at": N_("oversight.col.at"),
+    "username": N_("oversight.col.username"),
+    "action": N_("oversight.col.action"),
+    "note": N_("oversight.col.note"),
+}
+status_labels = {s: tr(STATUS_TEXT[s]) for s in ALERT_STATUSES}
+action_labels = {a: tr(ACTION_TEXT[a]) for a in ov.ACTIONS}
 dept_labels = {None: tr("oversight.all_departments"), **dept_names}
 
 st.title(tr("page.oversight"))
@@ -114,12 +132,12 @@ m1.metric(tr("oversight.col.score"), f"{detail['score']:.1f}")
 m2.metric(tr("oversight.col.operator_id"), f"{detail['operator_id']} {detail['operator_name']}")
 m3.metric(tr("oversight.col.window"), _window(detail))
 m4.metric(tr("oversight.col.status"), status_labels[detail["status"]])
-st.markdown(f"**{tr('oversight.reasons')}**")
+st.markdown("**" + tr("oversight.reasons") + "**")
 separator = "；" if language == "zh" else "; "
 for reason in str(detail[reasons_col]).split(separator):
     st.markdown(f"- {escape_markdown(reason)}")  # references in reasons come from imported logs
 
-st.markdown(f"**{tr('oversight.profile')}**")
+st.markdown("**" + tr("oversight.profile") + "**")
 window_start = detail["window_start"].date()
 profile = ov.operator_profile(ov.get_engine(url), scope, detail["operator_id"], window_start)
 p1, p2, p3, p4 = st.columns(4)
@@ -154,7 +172,7 @@ figure = px.line(long, x="day", y="value", color="who", title=tr("oversight.acti
 figure.add_vrect(x0=window_start, x1=detail["window_end"].date(), fillcolor="red", opacity=0.08)
 st.plotly_chart(figure, width="stretch")
 
-st.markdown(f"**{tr('oversight.evidence')}**")
+st.markdown("**" + tr("oversight.evidence") + "**")
 rows = ov.cached_evidence(url, scope.role, scope.department_code, alert_id)
 if len(rows) >= ov.EVIDENCE_LIMIT:
     st.caption(tr("oversight.evidence_capped", n=ov.EVIDENCE_LIMIT))
@@ -174,14 +192,14 @@ st.dataframe(
     width="stretch",
 )  # fmt: skip
 
-st.markdown(f"**{tr('oversight.history')}**")
+st.markdown("**" + tr("oversight.history") + "**")
 history = ov.events(ov.get_engine(url), scope, alert_id)
 if history.empty:
     st.caption(tr("oversight.no_history"))
 else:
     history["action"] = history["action"].map(lambda a: action_labels.get(a, a))
     st.dataframe(
-        history.rename(columns={c: tr(f"oversight.col.{c}") for c in history.columns}),
+        history.rename(columns={c: tr(HISTORY_TEXT[c]) for c in history.columns}),
         hide_index=True,
         width="stretch",
     )
@@ -208,7 +226,7 @@ st.download_button(
 )  # fmt: skip
 
 with st.form("ov_triage", clear_on_submit=True):
-    st.markdown(f"**{tr('oversight.triage')}**")
+    st.markdown("**" + tr("oversight.triage") + "**")
     action = st.radio(tr("oversight.action"), list(ov.ACTIONS), horizontal=True,
                       format_func=action_labels.get, key="ov_action")  # fmt: skip
     note = st.text_area(tr("oversight.note"), key="ov_note")

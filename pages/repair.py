@@ -101,6 +101,103 @@ flagged = shows[shows["records"] > 0]
 used = check[(check["kind"] == "uses") & (check["records"] > 0)]
 
 
+# column -> its header
+COLUMN_TEXT = {
+    "kind": N_("repair.col.kind"),
+    "received": N_("repair.col.received"),
+    "decided": N_("repair.col.decided"),
+    "pending": N_("repair.col.pending"),
+    "not_received": N_("repair.col.not_received"),
+    "decided_on_time": N_("repair.col.decided_on_time"),
+    "decided_late": N_("repair.col.decided_late"),
+    "decision_on_time_rate": N_("repair.col.decision_on_time_rate"),
+    "mean_decision_days": N_("repair.col.mean_decision_days"),
+    "answered": N_("repair.col.answered"),
+    "answered_on_time": N_("repair.col.answered_on_time"),
+    "answered_late": N_("repair.col.answered_late"),
+    "answer_on_time_rate": N_("repair.col.answer_on_time_rate"),
+    "pending_past_limit": N_("repair.col.pending_past_limit"),
+    "answer_past_limit": N_("repair.col.answer_past_limit"),
+    "handling_dept": N_("repair.col.handling_dept"),
+    "overdue": N_("repair.col.overdue"),
+    "application_id": N_("repair.col.application_id"),
+    "subject": N_("repair.col.subject"),
+    "name": N_("repair.col.name"),
+    "received_at": N_("repair.col.received_at"),
+    "decision_deadline": N_("repair.col.decision_deadline"),
+    "decided_at": N_("repair.col.decided_at"),
+    "decision_days": N_("repair.col.decision_days"),
+    "answer_deadline": N_("repair.col.answer_deadline"),
+    "answered_at": N_("repair.col.answered_at"),
+    "answer_days": N_("repair.col.answer_days"),
+    "elapsed_days": N_("repair.col.elapsed_days"),
+    "state": N_("repair.col.state"),
+    "reasons": N_("repair.col.reasons"),
+    "outcome": N_("repair.col.outcome"),
+    "applications": N_("repair.col.applications"),
+    "month": N_("repair.col.month"),
+    "record_id": N_("repair.col.record_id"),
+    "category_code": N_("repair.col.category_code"),
+    "severity": N_("repair.col.severity"),
+    "domain_code": N_("repair.col.domain_code"),
+    "source_dept": N_("repair.col.source_dept"),
+    "decision_date": N_("repair.col.decision_date"),
+    "display_until": N_("repair.col.display_until"),
+    "days_left": N_("repair.col.days_left"),
+    "status": N_("repair.col.status"),
+    "consumer": N_("repair.col.consumer"),
+    "check_kind": N_("repair.col.check_kind"),
+    "records": N_("repair.col.records"),
+    "expired": N_("repair.col.expired"),
+    "repaired": N_("repair.col.repaired"),
+    "revoked": N_("repair.col.revoked"),
+    "no_display_period": N_("repair.col.no_display_period"),
+    "other_status": N_("repair.col.other_status"),
+    "sample_record_ids": N_("repair.col.sample_record_ids"),
+}
+# how a display_check consumer takes records
+CHECK_KIND_TEXT = {
+    "shows": N_("repair.check.kind.shows"),
+    "uses": N_("repair.check.kind.uses"),
+}
+# kind of application (all: the total row)
+KIND_TEXT = {
+    "objection": N_("repair.kind.objection"),
+    "repair": N_("repair.kind.repair"),
+    "all": N_("repair.kind.all"),
+}
+# outcome of an application (pending: not decided)
+OUTCOME_TEXT = {
+    "pending": N_("repair.outcome.pending"),
+    "upheld": N_("repair.outcome.upheld"),
+    "rejected": N_("repair.outcome.rejected"),
+    "withdrawn": N_("repair.outcome.withdrawn"),
+}
+# why an application is overdue (repair.OVERDUE_REASONS)
+REASON_TEXT = {
+    "decided_late": N_("repair.reason.decided_late"),
+    "answered_late": N_("repair.reason.answered_late"),
+    "pending_past_limit": N_("repair.reason.pending_past_limit"),
+    "answer_past_limit": N_("repair.reason.answer_past_limit"),
+}
+# record severity
+SEVERITY_TEXT = {
+    "minor": N_("repair.severity.minor"),
+    "general": N_("repair.severity.general"),
+    "serious": N_("repair.severity.serious"),
+}
+# record status
+STATUS_TEXT = {
+    "active": N_("repair.status.active"),
+    "objection": N_("repair.status.objection"),
+    "repaired": N_("repair.status.repaired"),
+    "revoked": N_("repair.status.revoked"),
+}
+# handling time measured -> its chart's title
+CHART_TEXT = {
+    "decision": N_("repair.chart.decision"),
+    "answer": N_("repair.chart.answer"),
+}
 # display_check consumer -> its label; a consumer not named here shows its own description
 CONSUMER_TEXT = {
     "coverage.domain_records": N_("repair.consumer.coverage.domain_records"),
@@ -124,15 +221,15 @@ def check_frame(frame: pd.DataFrame) -> pd.DataFrame:
     places = zip(frame["consumer"], frame["where"], strict=True)
     return pd.DataFrame({
         tr("repair.col.consumer"): [consumer_label(n, w) for n, w in places],
-        tr("repair.col.check_kind"): frame["kind"].map(lambda k: tr(f"repair.check.kind.{k}")),
-        **{tr(f"repair.col.{c}"): frame[c] for c in ("records", *REASONS)},
+        tr("repair.col.check_kind"): frame["kind"].map(lambda k: tr(CHECK_KIND_TEXT[k])),
+        **{tr(COLUMN_TEXT[c]): frame[c] for c in ("records", *REASONS)},
         tr("repair.col.sample_record_ids"): frame["sample_record_ids"],
     })  # fmt: skip
 
 
 check_table = check_frame(check)
 with st.container(border=True):
-    st.markdown(f"**{tr('repair.check.title')}**")
+    st.markdown("**" + tr("repair.check.title") + "**")
     if flagged.empty:
         st.success(tr("repair.check.ok", n=len(shows)), icon=":material/verified:")
     else:
@@ -161,7 +258,7 @@ with st.container(border=True):
 
 
 def kind_label(kind: str) -> str:
-    return tr(f"repair.kind.{kind}")
+    return tr(KIND_TEXT[kind])
 
 
 def localised(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -173,22 +270,22 @@ def localised(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         if column in out:
             out[column] = out[column].map(lambda c: dept_names.get(c, c))
     if "state" in out:
-        out["state"] = out["state"].map(lambda s: tr(f"repair.outcome.{s}"))
+        out["state"] = out["state"].map(lambda s: tr(OUTCOME_TEXT[s]))
     if "outcome" in out:
-        out["outcome"] = out["outcome"].map(lambda s: tr(f"repair.outcome.{s}"))
+        out["outcome"] = out["outcome"].map(lambda s: tr(OUTCOME_TEXT[s]))
     if "reasons" in out:
         out["reasons"] = out["reasons"].map(
-            lambda r: "；".join(tr(f"repair.reason.{x}") for x in r.split(",") if x)
+            lambda r: "；".join(tr(REASON_TEXT[x]) for x in r.split(",") if x)
         )
     if "category_code" in out:
         out["category_code"] = out["category_code"].map(lambda c: category_names.get(c, c))
     if "domain_code" in out:
         out["domain_code"] = out["domain_code"].map(lambda c: domain_names.get(c, c or ""))
     if "severity" in out:
-        out["severity"] = out["severity"].map(lambda s: tr(f"repair.severity.{s}") if s else "")
+        out["severity"] = out["severity"].map(lambda s: tr(SEVERITY_TEXT[s]) if s else "")
     if "status" in out:
-        out["status"] = out["status"].map(lambda s: tr(f"repair.status.{s}"))
-    return out.rename(columns={c: tr(f"repair.col.{c}") for c in columns})
+        out["status"] = out["status"].map(lambda s: tr(STATUS_TEXT[s]))
+    return out.rename(columns={c: tr(COLUMN_TEXT[c]) for c in columns})
 
 
 def csv_button(frame: pd.DataFrame, name: str) -> None:
@@ -214,16 +311,17 @@ trend_shown = localised(trend, trend.columns.tolist())
 expiring_count, expiring = cached.expiring(url, scope, as_of, counties)
 expiring_shown = localised(expiring, rp.EXPIRING_COLUMNS)
 percent = {
-    tr(f"repair.col.{c}"): st.column_config.NumberColumn(tr(f"repair.col.{c}"), format="percent")
+    tr(COLUMN_TEXT[c]): st.column_config.NumberColumn(tr(COLUMN_TEXT[c]), format="percent")
     for c in ("decision_on_time_rate", "answer_on_time_rate")
 }
 percent[tr("repair.col.mean_decision_days")] = st.column_config.NumberColumn(
     tr("repair.col.mean_decision_days"), format="%.1f"
 )
 
-tabs = st.tabs(
-    [tr(f"repair.tab.{t}") for t in ("time", "overdue", "outcomes", "trend", "expiring")]
-)
+tabs = st.tabs([
+    tr("repair.tab.time"), tr("repair.tab.overdue"), tr("repair.tab.outcomes"),
+    tr("repair.tab.trend"), tr("repair.tab.expiring"),
+])  # fmt: skip
 
 with tabs[0]:
     st.dataframe(summary_shown, hide_index=True, width="stretch", column_config=percent)
@@ -237,25 +335,26 @@ with tabs[0]:
         limit = int(part["limit"].max())
         figure = px.bar(
             part.assign(kind=part["kind"].map(kind_label)), x="days", y="applications",
-            color="kind", barmode="group", title=tr(f"repair.chart.{measure}"),
+            color="kind", barmode="group", title=tr(CHART_TEXT[measure]),
             labels={"days": tr("repair.chart.days"), "applications": tr("repair.chart.applications"),
                     "kind": ""},
         )  # fmt: skip
         figure.add_vline(x=limit + 0.5, line_dash="dash", line_color="red",
                          annotation_text=tr("repair.chart.limit", n=limit))  # fmt: skip
         column.plotly_chart(figure, width="stretch")
-    for term in ("working_days", "decision_days", "answer_days", "decision_rate", "answer_rate",
-                 "limits"):  # fmt: skip
-        st.caption(tr(f"repair.def.{term}"))
+    for term in (N_("repair.def.working_days"), N_("repair.def.decision_days"),
+                 N_("repair.def.answer_days"), N_("repair.def.decision_rate"),
+                 N_("repair.def.answer_rate"), N_("repair.def.limits")):  # fmt: skip
+        st.caption(tr(term))
     csv_button(summary_shown, "summary")
 
 with tabs[1]:
     if overdue_list.empty:
         st.success(tr("repair.overdue.none"))
     else:
-        st.markdown(f"**{tr('repair.overdue.by_department')}**")
+        st.markdown("**" + tr("repair.overdue.by_department") + "**")
         st.dataframe(by_dept_shown, hide_index=True, width="stretch")
-        st.markdown(f"**{tr('repair.overdue.list')}**")
+        st.markdown("**" + tr("repair.overdue.list") + "**")
         st.dataframe(overdue_shown, hide_index=True, width="stretch")
     st.caption(tr("repair.def.overdue"))
     st.caption(tr("repair.def.pending_past_limit"))
@@ -266,7 +365,7 @@ with tabs[2]:
         figure = px.bar(
             outcome_frame.assign(kind=outcome_frame["kind"].map(kind_label),
                                  outcome=outcome_frame["outcome"].map(
-                                     lambda s: tr(f"repair.outcome.{s}"))),
+                                     lambda s: tr(OUTCOME_TEXT[s]))),
             x="kind", y="applications", color="outcome", barmode="stack",
             title=tr("repair.chart.outcomes"),
             labels={"kind": "", "applications": tr("repair.chart.applications"), "outcome": ""},
@@ -278,7 +377,7 @@ with tabs[2]:
 
 with tabs[3]:
     counts = trend.melt(id_vars="month", value_vars=["received", "decided"], var_name="measure")
-    counts["measure"] = counts["measure"].map(lambda c: tr(f"repair.col.{c}"))
+    counts["measure"] = counts["measure"].map(lambda c: tr(COLUMN_TEXT[c]))
     figure = px.bar(counts, x="month", y="value", color="measure", barmode="group",
                     title=tr("repair.chart.trend_counts"),
                     labels={"month": tr("repair.col.month"), "value": tr("repair.chart.applications"),
@@ -287,7 +386,7 @@ with tabs[3]:
     rates = trend.melt(id_vars="month", value_vars=["decision_on_time_rate", "answer_on_time_rate"],
                        var_name="measure").dropna()  # fmt: skip
     if not rates.empty:
-        rates["measure"] = rates["measure"].map(lambda c: tr(f"repair.col.{c}"))
+        rates["measure"] = rates["measure"].map(lambda c: tr(COLUMN_TEXT[c]))
         figure = px.line(rates, x="month", y="value", color="measure", markers=True,
                          title=tr("repair.chart.trend_rates"),
                          labels={"month": tr("repair.col.month"), "value": "", "measure": ""})  # fmt: skip
@@ -332,7 +431,11 @@ st.download_button(
 )  # fmt: skip
 
 with st.expander(tr("repair.glossary"), icon=":material/menu_book:"):
-    for term in ("received", "decided", "pending", "working_days", "decision_days", "answer_days",
-                 "decision_rate", "answer_rate", "limits", "overdue", "pending_past_limit",
-                 "outcomes", "trend", "expiring", "check"):  # fmt: skip
-        st.markdown(f"- {tr('repair.def.' + term)}")
+    for term in (N_("repair.def.received"), N_("repair.def.decided"), N_("repair.def.pending"),
+                 N_("repair.def.working_days"), N_("repair.def.decision_days"),
+                 N_("repair.def.answer_days"), N_("repair.def.decision_rate"),
+                 N_("repair.def.answer_rate"), N_("repair.def.limits"), N_("repair.def.overdue"),
+                 N_("repair.def.pending_past_limit"), N_("repair.def.outcomes"),
+                 N_("repair.def.trend"), N_("repair.def.expiring"),
+                 N_("repair.def.check")):  # fmt: skip
+        st.markdown(f"- {tr(term)}")

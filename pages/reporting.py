@@ -11,14 +11,16 @@ from data_access import progress_board as board
 from data_access.reporting import Thresholds
 from ui.access import require_page, scope_text
 from ui.circular import (
+    ANNUAL_TEXT,
     annual_outstanding,
     circular_workbook,
     laggard_table,
     ranking_table,
 )
 from ui.exports import to_csv
+from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr
-from ui.tables import item_names, localise, unit_names
+from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
 
 require_page("reporting")
 url, scope, chosen = database_url(), current_scope(), filters()
@@ -59,9 +61,10 @@ st.caption(tr("reporting.caption", start=start, end=end, as_of=as_of, scope=scop
 st.caption(thresholds_text)
 
 with st.expander(tr("reporting.glossary"), icon=":material/menu_book:"):
-    for key in ("due", "on_time_rate", "completeness", "late", "missing", "rejection_rate",
-                "rank", "annual"):  # fmt: skip
-        st.markdown(f"- {tr('def.' + key)}")
+    for key in (N_("def.due"), N_("def.on_time_rate"), N_("def.completeness"), N_("def.late"),
+                N_("def.missing"), N_("def.rejection_rate"), N_("def.rank"),
+                N_("def.annual")):  # fmt: skip
+        st.markdown(f"- {tr(key)}")
 
 status = board.status(url, scope, start, end, as_of)
 card = board.scorecard(url, scope, start, end, as_of, thresholds)
@@ -82,9 +85,10 @@ else:
     )
     k5.metric(tr("col.missing"), int(status["missing"].sum()), help=tr("def.missing"))
 
-tabs = st.tabs(
-    [tr(f"reporting.tab.{k}") for k in ("ranking", "heat", "trend", "drill", "annual", "export")]
-)
+tabs = st.tabs([
+    tr("reporting.tab.ranking"), tr("reporting.tab.heat"), tr("reporting.tab.trend"),
+    tr("reporting.tab.drill"), tr("reporting.tab.annual"), tr("reporting.tab.export"),
+])  # fmt: skip
 names = unit_names(language)
 
 with tabs[0]:
@@ -94,11 +98,12 @@ with tabs[0]:
             hide_index=True,
             width="stretch",
             column_config={
-                tr(f"col.{c}"): st.column_config.ProgressColumn(
-                    tr(f"col.{c}"), format="percent", min_value=0.0, max_value=1.0,
-                    help=tr(f"def.{c}"),
+                tr(COLUMN_TEXT[c]): st.column_config.ProgressColumn(
+                    tr(COLUMN_TEXT[c]), format="percent", min_value=0.0, max_value=1.0,
+                    help=tr(definition),
                 )
-                for c in ("on_time_rate", "completeness")
+                for c, definition in (("on_time_rate", N_("def.on_time_rate")),
+                                      ("completeness", N_("def.completeness")))
             }
             | {
                 tr("col.rejection_rate"): st.column_config.NumberColumn(
@@ -135,7 +140,7 @@ with tabs[2]:
         long = trend.melt(
             id_vars="month", value_vars=["on_time_rate", "completeness"], var_name="measure"
         )
-        long["measure"] = long["measure"].map(lambda c: tr(f"col.{c}"))
+        long["measure"] = long["measure"].map(lambda c: tr(COLUMN_TEXT[c]))
         figure = px.line(long, x="month", y="value", color="measure", markers=True,
                          title=tr("reporting.trend_title"),
                          labels={"month": tr("col.month"), "value": "", "measure": ""})  # fmt: skip
@@ -186,11 +191,11 @@ with tabs[4]:
         "、".join(names.get(c, c) for c in missing_now["unit_code"]) or tr("reporting.none")
     ))  # fmt: skip
     overdue_past = annual[(annual["year"] < as_of.year) & (annual["state"] == "overdue")]
-    st.markdown(f"**{tr('reporting.annual_overdue_past')}**")
+    st.markdown("**" + tr("reporting.annual_overdue_past") + "**")
     st.dataframe(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")
     table = annual.assign(
         unit=annual["unit_code"].map(lambda c: names.get(c, c)),
-        state=annual["state"].map(lambda s: tr(f"annual.{s}")),
+        state=annual["state"].map(lambda s: tr(ANNUAL_TEXT[s])),
     ).sort_values(["year", "unit_code"], ascending=[False, True])
     st.dataframe(
         localise(table, ["year", "unit", "due_date", "filed_at", "state", "days_late"], language),

@@ -147,7 +147,7 @@ def test_every_text_key_of_the_page_is_translated():
 
 def test_every_definition_is_in_the_interface():
     for measure in cv.DEFINITIONS:
-        assert message(f"cov.def.{measure}") and message(f"cov.term.{measure}")
+        assert message(view.DEFINITION_TEXT[measure]) and message(view.TERM_TEXT[measure])
     for key in view.HELP.values():
         assert key in cv.DEFINITIONS
 

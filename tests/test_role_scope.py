@@ -46,7 +46,7 @@ from tests.scope_world import (
     world_fixture,
 )
 from ui.i18n import t
-from ui.navigation import PAGES, page_spec, pages_for_role
+from ui.navigation import PAGE_TITLES, PAGES, page_spec, pages_for_role
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -317,7 +317,7 @@ def test_a_page_shows_exactly_the_roles_scope(world, user_key, page):
     r = rendered(world, user_key, page_spec(page).path)
     assert not r.app.exception, [e.value for e in r.app.exception]
     assert not r.app.error, [e.value for e in r.app.error]
-    assert r.app.title[0].value == zh(f"page.{page}")
+    assert r.app.title[0].value == zh(PAGE_TITLES[page])
     EXPECTATIONS[page][0](r, user_key, world)
 
 
@@ -330,7 +330,7 @@ def test_pages_outside_the_role_are_only_a_way_home(world, monkeypatch, user_key
     app = open_app(world, user_key).run()
     allowed = pages_for_role(USERS[user_key]["role"])
     assert [link.label for link in app.sidebar.get("page_link")] == [
-        zh(f"page.{p.key}") for p in allowed
+        zh(PAGE_TITLES[p.key]) for p in allowed
     ]
     for spec in PAGES:
         if spec not in allowed:
