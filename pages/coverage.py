@@ -28,6 +28,7 @@ from data_access.small_cells import mask_count
 from ui import coverage_display as view
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
+from ui.formatting import format_percent
 from ui.i18n import name_column
 from ui.session import current_scope, database_url, filters, lang, tr
 
@@ -50,7 +51,9 @@ st.caption(tr("cov.caption", as_of=as_of.isoformat(), counties=county_text, scop
 
 def export_buttons(frame: pd.DataFrame, table: str, keys: list[str], key: str) -> None:
     """CSV and Excel of a table as displayed (small cells already suppressed)."""
-    target_text = f"{st.session_state.get('coverage_target', DEFAULT_TARGET * 100):.1f}%"
+    target_text = format_percent(
+        st.session_state.get("coverage_target", DEFAULT_TARGET * 100) / 100, language
+    )
     title = tr("cov.export_title", table=tr(view.SHEET_TEXT[table]), as_of=as_of.isoformat())
     subtitle = tr(
         "cov.export_subtitle", scope=scope_text(), counties=county_text, target=target_text
@@ -137,7 +140,7 @@ def render_students(table: pd.DataFrame) -> None:
     with_file = int(row["with_file"].sum()) if not row.empty else 0
     cols[0].metric(tr("cov.students_current"), str(mask_count(current)))
     cols[1].metric(tr("cov.students_with_file"),
-                   f"{with_file / current:.1%}" if current else "—")  # fmt: skip
+                   format_percent(with_file / current, language) if current else "—")  # fmt: skip
     for col, rec in zip(cols[2:], records.itertuples(index=False), strict=True):
         col.metric(names.get(rec.category_code, rec.category_code), str(mask_count(rec.records)),
                    help=tr("cov.students_records_help", students=mask_count(rec.students)))  # fmt: skip

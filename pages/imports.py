@@ -31,6 +31,7 @@ from data_access.submission_upload import (
 from data_access.validators import kind_spec
 from ui.access import require_page, scope_text
 from ui.exports import to_csv
+from ui.formatting import format_number
 from ui.i18n import name_column
 from ui.session import current_scope, current_user, database_url, lang, today, tr
 from ui.tables import unit_names
@@ -57,7 +58,8 @@ def _show_report(report: DeliveryReport) -> None:
     st.subheader(tr("im.report"))
     st.markdown(
         tr("im.summary", file=f"`{report.file}`", size=_size(report.size_bytes), read=report.rows_read,
-           valid=report.rows_valid, problems=report.problem_count, seconds=report.seconds)
+           valid=report.rows_valid, problems=report.problem_count,
+           seconds=format_number(report.seconds, language, digits=1))
     )  # fmt: skip
     if report.encoding not in (None, "UTF-8"):
         st.info(tr("im.read_as", encoding=report.encoding), icon=":material/translate:")

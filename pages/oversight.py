@@ -14,6 +14,7 @@ from data_access.reference import read_catalogue
 from data_access.text import escape_markdown
 from ui.access import require_page
 from ui.exports import to_excel
+from ui.formatting import format_percent
 from ui.i18n import N_, name_column
 from ui.session import current_scope, current_user, database_url, filters, lang, tr
 
@@ -152,7 +153,9 @@ p3.metric(
 )
 p4.metric(
     tr("oversight.profile.no_ref"),
-    f"{(profile['no_ref'] or 0) / profile['lookups']:.1%}" if profile["lookups"] else "—",
+    format_percent((profile["no_ref"] or 0) / profile["lookups"], language)
+    if profile["lookups"]
+    else "—",
     help=tr("oversight.profile.help"),
 )
 st.caption(

@@ -6,7 +6,8 @@ import streamlit as st
 
 from data_access import overview, scores
 from ui.access import require_page
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.formatting import format_number, format_percent, format_points
+from ui.session import current_scope, database_url, filters, lang, tr, trn
 from ui.tables import unit_names
 
 require_page("overview")
@@ -39,31 +40,34 @@ tile(row1[0], tr("overview.residents"), f"{overview.residents(url, scope, chosen
 coverage = overview.roster_coverage(url, scope, as_of, chosen["counties"])
 tile(
     row1[1], tr("overview.roster_coverage"),
-    None if coverage["now"] is None else f"{coverage['now']:.1%}",
+    None if coverage["now"] is None else format_percent(coverage["now"], lang()),
     delta=None if coverage["now"] is None or coverage["last_year"] is None
-    else f"{(coverage['now'] - coverage['last_year']) * 100:+.1f} pp {tr('overview.vs_last_year')}",
+    else tr("overview.change_vs_last_year",
+            change=format_points(coverage["now"] - coverage["last_year"], lang())),
     definition=tr("def.roster_coverage"), page="pages/coverage.py",
 )  # fmt: skip
 rate_now, rate_before = deliveries["on_time_rate_now"], deliveries["on_time_rate_last_year"]
 tile(
     row1[2], tr("overview.on_time_ytd"),
-    None if rate_now is None else f"{rate_now:.1%}",
+    None if rate_now is None else format_percent(rate_now, lang()),
     delta=None if rate_before is None or rate_now is None
-    else f"{(rate_now - rate_before) * 100:+.1f} pp {tr('overview.vs_last_year')}",
+    else tr("overview.change_vs_last_year", change=format_points(rate_now - rate_before, lang())),
     definition=tr("def.on_time_ytd"), page="pages/reporting.py",
 )  # fmt: skip
 out_now, out_before = deliveries["outstanding_now"], deliveries["outstanding_last_year"]
 tile(
     row1[3], tr("overview.outstanding"), out_now,
     delta=None if out_before is None or out_now is None
-    else f"{out_now - out_before:+d} {tr('overview.vs_last_year')}",
+    else tr("overview.change_vs_last_year",
+            change=format_number(out_now - out_before, lang(), sign=True)),
     delta_color="inverse", definition=tr("def.outstanding"), page="pages/reporting.py",
 )  # fmt: skip
 
 row2 = st.columns(4)
 tile(
     row2[0], tr("overview.annual_filed"), f"{reports['filed']} / {reports['due']}",
-    delta=f"{reports['filed'] - reports['filed_last_year']:+d} {tr('overview.vs_last_year')}",
+    delta=tr("overview.change_vs_last_year",
+             change=format_number(reports["filed"] - reports["filed_last_year"], lang(), sign=True)),
     definition=tr("def.annual_filed"), page="pages/reporting.py",
 )  # fmt: skip
 run = scores.latest_run(url, scope, as_of)
@@ -79,11 +83,14 @@ tile(row2[2], tr("overview.alerts"), alerts)
 overdue = overview.overdue_cases(url, scope, as_of, chosen["counties"])
 tile(
     row2[3], tr("overview.overdue_cases"), overdue["now"],
-    delta=f"{overdue['now'] - overdue['last_year']:+d} {tr('overview.vs_last_year')}",
+    delta=tr("overview.change_vs_last_year",
+             change=format_number(overdue["now"] - overdue["last_year"], lang(), sign=True)),
     delta_color="inverse", definition=tr("def.overdue_cases"), page="pages/repair.py",
 )  # fmt: skip
 
-st.markdown(f"**{tr('reporting.days_left', days=reports['days_left'])}**")
+st.markdown(
+    "**" + trn("reporting.days_left.one", "reporting.days_left.other", reports["days_left"]) + "**"
+)
 names = unit_names(lang())
 with st.expander(tr("overview.units_missing", n=len(reports["missing_units"])), expanded=True):
     st.write("、".join(names.get(c, c) for c in reports["missing_units"]) or tr("reporting.none"))

@@ -17,6 +17,7 @@ from data_access.display_check import REASONS
 from data_access.reference import read_catalogue
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
+from ui.formatting import format_percent
 from ui.i18n import N_, name_column
 from ui.session import current_scope, database_url, filters, lang, tr
 
@@ -72,7 +73,7 @@ total = summary.set_index("kind").loc["all"]
 
 
 def rate(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+    return format_percent(value, language)  # "—" when there is none
 
 
 k1, k2, k3, k4, k5, k6 = st.columns(6)

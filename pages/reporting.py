@@ -18,8 +18,9 @@ from ui.circular import (
     ranking_table,
 )
 from ui.exports import to_csv
+from ui.formatting import format_percent
 from ui.i18n import N_
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.session import current_scope, database_url, filters, lang, tr, trn
 from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
 
 require_page("reporting")
@@ -52,10 +53,10 @@ with st.expander(tr("reporting.thresholds")):
     )
 thresholds_text = tr(
     "reporting.thresholds_text",
-    g_on=thresholds.green_on_time,
-    g_c=thresholds.green_completeness,
-    a_on=thresholds.amber_on_time,
-    a_c=thresholds.amber_completeness,
+    g_on=format_percent(thresholds.green_on_time, language),
+    g_c=format_percent(thresholds.green_completeness, language),
+    a_on=format_percent(thresholds.amber_on_time, language),
+    a_c=format_percent(thresholds.amber_completeness, language),
 )
 st.caption(tr("reporting.caption", start=start, end=end, as_of=as_of, scope=scope_text()))
 st.caption(thresholds_text)
@@ -77,10 +78,12 @@ else:
     k1, k2, k3, k4, k5 = st.columns(5)
     k1.metric(tr("reporting.units"), len(card))
     k2.metric(tr("col.due"), f"{due:,}", help=tr("def.due"))
-    k3.metric(tr("col.on_time_rate"), f"{on_time / due:.1%}", help=tr("def.on_time_rate"))
+    k3.metric(
+        tr("col.on_time_rate"), format_percent(on_time / due, language), help=tr("def.on_time_rate")
+    )
     k4.metric(
         tr("col.completeness"),
-        f"{status['delivered'].sum() / due:.1%}",
+        format_percent(status["delivered"].sum() / due, language),
         help=tr("def.completeness"),
     )
     k5.metric(tr("col.missing"), int(status["missing"].sum()), help=tr("def.missing"))
@@ -185,11 +188,14 @@ with tabs[3]:
 with tabs[4]:
     st.caption(tr("def.annual"))
     this_year = annual[annual["year"] == as_of.year]
-    st.markdown(f"**{tr('reporting.days_left', days=(dt.date(as_of.year, 12, 31) - as_of).days)}**")
+    days_left = (dt.date(as_of.year, 12, 31) - as_of).days
+    st.markdown(
+        "**" + trn("reporting.days_left.one", "reporting.days_left.other", days_left) + "**"
+    )
     missing_now = this_year[this_year["filed_at"].isna()]
-    st.markdown(f"**{tr('reporting.annual_missing')}**：" + (
+    st.markdown(tr("reporting.annual_missing", units=(
         "、".join(names.get(c, c) for c in missing_now["unit_code"]) or tr("reporting.none")
-    ))  # fmt: skip
+    )))  # fmt: skip
     overdue_past = annual[(annual["year"] < as_of.year) & (annual["state"] == "overdue")]
     st.markdown("**" + tr("reporting.annual_overdue_past") + "**")
     st.dataframe(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")

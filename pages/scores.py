@@ -17,6 +17,7 @@ from data_access import scores
 from data_access.small_cells import mask_count
 from scoring.points_policy import load_policy
 from ui.access import require_page
+from ui.formatting import format_percent
 from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
@@ -135,8 +136,8 @@ if flagged.empty:
 else:
     flagged["dimension"] = flagged["dimension"].map(lambda d: tr(COLUMN_TEXT[d]))
     flagged["group"] = flagged["group"].map(lambda g: names.get(g, g))
-    flagged["low_share"] = flagged["low_share"].map("{:.1%}".format)
-    flagged["black_rate"] = flagged["black_rate"].map("{:.2%}".format)
+    flagged["low_share"] = flagged["low_share"].map(lambda x: format_percent(x, lang()))
+    flagged["black_rate"] = flagged["black_rate"].map(lambda x: format_percent(x, lang()))
     columns = ["dimension", "group", "persons", "low_share", "black_rate"]
     st.dataframe(shown(flagged, columns, ["persons"]), hide_index=True)
 

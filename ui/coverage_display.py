@@ -24,6 +24,7 @@ from data_access.small_cells import (
     rate_allowed,
     rate_placeholder,
 )
+from ui.formatting import format_number, format_percent
 from ui.i18n import N_, name_column, t
 
 # Columns shown as percentages (ratios 0..1) in tables and in Excel.
@@ -186,10 +187,10 @@ def percent_labels(keys: Iterable[str], language: str) -> set[str]:
     return {label(k, language) for k in keys if k in PERCENT_KEYS}
 
 
-def _format_rate(value: object, percent: bool) -> object:
+def _format_rate(value: object, percent: bool, language: str) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return f"{value:.1%}" if percent else f"{value:.1f}"
+    return format_percent(value, language) if percent else format_number(value, language, 1)
 
 
 def _finish(
@@ -208,7 +209,9 @@ def _finish(
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 values.append(placeholder)
             else:
-                values.append(_format_rate(value, key in PERCENT_KEYS) if formatted else value)
+                values.append(
+                    _format_rate(value, key in PERCENT_KEYS, language) if formatted else value
+                )
         out[key] = pd.Series(values, index=out.index, dtype=object)
     if formatted:  # one type per column on screen: counts and "<5" as text
         for key in keys:
@@ -295,7 +298,7 @@ def total_figures(totals: dict, language: str) -> dict[str, str]:
             return "—"
         if not rate_allowed(totals["current"], [numerator]):
             return SUPPRESSED
-        return f"{value:.1%}"
+        return format_percent(value, language)
 
     return {
         "current": count(totals["current"]),
@@ -374,7 +377,7 @@ def coverage_heatmap(
             shown = "—"
         elif allowed:
             z[i, j] = cell.coverage
-            shown = f"{cell.coverage:.0%}"
+            shown = format_percent(cell.coverage, language)
         else:
             shown = SUPPRESSED
         text[i, j] = shown if cell.current else ""
@@ -402,7 +405,7 @@ def coverage_heatmap(
         )
     )
     figure.update_layout(
-        title=t("cov.heat_title", language, target=f"{target:.0%}"),
+        title=t("cov.heat_title", language, target=format_percent(target, language)),
         height=max(320, 36 * len(rows) + 160),
         yaxis={"autorange": "reversed"},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
