@@ -227,8 +227,11 @@ def sidebar(user: dict) -> None:
     with st.sidebar:
         st.markdown("**" + tr("app.title") + "**")
         st.caption(
-            f"{tr('signed_in_as')}: {st.session_state.get('display_name', user['username'])}"
-            f" · {tr(ROLE_TEXT[user['role']])}"
+            tr(
+                "signed_in_as",
+                name=st.session_state.get("display_name", user["username"]),
+                role=tr(ROLE_TEXT[user["role"]]),
+            )
         )
         st.button(tr("signout"), icon=":material/logout:", width="stretch", on_click=leave)
         st.radio(

@@ -17,7 +17,7 @@ from ui.access import require_page
 from ui.i18n import N_, name_column
 from ui.navigation import ROLE_TEXT
 from ui.password_fields import new_password_inputs
-from ui.session import current_user, database_url, lang, tr
+from ui.session import current_user, database_url, lang, tr, trn
 
 require_page("accounts")
 engine = get_engine(database_url())
@@ -72,8 +72,8 @@ def _when(value) -> str:
 
 
 accounts = ua.list_accounts(engine)
-st.markdown(tr("acc.count", n=len(accounts), active=int(accounts["active"].sum()),
-               locked=int(accounts["locked"].sum())))  # fmt: skip
+st.markdown(trn("acc.count.one", "acc.count.other", len(accounts),
+                active=int(accounts["active"].sum()), locked=int(accounts["locked"].sum())))  # fmt: skip
 shown = pd.DataFrame(
     {
         tr("acc.col.username"): accounts["username"],

@@ -33,7 +33,7 @@ from ui.access import require_page, scope_text
 from ui.exports import to_csv
 from ui.formatting import format_number
 from ui.i18n import name_column
-from ui.session import current_scope, current_user, database_url, lang, today, tr
+from ui.session import current_scope, current_user, database_url, lang, today, tr, trn
 from ui.tables import unit_names
 
 REPORT_ROWS = 200  # problems shown on the page; the download has every one kept
@@ -181,9 +181,10 @@ else:
             row = delivery.submission
             on_time = row["submitted_at"].date() <= row["due_date"]
             item_name = getattr(item, name_column(language))
-            message = tr("im.accepted", item=item_name, period=period, rows=row["rows_accepted"],
-                         id=row["submission_id"], at=f"{row['submitted_at']:%Y-%m-%d %H:%M}",
-                         timeliness=tr("im.on_time") if on_time else tr("im.late"))  # fmt: skip
+            message = trn("im.accepted.one", "im.accepted.other", row["rows_accepted"],
+                          item=item_name, period=period, id=row["submission_id"],
+                          at=f"{row['submitted_at']:%Y-%m-%d %H:%M}",
+                          timeliness=tr("im.on_time") if on_time else tr("im.late"))  # fmt: skip
             st.session_state["im_done"] = ("ok", message)
             st.session_state["im_generation"] = generation + 1
             st.session_state.pop("im_checked", None)

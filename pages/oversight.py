@@ -16,7 +16,7 @@ from ui.access import require_page
 from ui.exports import to_excel
 from ui.formatting import format_percent
 from ui.i18n import N_, name_column
-from ui.session import current_scope, current_user, database_url, filters, lang, tr
+from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
 
 require_page("oversight")
 url, scope, language = database_url(), current_scope(), lang()
@@ -105,7 +105,7 @@ shown = pd.DataFrame({
     tr("oversight.col.reasons"): queue[reasons_col],
 })  # fmt: skip
 st.subheader(tr("oversight.queue"))
-st.caption(tr("oversight.count", n=len(queue)))
+st.caption(trn("oversight.count.one", "oversight.count.other", len(queue)))
 st.dataframe(shown, hide_index=True, width="stretch")
 
 with st.expander(tr("oversight.trend"), icon=":material/trending_up:"):
@@ -158,10 +158,10 @@ p4.metric(
     else "—",
     help=tr("oversight.profile.help"),
 )
-st.caption(
-    tr("oversight.profile.alerts") + "："
-    + ("、".join(f"{status_labels.get(k, k)} {v}" for k, v in profile["alerts"].items()) or "—")
-)  # fmt: skip
+st.caption(tr(
+    "oversight.profile.alerts",
+    alerts="、".join(f"{status_labels.get(k, k)} {v}" for k, v in profile["alerts"].items()) or "—",
+))  # fmt: skip
 activity = ov.cached_activity(
     url, scope.role, scope.department_code, detail["operator_id"],
     window_start - dt.timedelta(days=49), detail["window_end"].date(),

@@ -19,7 +19,7 @@ from ui.access import require_page
 from ui.exports import to_excel
 from ui.i18n import N_, name_column
 from ui.lists import show_ledger
-from ui.session import current_scope, current_user, database_url, filters, lang, today, tr
+from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
 
 require_page("person")
 scope = current_scope()
@@ -300,4 +300,10 @@ if kept:
         icon=":material/download:",
     )
 
-st.caption(tr("pf.my_views", n=pf.dashboard_views(engine, user["username"], today())))
+st.caption(
+    trn(
+        "pf.my_views.one",
+        "pf.my_views.other",
+        pf.dashboard_views(engine, user["username"], today()),
+    )
+)

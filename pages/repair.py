@@ -19,7 +19,7 @@ from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
 from ui.formatting import format_percent
 from ui.i18n import N_, name_column
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.session import current_scope, database_url, filters, lang, tr, trn
 
 require_page("repair")
 url, scope, chosen = database_url(), current_scope(), filters()
@@ -232,7 +232,10 @@ check_table = check_frame(check)
 with st.container(border=True):
     st.markdown("**" + tr("repair.check.title") + "**")
     if flagged.empty:
-        st.success(tr("repair.check.ok", n=len(shows)), icon=":material/verified:")
+        st.success(
+            trn("repair.check.ok.one", "repair.check.ok.other", len(shows)),
+            icon=":material/verified:",
+        )
     else:
         st.error(tr("repair.check.fail", n=int(flagged["records"].sum()), places=len(flagged)),
                  icon=":material/report:")  # fmt: skip
@@ -241,7 +244,7 @@ with st.container(border=True):
         st.warning(tr("repair.check.uses", n=int(used["records"].sum()), places=len(used)),
                    icon=":material/gavel:")  # fmt: skip
         st.dataframe(check_frame(used), hide_index=True, width="stretch")
-    with st.expander(tr("repair.check.all", n=len(check))):
+    with st.expander(trn("repair.check.all.one", "repair.check.all.other", len(check))):
         st.dataframe(check_table, hide_index=True, width="stretch")
     st.caption(tr("repair.def.check"))
     if checked_at is not None:
@@ -341,7 +344,7 @@ with tabs[0]:
                     "kind": ""},
         )  # fmt: skip
         figure.add_vline(x=limit + 0.5, line_dash="dash", line_color="red",
-                         annotation_text=tr("repair.chart.limit", n=limit))  # fmt: skip
+                         annotation_text=trn("repair.chart.limit.one", "repair.chart.limit.other", limit))  # fmt: skip
         column.plotly_chart(figure, width="stretch")
     for term in (N_("repair.def.working_days"), N_("repair.def.decision_days"),
                  N_("repair.def.answer_days"), N_("repair.def.decision_rate"),

@@ -225,6 +225,4 @@ with tabs[5]:
         file_name=f"reporting_ranking_{stamp}.csv", mime="text/csv",
         icon=":material/download:",
     )  # fmt: skip
-    st.caption(
-        laggard_table(status, language).shape[0].__str__() + " · " + tr("reporting.sheet.laggards")
-    )
+    st.caption(tr("reporting.laggards_count", n=laggard_table(status, language).shape[0]))

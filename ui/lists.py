@@ -58,6 +58,9 @@ def list_decision(row: Mapping[str, Any]) -> str:
     if values["severity"]:
         values["severity"] = tr(SEVERITY_TEXT[values["severity"]])
     name = tr(LIST_TEXT[row["rule"]])
-    where = tr("ls.on", name=name) if row["listed"] else tr("ls.off", name=name)
     reason = tr(REASON_TEXT[row["reason"]], **values)
-    return f"{where}：{reason}"
+    return (
+        tr("ls.on", name=name, reason=reason)
+        if row["listed"]
+        else tr("ls.off", name=name, reason=reason)
+    )
