@@ -28,7 +28,7 @@ from data_access.small_cells import mask_count
 from ui import coverage_display as view
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
-from ui.formatting import format_percent
+from ui.formatting import format_datetime, format_percent
 from ui.i18n import name_column
 from ui.session import current_scope, database_url, filters, lang, tr
 
@@ -288,7 +288,11 @@ else:
             )
         stamp = cached.rollup_computed_at(url, as_of)
         st.caption(
-            tr("cov.rollup_source", computed_at=f"{stamp:%Y-%m-%d %H:%M}", as_of=as_of.isoformat())
+            tr(
+                "cov.rollup_source",
+                computed_at=format_datetime(stamp, language),
+                as_of=as_of.isoformat(),
+            )
             if stamp is not None
             else tr("cov.live_source", as_of=as_of.isoformat())
         )

@@ -31,7 +31,7 @@ from data_access.submission_upload import (
 from data_access.validators import kind_spec
 from ui.access import require_page, scope_text
 from ui.exports import to_csv
-from ui.formatting import format_number
+from ui.formatting import format_datetime, format_number
 from ui.i18n import name_column
 from ui.session import current_scope, current_user, database_url, lang, today, tr, trn
 from ui.tables import unit_names
@@ -57,7 +57,7 @@ def _size(n: int) -> str:
 def _show_report(report: DeliveryReport) -> None:
     st.subheader(tr("im.report"))
     st.markdown(
-        tr("im.summary", file=f"`{report.file}`", size=_size(report.size_bytes), read=report.rows_read,
+        tr("im.summary", file=report.file, size=_size(report.size_bytes), read=report.rows_read,
            valid=report.rows_valid, problems=report.problem_count,
            seconds=format_number(report.seconds, language, digits=1))
     )  # fmt: skip
@@ -110,7 +110,7 @@ period = st.selectbox(
 st.caption(tr("im.due", due=period_bounds(item.frequency, period)[2]))
 earlier = delivered_periods(engine, scope, item).get(period)
 if earlier is not None:
-    st.info(tr("im.already", period=period, at=f"{earlier:%Y-%m-%d %H:%M}"))
+    st.info(tr("im.already", period=period, at=format_datetime(earlier, language)))
 
 with st.expander(tr("im.format"), icon=":material/description:"):
     columns = ", ".join(f"`{c}`" for c in kind_spec(item.import_kind).column_names)
@@ -183,7 +183,7 @@ else:
             item_name = getattr(item, name_column(language))
             message = trn("im.accepted.one", "im.accepted.other", row["rows_accepted"],
                           item=item_name, period=period, id=row["submission_id"],
-                          at=f"{row['submitted_at']:%Y-%m-%d %H:%M}",
+                          at=format_datetime(row["submitted_at"], language),
                           timeliness=tr("im.on_time") if on_time else tr("im.late"))  # fmt: skip
             st.session_state["im_done"] = ("ok", message)
             st.session_state["im_generation"] = generation + 1

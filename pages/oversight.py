@@ -14,7 +14,7 @@ from data_access.reference import read_catalogue
 from data_access.text import escape_markdown
 from ui.access import require_page
 from ui.exports import to_excel
-from ui.formatting import format_percent
+from ui.formatting import format_datetime, format_number, format_percent
 from ui.i18n import N_, name_column
 from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
 
@@ -55,11 +55,11 @@ if run is None:
 else:
     age = (dt.datetime.now() - run["ran_at"]).days
     if age >= 2:
-        st.warning(tr("oversight.stale_run", days=age, ran_at=f"{run['ran_at']:%Y-%m-%d %H:%M}"),
+        st.warning(tr("oversight.stale_run", days=age, ran_at=format_datetime(run["ran_at"], language)),
                    icon=":material/schedule:")  # fmt: skip
-    st.caption(tr("oversight.last_run", ran_at=f"{run['ran_at']:%Y-%m-%d %H:%M}",
+    st.caption(tr("oversight.last_run", ran_at=format_datetime(run["ran_at"], language),
                   date_from=run["date_from"], date_to=run["date_to"],
-                  lookups=f"{run['lookups']:,}", alerts=run["alerts"],
+                  lookups=format_number(run["lookups"], language), alerts=run["alerts"],
                   operators=run["operators_alerted"], version=run["detector_version"]))  # fmt: skip
 
 with st.expander(tr("oversight.filters"), expanded=True):

@@ -17,7 +17,7 @@ from data_access.display_check import REASONS
 from data_access.reference import read_catalogue
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
-from ui.formatting import format_percent
+from ui.formatting import format_datetime, format_percent
 from ui.i18n import N_, name_column
 from ui.session import current_scope, database_url, filters, lang, tr, trn
 
@@ -248,7 +248,7 @@ with st.container(border=True):
         st.dataframe(check_table, hide_index=True, width="stretch")
     st.caption(tr("repair.def.check"))
     if checked_at is not None:
-        st.caption(tr("repair.check.stored", at=f"{checked_at:%Y-%m-%d %H:%M}"))
+        st.caption(tr("repair.check.stored", at=format_datetime(checked_at, language)))
     else:
         st.caption(tr("repair.check.live"))
     if scope.sees_all_departments and st.button(

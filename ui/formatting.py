@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as _babel_percent
 
@@ -58,6 +59,14 @@ def format_points(delta: float | None, lang: str, digits: int = 1) -> str:
         return EMPTY
     points = Decimal(str(delta)).scaleb(2)  # exact: 0.012 is 1.2 points, not 1.2000000000000002
     return t("format.points", lang, points=format_number(points, lang, digits, sign=True))
+
+
+def format_datetime(moment: dt.datetime | None, lang: str, format: str = "yyyy-MM-dd HH:mm") -> str:
+    """A moment as written on the pages, "2026-11-27 14:05" (a CLDR pattern, or Babel's "short",
+    "medium", "long"), in its own time zone: a naive time is shown as it is, never converted."""
+    if _missing(moment):
+        return EMPTY
+    return _babel_datetime(moment, format=format, tzinfo=moment.tzinfo, locale=locale_of(lang))
 
 
 def format_date(day: dt.date | None, lang: str, format: str = "medium") -> str:

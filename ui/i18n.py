@@ -101,8 +101,9 @@ def tn(
 ) -> str:
     """The text for a count n in the language: the catalogue picks the plural form (English
     "1 alert" / "3 alerts"; Chinese has one form). `n` is also a value of the message."""
-    text = translations(locale_of(lang)).ngettext(singular_key, plural_key, n)
-    return text.format(**{"n": n, **values})
+    count = int(n)  # numpy and pandas integers too (gettext's plural rule wants an int)
+    text = translations(locale_of(lang)).ngettext(singular_key, plural_key, count)
+    return text.format(**{"n": count, **values})
 
 
 def name_column(lang: str) -> str:
