@@ -38,8 +38,16 @@ from data_access.engine import get_engine
 from data_access.schema.reference import read_catalogue, upgrade_schema
 from data_access.status import database_state, is_embedded_default
 from ui import session_cookie, sso
-from ui.i18n import LANGUAGES, name_column
-from ui.navigation import PAGES, SECTIONS, PageSpec, pages_for_role
+from ui.i18n import LANGUAGES, N_, name_column
+from ui.navigation import (
+    PAGE_TITLES,
+    PAGES,
+    ROLE_TEXT,
+    SECTION_TEXT,
+    SECTIONS,
+    PageSpec,
+    pages_for_role,
+)
 from ui.password_fields import new_password_inputs
 from ui.session import (
     current_user,
@@ -60,6 +68,12 @@ _log = logging.getLogger("dashboard")
 _PAGE_ADDRESS = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PAGE_KEYS = frozenset(spec.key for spec in PAGES)
 COOKIE_MAX_AGE = int(user_sessions.MAX_AGE.total_seconds())
+# why a sign-in was refused (SignInResult.reason) -> the message shown
+REFUSALS = {
+    "bad_credentials": N_("signin.bad_credentials"),
+    "locked": N_("signin.locked"),
+    "sso_unlinked": N_("signin.sso_unlinked"),
+}
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,7 +99,7 @@ def ensure_database(url: str) -> None:
     bar = st.progress(0.0, text=tr("db.building"))
 
     def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=f"{tr('db.building')} {message}")
+        bar.progress(min(max(fraction, 0.0), 1.0), text=tr("db.building") + f" {message}")
 
     build_city(get_engine(url), scale="demo", progress=progress)
     bar.empty()
@@ -103,7 +117,7 @@ def sign_in_form() -> None:
         return
     refused = st.session_state.pop("sso_refused", None)
     if refused:
-        st.error(tr(f"signin.{refused}"))
+        st.error(tr(REFUSALS[refused]))
         st.button(tr("signin.sso_leave"), on_click=sso.end)
     with st.form("sign_in"):
         st.subheader(tr("signin.title"))
@@ -139,7 +153,7 @@ def sign_in_form() -> None:
             failures = st.session_state.setdefault("signin_failures", {})
             name = username.strip().lower()
             failures[name] = failures.get(name, 0) + 1
-            st.error(tr(f"signin.{result.reason}"))
+            st.error(tr(REFUSALS[result.reason]))
             if failures[name] == MAX_FAILED_ATTEMPTS - 1:
                 st.warning(tr("signin.last_attempt"))
             return
@@ -216,10 +230,13 @@ def leave() -> None:
 
 def sidebar(user: dict) -> None:
     with st.sidebar:
-        st.markdown(f"**{tr('app.title')}**")
+        st.markdown("**" + tr("app.title") + "**")
         st.caption(
-            f"{tr('signed_in_as')}: {st.session_state.get('display_name', user['username'])}"
-            f" · {tr('role.' + user['role'])}"
+            tr(
+                "signed_in_as",
+                name=st.session_state.get("display_name", user["username"]),
+                role=tr(ROLE_TEXT[user["role"]]),
+            )
         )
         st.button(tr("signout"), icon=":material/logout:", width="stretch", on_click=leave)
         st.radio(
@@ -230,7 +247,7 @@ def sidebar(user: dict) -> None:
             key="lang",
         )
         st.divider()
-        st.markdown(f"**{tr('filters.header')}**")
+        st.markdown("**" + tr("filters.header") + "**")
         as_of = st.date_input(
             tr("filters.as_of"),
             value=today(),
@@ -268,7 +285,7 @@ def _continue_to_wanted_page() -> None:
     """After sign-in, go on to the address the user came for (a link or a bookmark)."""
     wanted = st.session_state.pop("wanted_address", None)
     if wanted in PAGE_KEYS:
-        st.switch_page(st.Page(sign_in_form, title=tr(f"page.{wanted}"), url_path=wanted))
+        st.switch_page(st.Page(sign_in_form, title=tr(PAGE_TITLES[wanted]), url_path=wanted))
     st.rerun()
 
 
@@ -278,7 +295,7 @@ def _signed_out_pages() -> list[StreamlitPage]:
                      url_path="signin", default=True)]  # fmt: skip
     known = {"signin"}
     for spec in PAGES:
-        pages.append(st.Page(sign_in_form, title=tr(f"page.{spec.key}"), url_path=spec.key))
+        pages.append(st.Page(sign_in_form, title=tr(PAGE_TITLES[spec.key]), url_path=spec.key))
         known.add(spec.key)
     address = _intended_address()
     if address and address not in known:
@@ -294,7 +311,7 @@ def navigation(user: dict) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]
     home_spec: PageSpec = allowed[0]
 
     def own(spec: PageSpec) -> StreamlitPage:
-        return st.Page(spec.path, title=tr(f"page.{spec.key}"), icon=spec.icon,
+        return st.Page(spec.path, title=tr(PAGE_TITLES[spec.key]), icon=spec.icon,
                        url_path=spec.key, default=spec is home_spec)  # fmt: skip
 
     sections: dict[str, list[StreamlitPage]] = {}
@@ -302,7 +319,7 @@ def navigation(user: dict) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]
     for spec in allowed:
         page = own(spec)
         pages.append(page)
-        sections.setdefault(tr(f"nav.{spec.section}"), []).append(page)
+        sections.setdefault(tr(SECTION_TEXT[spec.section]), []).append(page)
     home = pages[0]
     others = [spec.key for spec in PAGES if spec not in allowed] + ["signin"]
     address = _intended_address()
@@ -311,7 +328,9 @@ def navigation(user: dict) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]
     for key in others:
         pages.append(st.Page(partial(_leave_page, home, key), title=tr("app.title"), url_path=key))
     ordered = {
-        tr(f"nav.{s}"): sections[tr(f"nav.{s}")] for s in SECTIONS if tr(f"nav.{s}") in sections
+        tr(SECTION_TEXT[s]): sections[tr(SECTION_TEXT[s])]
+        for s in SECTIONS
+        if tr(SECTION_TEXT[s]) in sections
     }
     return st.navigation(pages, position="hidden"), ordered
 

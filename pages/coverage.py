@@ -30,6 +30,7 @@ from services.reference import read_catalogue
 from ui import coverage_display as view
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
+from ui.formatting import format_datetime, format_percent
 from ui.i18n import name_column
 from ui.session import current_scope, database_url, filters, lang, tr
 
@@ -52,15 +53,17 @@ st.caption(tr("cov.caption", as_of=as_of.isoformat(), counties=county_text, scop
 
 def export_buttons(frame: pd.DataFrame, table: str, keys: list[str], key: str) -> None:
     """CSV and Excel of a table as displayed (small cells already suppressed)."""
-    target_text = f"{st.session_state.get('coverage_target', DEFAULT_TARGET * 100):.1f}%"
-    title = tr("cov.export_title", table=tr(f"cov.sheet.{table}"), as_of=as_of.isoformat())
+    target_text = format_percent(
+        st.session_state.get("coverage_target", DEFAULT_TARGET * 100) / 100, language
+    )
+    title = tr("cov.export_title", table=tr(view.SHEET_TEXT[table]), as_of=as_of.isoformat())
     subtitle = tr(
         "cov.export_subtitle", scope=scope_text(), counties=county_text, target=target_text
     )
     name = f"coverage_{table}_{scope_code}_{as_of.isoformat()}"
     workbook = partial(  # built when the button is clicked, not on every rerun
         to_excel,
-        {tr(f"cov.sheet.{table}"): frame},
+        {tr(view.SHEET_TEXT[table]): frame},
         title,
         subtitle,
         view.percent_labels(keys, language),
@@ -100,7 +103,11 @@ def render_professions(professions: pd.DataFrame, counts: pd.DataFrame, target: 
     for col, key in zip(
         st.columns(5), ("current", "with_file", "coverage", "updated_share", "gap"), strict=True
     ):
-        col.metric(tr(f"cov.metric.{key}"), heads[key], help=tr(f"cov.def.{view.HELP[key]}"))
+        col.metric(
+            tr(view.METRIC_TEXT[key]),
+            heads[key],
+            help=tr(view.DEFINITION_TEXT[view.HELP[key]]),
+        )
     st.caption(tr("cov.below_target", n=heads["below_target"], total=len(table)))
     rates = view.population_rate_texts(population)
     st.caption(
@@ -135,7 +142,7 @@ def render_students(table: pd.DataFrame) -> None:
     with_file = int(row["with_file"].sum()) if not row.empty else 0
     cols[0].metric(tr("cov.students_current"), str(mask_count(current)))
     cols[1].metric(tr("cov.students_with_file"),
-                   f"{with_file / current:.1%}" if current else "—")  # fmt: skip
+                   format_percent(with_file / current, language) if current else "—")  # fmt: skip
     for col, rec in zip(cols[2:], records.itertuples(index=False), strict=True):
         col.metric(names.get(rec.category_code, rec.category_code), str(mask_count(rec.records)),
                    help=tr("cov.students_records_help", students=mask_count(rec.students)))  # fmt: skip
@@ -198,7 +205,7 @@ def render_domains(domains: pd.DataFrame) -> None:
         "domains",
     )
     every = {
-        tr(f"cov.sheet.{by}"): view.breakdown_frame(
+        tr(view.SHEET_TEXT[by]): view.breakdown_frame(
             records[by], by, language, formatted=False, with_domain=True
         )
         for by in ("category", "department", "month")
@@ -223,7 +230,7 @@ def render_domains(domains: pd.DataFrame) -> None:
         st.plotly_chart(chart, width="stretch")
     for by in ("category", "department", "month"):
         part = records[by][records[by]["domain_code"] == domain]
-        st.markdown(f"**{tr(f'cov.by_{by}')}**")
+        st.markdown(f"**{tr(view.BREAKDOWN_TEXT[by])}**")
         if part.empty:
             st.caption(tr("cov.no_records"))
             continue
@@ -268,7 +275,7 @@ else:
     else:
         st.caption(tr("cov.no_domains"))
     for tab, (_, render) in zip(
-        st.tabs([tr(f"cov.tab.{key}") for key, _ in sections]), sections, strict=True
+        st.tabs([tr(view.TAB_TEXT[key]) for key, _ in sections]), sections, strict=True
     ):
         with tab:
             render()
@@ -277,13 +284,17 @@ else:
             st.markdown(
                 tr(
                     "cov.glossary_item",
-                    term=tr(f"cov.term.{measure}"),
-                    definition=tr(f"cov.def.{measure}"),
+                    term=tr(view.TERM_TEXT[measure]),
+                    definition=tr(view.DEFINITION_TEXT[measure]),
                 )
             )
         stamp = coverage.rollup_computed_at(url, as_of)
         st.caption(
-            tr("cov.rollup_source", computed_at=f"{stamp:%Y-%m-%d %H:%M}", as_of=as_of.isoformat())
+            tr(
+                "cov.rollup_source",
+                computed_at=format_datetime(stamp, language),
+                as_of=as_of.isoformat(),
+            )
             if stamp is not None
             else tr("cov.live_source", as_of=as_of.isoformat())
         )

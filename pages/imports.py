@@ -24,8 +24,9 @@ from services.submissions import (
 )
 from ui.access import require_page, scope_text
 from ui.exports import to_csv
+from ui.formatting import format_datetime, format_number
 from ui.i18n import name_column
-from ui.session import current_scope, current_user, database_url, lang, today, tr
+from ui.session import current_scope, current_user, database_url, lang, today, tr, trn
 from ui.tables import unit_names
 
 REPORT_ROWS = 200  # problems shown on the page; the download has every one kept
@@ -48,8 +49,9 @@ def _size(n: int) -> str:
 def _show_report(report: DeliveryReport) -> None:
     st.subheader(tr("im.report"))
     st.markdown(
-        tr("im.summary", file=f"`{report.file}`", size=_size(report.size_bytes), read=report.rows_read,
-           valid=report.rows_valid, problems=report.problem_count, seconds=report.seconds)
+        tr("im.summary", file=report.file, size=_size(report.size_bytes), read=report.rows_read,
+           valid=report.rows_valid, problems=report.problem_count,
+           seconds=format_number(report.seconds, language, digits=1))
     )  # fmt: skip
     if report.encoding not in (None, "UTF-8"):
         st.info(tr("im.read_as", encoding=report.encoding), icon=":material/translate:")
@@ -100,7 +102,7 @@ period = st.selectbox(
 st.caption(tr("im.due", due=period_bounds(item.frequency, period)[2]))
 earlier = submissions.delivered_periods(url, scope, item).get(period)
 if earlier is not None:
-    st.info(tr("im.already", period=period, at=f"{earlier:%Y-%m-%d %H:%M}"))
+    st.info(tr("im.already", period=period, at=format_datetime(earlier, language)))
 
 with st.expander(tr("im.format"), icon=":material/description:"):
     columns = ", ".join(f"`{c}`" for c in submissions.columns_of(item.import_kind))
@@ -171,9 +173,10 @@ else:
             row = delivery.submission
             on_time = row["submitted_at"].date() <= row["due_date"]
             item_name = getattr(item, name_column(language))
-            message = tr("im.accepted", item=item_name, period=period, rows=row["rows_accepted"],
-                         id=row["submission_id"], at=f"{row['submitted_at']:%Y-%m-%d %H:%M}",
-                         timeliness=tr("im.on_time" if on_time else "im.late"))  # fmt: skip
+            message = trn("im.accepted.one", "im.accepted.other", row["rows_accepted"],
+                          item=item_name, period=period, id=row["submission_id"],
+                          at=format_datetime(row["submitted_at"], language),
+                          timeliness=tr("im.on_time") if on_time else tr("im.late"))  # fmt: skip
             st.session_state["im_done"] = ("ok", message)
             st.session_state["im_generation"] = generation + 1
             st.session_state.pop("im_checked", None)
@@ -200,7 +203,7 @@ else:
             tr("col.due_date"): history["due_date"],
             tr("col.submitted_at"): history["submitted_at"],
             tr("im.col.timeliness"): history["on_time"].map(
-                lambda ok: tr("im.on_time" if ok else "im.late")
+                lambda ok: tr("im.on_time") if ok else tr("im.late")
             ),
             tr("col.rows_submitted"): history["rows_submitted"],
             tr("im.col.rows_accepted"): history["rows_accepted"],

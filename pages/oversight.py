@@ -13,9 +13,10 @@ from services.oversight import ALERT_STATUSES
 from services.reference import read_catalogue
 from ui.access import require_page
 from ui.exports import to_excel
-from ui.i18n import name_column
+from ui.formatting import format_datetime, format_number, format_percent
+from ui.i18n import N_, name_column
 from ui.markdown import escape_markdown
-from ui.session import current_scope, current_user, database_url, filters, lang, tr
+from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
 
 require_page("oversight")
 url, scope, language = database_url(), current_scope(), lang()
@@ -24,46 +25,64 @@ dept_names = {r["code"]: r[names] for r in read_catalogue("departments")}
 county_names = {r["code"]: r[names] for r in read_catalogue("counties")}
 purpose_names = {r["code"]: r[names] for r in read_catalogue("purposes")}
 
-status_labels = {s: tr(f"qo.status.{s}") for s in ALERT_STATUSES}
-action_labels = {a: tr(f"qo.action.{a}") for a in ov.ACTIONS}
-dept_labels = {None: tr("qo.all_departments"), **dept_names}
+STATUS_TEXT = {
+    "open": N_("oversight.status.open"),
+    "confirmed": N_("oversight.status.confirmed"),
+    "dismissed": N_("oversight.status.dismissed"),
+    "escalated": N_("oversight.status.escalated"),
+}
+ACTION_TEXT = {
+    "confirm": N_("oversight.action.confirm"),
+    "dismiss": N_("oversight.action.dismiss"),
+    "escalate": N_("oversight.action.escalate"),
+}
+# columns of an alert's triage history (oversight.events)
+HISTORY_TEXT = {
+    "at": N_("oversight.col.at"),
+    "username": N_("oversight.col.username"),
+    "action": N_("oversight.col.action"),
+    "note": N_("oversight.col.note"),
+}
+status_labels = {s: tr(STATUS_TEXT[s]) for s in ALERT_STATUSES}
+action_labels = {a: tr(ACTION_TEXT[a]) for a in ov.ACTIONS}
+dept_labels = {None: tr("oversight.all_departments"), **dept_names}
 
 st.title(tr("page.oversight"))
-st.caption(tr("qo.caption"))
+st.caption(tr("oversight.caption"))
 run = ov.last_run(url, scope)
 if run is None:
-    st.warning(tr("qo.never_ran"), icon=":material/schedule:")
+    st.warning(tr("oversight.never_ran"), icon=":material/schedule:")
 else:
     age = (dt.datetime.now() - run["ran_at"]).days
     if age >= 2:
-        st.warning(tr("qo.stale_run", days=age, ran_at=f"{run['ran_at']:%Y-%m-%d %H:%M}"),
+        st.warning(tr("oversight.stale_run", days=age, ran_at=format_datetime(run["ran_at"], language)),
                    icon=":material/schedule:")  # fmt: skip
-    st.caption(tr("qo.last_run", ran_at=f"{run['ran_at']:%Y-%m-%d %H:%M}",
+    st.caption(tr("oversight.last_run", ran_at=format_datetime(run["ran_at"], language),
                   date_from=run["date_from"], date_to=run["date_to"],
-                  lookups=f"{run['lookups']:,}", alerts=run["alerts"],
+                  lookups=format_number(run["lookups"], language), alerts=run["alerts"],
                   operators=run["operators_alerted"], version=run["detector_version"]))  # fmt: skip
 
-with st.expander(tr("qo.filters"), expanded=True):
+with st.expander(tr("oversight.filters"), expanded=True):
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect(
-        tr("qo.status"), ALERT_STATUSES, default=["open", "escalated"],
+        tr("oversight.status"), ALERT_STATUSES, default=["open", "escalated"],
         format_func=status_labels.get, key="ov_status",
     )  # fmt: skip
-    min_score = c2.number_input(tr("qo.min_score"), 0.0, 1000.0, 0.0, 1.0, key="ov_min")
+    min_score = c2.number_input(tr("oversight.min_score"), 0.0, 1000.0, 0.0, 1.0, key="ov_min")
     dept = c3.selectbox(
-        tr("qo.department"), [None, *sorted(dept_names)],
+        tr("oversight.department"), [None, *sorted(dept_names)],
         format_func=dept_labels.get,
         key="ov_dept",
     )  # fmt: skip
-    period = c4.date_input(tr("qo.period"), value=(), key="ov_period")
-    reason = st.text_input(tr("qo.reason_filter"), key="ov_reason", max_chars=40)
+    period = c4.date_input(tr("oversight.period"), value=(), key="ov_period")
+    reason = st.text_input(tr("oversight.reason_filter"), key="ov_reason", max_chars=40)
 start = period[0] if len(period) >= 1 else None
 end = period[1] if len(period) == 2 else None
 
 queue = ov.queue(url, scope, tuple(statuses), float(min_score), dept, start, end,
                  filters()["counties"], reason)  # fmt: skip
 if queue.empty:
-    st.info(tr("qo.empty"))
+    st.info(tr("oversight.empty"))
     st.stop()
 
 reasons_col = "reasons_zh" if language == "zh" else "reasons_en"
@@ -75,140 +94,148 @@ def _window(row) -> str:
 
 
 shown = pd.DataFrame({
-    tr("qo.col.alert_id"): queue["alert_id"],
-    tr("qo.col.score"): queue["score"].round(1),
-    tr("qo.col.operator_id"): queue["operator_id"],
-    tr("qo.col.operator_name"): queue["operator_name"],
-    tr("qo.col.department"): queue["department_code"].map(lambda d: dept_names.get(d, d)),
-    tr("qo.col.window"): queue.apply(_window, axis=1),
-    tr("qo.col.status"): queue["status"].map(status_labels),
-    tr("qo.col.reasons"): queue[reasons_col],
+    tr("oversight.col.alert_id"): queue["alert_id"],
+    tr("oversight.col.score"): queue["score"].round(1),
+    tr("oversight.col.operator_id"): queue["operator_id"],
+    tr("oversight.col.operator_name"): queue["operator_name"],
+    tr("oversight.col.department"): queue["department_code"].map(lambda d: dept_names.get(d, d)),
+    tr("oversight.col.window"): queue.apply(_window, axis=1),
+    tr("oversight.col.status"): queue["status"].map(status_labels),
+    tr("oversight.col.reasons"): queue[reasons_col],
 })  # fmt: skip
-st.subheader(tr("qo.queue"))
-st.caption(tr("qo.count", n=len(queue)))
+st.subheader(tr("oversight.queue"))
+st.caption(trn("oversight.count.one", "oversight.count.other", len(queue)))
 st.dataframe(shown, hide_index=True, width="stretch")
 
-with st.expander(tr("qo.trend"), icon=":material/trending_up:"):
+with st.expander(tr("oversight.trend"), icon=":material/trending_up:"):
     trend = ov.alert_trend(url, scope)
     if not trend.empty:
         trend["status"] = trend["status"].map(status_labels)
         st.plotly_chart(
             px.bar(trend, x="week", y="alerts", color="status",
-                   labels={"week": tr("qo.col.window"), "alerts": tr("qo.count_axis"),
-                           "status": tr("qo.col.status")}),
+                   labels={"week": tr("oversight.col.window"), "alerts": tr("oversight.count_axis"),
+                           "status": tr("oversight.col.status")}),
             width="stretch",
         )  # fmt: skip
 
 labels = {
     int(r.alert_id): f"#{r.alert_id} · {r.operator_id} · {r.score:.1f}" for r in queue.itertuples()
 }
-alert_id = st.selectbox(tr("qo.pick"), list(labels), format_func=labels.get, key="ov_pick")
+alert_id = st.selectbox(tr("oversight.pick"), list(labels), format_func=labels.get, key="ov_pick")
 detail = ov.alert_detail(url, scope, alert_id)
 if detail is None:
     st.stop()
 
-st.subheader(tr("qo.detail"))
+st.subheader(tr("oversight.detail"))
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(tr("qo.col.score"), f"{detail['score']:.1f}")
-m2.metric(tr("qo.col.operator_id"), f"{detail['operator_id']} {detail['operator_name']}")
-m3.metric(tr("qo.col.window"), _window(detail))
-m4.metric(tr("qo.col.status"), status_labels[detail["status"]])
-st.markdown(f"**{tr('qo.reasons')}**")
+m1.metric(tr("oversight.col.score"), f"{detail['score']:.1f}")
+m2.metric(tr("oversight.col.operator_id"), f"{detail['operator_id']} {detail['operator_name']}")
+m3.metric(tr("oversight.col.window"), _window(detail))
+m4.metric(tr("oversight.col.status"), status_labels[detail["status"]])
+st.markdown("**" + tr("oversight.reasons") + "**")
 separator = "；" if language == "zh" else "; "
 for reason in str(detail[reasons_col]).split(separator):
     st.markdown(f"- {escape_markdown(reason)}")  # references in reasons come from imported logs
 
-st.markdown(f"**{tr('qo.profile')}**")
+st.markdown("**" + tr("oversight.profile") + "**")
 window_start = detail["window_start"].date()
 profile = ov.operator_profile(url, scope, detail["operator_id"], window_start)
 p1, p2, p3, p4 = st.columns(4)
-p1.metric(tr("qo.col.department"), dept_names.get(profile["operator"].get("department_code"), "—"))
-p2.metric(tr("qo.profile.lookups"), f"{profile['lookups']:,}", help=tr("qo.profile.help"))
-p3.metric(tr("qo.profile.persons"), f"{profile['persons']:,}", help=tr("qo.profile.help"))
-p4.metric(
-    tr("qo.profile.no_ref"),
-    f"{(profile['no_ref'] or 0) / profile['lookups']:.1%}" if profile["lookups"] else "—",
-    help=tr("qo.profile.help"),
+p1.metric(
+    tr("oversight.col.department"), dept_names.get(profile["operator"].get("department_code"), "—")
 )
-st.caption(
-    tr("qo.profile.alerts") + "："
-    + ("、".join(f"{status_labels.get(k, k)} {v}" for k, v in profile["alerts"].items()) or "—")
-)  # fmt: skip
+p2.metric(
+    tr("oversight.profile.lookups"), f"{profile['lookups']:,}", help=tr("oversight.profile.help")
+)
+p3.metric(
+    tr("oversight.profile.persons"), f"{profile['persons']:,}", help=tr("oversight.profile.help")
+)
+p4.metric(
+    tr("oversight.profile.no_ref"),
+    format_percent((profile["no_ref"] or 0) / profile["lookups"], language)
+    if profile["lookups"]
+    else "—",
+    help=tr("oversight.profile.help"),
+)
+st.caption(tr(
+    "oversight.profile.alerts",
+    alerts="、".join(f"{status_labels.get(k, k)} {v}" for k, v in profile["alerts"].items()) or "—",
+))  # fmt: skip
 activity = ov.activity(
     url, scope, detail["operator_id"],
     window_start - dt.timedelta(days=49), detail["window_end"].date(),
 )  # fmt: skip
 long = activity.melt(id_vars="day", value_vars=["operator", "peers"], var_name="who")
 long["who"] = long["who"].map(
-    {"operator": tr("qo.activity.operator"), "peers": tr("qo.activity.peers")}
+    {"operator": tr("oversight.activity.operator"), "peers": tr("oversight.activity.peers")}
 )
-figure = px.line(long, x="day", y="value", color="who", title=tr("qo.activity.title"),
-                 labels={"day": "", "value": tr("qo.count_axis"), "who": ""})  # fmt: skip
+figure = px.line(long, x="day", y="value", color="who", title=tr("oversight.activity.title"),
+                 labels={"day": "", "value": tr("oversight.count_axis"), "who": ""})  # fmt: skip
 figure.add_vrect(x0=window_start, x1=detail["window_end"].date(), fillcolor="red", opacity=0.08)
 st.plotly_chart(figure, width="stretch")
 
-st.markdown(f"**{tr('qo.evidence')}**")
+st.markdown("**" + tr("oversight.evidence") + "**")
 rows = ov.evidence(url, scope, alert_id)
 if len(rows) >= ov.EVIDENCE_LIMIT:
-    st.caption(tr("qo.evidence_capped", n=ov.EVIDENCE_LIMIT))
+    st.caption(tr("oversight.evidence_capped", n=ov.EVIDENCE_LIMIT))
 st.dataframe(
     pd.DataFrame({
-        tr("qo.col.queried_at"): rows["queried_at"],
-        tr("qo.col.subject"): rows["subject"],
-        tr("qo.col.name"): rows["name"],
-        tr("qo.col.county"): rows["county_code"].map(lambda c: county_names.get(c, c)),
-        tr("qo.col.sensitive"): rows["sensitive"],
-        tr("qo.col.purpose"): rows["purpose_code"].map(lambda p: purpose_names.get(p, p)),
-        tr("qo.col.authorization_ref"): rows["authorization_ref"],
-        tr("qo.col.channel"): rows["channel"],
-        tr("qo.col.unauthorised"): rows["unauthorised"],
+        tr("oversight.col.queried_at"): rows["queried_at"],
+        tr("oversight.col.subject"): rows["subject"],
+        tr("oversight.col.name"): rows["name"],
+        tr("oversight.col.county"): rows["county_code"].map(lambda c: county_names.get(c, c)),
+        tr("oversight.col.sensitive"): rows["sensitive"],
+        tr("oversight.col.purpose"): rows["purpose_code"].map(lambda p: purpose_names.get(p, p)),
+        tr("oversight.col.authorization_ref"): rows["authorization_ref"],
+        tr("oversight.col.channel"): rows["channel"],
+        tr("oversight.col.unauthorised"): rows["unauthorised"],
     }),
     hide_index=True,
     width="stretch",
 )  # fmt: skip
 
-st.markdown(f"**{tr('qo.history')}**")
+st.markdown("**" + tr("oversight.history") + "**")
 history = ov.events(url, scope, alert_id)
 if history.empty:
-    st.caption(tr("qo.no_history"))
+    st.caption(tr("oversight.no_history"))
 else:
     history["action"] = history["action"].map(lambda a: action_labels.get(a, a))
     st.dataframe(
-        history.rename(columns={c: tr(f"qo.col.{c}") for c in history.columns}),
+        history.rename(columns={c: tr(HISTORY_TEXT[c]) for c in history.columns}),
         hide_index=True,
         width="stretch",
     )
 
 case_file = to_excel(
     {
-        tr("qo.case.summary"): pd.DataFrame({
-            tr("qo.col.alert_id"): [alert_id], tr("qo.col.score"): [round(detail["score"], 1)],
-            tr("qo.col.operator_id"): [detail["operator_id"]],
-            tr("qo.col.window"): [_window(detail)],
-            tr("qo.col.status"): [status_labels[detail["status"]]],
-            tr("qo.col.reasons"): [detail[reasons_col]],
+        tr("oversight.case.summary"): pd.DataFrame({
+            tr("oversight.col.alert_id"): [alert_id], tr("oversight.col.score"): [round(detail["score"], 1)],
+            tr("oversight.col.operator_id"): [detail["operator_id"]],
+            tr("oversight.col.window"): [_window(detail)],
+            tr("oversight.col.status"): [status_labels[detail["status"]]],
+            tr("oversight.col.reasons"): [detail[reasons_col]],
         }),
-        tr("qo.case.evidence"): rows,
-        tr("qo.case.history"): history,
+        tr("oversight.case.evidence"): rows,
+        tr("oversight.case.history"): history,
     },
-    title=tr("qo.case.title", alert_id=alert_id, operator=detail["operator_id"]),
+    title=tr("oversight.case.title", alert_id=alert_id, operator=detail["operator_id"]),
     subtitle=_window(detail),
 )  # fmt: skip
 st.download_button(
-    tr("qo.case.download"), case_file, file_name=f"case_{alert_id}.xlsx",
+    tr("oversight.case.download"), case_file, file_name=f"case_{alert_id}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
 )  # fmt: skip
 
 with st.form("ov_triage", clear_on_submit=True):
-    st.markdown(f"**{tr('qo.triage')}**")
-    action = st.radio(tr("qo.action"), list(ov.ACTIONS), horizontal=True,
+    st.markdown("**" + tr("oversight.triage") + "**")
+    action = st.radio(tr("oversight.action"), list(ov.ACTIONS), horizontal=True,
                       format_func=action_labels.get, key="ov_action")  # fmt: skip
-    note = st.text_area(tr("qo.note"), key="ov_note")
-    if st.form_submit_button(tr("qo.submit")):
+    note = st.text_area(tr("oversight.note"), key="ov_note")
+    if st.form_submit_button(tr("oversight.submit")):
         if not note.strip():
-            st.warning(tr("qo.note_required"))
+            st.warning(tr("oversight.note_required"))
         else:
             user = current_user() or {}
             status = ov.triage(url, scope, alert_id, user["username"], action, note)
-            st.success(tr("qo.saved", status=status_labels[status]))
+            st.success(tr("oversight.saved", status=status_labels[status]))

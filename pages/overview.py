@@ -6,7 +6,8 @@ import streamlit as st
 
 from services import overview
 from ui.access import require_page
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.formatting import format_number, format_percent, format_points
+from ui.session import current_scope, database_url, filters, lang, tr, trn
 from ui.tables import unit_names
 
 require_page("overview")
@@ -14,7 +15,7 @@ url, scope, chosen = database_url(), current_scope(), filters()
 as_of = chosen["as_of"]
 
 st.title(tr("page.overview"))
-st.caption(tr("ov.caption", as_of=as_of, year=as_of.year))
+st.caption(tr("overview.caption", as_of=as_of, year=as_of.year))
 
 
 def tile(column, label: str, value, delta=None, definition: str = "", page: str = "",
@@ -22,11 +23,11 @@ def tile(column, label: str, value, delta=None, definition: str = "", page: str 
     """One headline figure; None shows as not available, never as an invented number."""
     with column.container(border=True):
         if value is None:
-            st.metric(label, tr("ov.not_available"), help=tr("ov.not_available_help"))
+            st.metric(label, tr("overview.not_available"), help=tr("overview.not_available_help"))
         else:
             st.metric(label, value, delta=delta, help=definition, delta_color=delta_color)
         if page:
-            st.page_link(page, label=tr("ov.go"), icon=":material/arrow_forward:")
+            st.page_link(page, label=tr("overview.go"), icon=":material/arrow_forward:")
 
 
 deliveries = overview.deliveries_year_to_date(url, scope, as_of)
@@ -34,50 +35,56 @@ reports = overview.annual_reports_this_year(url, scope, as_of)
 alerts = overview.open_alerts(url, scope)
 
 row1 = st.columns(4)
-tile(row1[0], tr("ov.residents"), f"{overview.residents(url, scope, chosen['counties']):,}",
+tile(row1[0], tr("overview.residents"), f"{overview.residents(url, scope, chosen['counties']):,}",
      definition=tr("def.residents"))  # fmt: skip
 coverage = overview.roster_coverage(url, scope, as_of, chosen["counties"])
 tile(
-    row1[1], tr("ov.roster_coverage"),
-    None if coverage["now"] is None else f"{coverage['now']:.1%}",
+    row1[1], tr("overview.roster_coverage"),
+    None if coverage["now"] is None else format_percent(coverage["now"], lang()),
     delta=None if coverage["now"] is None or coverage["last_year"] is None
-    else f"{(coverage['now'] - coverage['last_year']) * 100:+.1f} pp {tr('ov.vs_last_year')}",
+    else tr("overview.change_vs_last_year",
+            change=format_points(coverage["now"] - coverage["last_year"], lang())),
     definition=tr("def.roster_coverage"), page="pages/coverage.py",
 )  # fmt: skip
 rate_now, rate_before = deliveries["on_time_rate_now"], deliveries["on_time_rate_last_year"]
 tile(
-    row1[2], tr("ov.on_time_ytd"),
-    None if rate_now is None else f"{rate_now:.1%}",
+    row1[2], tr("overview.on_time_ytd"),
+    None if rate_now is None else format_percent(rate_now, lang()),
     delta=None if rate_before is None or rate_now is None
-    else f"{(rate_now - rate_before) * 100:+.1f} pp {tr('ov.vs_last_year')}",
+    else tr("overview.change_vs_last_year", change=format_points(rate_now - rate_before, lang())),
     definition=tr("def.on_time_ytd"), page="pages/reporting.py",
 )  # fmt: skip
 out_now, out_before = deliveries["outstanding_now"], deliveries["outstanding_last_year"]
 tile(
-    row1[3], tr("ov.outstanding"), out_now,
+    row1[3], tr("overview.outstanding"), out_now,
     delta=None if out_before is None or out_now is None
-    else f"{out_now - out_before:+d} {tr('ov.vs_last_year')}",
+    else tr("overview.change_vs_last_year",
+            change=format_number(out_now - out_before, lang(), sign=True)),
     delta_color="inverse", definition=tr("def.outstanding"), page="pages/reporting.py",
 )  # fmt: skip
 
 row2 = st.columns(4)
 tile(
-    row2[0], tr("ov.annual_filed"), f"{reports['filed']} / {reports['due']}",
-    delta=f"{reports['filed'] - reports['filed_last_year']:+d} {tr('ov.vs_last_year')}",
+    row2[0], tr("overview.annual_filed"), f"{reports['filed']} / {reports['due']}",
+    delta=tr("overview.change_vs_last_year",
+             change=format_number(reports["filed"] - reports["filed_last_year"], lang(), sign=True)),
     definition=tr("def.annual_filed"), page="pages/reporting.py",
 )  # fmt: skip
 counted = overview.red_list_and_green_channel(url, scope, as_of, chosen["counties"])
 lists = None if counted is None else f"{counted[0]:,} / {counted[1]:,}"
-tile(row2[1], tr("ov.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
-tile(row2[2], tr("ov.alerts"), alerts)
+tile(row2[1], tr("overview.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
+tile(row2[2], tr("overview.alerts"), alerts)
 overdue = overview.overdue_cases(url, scope, as_of, chosen["counties"])
 tile(
-    row2[3], tr("ov.overdue_cases"), overdue["now"],
-    delta=f"{overdue['now'] - overdue['last_year']:+d} {tr('ov.vs_last_year')}",
+    row2[3], tr("overview.overdue_cases"), overdue["now"],
+    delta=tr("overview.change_vs_last_year",
+             change=format_number(overdue["now"] - overdue["last_year"], lang(), sign=True)),
     delta_color="inverse", definition=tr("def.overdue_cases"), page="pages/repair.py",
 )  # fmt: skip
 
-st.markdown(f"**{tr('rep.days_left', days=reports['days_left'])}**")
+st.markdown(
+    "**" + trn("reporting.days_left.one", "reporting.days_left.other", reports["days_left"]) + "**"
+)
 names = unit_names(lang())
-with st.expander(tr("ov.units_missing", n=len(reports["missing_units"])), expanded=True):
-    st.write("、".join(names.get(c, c) for c in reports["missing_units"]) or tr("rep.none"))
+with st.expander(tr("overview.units_missing", n=len(reports["missing_units"])), expanded=True):
+    st.write("、".join(names.get(c, c) for c in reports["missing_units"]) or tr("reporting.none"))

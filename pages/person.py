@@ -15,9 +15,9 @@ from services.person_files import AuditRefused
 from services.reference import read_catalogue
 from ui.access import require_page
 from ui.exports import to_excel
-from ui.i18n import name_column
+from ui.i18n import N_, name_column
 from ui.lists import show_ledger
-from ui.session import current_scope, current_user, database_url, filters, lang, today, tr
+from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
 
 require_page("person")
 scope = current_scope()
@@ -37,12 +37,76 @@ def _coded(frame: pd.DataFrame, column: str, catalogue: str) -> pd.Series:
     return frame[column].map(lambda code: mapping.get(code, code) if code else "")
 
 
-def _translated(frame: pd.DataFrame, column: str, prefix: str) -> pd.Series:
-    return frame[column].map(lambda code: tr(f"{prefix}.{code}") if code is not None else "")
+# column -> its header
+COLUMN_TEXT = {
+    "record_id": N_("pf.col.record_id"),
+    "category_code": N_("pf.col.category_code"),
+    "polarity": N_("pf.col.polarity"),
+    "domain_code": N_("pf.col.domain_code"),
+    "severity": N_("pf.col.severity"),
+    "level": N_("pf.col.level"),
+    "quantity": N_("pf.col.quantity"),
+    "decision_date": N_("pf.col.decision_date"),
+    "display_until": N_("pf.col.display_until"),
+    "display_state": N_("pf.col.display_state"),
+    "source_dept": N_("pf.col.source_dept"),
+    "title": N_("pf.col.title"),
+    "profession_code": N_("pf.col.profession_code"),
+    "licence_no": N_("pf.col.licence_no"),
+    "valid_from": N_("pf.col.valid_from"),
+    "valid_to": N_("pf.col.valid_to"),
+    "current": N_("pf.col.current"),
+    "application_id": N_("pf.col.application_id"),
+    "kind": N_("pf.col.kind"),
+    "handling_dept": N_("pf.col.handling_dept"),
+    "filed_at": N_("pf.col.filed_at"),
+    "received_at": N_("pf.col.received_at"),
+    "decided_at": N_("pf.col.decided_at"),
+    "answered_at": N_("pf.col.answered_at"),
+    "outcome": N_("pf.col.outcome"),
+}
+# code -> its name, in the coded columns of the file
+GENDER_TEXT = {
+    "M": N_("pf.gender.M"),
+    "F": N_("pf.gender.F"),
+}
+POLARITY_TEXT = {
+    "positive": N_("pf.polarity.positive"),
+    "negative": N_("pf.polarity.negative"),
+    "neutral": N_("pf.polarity.neutral"),
+}
+SEVERITY_TEXT = {
+    "minor": N_("pf.severity.minor"),
+    "general": N_("pf.severity.general"),
+    "serious": N_("pf.severity.serious"),
+}
+STATE_TEXT = {
+    "displayed": N_("pf.state.displayed"),
+    "ending_soon": N_("pf.state.ending_soon"),
+    "objection": N_("pf.state.objection"),
+}
+CURRENT_TEXT = {
+    True: N_("pf.current.True"),
+    False: N_("pf.current.False"),
+}
+KIND_TEXT = {
+    "objection": N_("pf.kind.objection"),
+    "repair": N_("pf.kind.repair"),
+}
+OUTCOME_TEXT = {
+    "pending": N_("pf.outcome.pending"),
+    "upheld": N_("pf.outcome.upheld"),
+    "rejected": N_("pf.outcome.rejected"),
+    "withdrawn": N_("pf.outcome.withdrawn"),
+}
+
+
+def _translated(frame: pd.DataFrame, column: str, texts: dict) -> pd.Series:
+    return frame[column].map(lambda code: "" if code is None or pd.isna(code) else tr(texts[code]))
 
 
 def _headed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return frame[columns].rename(columns={c: tr(f"pf.col.{c}") for c in columns})
+    return frame[columns].rename(columns={c: tr(COLUMN_TEXT[c]) for c in columns})
 
 
 def display_records(frame: pd.DataFrame) -> pd.DataFrame:
@@ -50,9 +114,9 @@ def display_records(frame: pd.DataFrame) -> pd.DataFrame:
         category_code=_coded(frame, "category_code", "record_categories"),
         domain_code=_coded(frame, "domain_code", "domains"),
         source_dept=_coded(frame, "source_dept", "departments"),
-        polarity=_translated(frame, "polarity", "pf.polarity"),
-        severity=_translated(frame, "severity", "pf.severity"),
-        display_state=_translated(frame, "display_state", "pf.state"),
+        polarity=_translated(frame, "polarity", POLARITY_TEXT),
+        severity=_translated(frame, "severity", SEVERITY_TEXT),
+        display_state=_translated(frame, "display_state", STATE_TEXT),
     )
     return _headed(
         out,
@@ -65,7 +129,7 @@ def display_roster(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.assign(
         profession_code=_coded(frame, "profession_code", "professions"),
         source_dept=_coded(frame, "source_dept", "departments"),
-        current=_translated(frame, "current", "pf.current"),
+        current=_translated(frame, "current", CURRENT_TEXT),
     )
     return _headed(
         out, ["profession_code", "licence_no", "valid_from", "valid_to", "current", "source_dept"]
@@ -74,8 +138,8 @@ def display_roster(frame: pd.DataFrame) -> pd.DataFrame:
 
 def display_applications(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.assign(
-        kind=_translated(frame, "kind", "pf.kind"),
-        outcome=_translated(frame, "outcome", "pf.outcome"),
+        kind=_translated(frame, "kind", KIND_TEXT),
+        outcome=_translated(frame, "outcome", OUTCOME_TEXT),
         handling_dept=_coded(frame, "handling_dept", "departments"),
     )
     return _headed(
@@ -113,7 +177,7 @@ if candidates is not None:
             st.info(tr("pf.search.more", n=pf.SEARCH_LIMIT))
         county_names = catalogue_names("counties")
         labels = {
-            i: f"{row.name_masked}　{row.id_masked}　{tr('pf.gender.' + (row.gender or 'M'))}"
+            i: f"{row.name_masked}　{row.id_masked}　{tr(GENDER_TEXT[row.gender or 'M'])}"
             f"　{row.birth_year or '—'}　{county_names.get(row.county_code, row.county_code)}"
             for i, row in enumerate(candidates.itertuples(index=False))
         }
@@ -182,7 +246,7 @@ if kept:
     if file.sensitive:
         st.warning(tr("pf.sensitive"), icon=":material/visibility:")
     a, b, c = st.columns(3)
-    a.metric(tr("pf.gender"), tr(f"pf.gender.{file.gender}") if file.gender else "—")
+    a.metric(tr("pf.gender"), tr(GENDER_TEXT[file.gender]) if file.gender else "—")
     b.metric(tr("pf.birth"), str(file.birth_date or "—"))
     c.metric(tr("pf.county"), catalogue_names("counties").get(file.county_code, file.county_code))
 
@@ -228,9 +292,15 @@ if kept:
     }
     st.download_button(
         tr("pf.export"),
-        to_excel(sheets, title=f"{tr('page.person')} {file.id_number} {file.query_id}"),
+        to_excel(sheets, title=tr("page.person") + f" {file.id_number} {file.query_id}"),
         file_name=f"person-file-{file.query_id}.xlsx",
         icon=":material/download:",
     )
 
-st.caption(tr("pf.my_views", n=pf.my_views(url, scope, user["username"], today())))
+st.caption(
+    trn(
+        "pf.my_views.one",
+        "pf.my_views.other",
+        pf.my_views(url, scope, user["username"], today()),
+    )
+)

@@ -16,8 +16,9 @@ from services.reference import read_catalogue
 from services.repair import REASONS
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
-from ui.i18n import TEXT, name_column
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.formatting import format_datetime, format_percent
+from ui.i18n import N_, name_column
+from ui.session import current_scope, database_url, filters, lang, tr, trn
 
 require_page("repair")
 url, scope, chosen = database_url(), current_scope(), filters()
@@ -42,7 +43,7 @@ while months[-1] < dt.date(as_of.year, as_of.month, 1):
     months.append(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1))
 default_start = months[max(0, len(months) - 12)]  # the last 12 months
 start, last_month = st.select_slider(
-    tr("rp.period"),
+    tr("repair.period"),
     options=months,
     value=(default_start, months[-1]),
     format_func=lambda d: f"{d.year}-{d.month:02d}",
@@ -51,16 +52,16 @@ start, last_month = st.select_slider(
 month_end = dt.date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
 end = min(month_end - dt.timedelta(days=1), as_of)
 county_text = "、".join(county_names.get(c, c) for c in counties) or tr("filters.whole_city")
-st.caption(tr("rp.caption", start=start, end=end, as_of=as_of, counties=county_text,
+st.caption(tr("repair.caption", start=start, end=end, as_of=as_of, counties=county_text,
               scope=scope_text()))  # fmt: skip
 
 calendar = repair.calendar(url)
 if calendar.source == "files":
-    st.info(tr("rp.calendar_files"), icon=":material/event:")
+    st.info(tr("repair.calendar_files"), icon=":material/event:")
 missing_years = repair.uncounted_years(url, scope, as_of, counties, start, end)
 if missing_years:
     st.warning(
-        tr("rp.calendar_missing", years="、".join(str(y) for y in missing_years)),
+        tr("repair.calendar_missing", years="、".join(str(y) for y in missing_years)),
         icon=":material/event_busy:",
     )
 
@@ -71,18 +72,18 @@ total = summary.set_index("kind").loc["all"]
 
 
 def rate(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+    return format_percent(value, language)  # "—" when there is none
 
 
 k1, k2, k3, k4, k5, k6 = st.columns(6)
-k1.metric(tr("rp.m.received"), f"{int(total['received']):,}", help=tr("rp.def.received"))
-k2.metric(tr("rp.m.decided"), f"{int(total['decided']):,}", help=tr("rp.def.decided"))
-k3.metric(tr("rp.m.pending"), f"{int(total['pending']):,}", help=tr("rp.def.pending"))
-k4.metric(tr("rp.m.decision_rate"), rate(total["decision_on_time_rate"]),
-          help=tr("rp.def.decision_rate"))  # fmt: skip
-k5.metric(tr("rp.m.answer_rate"), rate(total["answer_on_time_rate"]),
-          help=tr("rp.def.answer_rate"))  # fmt: skip
-k6.metric(tr("rp.m.overdue"), f"{len(overdue_list):,}", help=tr("rp.def.overdue"))
+k1.metric(tr("repair.m.received"), f"{int(total['received']):,}", help=tr("repair.def.received"))
+k2.metric(tr("repair.m.decided"), f"{int(total['decided']):,}", help=tr("repair.def.decided"))
+k3.metric(tr("repair.m.pending"), f"{int(total['pending']):,}", help=tr("repair.def.pending"))
+k4.metric(tr("repair.m.decision_rate"), rate(total["decision_on_time_rate"]),
+          help=tr("repair.def.decision_rate"))  # fmt: skip
+k5.metric(tr("repair.m.answer_rate"), rate(total["answer_on_time_rate"]),
+          help=tr("repair.def.answer_rate"))  # fmt: skip
+k6.metric(tr("repair.m.overdue"), f"{len(overdue_list):,}", help=tr("repair.def.overdue"))
 
 # ----------------------------------------------------------------------------- display check
 
@@ -92,45 +93,159 @@ flagged = shows[shows["records"] > 0]
 used = check[(check["kind"] == "uses") & (check["records"] > 0)]
 
 
+# column -> its header
+COLUMN_TEXT = {
+    "kind": N_("repair.col.kind"),
+    "received": N_("repair.col.received"),
+    "decided": N_("repair.col.decided"),
+    "pending": N_("repair.col.pending"),
+    "not_received": N_("repair.col.not_received"),
+    "decided_on_time": N_("repair.col.decided_on_time"),
+    "decided_late": N_("repair.col.decided_late"),
+    "decision_on_time_rate": N_("repair.col.decision_on_time_rate"),
+    "mean_decision_days": N_("repair.col.mean_decision_days"),
+    "answered": N_("repair.col.answered"),
+    "answered_on_time": N_("repair.col.answered_on_time"),
+    "answered_late": N_("repair.col.answered_late"),
+    "answer_on_time_rate": N_("repair.col.answer_on_time_rate"),
+    "pending_past_limit": N_("repair.col.pending_past_limit"),
+    "answer_past_limit": N_("repair.col.answer_past_limit"),
+    "handling_dept": N_("repair.col.handling_dept"),
+    "overdue": N_("repair.col.overdue"),
+    "application_id": N_("repair.col.application_id"),
+    "subject": N_("repair.col.subject"),
+    "name": N_("repair.col.name"),
+    "received_at": N_("repair.col.received_at"),
+    "decision_deadline": N_("repair.col.decision_deadline"),
+    "decided_at": N_("repair.col.decided_at"),
+    "decision_days": N_("repair.col.decision_days"),
+    "answer_deadline": N_("repair.col.answer_deadline"),
+    "answered_at": N_("repair.col.answered_at"),
+    "answer_days": N_("repair.col.answer_days"),
+    "elapsed_days": N_("repair.col.elapsed_days"),
+    "state": N_("repair.col.state"),
+    "reasons": N_("repair.col.reasons"),
+    "outcome": N_("repair.col.outcome"),
+    "applications": N_("repair.col.applications"),
+    "month": N_("repair.col.month"),
+    "record_id": N_("repair.col.record_id"),
+    "category_code": N_("repair.col.category_code"),
+    "severity": N_("repair.col.severity"),
+    "domain_code": N_("repair.col.domain_code"),
+    "source_dept": N_("repair.col.source_dept"),
+    "decision_date": N_("repair.col.decision_date"),
+    "display_until": N_("repair.col.display_until"),
+    "days_left": N_("repair.col.days_left"),
+    "status": N_("repair.col.status"),
+    "consumer": N_("repair.col.consumer"),
+    "check_kind": N_("repair.col.check_kind"),
+    "records": N_("repair.col.records"),
+    "expired": N_("repair.col.expired"),
+    "repaired": N_("repair.col.repaired"),
+    "revoked": N_("repair.col.revoked"),
+    "no_display_period": N_("repair.col.no_display_period"),
+    "other_status": N_("repair.col.other_status"),
+    "sample_record_ids": N_("repair.col.sample_record_ids"),
+}
+# how a display_check consumer takes records
+CHECK_KIND_TEXT = {
+    "shows": N_("repair.check.kind.shows"),
+    "uses": N_("repair.check.kind.uses"),
+}
+# kind of application (all: the total row)
+KIND_TEXT = {
+    "objection": N_("repair.kind.objection"),
+    "repair": N_("repair.kind.repair"),
+    "all": N_("repair.kind.all"),
+}
+# outcome of an application (pending: not decided)
+OUTCOME_TEXT = {
+    "pending": N_("repair.outcome.pending"),
+    "upheld": N_("repair.outcome.upheld"),
+    "rejected": N_("repair.outcome.rejected"),
+    "withdrawn": N_("repair.outcome.withdrawn"),
+}
+# why an application is overdue (repair.OVERDUE_REASONS)
+REASON_TEXT = {
+    "decided_late": N_("repair.reason.decided_late"),
+    "answered_late": N_("repair.reason.answered_late"),
+    "pending_past_limit": N_("repair.reason.pending_past_limit"),
+    "answer_past_limit": N_("repair.reason.answer_past_limit"),
+}
+# record severity
+SEVERITY_TEXT = {
+    "minor": N_("repair.severity.minor"),
+    "general": N_("repair.severity.general"),
+    "serious": N_("repair.severity.serious"),
+}
+# record status
+STATUS_TEXT = {
+    "active": N_("repair.status.active"),
+    "objection": N_("repair.status.objection"),
+    "repaired": N_("repair.status.repaired"),
+    "revoked": N_("repair.status.revoked"),
+}
+# handling time measured -> its chart's title
+CHART_TEXT = {
+    "decision": N_("repair.chart.decision"),
+    "answer": N_("repair.chart.answer"),
+}
+# display_check consumer -> its label; a consumer not named here shows its own description
+CONSUMER_TEXT = {
+    "coverage.domain_records": N_("repair.consumer.coverage.domain_records"),
+    "coverage.negative_rates": N_("repair.consumer.coverage.negative_rates"),
+    "coverage.positive_rates": N_("repair.consumer.coverage.positive_rates"),
+    "coverage.display_status": N_("repair.consumer.coverage.display_status"),
+    "coverage.with_file": N_("repair.consumer.coverage.with_file"),
+    "repair.expiring": N_("repair.consumer.repair.expiring"),
+    "person_file": N_("repair.consumer.person_file"),
+    "scoring.points": N_("repair.consumer.scoring.points"),
+    "scoring.lists": N_("repair.consumer.scoring.lists"),
+    "scores.ledger": N_("repair.consumer.scores.ledger"),
+}
+
+
 def consumer_label(name: str, where: str) -> str:
-    label = f"rp.consumer.{name}"
-    return tr(label) if label in TEXT else where
+    return tr(CONSUMER_TEXT[name]) if name in CONSUMER_TEXT else where
 
 
 def check_frame(frame: pd.DataFrame) -> pd.DataFrame:
     places = zip(frame["consumer"], frame["where"], strict=True)
     return pd.DataFrame({
-        tr("rp.col.consumer"): [consumer_label(n, w) for n, w in places],
-        tr("rp.col.check_kind"): frame["kind"].map(lambda k: tr(f"rp.check.kind.{k}")),
-        **{tr(f"rp.col.{c}"): frame[c] for c in ("records", *REASONS)},
-        tr("rp.col.sample_record_ids"): frame["sample_record_ids"],
+        tr("repair.col.consumer"): [consumer_label(n, w) for n, w in places],
+        tr("repair.col.check_kind"): frame["kind"].map(lambda k: tr(CHECK_KIND_TEXT[k])),
+        **{tr(COLUMN_TEXT[c]): frame[c] for c in ("records", *REASONS)},
+        tr("repair.col.sample_record_ids"): frame["sample_record_ids"],
     })  # fmt: skip
 
 
 check_table = check_frame(check)
 with st.container(border=True):
-    st.markdown(f"**{tr('rp.check.title')}**")
+    st.markdown("**" + tr("repair.check.title") + "**")
     if flagged.empty:
-        st.success(tr("rp.check.ok", n=len(shows)), icon=":material/verified:")
+        st.success(
+            trn("repair.check.ok.one", "repair.check.ok.other", len(shows)),
+            icon=":material/verified:",
+        )
     else:
-        st.error(tr("rp.check.fail", n=int(flagged["records"].sum()), places=len(flagged)),
+        st.error(tr("repair.check.fail", n=int(flagged["records"].sum()), places=len(flagged)),
                  icon=":material/report:")  # fmt: skip
         st.dataframe(check_frame(flagged), hide_index=True, width="stretch")
     if not used.empty:
-        st.warning(tr("rp.check.uses", n=int(used["records"].sum()), places=len(used)),
+        st.warning(tr("repair.check.uses", n=int(used["records"].sum()), places=len(used)),
                    icon=":material/gavel:")  # fmt: skip
         st.dataframe(check_frame(used), hide_index=True, width="stretch")
-    with st.expander(tr("rp.check.all", n=len(check))):
+    with st.expander(trn("repair.check.all.one", "repair.check.all.other", len(check))):
         st.dataframe(check_table, hide_index=True, width="stretch")
-    st.caption(tr("rp.def.check"))
+    st.caption(tr("repair.def.check"))
     if checked_at is not None:
-        st.caption(tr("rp.check.stored", at=f"{checked_at:%Y-%m-%d %H:%M}"))
+        st.caption(tr("repair.check.stored", at=format_datetime(checked_at, language)))
     else:
-        st.caption(tr("rp.check.live"))
+        st.caption(tr("repair.check.live"))
     if scope.sees_all_departments and st.button(
-        tr("rp.check.rerun"), icon=":material/refresh:", key="rp_check_rerun"
+        tr("repair.check.rerun"), icon=":material/refresh:", key="rp_check_rerun"
     ):
-        with st.spinner(tr("rp.check.running")):
+        with st.spinner(tr("repair.check.running")):
             repair.run_display_check(url, scope, as_of)
         st.rerun()
 
@@ -138,7 +253,7 @@ with st.container(border=True):
 
 
 def kind_label(kind: str) -> str:
-    return tr(f"rp.kind.{kind}")
+    return tr(KIND_TEXT[kind])
 
 
 def localised(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -150,27 +265,27 @@ def localised(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         if column in out:
             out[column] = out[column].map(lambda c: dept_names.get(c, c))
     if "state" in out:
-        out["state"] = out["state"].map(lambda s: tr(f"rp.outcome.{s}"))
+        out["state"] = out["state"].map(lambda s: tr(OUTCOME_TEXT[s]))
     if "outcome" in out:
-        out["outcome"] = out["outcome"].map(lambda s: tr(f"rp.outcome.{s}"))
+        out["outcome"] = out["outcome"].map(lambda s: tr(OUTCOME_TEXT[s]))
     if "reasons" in out:
         out["reasons"] = out["reasons"].map(
-            lambda r: "；".join(tr(f"rp.reason.{x}") for x in r.split(",") if x)
+            lambda r: "；".join(tr(REASON_TEXT[x]) for x in r.split(",") if x)
         )
     if "category_code" in out:
         out["category_code"] = out["category_code"].map(lambda c: category_names.get(c, c))
     if "domain_code" in out:
         out["domain_code"] = out["domain_code"].map(lambda c: domain_names.get(c, c or ""))
     if "severity" in out:
-        out["severity"] = out["severity"].map(lambda s: tr(f"rp.severity.{s}") if s else "")
+        out["severity"] = out["severity"].map(lambda s: tr(SEVERITY_TEXT[s]) if s else "")
     if "status" in out:
-        out["status"] = out["status"].map(lambda s: tr(f"rp.status.{s}"))
-    return out.rename(columns={c: tr(f"rp.col.{c}") for c in columns})
+        out["status"] = out["status"].map(lambda s: tr(STATUS_TEXT[s]))
+    return out.rename(columns={c: tr(COLUMN_TEXT[c]) for c in columns})
 
 
 def csv_button(frame: pd.DataFrame, name: str) -> None:
     st.download_button(
-        tr("rp.export.csv"), to_csv(frame), file_name=f"repair_{name}_{stamp}.csv",
+        tr("repair.export.csv"), to_csv(frame), file_name=f"repair_{name}_{stamp}.csv",
         mime="text/csv", icon=":material/download:", key=f"rp_csv_{name}",
     )  # fmt: skip
 
@@ -191,14 +306,17 @@ trend_shown = localised(trend, trend.columns.tolist())
 expiring_count, expiring = repair.expiring(url, scope, as_of, counties)
 expiring_shown = localised(expiring, repair.EXPIRING_COLUMNS)
 percent = {
-    tr(f"rp.col.{c}"): st.column_config.NumberColumn(tr(f"rp.col.{c}"), format="percent")
+    tr(COLUMN_TEXT[c]): st.column_config.NumberColumn(tr(COLUMN_TEXT[c]), format="percent")
     for c in ("decision_on_time_rate", "answer_on_time_rate")
 }
-percent[tr("rp.col.mean_decision_days")] = st.column_config.NumberColumn(
-    tr("rp.col.mean_decision_days"), format="%.1f"
+percent[tr("repair.col.mean_decision_days")] = st.column_config.NumberColumn(
+    tr("repair.col.mean_decision_days"), format="%.1f"
 )
 
-tabs = st.tabs([tr(f"rp.tab.{t}") for t in ("time", "overdue", "outcomes", "trend", "expiring")])
+tabs = st.tabs([
+    tr("repair.tab.time"), tr("repair.tab.overdue"), tr("repair.tab.outcomes"),
+    tr("repair.tab.trend"), tr("repair.tab.expiring"),
+])  # fmt: skip
 
 with tabs[0]:
     st.dataframe(summary_shown, hide_index=True, width="stretch", column_config=percent)
@@ -207,33 +325,34 @@ with tabs[0]:
     for column, measure in zip(columns, ("decision", "answer"), strict=True):
         part = distribution[distribution["measure"] == measure]
         if part.empty:
-            column.caption(tr("rp.none_decided"))
+            column.caption(tr("repair.none_decided"))
             continue
         limit = int(part["limit"].max())
         figure = px.bar(
             part.assign(kind=part["kind"].map(kind_label)), x="days", y="applications",
-            color="kind", barmode="group", title=tr(f"rp.chart.{measure}"),
-            labels={"days": tr("rp.chart.days"), "applications": tr("rp.chart.applications"),
+            color="kind", barmode="group", title=tr(CHART_TEXT[measure]),
+            labels={"days": tr("repair.chart.days"), "applications": tr("repair.chart.applications"),
                     "kind": ""},
         )  # fmt: skip
         figure.add_vline(x=limit + 0.5, line_dash="dash", line_color="red",
-                         annotation_text=tr("rp.chart.limit", n=limit))  # fmt: skip
+                         annotation_text=trn("repair.chart.limit.one", "repair.chart.limit.other", limit))  # fmt: skip
         column.plotly_chart(figure, width="stretch")
-    for term in ("working_days", "decision_days", "answer_days", "decision_rate", "answer_rate",
-                 "limits"):  # fmt: skip
-        st.caption(tr(f"rp.def.{term}"))
+    for term in (N_("repair.def.working_days"), N_("repair.def.decision_days"),
+                 N_("repair.def.answer_days"), N_("repair.def.decision_rate"),
+                 N_("repair.def.answer_rate"), N_("repair.def.limits")):  # fmt: skip
+        st.caption(tr(term))
     csv_button(summary_shown, "summary")
 
 with tabs[1]:
     if overdue_list.empty:
-        st.success(tr("rp.overdue.none"))
+        st.success(tr("repair.overdue.none"))
     else:
-        st.markdown(f"**{tr('rp.overdue.by_department')}**")
+        st.markdown("**" + tr("repair.overdue.by_department") + "**")
         st.dataframe(by_dept_shown, hide_index=True, width="stretch")
-        st.markdown(f"**{tr('rp.overdue.list')}**")
+        st.markdown("**" + tr("repair.overdue.list") + "**")
         st.dataframe(overdue_shown, hide_index=True, width="stretch")
-    st.caption(tr("rp.def.overdue"))
-    st.caption(tr("rp.def.pending_past_limit"))
+    st.caption(tr("repair.def.overdue"))
+    st.caption(tr("repair.def.pending_past_limit"))
     csv_button(overdue_shown, "overdue")
 
 with tabs[2]:
@@ -241,73 +360,77 @@ with tabs[2]:
         figure = px.bar(
             outcome_frame.assign(kind=outcome_frame["kind"].map(kind_label),
                                  outcome=outcome_frame["outcome"].map(
-                                     lambda s: tr(f"rp.outcome.{s}"))),
+                                     lambda s: tr(OUTCOME_TEXT[s]))),
             x="kind", y="applications", color="outcome", barmode="stack",
-            title=tr("rp.chart.outcomes"),
-            labels={"kind": "", "applications": tr("rp.chart.applications"), "outcome": ""},
+            title=tr("repair.chart.outcomes"),
+            labels={"kind": "", "applications": tr("repair.chart.applications"), "outcome": ""},
         )  # fmt: skip
         st.plotly_chart(figure, width="stretch")
     st.dataframe(outcome_shown, hide_index=True, width="stretch")
-    st.caption(tr("rp.def.outcomes"))
+    st.caption(tr("repair.def.outcomes"))
     csv_button(outcome_shown, "outcomes")
 
 with tabs[3]:
     counts = trend.melt(id_vars="month", value_vars=["received", "decided"], var_name="measure")
-    counts["measure"] = counts["measure"].map(lambda c: tr(f"rp.col.{c}"))
+    counts["measure"] = counts["measure"].map(lambda c: tr(COLUMN_TEXT[c]))
     figure = px.bar(counts, x="month", y="value", color="measure", barmode="group",
-                    title=tr("rp.chart.trend_counts"),
-                    labels={"month": tr("rp.col.month"), "value": tr("rp.chart.applications"),
+                    title=tr("repair.chart.trend_counts"),
+                    labels={"month": tr("repair.col.month"), "value": tr("repair.chart.applications"),
                             "measure": ""})  # fmt: skip
     st.plotly_chart(figure, width="stretch")
     rates = trend.melt(id_vars="month", value_vars=["decision_on_time_rate", "answer_on_time_rate"],
                        var_name="measure").dropna()  # fmt: skip
     if not rates.empty:
-        rates["measure"] = rates["measure"].map(lambda c: tr(f"rp.col.{c}"))
+        rates["measure"] = rates["measure"].map(lambda c: tr(COLUMN_TEXT[c]))
         figure = px.line(rates, x="month", y="value", color="measure", markers=True,
-                         title=tr("rp.chart.trend_rates"),
-                         labels={"month": tr("rp.col.month"), "value": "", "measure": ""})  # fmt: skip
+                         title=tr("repair.chart.trend_rates"),
+                         labels={"month": tr("repair.col.month"), "value": "", "measure": ""})  # fmt: skip
         figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
         st.plotly_chart(figure, width="stretch")
     st.dataframe(trend_shown, hide_index=True, width="stretch", column_config=percent)
-    st.caption(tr("rp.def.trend"))
+    st.caption(tr("repair.def.trend"))
     csv_button(trend_shown, "trend")
 
 with tabs[4]:
-    st.metric(tr("rp.m.expiring"), f"{expiring_count:,}", help=tr("rp.def.expiring"))
+    st.metric(tr("repair.m.expiring"), f"{expiring_count:,}", help=tr("repair.def.expiring"))
     if expiring_count > len(expiring):
-        st.caption(tr("rp.expiring.capped", n=len(expiring), total=expiring_count))
+        st.caption(tr("repair.expiring.capped", n=len(expiring), total=expiring_count))
     if expiring.empty:
-        st.caption(tr("rp.expiring.none"))
+        st.caption(tr("repair.expiring.none"))
     else:
         st.dataframe(expiring_shown, hide_index=True, width="stretch")
-    st.caption(tr("rp.def.expiring"))
+    st.caption(tr("repair.def.expiring"))
     csv_button(expiring_shown, "expiring")
 
 # ----------------------------------------------------------------------------- export and glossary
 
 workbook = to_excel(
     {
-        tr("rp.tab.time"): summary_shown,
-        tr("rp.overdue.by_department"): by_dept_shown,
-        tr("rp.overdue.list"): overdue_shown,
-        tr("rp.tab.outcomes"): outcome_shown,
-        tr("rp.tab.trend"): trend_shown,
-        tr("rp.tab.expiring"): expiring_shown,
-        tr("rp.check.title"): check_table,
+        tr("repair.tab.time"): summary_shown,
+        tr("repair.overdue.by_department"): by_dept_shown,
+        tr("repair.overdue.list"): overdue_shown,
+        tr("repair.tab.outcomes"): outcome_shown,
+        tr("repair.tab.trend"): trend_shown,
+        tr("repair.tab.expiring"): expiring_shown,
+        tr("repair.check.title"): check_table,
     },
-    title=tr("rp.export.title"),
-    subtitle=tr("rp.caption", start=start, end=end, as_of=as_of, counties=county_text,
+    title=tr("repair.export.title"),
+    subtitle=tr("repair.caption", start=start, end=end, as_of=as_of, counties=county_text,
                 scope=scope_text()),
-    percent_columns={tr("rp.col.decision_on_time_rate"), tr("rp.col.answer_on_time_rate")},
+    percent_columns={tr("repair.col.decision_on_time_rate"), tr("repair.col.answer_on_time_rate")},
 )  # fmt: skip
 st.download_button(
-    tr("rp.export.excel"), workbook, file_name=f"repair_{start:%Y%m}-{end:%Y%m}_{stamp}.xlsx",
+    tr("repair.export.excel"), workbook, file_name=f"repair_{start:%Y%m}-{end:%Y%m}_{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:", key="rp_excel",
 )  # fmt: skip
 
-with st.expander(tr("rp.glossary"), icon=":material/menu_book:"):
-    for term in ("received", "decided", "pending", "working_days", "decision_days", "answer_days",
-                 "decision_rate", "answer_rate", "limits", "overdue", "pending_past_limit",
-                 "outcomes", "trend", "expiring", "check"):  # fmt: skip
-        st.markdown(f"- {tr('rp.def.' + term)}")
+with st.expander(tr("repair.glossary"), icon=":material/menu_book:"):
+    for term in (N_("repair.def.received"), N_("repair.def.decided"), N_("repair.def.pending"),
+                 N_("repair.def.working_days"), N_("repair.def.decision_days"),
+                 N_("repair.def.answer_days"), N_("repair.def.decision_rate"),
+                 N_("repair.def.answer_rate"), N_("repair.def.limits"), N_("repair.def.overdue"),
+                 N_("repair.def.pending_past_limit"), N_("repair.def.outcomes"),
+                 N_("repair.def.trend"), N_("repair.def.expiring"),
+                 N_("repair.def.check")):  # fmt: skip
+        st.markdown(f"- {tr(term)}")

@@ -11,14 +11,17 @@ from services import reporting
 from services.reporting import Thresholds
 from ui.access import require_page, scope_text
 from ui.circular import (
+    ANNUAL_TEXT,
     annual_outstanding,
     circular_workbook,
     laggard_table,
     ranking_table,
 )
 from ui.exports import to_csv
-from ui.session import current_scope, database_url, filters, lang, tr
-from ui.tables import item_names, localise, unit_names
+from ui.formatting import format_percent
+from ui.i18n import N_
+from ui.session import current_scope, database_url, filters, lang, tr, trn
+from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
 
 require_page("reporting")
 url, scope, chosen = database_url(), current_scope(), filters()
@@ -31,7 +34,7 @@ months = [dt.date(y, mo, 1) for y in range(2024, as_of.year + 1) for mo in range
 months = [d for d in months if d <= as_of] or [as_of.replace(day=1)]
 default_start = max(dt.date(as_of.year, 1, 1), months[0])
 start, last_month = st.select_slider(
-    tr("rep.period"),
+    tr("reporting.period"),
     options=months,
     value=(default_start, months[-1]),
     format_func=lambda d: f"{d.year}-{d.month:02d}",
@@ -40,51 +43,55 @@ start, last_month = st.select_slider(
 end = (dt.date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
        - dt.timedelta(days=1))  # fmt: skip
 
-with st.expander(tr("rep.thresholds")):
+with st.expander(tr("reporting.thresholds")):
     c1, c2, c3, c4 = st.columns(4)
     thresholds = Thresholds(
-        green_on_time=c1.slider(tr("rep.green_on_time"), 0.5, 1.0, 0.90, 0.01),
-        green_completeness=c2.slider(tr("rep.green_completeness"), 0.5, 1.0, 0.98, 0.01),
-        amber_on_time=c3.slider(tr("rep.amber_on_time"), 0.3, 1.0, 0.75, 0.01),
-        amber_completeness=c4.slider(tr("rep.amber_completeness"), 0.3, 1.0, 0.90, 0.01),
+        green_on_time=c1.slider(tr("reporting.green_on_time"), 0.5, 1.0, 0.90, 0.01),
+        green_completeness=c2.slider(tr("reporting.green_completeness"), 0.5, 1.0, 0.98, 0.01),
+        amber_on_time=c3.slider(tr("reporting.amber_on_time"), 0.3, 1.0, 0.75, 0.01),
+        amber_completeness=c4.slider(tr("reporting.amber_completeness"), 0.3, 1.0, 0.90, 0.01),
     )
 thresholds_text = tr(
-    "rep.thresholds_text",
-    g_on=thresholds.green_on_time,
-    g_c=thresholds.green_completeness,
-    a_on=thresholds.amber_on_time,
-    a_c=thresholds.amber_completeness,
+    "reporting.thresholds_text",
+    g_on=format_percent(thresholds.green_on_time, language),
+    g_c=format_percent(thresholds.green_completeness, language),
+    a_on=format_percent(thresholds.amber_on_time, language),
+    a_c=format_percent(thresholds.amber_completeness, language),
 )
-st.caption(tr("rep.caption", start=start, end=end, as_of=as_of, scope=scope_text()))
+st.caption(tr("reporting.caption", start=start, end=end, as_of=as_of, scope=scope_text()))
 st.caption(thresholds_text)
 
-with st.expander(tr("rep.glossary"), icon=":material/menu_book:"):
-    for key in ("due", "on_time_rate", "completeness", "late", "missing", "rejection_rate",
-                "rank", "annual"):  # fmt: skip
-        st.markdown(f"- {tr('def.' + key)}")
+with st.expander(tr("reporting.glossary"), icon=":material/menu_book:"):
+    for key in (N_("def.due"), N_("def.on_time_rate"), N_("def.completeness"), N_("def.late"),
+                N_("def.missing"), N_("def.rejection_rate"), N_("def.rank"),
+                N_("def.annual")):  # fmt: skip
+        st.markdown(f"- {tr(key)}")
 
 status = reporting.status(url, scope, start, end, as_of)
 card = reporting.scorecard(url, scope, start, end, as_of, thresholds)
 annual = reporting.annual(url, scope, as_of, chosen["counties"])
 
 if status.empty:
-    st.info(tr("rep.no_items"))
+    st.info(tr("reporting.no_items"))
 else:
     due, on_time = len(status), int(status["on_time"].sum())
     k1, k2, k3, k4, k5 = st.columns(5)
-    k1.metric(tr("rep.units"), len(card))
+    k1.metric(tr("reporting.units"), len(card))
     k2.metric(tr("col.due"), f"{due:,}", help=tr("def.due"))
-    k3.metric(tr("col.on_time_rate"), f"{on_time / due:.1%}", help=tr("def.on_time_rate"))
+    k3.metric(
+        tr("col.on_time_rate"), format_percent(on_time / due, language), help=tr("def.on_time_rate")
+    )
     k4.metric(
         tr("col.completeness"),
-        f"{status['delivered'].sum() / due:.1%}",
+        format_percent(status["delivered"].sum() / due, language),
         help=tr("def.completeness"),
     )
     k5.metric(tr("col.missing"), int(status["missing"].sum()), help=tr("def.missing"))
 
-tabs = st.tabs(
-    [tr(f"rep.tab.{k}") for k in ("ranking", "heat", "trend", "drill", "annual", "export")]
-)
+tabs = st.tabs([
+    tr("reporting.tab.ranking"), tr("reporting.tab.heat"), tr("reporting.tab.trend"),
+    tr("reporting.tab.drill"), tr("reporting.tab.annual"), tr("reporting.tab.export"),
+])  # fmt: skip
 names = unit_names(language)
 
 with tabs[0]:
@@ -94,11 +101,12 @@ with tabs[0]:
             hide_index=True,
             width="stretch",
             column_config={
-                tr(f"col.{c}"): st.column_config.ProgressColumn(
-                    tr(f"col.{c}"), format="percent", min_value=0.0, max_value=1.0,
-                    help=tr(f"def.{c}"),
+                tr(COLUMN_TEXT[c]): st.column_config.ProgressColumn(
+                    tr(COLUMN_TEXT[c]), format="percent", min_value=0.0, max_value=1.0,
+                    help=tr(definition),
                 )
-                for c in ("on_time_rate", "completeness")
+                for c, definition in (("on_time_rate", N_("def.on_time_rate")),
+                                      ("completeness", N_("def.completeness")))
             }
             | {
                 tr("col.rejection_rate"): st.column_config.NumberColumn(
@@ -122,7 +130,7 @@ with tabs[1]:
             zmax=1,
             aspect="auto",
             labels={"color": tr("col.on_time_rate"), "x": tr("col.month"), "y": tr("col.unit")},
-            title=tr("rep.heat_title"),
+            title=tr("reporting.heat_title"),
         )
         figure.update_layout(
             height=max(300, 24 * len(wide) + 120), coloraxis_colorbar_tickformat=".0%"
@@ -135,9 +143,9 @@ with tabs[2]:
         long = trend.melt(
             id_vars="month", value_vars=["on_time_rate", "completeness"], var_name="measure"
         )
-        long["measure"] = long["measure"].map(lambda c: tr(f"col.{c}"))
+        long["measure"] = long["measure"].map(lambda c: tr(COLUMN_TEXT[c]))
         figure = px.line(long, x="month", y="value", color="measure", markers=True,
-                         title=tr("rep.trend_title"),
+                         title=tr("reporting.trend_title"),
                          labels={"month": tr("col.month"), "value": "", "measure": ""})  # fmt: skip
         figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
         st.plotly_chart(figure, width="stretch")
@@ -146,7 +154,7 @@ with tabs[2]:
 with tabs[3]:
     if not card.empty:
         unit = st.selectbox(
-            tr("rep.drill_unit"), list(card["unit_code"]),
+            tr("reporting.drill_unit"), list(card["unit_code"]),
             format_func=lambda c: names.get(c, c), key="rep_drill_unit",
         )  # fmt: skip
         mine = status[status["unit_code"] == unit].copy()
@@ -180,17 +188,20 @@ with tabs[3]:
 with tabs[4]:
     st.caption(tr("def.annual"))
     this_year = annual[annual["year"] == as_of.year]
-    st.markdown(f"**{tr('rep.days_left', days=(dt.date(as_of.year, 12, 31) - as_of).days)}**")
+    days_left = (dt.date(as_of.year, 12, 31) - as_of).days
+    st.markdown(
+        "**" + trn("reporting.days_left.one", "reporting.days_left.other", days_left) + "**"
+    )
     missing_now = this_year[this_year["filed_at"].isna()]
-    st.markdown(f"**{tr('rep.annual_missing')}**：" + (
-        "、".join(names.get(c, c) for c in missing_now["unit_code"]) or tr("rep.none")
-    ))  # fmt: skip
+    st.markdown(tr("reporting.annual_missing", units=(
+        "、".join(names.get(c, c) for c in missing_now["unit_code"]) or tr("reporting.none")
+    )))  # fmt: skip
     overdue_past = annual[(annual["year"] < as_of.year) & (annual["state"] == "overdue")]
-    st.markdown(f"**{tr('rep.annual_overdue_past')}**")
+    st.markdown("**" + tr("reporting.annual_overdue_past") + "**")
     st.dataframe(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")
     table = annual.assign(
         unit=annual["unit_code"].map(lambda c: names.get(c, c)),
-        state=annual["state"].map(lambda s: tr(f"annual.{s}")),
+        state=annual["state"].map(lambda s: tr(ANNUAL_TEXT[s])),
     ).sort_values(["year", "unit_code"], ascending=[False, True])
     st.dataframe(
         localise(table, ["year", "unit", "due_date", "filed_at", "state", "days_late"], language),
@@ -198,22 +209,20 @@ with tabs[4]:
     )  # fmt: skip
 
 with tabs[5]:
-    st.caption(tr("rep.export_note"))
+    st.caption(tr("reporting.export_note"))
     heat = reporting.heat_map(url, scope, start, end, as_of)
     workbook = circular_workbook(
         card, status, annual, heat, start, end, as_of, language, thresholds_text
     )
     stamp = f"{start:%Y%m}-{end:%Y%m}_{as_of:%Y%m%d}"
     st.download_button(
-        tr("rep.export_excel"), workbook, file_name=f"reporting_circular_{stamp}.xlsx",
+        tr("reporting.export_excel"), workbook, file_name=f"reporting_circular_{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
     )  # fmt: skip
     st.download_button(
-        tr("rep.export_csv"), to_csv(ranking_table(card, language)),
+        tr("reporting.export_csv"), to_csv(ranking_table(card, language)),
         file_name=f"reporting_ranking_{stamp}.csv", mime="text/csv",
         icon=":material/download:",
     )  # fmt: skip
-    st.caption(
-        laggard_table(status, language).shape[0].__str__() + " · " + tr("rep.sheet.laggards")
-    )
+    st.caption(tr("reporting.laggards_count", n=laggard_table(status, language).shape[0]))

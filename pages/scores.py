@@ -16,6 +16,8 @@ import streamlit as st
 from services import scores
 from services.scores import load_policy, mask_count
 from ui.access import require_page
+from ui.formatting import format_percent
+from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
 
@@ -41,6 +43,47 @@ frame = scores.distribution(url, scope, run["run_id"], tuple(chosen["counties"])
 names = unit_names(lang())
 
 
+# column (or fairness dimension) -> its header; grade columns keep their names
+COLUMN_TEXT = {
+    "county_code": N_("sc.col.county_code"),
+    "gender": N_("sc.col.gender"),
+    "age_band": N_("sc.col.age_band"),
+    "persons": N_("sc.col.persons"),
+    "red_list": N_("sc.col.red_list"),
+    "green_channel": N_("sc.col.green_channel"),
+    "serious_record": N_("sc.col.serious_record"),
+    "black_list": N_("sc.col.black_list"),
+    "pending_objection": N_("sc.col.pending_objection"),
+    "dimension": N_("sc.col.dimension"),
+    "group": N_("sc.col.group"),
+    "low_share": N_("sc.col.low_share"),
+    "black_rate": N_("sc.col.black_rate"),
+    "from": N_("sc.col.from"),
+    "to": N_("sc.col.to"),
+    "red_in": N_("sc.col.red_in"),
+    "red_out": N_("sc.col.red_out"),
+}
+# list -> its figure's label and help
+LIST_TEXT = {
+    "red_list": N_("sc.red_list"),
+    "green_channel": N_("sc.green_channel"),
+    "serious_record": N_("sc.serious_record"),
+    "black_list": N_("sc.black_list"),
+}
+LIST_HELP = {
+    "red_list": N_("sc.help.red_list"),
+    "green_channel": N_("sc.help.green_channel"),
+    "serious_record": N_("sc.help.serious_record"),
+    "black_list": N_("sc.help.black_list"),
+}
+# severity -> the label of its deduction in the what-if
+DEDUCTION_TEXT = {
+    "minor": N_("sc.wi.neg.minor"),
+    "general": N_("sc.wi.neg.general"),
+    "serious": N_("sc.wi.neg.serious"),
+}
+
+
 def count_text(n: int) -> str:
     """A person count as shown: masked below 5, with thousands separators."""
     shown = mask_count(n)
@@ -48,7 +91,7 @@ def count_text(n: int) -> str:
 
 
 def header(column: str) -> str:
-    return column if column in grades else tr(f"sc.col.{column}")
+    return column if column in grades else tr(COLUMN_TEXT[column])
 
 
 def shown(table: pd.DataFrame, columns: list[str], counts: list[str]) -> pd.DataFrame:
@@ -63,8 +106,8 @@ LISTS = ["red_list", "black_list"] if legacy else list(scores.LISTS)
 metrics = st.columns(2 + len(LISTS))
 metrics[0].metric(tr("sc.scored"), f"{int(frame['persons'].sum()):,}")
 for place, column in zip(metrics[1:], LISTS, strict=False):
-    label = tr("sc.legacy_black") if legacy and column == "black_list" else tr(f"sc.{column}")
-    place.metric(label, count_text(int(frame[column].sum())), help=tr(f"sc.help.{column}"))
+    label = tr("sc.legacy_black") if legacy and column == "black_list" else tr(LIST_TEXT[column])
+    place.metric(label, count_text(int(frame[column].sum())), help=tr(LIST_HELP[column]))
 metrics[-1].metric(tr("sc.pending"), count_text(int(frame["pending_objection"].sum())))
 
 st.subheader(tr("sc.grades_city"))
@@ -90,10 +133,10 @@ flagged = flags[flags["flag"]].copy()
 if flagged.empty:
     st.success(tr("sc.no_flags"))
 else:
-    flagged["dimension"] = flagged["dimension"].map(lambda d: tr(f"sc.col.{d}"))
+    flagged["dimension"] = flagged["dimension"].map(lambda d: tr(COLUMN_TEXT[d]))
     flagged["group"] = flagged["group"].map(lambda g: names.get(g, g))
-    flagged["low_share"] = flagged["low_share"].map("{:.1%}".format)
-    flagged["black_rate"] = flagged["black_rate"].map("{:.2%}".format)
+    flagged["low_share"] = flagged["low_share"].map(lambda x: format_percent(x, lang()))
+    flagged["black_rate"] = flagged["black_rate"].map(lambda x: format_percent(x, lang()))
     columns = ["dimension", "group", "persons", "low_share", "black_rate"]
     st.dataframe(shown(flagged, columns, ["persons"]), hide_index=True)
 
@@ -137,7 +180,7 @@ with st.form("what_if"):
                          key=f"wi.grade.{name}")  # fmt: skip
     cols = st.columns(3)
     for col, (sev, pts) in zip(cols, base.negative_points, strict=True):
-        col.number_input(tr(f"sc.wi.neg.{sev}"), value=pts, max_value=0, step=5,
+        col.number_input(tr(DEDUCTION_TEXT[sev]), value=pts, max_value=0, step=5,
                          key=f"wi.neg.{sev}")  # fmt: skip
     capped = [(c, r) for c, r in base.positive if r.cap_per_year is not None]
     cols = st.columns(len(capped))
@@ -172,7 +215,7 @@ if previewed:
     moved = movers[movers["grade"] != movers["grade_new"]]
     changes[1].metric(tr("sc.wi.movers"), str(mask_count(int(moved["persons"].sum()))))
     st.caption(tr("sc.wi.lists_fixed"))
-    st.markdown(f"**{tr('sc.wi.movers_table')}**")
+    st.markdown("**" + tr("sc.wi.movers_table") + "**")
     table = moved.rename(columns={"grade": "from", "grade_new": "to"})
     counts = ["persons", "red_in", "red_out"]
     st.dataframe(shown(table, ["from", "to", *counts], counts), hide_index=True)
@@ -191,7 +234,7 @@ if scope.may_read("points_policy"):
     from services.scores import PolicyError
 
     with st.form("save_policy"):
-        st.markdown(f"**{tr('sc.save.title')}**")
+        st.markdown("**" + tr("sc.save.title") + "**")
         new_version = st.text_input(tr("sc.save.version"), key="save.version")
         note = st.text_input(tr("sc.save.note"), key="save.note")
         saved = st.form_submit_button(tr("sc.save.button"))

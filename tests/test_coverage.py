@@ -43,7 +43,7 @@ from tests.apptest import open_page
 from tests.conftest import TINY_AS_OF
 from ui import coverage_display as view
 from ui.exports import to_csv, to_excel
-from ui.i18n import TEXT
+from ui.i18n import message, t
 
 D = dt.date
 AS_OF = D(2026, 6, 30)
@@ -147,15 +147,14 @@ def test_every_text_key_of_the_page_is_translated():
     for name in ("pages/coverage.py", "ui/coverage_display.py"):
         used |= set(re.findall(r"[\"'](cov\.[a-z_.0-9]+)[\"']", (root / name).read_text()))
     assert used, "the page uses translation keys"
-    assert sorted(k for k in used if k not in TEXT) == []
-    for key, (zh, en) in TEXT.items():
-        if key.startswith("cov."):
-            assert zh and en and zh != en or key.startswith("cov.severity"), key
+    for key in sorted(used):  # a missing key raises KeyError (I18N_STRICT, tests/conftest.py)
+        zh, en = message(key, "zh"), message(key, "en")
+        assert zh and en and zh != en or key.startswith("cov.severity"), key
 
 
 def test_every_definition_is_in_the_interface():
     for measure in cv.DEFINITIONS:
-        assert f"cov.def.{measure}" in TEXT and f"cov.term.{measure}" in TEXT
+        assert message(view.DEFINITION_TEXT[measure]) and message(view.TERM_TEXT[measure])
     for key in view.HELP.values():
         assert key in cv.DEFINITIONS
 
@@ -550,7 +549,7 @@ def test_page_renders_for_each_role(tiny_city_url, monkeypatch, server_navigatio
 
 def test_department_without_professions_or_domains(tiny_city_url, monkeypatch, server_navigation):
     app = _open(tiny_city_url, HEADS["psb"], monkeypatch)
-    assert [i.value for i in app.info] == [TEXT["cov.nothing"][0]]
+    assert [i.value for i in app.info] == [t("cov.nothing", "zh")]
     assert not app.dataframe and not app.tabs
 
 
@@ -559,11 +558,11 @@ def test_department_with_domains_only_and_with_professions_only(
 ):
     app = _open(tiny_city_url, HEADS["hrss"], monkeypatch)
     assert len(app.tabs) == 1 and _codes(app, "领域代码") == {"LABOUR"}
-    assert TEXT["cov.no_professions"][0] in [c.value for c in app.main.caption]
+    assert t("cov.no_professions", "zh") in [c.value for c in app.main.caption]
     app = _open(tiny_city_url, HEADS["justice"], monkeypatch, lang="en")
     assert app.title[0].value == "Key professions and domains"
     assert len(app.tabs) == 2 and _codes(app, "Profession code") == {"LAWYER"}
-    assert TEXT["cov.no_domains"][1] in [c.value for c in app.main.caption]
+    assert t("cov.no_domains", "en") in [c.value for c in app.main.caption]
     assert not [text for text in _texts(app) if "cov." in text]
 
 

@@ -47,7 +47,7 @@ from tests.scope_world import (
     world_fixture,
 )
 from ui.i18n import t
-from ui.navigation import PAGES, page_spec, pages_for_role
+from ui.navigation import PAGE_TITLES, PAGES, page_spec, pages_for_role
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -141,18 +141,18 @@ def check_overview(r: Rendered, user_key: str, url: str) -> None:
             select(func.count()).select_from(m.Alert).where(m.Alert.status == "open")
         )
     metrics = {x.label: x.value for x in r.main.metric}
-    assert metrics[zh("ov.residents")] == f"{persons:,}"  # the whole city
-    assert metrics[zh("ov.alerts")] == str(open_alerts)
+    assert metrics[zh("overview.residents")] == f"{persons:,}"  # the whole city
+    assert metrics[zh("overview.alerts")] == str(open_alerts)
 
 
 def check_reporting(r: Rendered, user_key: str, url: str) -> None:
     dept = dept_of(user_key)
     units, items = units_of(dept), items_of(dept)
     metrics = {x.label: x.value for x in r.main.metric}
-    assert metrics[zh("rep.units")] == str(len(units))
+    assert metrics[zh("reporting.units")] == str(len(units))
     ranking = r.frames()[0]
     assert set(ranking[zh("col.unit")]) == names(UNIT_NAMES, units)
-    drill = selectbox(r, zh("rep.drill_unit"))
+    drill = selectbox(r, zh("reporting.drill_unit"))
     assert set(drill.options) == names(UNIT_NAMES, units)
     # every table on screen and in the circular and ranking downloads
     assert values_in(r, zh("col.unit")) <= names(UNIT_NAMES, annual_units_of(dept))
@@ -217,9 +217,9 @@ def check_oversight(r: Rendered, user_key: str, url: str) -> None:
             conn.scalars(select(m.Alert.alert_id).where(m.Alert.status.in_(["open", "escalated"])))
         )
     queue = r.frames()[0]
-    assert set(queue[zh("qo.col.alert_id")]) == expected  # every alert: the city's query log
-    evidence = frames_with(r, zh("qo.col.subject"), downloads=False)[0]
-    assert evidence[zh("qo.col.subject")].str.fullmatch(r"\d{4}\*{10}[\dX]{4}").all()
+    assert set(queue[zh("oversight.col.alert_id")]) == expected  # every alert: the city's query log
+    evidence = frames_with(r, zh("oversight.col.subject"), downloads=False)[0]
+    assert evidence[zh("oversight.col.subject")].str.fullmatch(r"\d{4}\*{10}[\dX]{4}").all()
 
 
 def check_person(r: Rendered, user_key: str, url: str) -> None:
@@ -245,15 +245,15 @@ def check_repair(r: Rendered, user_key: str, url: str) -> None:
     with get_engine(url).connect() as conn:
         expected = conn.scalar(received)
     metrics = {x.label: x.value for x in r.main.metric}
-    assert metrics[zh("rp.m.received")] == f"{expected:,}"
+    assert metrics[zh("repair.m.received")] == f"{expected:,}"
     texts = " ".join(c.value for c in r.main.caption)
     if dept is None:
         assert zh("scope.all") in texts
     else:
         assert zh("scope.department", dept=DEPT_NAMES[dept]) in texts
-        for header in (zh("rp.col.handling_dept"), zh("rp.col.source_dept")):
+        for header in (zh("repair.col.handling_dept"), zh("repair.col.source_dept")):
             assert values_in(r, header) <= {dept, DEPT_NAMES[dept]}, header
-    applicants = values_in(r, zh("rp.col.subject"))
+    applicants = values_in(r, zh("repair.col.subject"))
     assert all(re.fullmatch(r"\d{4}\*{10}[\dX]{4}", a) for a in applicants), applicants
 
 
@@ -318,7 +318,7 @@ def test_a_page_shows_exactly_the_roles_scope(world, user_key, page):
     r = rendered(world, user_key, page_spec(page).path)
     assert not r.app.exception, [e.value for e in r.app.exception]
     assert not r.app.error, [e.value for e in r.app.error]
-    assert r.app.title[0].value == zh(f"page.{page}")
+    assert r.app.title[0].value == zh(PAGE_TITLES[page])
     EXPECTATIONS[page][0](r, user_key, world)
 
 
@@ -331,7 +331,7 @@ def test_pages_outside_the_role_are_only_a_way_home(world, monkeypatch, user_key
     app = open_app(world, user_key).run()
     allowed = pages_for_role(USERS[user_key]["role"])
     assert [link.label for link in app.sidebar.get("page_link")] == [
-        zh(f"page.{p.key}") for p in allowed
+        zh(PAGE_TITLES[p.key]) for p in allowed
     ]
     for spec in PAGES:
         if spec not in allowed:
@@ -356,7 +356,7 @@ def test_a_page_opened_directly_refuses_a_role_it_is_not_for(world, user_key, pa
 @pytest.mark.parametrize(
     ("page", "state", "label", "own"),
     [
-        ("reporting", {"rep_drill_unit": "EDU"}, "rep.drill_unit", "URBAN"),
+        ("reporting", {"rep_drill_unit": "EDU"}, "reporting.drill_unit", "URBAN"),
         ("coverage", {"coverage_domain": "FOOD_DRUG"}, "cov.domain_select", "URBAN"),
         ("imports", {"im_item_URBAN": "PENALTY-FOOD_DRUG", "im_dept": "SAMR"}, "im.item",
          "PENALTY-URBAN"),

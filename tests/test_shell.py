@@ -20,7 +20,7 @@ from data_access.engine import get_engine
 from data_access.id_number import make_id_number
 from data_access.schema import models as m
 from data_access.schema.reference import init_schema
-from ui.navigation import PAGES, pages_for_role
+from ui.navigation import PAGE_TITLES, PAGES, pages_for_role
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 USERS = {
@@ -215,7 +215,7 @@ def test_every_page_renders_for_every_role_allowed(app, role, page):
     spec = next(p for p in PAGES if p.path == page)
     from ui.i18n import t
 
-    assert app.title[0].value == t(f"page.{spec.key}")
+    assert app.title[0].value == t(PAGE_TITLES[spec.key])
 
 
 @pytest.mark.parametrize(

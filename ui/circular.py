@@ -7,21 +7,30 @@ import datetime as dt
 import pandas as pd
 
 from ui.exports import to_excel
-from ui.i18n import t
-from ui.tables import item_names, localise, unit_names
+from ui.i18n import N_, t
+from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
 
 RANKING_COLUMNS = (
     "rank", "unit", "status", "due", "delivered", "on_time", "late", "missing",
     "avg_delay_days", "on_time_rate", "completeness", "rejection_rate",
 )  # fmt: skip
 RATE_COLUMNS = ("on_time_rate", "completeness", "rejection_rate")
+# a unit's red/amber/green status
+STATUS_TEXT = {"green": N_("status.green"), "amber": N_("status.amber"), "red": N_("status.red")}
+# an annual report's state
+ANNUAL_TEXT = {
+    "filed_on_time": N_("annual.filed_on_time"),
+    "filed_late": N_("annual.filed_late"),
+    "overdue": N_("annual.overdue"),
+    "open": N_("annual.open"),
+}
 
 
 def ranking_table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = unit_names(lang)
     frame = card.assign(
         unit=card["unit_code"].map(lambda c: names.get(c, c)),
-        status=card["status"].map(lambda s: t(f"status.{s}", lang)),
+        status=card["status"].map(lambda s: t(STATUS_TEXT[s], lang)),
         avg_delay_days=card["avg_delay_days"].round(1),
     )
     return localise(frame, RANKING_COLUMNS, lang)
@@ -34,7 +43,8 @@ def laggard_table(status: pd.DataFrame, lang: str) -> pd.DataFrame:
     bad["unit"] = bad["unit_code"].map(lambda c: names.get(c, c))
     bad["item"] = bad["item_code"].map(lambda c: items.get(c, c))
     bad["state"] = [
-        t("delivery.missing" if missing else "delivery.late", lang) for missing in bad["missing"]
+        t("delivery.missing", lang) if missing else t("delivery.late", lang)
+        for missing in bad["missing"]
     ]
     bad = bad.sort_values(["missing", "delay_days", "unit_code"], ascending=[False, False, True])
     return localise(
@@ -46,7 +56,7 @@ def annual_outstanding(annual: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = unit_names(lang)
     frame = annual[annual["state"].isin(["overdue", "open"]) & annual["filed_at"].isna()].copy()
     frame["unit"] = frame["unit_code"].map(lambda c: names.get(c, c))
-    frame["state"] = frame["state"].map(lambda s: t(f"annual.{s}", lang))
+    frame["state"] = frame["state"].map(lambda s: t(ANNUAL_TEXT[s], lang))
     return localise(frame, ["year", "unit", "unit_code", "due_date", "state", "days_late"], lang)
 
 
@@ -72,12 +82,12 @@ def circular_workbook(
     subtitle: str = "",
 ) -> bytes:
     sheets = {
-        t("rep.sheet.ranking", lang): ranking_table(card, lang),
-        t("rep.sheet.laggards", lang): laggard_table(status, lang),
-        t("rep.sheet.annual", lang): annual_outstanding(annual, lang),
-        t("rep.sheet.monthly", lang): monthly_table(heat, lang),
+        t("reporting.sheet.ranking", lang): ranking_table(card, lang),
+        t("reporting.sheet.laggards", lang): laggard_table(status, lang),
+        t("reporting.sheet.annual", lang): annual_outstanding(annual, lang),
+        t("reporting.sheet.monthly", lang): monthly_table(heat, lang),
     }
-    percent = {t(f"col.{c}", lang) for c in RATE_COLUMNS}
-    percent |= {c for c in sheets[t("rep.sheet.monthly", lang)].columns if c[:2] == "20"}
-    title = t("rep.export_title", lang, start=start, end=end, as_of=as_of)
+    percent = {t(COLUMN_TEXT[c], lang) for c in RATE_COLUMNS}
+    percent |= {c for c in sheets[t("reporting.sheet.monthly", lang)].columns if c[:2] == "20"}
+    title = t("reporting.export_title", lang, start=start, end=end, as_of=as_of)
     return to_excel(sheets, title, subtitle, percent_columns=percent)

@@ -24,7 +24,8 @@ from data_access.queries.small_cells import (
     rate_placeholder,
 )
 from data_access.schema.reference import county_codes, read_catalogue
-from ui.i18n import name_column, t
+from ui.formatting import format_number, format_percent
+from ui.i18n import N_, name_column, t
 
 # Columns shown as percentages (ratios 0..1) in tables and in Excel.
 PERCENT_KEYS = frozenset({"coverage", "updated_share", "expired_share"})
@@ -48,6 +49,114 @@ HELP = {
     "expired_share": "expired_share",
     "expiring": "expiring",
 }
+# column -> its header
+COLUMN_TEXT = {
+    "profession": N_("cov.col.profession"),
+    "profession_code": N_("cov.col.profession_code"),
+    "responsible_dept": N_("cov.col.responsible_dept"),
+    "current": N_("cov.col.current"),
+    "with_file": N_("cov.col.with_file"),
+    "coverage": N_("cov.col.coverage"),
+    "updated": N_("cov.col.updated"),
+    "updated_share": N_("cov.col.updated_share"),
+    "negative_per_1000": N_("cov.col.negative_per_1000"),
+    "population_negative_per_1000": N_("cov.col.population_negative_per_1000"),
+    "positive_per_1000": N_("cov.col.positive_per_1000"),
+    "population_positive_per_1000": N_("cov.col.population_positive_per_1000"),
+    "gap": N_("cov.col.gap"),
+    "county": N_("cov.col.county"),
+    "county_code": N_("cov.col.county_code"),
+    "domain": N_("cov.col.domain"),
+    "domain_code": N_("cov.col.domain_code"),
+    "lead_dept": N_("cov.col.lead_dept"),
+    "positive_records": N_("cov.col.positive_records"),
+    "neutral_records": N_("cov.col.neutral_records"),
+    "negative_records": N_("cov.col.negative_records"),
+    "negative_total": N_("cov.col.negative_total"),
+    "expired_share": N_("cov.col.expired_share"),
+    "expiring": N_("cov.col.expiring"),
+    "category": N_("cov.col.category"),
+    "category_code": N_("cov.col.category_code"),
+    "polarity": N_("cov.col.polarity"),
+    "severity": N_("cov.col.severity"),
+    "department": N_("cov.col.department"),
+    "source_dept": N_("cov.col.source_dept"),
+    "month": N_("cov.col.month"),
+    "records": N_("cov.col.records"),
+}
+# measure (coverage.DEFINITIONS) -> its name and its definition
+TERM_TEXT = {
+    "current": N_("cov.term.current"),
+    "with_file": N_("cov.term.with_file"),
+    "coverage": N_("cov.term.coverage"),
+    "updated": N_("cov.term.updated"),
+    "negative_per_1000": N_("cov.term.negative_per_1000"),
+    "positive_per_1000": N_("cov.term.positive_per_1000"),
+    "population": N_("cov.term.population"),
+    "target": N_("cov.term.target"),
+    "gap": N_("cov.term.gap"),
+    "domain_records": N_("cov.term.domain_records"),
+    "expired_share": N_("cov.term.expired_share"),
+    "expiring": N_("cov.term.expiring"),
+    "small_cells": N_("cov.term.small_cells"),
+}
+DEFINITION_TEXT = {
+    "current": N_("cov.def.current"),
+    "with_file": N_("cov.def.with_file"),
+    "coverage": N_("cov.def.coverage"),
+    "updated": N_("cov.def.updated"),
+    "negative_per_1000": N_("cov.def.negative_per_1000"),
+    "positive_per_1000": N_("cov.def.positive_per_1000"),
+    "population": N_("cov.def.population"),
+    "target": N_("cov.def.target"),
+    "gap": N_("cov.def.gap"),
+    "domain_records": N_("cov.def.domain_records"),
+    "expired_share": N_("cov.def.expired_share"),
+    "expiring": N_("cov.def.expiring"),
+    "small_cells": N_("cov.def.small_cells"),
+}
+# headline figure -> its label
+METRIC_TEXT = {
+    "current": N_("cov.metric.current"),
+    "with_file": N_("cov.metric.with_file"),
+    "coverage": N_("cov.metric.coverage"),
+    "updated_share": N_("cov.metric.updated_share"),
+    "gap": N_("cov.metric.gap"),
+}
+# exported table -> its sheet name
+SHEET_TEXT = {
+    "professions": N_("cov.sheet.professions"),
+    "counties": N_("cov.sheet.counties"),
+    "gaps": N_("cov.sheet.gaps"),
+    "domains": N_("cov.sheet.domains"),
+    "category": N_("cov.sheet.category"),
+    "department": N_("cov.sheet.department"),
+    "month": N_("cov.sheet.month"),
+}
+# breakdown of a domain's records -> its heading
+BREAKDOWN_TEXT = {
+    "category": N_("cov.by_category"),
+    "department": N_("cov.by_department"),
+    "month": N_("cov.by_month"),
+}
+# tab of the page
+TAB_TEXT = {
+    "professions": N_("cov.tab.professions"),
+    "counties": N_("cov.tab.counties"),
+    "domains": N_("cov.tab.domains"),
+}
+# record polarity
+POLARITY_TEXT = {
+    "positive": N_("cov.polarity.positive"),
+    "neutral": N_("cov.polarity.neutral"),
+    "negative": N_("cov.polarity.negative"),
+}
+# record severity
+SEVERITY_TEXT = {
+    "minor": N_("cov.severity.minor"),
+    "general": N_("cov.severity.general"),
+    "serious": N_("cov.severity.serious"),
+}
 
 
 def catalogue_names(name: str, language: str) -> dict[str, str]:
@@ -57,13 +166,13 @@ def catalogue_names(name: str, language: str) -> dict[str, str]:
 
 
 def label(key: str, language: str) -> str:
-    return t(f"cov.col.{key}", language)
+    return t(COLUMN_TEXT[key], language)
 
 
 def column_help(frame: pd.DataFrame, keys: Iterable[str], language: str) -> dict[str, str]:
     """Displayed column label -> one-line definition, for the columns that have one."""
     return {
-        label(key, language): t(f"cov.def.{HELP[key]}", language)
+        label(key, language): t(DEFINITION_TEXT[HELP[key]], language)
         for key in keys
         if key in HELP and label(key, language) in frame.columns
     }
@@ -78,10 +187,10 @@ def percent_labels(keys: Iterable[str], language: str) -> set[str]:
     return {label(k, language) for k in keys if k in PERCENT_KEYS}
 
 
-def _format_rate(value: object, percent: bool) -> object:
+def _format_rate(value: object, percent: bool, language: str) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return f"{value:.1%}" if percent else f"{value:.1f}"
+    return format_percent(value, language) if percent else format_number(value, language, 1)
 
 
 def _finish(
@@ -100,7 +209,9 @@ def _finish(
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 values.append(placeholder)
             else:
-                values.append(_format_rate(value, key in PERCENT_KEYS) if formatted else value)
+                values.append(
+                    _format_rate(value, key in PERCENT_KEYS, language) if formatted else value
+                )
         out[key] = pd.Series(values, index=out.index, dtype=object)
     if formatted:  # one type per column on screen: counts and "<5" as text
         for key in keys:
@@ -187,7 +298,7 @@ def total_figures(totals: dict, language: str) -> dict[str, str]:
             return "—"
         if not rate_allowed(totals["current"], [numerator]):
             return SUPPRESSED
-        return f"{value:.1%}"
+        return format_percent(value, language)
 
     return {
         "current": count(totals["current"]),
@@ -266,7 +377,7 @@ def coverage_heatmap(
             shown = "—"
         elif allowed:
             z[i, j] = cell.coverage
-            shown = f"{cell.coverage:.0%}"
+            shown = format_percent(cell.coverage, language)
         else:
             shown = SUPPRESSED
         text[i, j] = shown if cell.current else ""
@@ -294,7 +405,7 @@ def coverage_heatmap(
         )
     )
     figure.update_layout(
-        title=t("cov.heat_title", language, target=f"{target:.0%}"),
+        title=t("cov.heat_title", language, target=format_percent(target, language)),
         height=max(320, 36 * len(rows) + 160),
         yaxis={"autorange": "reversed"},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
@@ -351,12 +462,12 @@ def breakdown_frame(
     out = frame.copy()
     domains = catalogue_names("domains", language)
     out["domain"] = out["domain_code"].map(lambda c: domains.get(c, c))
-    polarity = out["polarity"].map(lambda p: t(f"cov.polarity.{p}", language))
+    polarity = out["polarity"].map(lambda p: t(POLARITY_TEXT[p], language))
     if by == "category":
         categories = catalogue_names("record_categories", language)
         out["category"] = out["category_code"].map(lambda c: categories.get(c, c))
         out["severity"] = out["severity"].map(
-            lambda s: t(f"cov.severity.{s}", language) if isinstance(s, str) and s else "—"
+            lambda s: t(SEVERITY_TEXT[s], language) if isinstance(s, str) and s else "—"
         )
         keys = ["category", "category_code", "polarity", "severity", "records"]
     elif by == "department":
@@ -386,7 +497,7 @@ def month_chart(frame: pd.DataFrame, months: list[str], language: str) -> go.Fig
         records = part["records"].reindex(months).fillna(0)
         persons = part["persons"].reindex(months).fillna(0)
         small = persons.map(is_small)
-        name = t(f"cov.polarity.{polarity}", language)
+        name = t(POLARITY_TEXT[polarity], language)
         figure.add_bar(
             x=months,
             y=records.where(~small),

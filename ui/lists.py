@@ -12,11 +12,34 @@ import streamlit as st
 from data_access.schema.reference import read_catalogue
 from scoring.points_ledger import list_values
 from scoring.points_policy import load_policy
-from ui.i18n import name_column
+from ui.i18n import N_, name_column
 from ui.session import lang, tr
 
 # ledger columns that only list lines fill: left out of the record table under the decisions
 LIST_ONLY_COLUMNS = ["listed", "counts_until", "severity"]
+# data_access.schema.score_models.LISTS -> the list's name
+LIST_TEXT = {
+    "red_list": N_("ls.name.red_list"),
+    "green_channel": N_("ls.name.green_channel"),
+    "serious_record": N_("ls.name.serious_record"),
+    "black_list": N_("ls.name.black_list"),
+}
+# scoring.points_ledger.LIST_REASONS -> the reason in words, with the same placeholders
+REASON_TEXT = {
+    "grade_and_clean": N_("ls.reason.grade_and_clean"),
+    "grade_below": N_("ls.reason.grade_below"),
+    "negative_counts": N_("ls.reason.negative_counts"),
+    "no_negative": N_("ls.reason.no_negative"),
+    "serious_counts": N_("ls.reason.serious_counts"),
+    "no_serious": N_("ls.reason.no_serious"),
+    "authority_list": N_("ls.reason.authority_list"),
+    "no_authority_list": N_("ls.reason.no_authority_list"),
+}
+SEVERITY_TEXT = {
+    "minor": N_("ls.severity.minor"),
+    "general": N_("ls.severity.general"),
+    "serious": N_("ls.severity.serious"),
+}
 
 
 def show_ledger(frame: pd.DataFrame) -> None:
@@ -33,8 +56,11 @@ def list_decision(row: Mapping[str, Any]) -> str:
     names = {r["code"]: r[name_column(lang())] for r in read_catalogue("record_categories")}
     values["category"] = names.get(values["category"], values["category"])  # names on screen
     if values["severity"]:
-        values["severity"] = tr(f"ls.severity.{values['severity']}")
-    name = tr(f"ls.name.{row['rule']}")
-    where = tr("ls.on", name=name) if row["listed"] else tr("ls.off", name=name)
-    reason = tr(f"ls.reason.{row['reason']}", **values)
-    return f"{where}：{reason}"
+        values["severity"] = tr(SEVERITY_TEXT[values["severity"]])
+    name = tr(LIST_TEXT[row["rule"]])
+    reason = tr(REASON_TEXT[row["reason"]], **values)
+    return (
+        tr("ls.on", name=name, reason=reason)
+        if row["listed"]
+        else tr("ls.off", name=name, reason=reason)
+    )

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ui.i18n import N_
+
 
 @dataclass(frozen=True)
 class PageSpec:
-    key: str  # also the translation key suffix: page.<key>
+    key: str  # its address; its title is PAGE_TITLES[key]
     path: str  # relative to dashboard.py
     icon: str
-    section: str  # nav.<section>
+    section: str  # one of SECTIONS, named by SECTION_TEXT
     roles: frozenset[str]
     purpose: str  # what the page is for, in a line (for the record and the README)
     # True when the page can show one person's credit data (a lookup): every such view must write
@@ -102,6 +104,29 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 SECTIONS = ("analysis", "oversight", "work", "admin")
+SECTION_TEXT = {
+    "analysis": N_("nav.analysis"),
+    "oversight": N_("nav.oversight"),
+    "work": N_("nav.work"),
+    "admin": N_("nav.admin"),
+}
+PAGE_TITLES = {
+    "overview": N_("page.overview"),
+    "reporting": N_("page.reporting"),
+    "coverage": N_("page.coverage"),
+    "scores": N_("page.scores"),
+    "oversight": N_("page.oversight"),
+    "person": N_("page.person"),
+    "repair": N_("page.repair"),
+    "imports": N_("page.imports"),
+    "accounts": N_("page.accounts"),
+}
+ROLE_TEXT = {
+    "leading_office": N_("role.leading_office"),
+    "department_head": N_("role.department_head"),
+    "privacy_officer": N_("role.privacy_officer"),
+    "admin": N_("role.admin"),
+}
 
 
 def pages_for_role(role: str) -> list[PageSpec]:

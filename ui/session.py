@@ -19,7 +19,7 @@ from data_access.accounts import user_sessions
 from data_access.engine import ENV_VAR, get_engine, resolve_url
 from data_access.scope import Scope
 from ui import session_cookie
-from ui.i18n import DEFAULT_LANGUAGE, t
+from ui.i18n import DEFAULT_LANGUAGE, t, tn
 
 _log = logging.getLogger("dashboard.session")
 
@@ -50,6 +50,11 @@ def lang() -> str:
 def tr(key: str, **values: object) -> str:
     """Translate in the session's language."""
     return t(key, lang(), **values)
+
+
+def trn(singular_key: str, plural_key: str, n: int, **values: object) -> str:
+    """Translate a count with a noun in the session's language (see ui.i18n.tn)."""
+    return tn(singular_key, plural_key, n, lang(), **values)
 
 
 def current_user() -> dict | None:

@@ -42,8 +42,8 @@ ADULT_YEARS = 18
 EXPIRING_DAYS = 30
 DEFAULT_TARGET = 0.95
 
-# measure -> its definition. The interface shows the same definitions from ui/i18n.py
-# ("cov.def.<measure>"); tests check that both exist for every measure.
+# measure -> its definition. The interface shows the same definitions from its catalogues
+# (ui.coverage_display.DEFINITION_TEXT, "cov.def.<measure>"); tests check both exist for each.
 DEFINITIONS: dict[str, str] = {
     "current": "Current practitioners: distinct persons on the profession's roster with "
     "valid_from <= as-of and (valid_to empty or valid_to >= as-of).",

@@ -51,7 +51,7 @@ CONSUMER_KINDS = ("shows", "uses")
 
 @dataclass(frozen=True)
 class Consumer:
-    name: str  # stable key; the page looks up rp.consumer.<name> for its label
+    name: str  # stable key; the repair page labels it (repair.consumer.<name>)
     where: str  # the page or module, in plain words (shown when no label exists)
     statement: StatementBuilder
     kind: str = "shows"  # shows (shown or counted) | uses (a rule about a person uses it)
