@@ -257,7 +257,7 @@ def check_repair(r: Rendered, user_key: str, url: str) -> None:
     assert all(re.fullmatch(r"\d{4}\*{10}[\dX]{4}", a) for a in applicants), applicants
 
 
-def check_imports(r: Rendered, user_key: str, url: str) -> None:
+def check_submissions(r: Rendered, user_key: str, url: str) -> None:
     dept = dept_of(user_key)
     chooser = selectbox(r, zh("im.item"))
     offered = {re.search(r"\(([^()]+)\)$", o).group(1) for o in chooser.options}
@@ -290,7 +290,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
     "oversight": (check_oversight, ()),
     "person": (check_person, ()),
     "repair": (check_repair, ()),
-    "imports": (check_imports, ()),
+    "submissions": (check_submissions, ()),
     "accounts": (check_accounts, ()),
 }
 
@@ -358,7 +358,7 @@ def test_a_page_opened_directly_refuses_a_role_it_is_not_for(world, user_key, pa
     [
         ("reporting", {"rep_drill_unit": "EDU"}, "reporting.drill_unit", "URBAN"),
         ("coverage", {"coverage_domain": "FOOD_DRUG"}, "cov.domain_select", "URBAN"),
-        ("imports", {"im_item_URBAN": "PENALTY-FOOD_DRUG", "im_dept": "SAMR"}, "im.item",
+        ("submissions", {"im_item_URBAN": "PENALTY-FOOD_DRUG", "im_dept": "SAMR"}, "im.item",
          "PENALTY-URBAN"),
     ],
 )  # fmt: skip

@@ -560,7 +560,7 @@ def test_the_page_refuses_a_bad_row_then_accepts_and_the_reporting_page_counts_i
     app = open_page(city_url, "pages/reporting.py", user, monkeypatch)
     missing_before = int({x.label: x.value for x in app.metric}["缺报"])
 
-    app = app.switch_page("pages/imports.py").run()
+    app = app.switch_page("pages/submissions.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.selectbox(key="im_item_URBAN").value == "PENALTY-URBAN"
     assert app.selectbox(key="im_period_PENALTY-URBAN").value == "2026-10"  # due, undelivered
@@ -596,7 +596,7 @@ def test_the_page_refuses_a_bad_row_then_accepts_and_the_reporting_page_counts_i
 
 def test_the_page_for_an_admin_lists_every_department(city_url, monkeypatch, server_navigation):
     user = {"username": "admin", "role": "admin", "department_code": None}
-    app = open_page(city_url, "pages/imports.py", user, monkeypatch)
+    app = open_page(city_url, "pages/submissions.py", user, monkeypatch)
     assert not app.exception, [e.value for e in app.exception]
     assert len(app.selectbox(key="im_dept").options) > 20
     app.selectbox(key="im_dept").set_value("SAMR").run()

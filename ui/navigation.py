@@ -86,8 +86,8 @@ PAGES: tuple[PageSpec, ...] = (
         "Objections, credit repair and display periods; departments' data submission",
     ),
     PageSpec(
-        "imports",
-        "pages/imports.py",
+        "submissions",
+        "pages/submissions.py",
         ":material/upload_file:",
         "work",
         frozenset({"department_head", "admin"}),
@@ -118,7 +118,7 @@ PAGE_TITLES = {
     "oversight": N_("page.oversight"),
     "person": N_("page.person"),
     "repair": N_("page.repair"),
-    "imports": N_("page.imports"),
+    "submissions": N_("page.submissions"),
     "accounts": N_("page.accounts"),
 }
 ROLE_TEXT = {

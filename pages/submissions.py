@@ -32,12 +32,12 @@ from ui.tables import unit_names
 REPORT_ROWS = 200  # problems shown on the page; the download has every one kept
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
-require_page("imports")
+require_page("submissions")
 url, scope, language = database_url(), current_scope(), lang()
 day = today()
 names = unit_names(language)
 
-st.title(tr("page.imports"))
+st.title(tr("page.submissions"))
 st.caption(tr("im.caption", limit=LIMIT_MB))
 st.caption(scope_text())
 
