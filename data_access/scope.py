@@ -22,7 +22,8 @@ Subjects and the columns that carry their department:
 - submissions: catalogue items a user may deliver (dept_code);
 - points_ledgers: one person's points ledger (administrators);
 - points_policy: saving a new version of the points policy (administrators);
-- accounts: dashboard users.
+- accounts: dashboard users;
+- operations: starting the scheduled jobs from the dashboard (the job record itself is city).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ POLICY: dict[str, dict[str, str]] = {
     "points_ledgers": {"admin": ALL},
     "points_policy": {"admin": ALL},
     "accounts": {"admin": ALL},
+    "operations": {"admin": ALL},
 }
 SUBJECT_TEXT = {
     "coverage": "coverage figures",
@@ -61,6 +63,7 @@ SUBJECT_TEXT = {
     "points_ledgers": "a person's points ledger",
     "points_policy": "saving a points policy version",
     "accounts": "dashboard accounts",
+    "operations": "starting scheduled jobs",
 }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import overview
+from services import jobs, overview
 from ui.access import require_page
-from ui.formatting import format_number, format_percent, format_points
-from ui.session import current_scope, database_url, filters, lang, tr, trn
+from ui.formatting import format_datetime, format_number, format_percent, format_points
+from ui.i18n import N_
+from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
 from ui.tables import unit_names
 
 require_page("overview")
@@ -88,3 +89,67 @@ st.markdown(
 names = unit_names(lang())
 with st.expander(tr("overview.units_missing", n=len(reports["missing_units"])), expanded=True):
     st.write("、".join(names.get(c, c) for c in reports["missing_units"]) or tr("reporting.none"))
+
+# ----------------------------------------------------------------------------- scheduled jobs
+
+JOB_TEXT = {
+    "rollups": N_("job.rollups"),
+    "points": N_("job.points"),
+    "anomalies": N_("job.anomalies"),
+    "display_check": N_("job.display_check"),
+}
+# health -> (text, Material icon, colour): the state is said in words and shape, not colour alone
+STATE_LOOK = {
+    "ok": (N_("job.state.ok"), "check_circle", "green"),
+    "failed": (N_("job.state.failed"), "cancel", "red"),
+    "stale": (N_("job.state.stale"), "schedule", "red"),
+    "running": (N_("job.state.running"), "pending", "blue"),
+    "never": (N_("job.state.never"), "radio_button_unchecked", "gray"),
+}
+
+st.subheader(tr("overview.jobs"), help=tr("overview.jobs.help", hours=jobs.STALE_HOURS))
+job_rows = jobs.job_health(url, scope).to_dict("records")
+for column, row in zip(st.columns(len(job_rows)), job_rows, strict=True):
+    text, icon, colour = STATE_LOOK[row["health"]]
+    with column.container(border=True):
+        st.markdown(f"**{tr(JOB_TEXT[row['job']])}**")
+        st.markdown(f":{colour}[:material/{icon}: {tr(text)}]")
+        if row["health"] == "never":
+            st.caption(tr("overview.jobs.never"))
+        else:
+            at = format_datetime(row["started_at"], lang())
+            st.caption(
+                tr("overview.jobs.last_run", at=at)
+                if row["rows"] is None or row["rows"] != row["rows"]
+                else trn(
+                    "overview.jobs.last_run_rows.one",
+                    "overview.jobs.last_run_rows.other",
+                    int(row["rows"]),
+                    at=at,
+                    rows=format_number(int(row["rows"]), lang()),
+                )
+            )
+            if row["health"] in ("failed", "stale") and row["message"]:
+                st.caption(tr("overview.jobs.message", message=row["message"]))
+
+if scope.may_read("operations"):
+    with st.expander(tr("overview.jobs.run_title"), icon=":material/play_circle:"):
+        chosen_job = st.selectbox(tr("overview.jobs.choose"), list(jobs.JOB_NAMES),
+                                  format_func=lambda j: tr(JOB_TEXT[j]), key="jobs_choose")  # fmt: skip
+        if st.button(tr("overview.jobs.start"), icon=":material/play_arrow:", key="jobs_start"):
+            name = tr(JOB_TEXT[chosen_job])
+            steps = [0]
+            with st.status(tr("overview.jobs.starting", job=name), expanded=False) as box:
+
+                def progress(_message: str) -> None:
+                    steps[0] += 1
+                    box.update(label=tr("overview.jobs.running", job=name, step=steps[0]))
+
+                outcome = jobs.run_job(url, scope, chosen_job, current_user()["username"], progress)
+                if outcome.status == "ok":
+                    box.update(label=tr("overview.jobs.done", job=name,
+                                        seconds=format_number(round(outcome.seconds, 1), lang())),
+                               state="complete")  # fmt: skip
+                else:
+                    box.update(label=tr("overview.jobs.failed", job=name), state="error")
+                    st.write(outcome.message)

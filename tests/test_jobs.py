@@ -124,3 +124,42 @@ def test_last_runs_lists_every_job_even_on_an_empty_record(sqlite_url):
     init_schema(engine)
     last = last_runs(engine)
     assert list(last["job"]) == list(JOB_NAMES) and last["run_id"].isna().all()
+
+
+# --------------------------------------------------------------------------- the overview
+
+
+def _job_tiles(app) -> list[str]:
+    return [m.value for m in app.markdown if m.value.startswith(":")]
+
+
+def test_the_overview_shows_each_jobs_last_run_and_a_failure_in_red(city, monkeypatch):
+    from tests.apptest import open_page
+
+    nightly.run_jobs(get_engine(city), ["nightly"], TINY_AS_OF)  # every job's last run good
+    app = open_page(city, "pages/overview.py", "leading_office", monkeypatch)
+    assert not app.exception, [e.value for e in app.exception]
+    assert _job_tiles(app) == [":green[:material/check_circle: 正常]"] * 4
+    assert "jobs_start" not in [b.key for b in app.button]  # only administrators start jobs
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(nightly.JOBS, "anomalies", broken)
+    nightly.run_job(get_engine(city), "anomalies", TINY_AS_OF)
+    app = open_page(city, "pages/overview.py", "leading_office", monkeypatch)
+    assert _job_tiles(app)[2] == ":red[:material/cancel: 失败]"
+    assert "原因：RuntimeError: disk full" in [c.value for c in app.caption]
+
+
+def test_an_administrator_starts_a_job_from_the_overview(city, monkeypatch):
+    from tests.apptest import open_page
+
+    before = len(_runs(city))
+    app = open_page(city, "pages/overview.py", "admin", monkeypatch)
+    app.selectbox(key="jobs_choose").set_value("display_check").run()
+    app.button(key="jobs_start").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    new = _runs(city).iloc[before:]
+    assert list(new["job"]) == ["display_check"] and list(new["status"]) == ["ok"]
+    assert list(new["started_by"]) == ["admin"]
