@@ -67,6 +67,7 @@ st.set_page_config(page_title=tr("app.title"), page_icon=FAVICON, layout="wide")
 _log = logging.getLogger("dashboard")
 _PAGE_ADDRESS = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PAGE_KEYS = frozenset(spec.key for spec in PAGES)
+ROOT_ADDRESS = "start"  # the root page of a signed-in user: on to the role's first page
 COOKIE_MAX_AGE = int(user_sessions.MAX_AGE.total_seconds())
 # why a sign-in was refused (SignInResult.reason) -> the message shown
 REFUSALS = {
@@ -231,13 +232,15 @@ def leave() -> None:
 def sidebar(user: dict) -> None:
     with st.sidebar:
         st.markdown("**" + tr("app.title") + "**")
-        st.caption(
-            tr(
-                "signed_in_as",
-                name=st.session_state.get("display_name", user["username"]),
-                role=tr(ROLE_TEXT[user["role"]]),
-            )
-        )
+        role = tr(ROLE_TEXT[user["role"]])
+        name = st.session_state.get("display_name") or user["username"]
+        if name == role:  # a demo account named after its role: say who it is, not twice what
+            name = user["username"]
+        dept = user.get("department_code")
+        if dept and user["role"] == "department_head":
+            departments = {r["code"]: r[name_column(lang())] for r in read_catalogue("departments")}
+            role = tr("signed_in_role_of", department=departments.get(dept, dept), role=role)
+        st.caption(tr("signed_in_as", name=name, role=role))
         st.button(tr("signout"), icon=":material/logout:", width="stretch", on_click=leave)
         st.radio(
             tr("filters.language"),
@@ -308,11 +311,10 @@ def navigation(user: dict) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]
     with a message. The menu is drawn by `menu` from the role's pages only (Streamlit's own menus
     are switched off in .streamlit/config.toml)."""
     allowed = pages_for_role(user["role"])
-    home_spec: PageSpec = allowed[0]
 
     def own(spec: PageSpec) -> StreamlitPage:
         return st.Page(spec.path, title=tr(PAGE_TITLES[spec.key]), icon=spec.icon,
-                       url_path=spec.key, default=spec is home_spec)  # fmt: skip
+                       url_path=spec.key)  # fmt: skip
 
     sections: dict[str, list[StreamlitPage]] = {}
     pages: list[StreamlitPage] = []
@@ -321,9 +323,13 @@ def navigation(user: dict) -> tuple[StreamlitPage, dict[str, list[StreamlitPage]
         pages.append(page)
         sections.setdefault(tr(SECTION_TEXT[spec.section]), []).append(page)
     home = pages[0]
+    # The root address opens the role's first page under its own address: Streamlit serves its
+    # default page only at "/", so a bookmark of /overview would otherwise be "not found".
+    pages.insert(0, st.Page(partial(st.switch_page, home), title=tr("app.title"),
+                            url_path=ROOT_ADDRESS, default=True))  # fmt: skip
     others = [spec.key for spec in PAGES if spec not in allowed] + ["signin"]
     address = _intended_address()
-    if address and address not in {spec.key for spec in PAGES} | {"signin"}:
+    if address and address not in {spec.key for spec in PAGES} | {"signin", ROOT_ADDRESS}:
         others.append(address)
     for key in others:
         pages.append(st.Page(partial(_leave_page, home, key), title=tr("app.title"), url_path=key))

@@ -13,6 +13,7 @@ from services import accounts as ua
 from services.accounts import ROLES
 from services.reference import read_catalogue
 from ui.access import require_page
+from ui.grid import show_table
 from ui.i18n import N_, name_column
 from ui.navigation import ROLE_TEXT
 from ui.password_fields import new_password_inputs
@@ -90,7 +91,7 @@ shown = pd.DataFrame(
         tr("acc.col.last_sign_in"): [_when(t) or tr("acc.never") for t in accounts["last_sign_in"]],
     }
 )
-st.dataframe(shown, hide_index=True, width="stretch")
+show_table(shown, hide_index=True, width="stretch")
 
 usernames = list(accounts["username"])
 add, password, state, events = st.tabs(
@@ -135,7 +136,7 @@ with state:
 
 with events:
     log = ua.account_events(url, scope)
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 tr("acc.col.at"): log["at"].map(_when),

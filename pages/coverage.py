@@ -31,6 +31,7 @@ from ui import coverage_display as view
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
 from ui.formatting import format_datetime, format_percent
+from ui.grid import show_table
 from ui.i18n import name_column
 from ui.session import current_scope, database_url, filters, lang, tr
 
@@ -87,13 +88,21 @@ def export_buttons(frame: pd.DataFrame, table: str, keys: list[str], key: str) -
     )
 
 
-def show_table(frame: pd.DataFrame, keys: list[str]) -> None:
+CODE_KEYS = ("profession_code", "county_code", "domain_code", "category_code")
+DEPARTMENT_KEYS = ("responsible_dept", "lead_dept")
+
+
+def show_figures(frame: pd.DataFrame, keys: list[str]) -> None:
+    """A figures table on screen: names, not codes (the exports keep the codes); a department
+    head's own department is not repeated on every row."""
+    hidden = [*CODE_KEYS, *(DEPARTMENT_KEYS if not scope.sees_all_departments else ())]
+    frame = frame.drop(columns=[view.label(k, language) for k in hidden], errors="ignore")
     helps = view.column_help(frame, keys, language)
     config = {
         column: st.column_config.Column(help=helps.get(column), alignment="right")
         for column in view.figure_labels(frame, keys, language)
     }
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    show_table(frame, hide_index=True, width="stretch", column_config=config)
 
 
 def render_professions(professions: pd.DataFrame, counts: pd.DataFrame, target: float) -> None:
@@ -119,7 +128,7 @@ def render_professions(professions: pd.DataFrame, counts: pd.DataFrame, target: 
         )
     )
     st.subheader(tr("cov.professions_title"))
-    show_table(view.profession_frame(table, population, language), view.PROFESSION_KEYS)
+    show_figures(view.profession_frame(table, population, language), view.PROFESSION_KEYS)
     if ADULT_STUDENT in set(professions["code"]):
         render_students(table)
     export_buttons(
@@ -162,7 +171,7 @@ def render_counties(professions: pd.DataFrame, counts: pd.DataFrame, target: flo
     if gaps.empty:
         st.success(tr("cov.no_gaps"))
     else:
-        show_table(view.gap_frame(gaps, professions, language), view.COUNTY_KEYS)
+        show_figures(view.gap_frame(gaps, professions, language), view.COUNTY_KEYS)
         export_buttons(
             view.gap_frame(gaps, professions, language, formatted=False),
             "gaps",
@@ -170,7 +179,7 @@ def render_counties(professions: pd.DataFrame, counts: pd.DataFrame, target: flo
             "gaps",
         )
     with st.expander(tr("cov.all_cells")):
-        show_table(view.county_frame(cells, professions, language), view.COUNTY_KEYS)
+        show_figures(view.county_frame(cells, professions, language), view.COUNTY_KEYS)
         export_buttons(
             view.county_frame(cells, professions, language, formatted=False),
             "counties",
@@ -197,7 +206,7 @@ def render_domains(domains: pd.DataFrame) -> None:
     summary = domain_summary(domains, records["polarity"], status)
     st.subheader(tr("cov.domains_title"))
     st.caption(tr("cov.visible_note"))
-    show_table(view.domain_frame(summary, language), view.DOMAIN_KEYS)
+    show_figures(view.domain_frame(summary, language), view.DOMAIN_KEYS)
     export_buttons(
         view.domain_frame(summary, language, formatted=False),
         "domains",
@@ -234,7 +243,7 @@ def render_domains(domains: pd.DataFrame) -> None:
         if part.empty:
             st.caption(tr("cov.no_records"))
             continue
-        show_table(view.breakdown_frame(part, by, language), ["records"])
+        show_figures(view.breakdown_frame(part, by, language), ["records"])
         export_buttons(
             view.breakdown_frame(part, by, language, formatted=False),
             by,

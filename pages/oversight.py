@@ -12,8 +12,10 @@ from services import oversight as ov
 from services.oversight import ALERT_STATUSES
 from services.reference import read_catalogue
 from ui.access import require_page
+from ui.charts import numeric_dates, whole_counts
 from ui.exports import to_excel
 from ui.formatting import format_datetime, format_number, format_percent
+from ui.grid import show_table
 from ui.i18n import N_, name_column
 from ui.markdown import escape_markdown
 from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
@@ -105,18 +107,17 @@ shown = pd.DataFrame({
 })  # fmt: skip
 st.subheader(tr("oversight.queue"))
 st.caption(trn("oversight.count.one", "oversight.count.other", len(queue)))
-st.dataframe(shown, hide_index=True, width="stretch")
+show_table(shown, hide_index=True, width="stretch")
 
 with st.expander(tr("oversight.trend"), icon=":material/trending_up:"):
     trend = ov.alert_trend(url, scope)
     if not trend.empty:
         trend["status"] = trend["status"].map(status_labels)
-        st.plotly_chart(
-            px.bar(trend, x="week", y="alerts", color="status",
-                   labels={"week": tr("oversight.col.window"), "alerts": tr("oversight.count_axis"),
-                           "status": tr("oversight.col.status")}),
-            width="stretch",
-        )  # fmt: skip
+        chart = px.bar(trend, x="week", y="alerts", color="status",
+                       labels={"week": tr("oversight.col.window"),
+                               "alerts": tr("oversight.count_axis"),
+                               "status": tr("oversight.col.status")})  # fmt: skip
+        st.plotly_chart(whole_counts(numeric_dates(chart)), width="stretch")
 
 labels = {
     int(r.alert_id): f"#{r.alert_id} · {r.operator_id} · {r.score:.1f}" for r in queue.itertuples()
@@ -171,6 +172,7 @@ long["who"] = long["who"].map(
 )
 figure = px.line(long, x="day", y="value", color="who", title=tr("oversight.activity.title"),
                  labels={"day": "", "value": tr("oversight.count_axis"), "who": ""})  # fmt: skip
+numeric_dates(whole_counts(figure))
 figure.add_vrect(x0=window_start, x1=detail["window_end"].date(), fillcolor="red", opacity=0.08)
 st.plotly_chart(figure, width="stretch")
 
@@ -178,7 +180,7 @@ st.markdown("**" + tr("oversight.evidence") + "**")
 rows = ov.evidence(url, scope, alert_id)
 if len(rows) >= ov.EVIDENCE_LIMIT:
     st.caption(tr("oversight.evidence_capped", n=ov.EVIDENCE_LIMIT))
-st.dataframe(
+show_table(
     pd.DataFrame({
         tr("oversight.col.queried_at"): rows["queried_at"],
         tr("oversight.col.subject"): rows["subject"],
@@ -200,7 +202,7 @@ if history.empty:
     st.caption(tr("oversight.no_history"))
 else:
     history["action"] = history["action"].map(lambda a: action_labels.get(a, a))
-    st.dataframe(
+    show_table(
         history.rename(columns={c: tr(HISTORY_TEXT[c]) for c in history.columns}),
         hide_index=True,
         width="stretch",

@@ -134,8 +134,9 @@ for column, row in zip(st.columns(len(job_rows)), job_rows, strict=True):
 
 if scope.may_read("operations"):
     with st.expander(tr("overview.jobs.run_title"), icon=":material/play_circle:"):
-        chosen_job = st.selectbox(tr("overview.jobs.choose"), list(jobs.JOB_NAMES),
-                                  format_func=lambda j: tr(JOB_TEXT[j]), key="jobs_choose")  # fmt: skip
+        job_names = {j: tr(JOB_TEXT[j]) for j in jobs.JOB_NAMES}
+        chosen_job = st.selectbox(tr("overview.jobs.choose"), list(job_names),
+                                  format_func=job_names.get, key="jobs_choose")  # fmt: skip
         if st.button(tr("overview.jobs.start"), icon=":material/play_arrow:", key="jobs_start"):
             name = tr(JOB_TEXT[chosen_job])
             steps = [0]

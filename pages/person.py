@@ -15,6 +15,7 @@ from services.person_files import AuditRefused
 from services.reference import read_catalogue
 from ui.access import require_page
 from ui.exports import to_excel
+from ui.grid import show_table
 from ui.i18n import N_, name_column
 from ui.lists import show_ledger
 from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
@@ -266,17 +267,17 @@ if kept:
         if records.empty:
             st.info(tr("pf.records.none"))
         else:
-            st.dataframe(records, hide_index=True, width="stretch")
+            show_table(records, hide_index=True, width="stretch")
     with tabs[1]:
         if roster.empty:
             st.info(tr("pf.roster.none"))
         else:
-            st.dataframe(roster, hide_index=True, width="stretch")
+            show_table(roster, hide_index=True, width="stretch")
     with tabs[2]:
         if applications.empty:
             st.info(tr("pf.applications.none"))
         else:
-            st.dataframe(applications, hide_index=True, width="stretch")
+            show_table(applications, hide_index=True, width="stretch")
     with tabs[3]:
         if not scope.may_read("points_ledgers"):
             st.info(tr("pf.ledger.admin_only"))

@@ -15,8 +15,10 @@ from services import repair
 from services.reference import read_catalogue
 from services.repair import REASONS
 from ui.access import require_page, scope_text
+from ui.charts import numeric_dates, whole_counts
 from ui.exports import to_csv, to_excel
 from ui.formatting import format_datetime, format_percent
+from ui.grid import show_table
 from ui.i18n import N_, name_column
 from ui.session import current_scope, database_url, filters, lang, tr, trn
 
@@ -230,13 +232,13 @@ with st.container(border=True):
     else:
         st.error(tr("repair.check.fail", n=int(flagged["records"].sum()), places=len(flagged)),
                  icon=":material/report:")  # fmt: skip
-        st.dataframe(check_frame(flagged), hide_index=True, width="stretch")
+        show_table(check_frame(flagged), hide_index=True, width="stretch")
     if not used.empty:
         st.warning(tr("repair.check.uses", n=int(used["records"].sum()), places=len(used)),
                    icon=":material/gavel:")  # fmt: skip
-        st.dataframe(check_frame(used), hide_index=True, width="stretch")
+        show_table(check_frame(used), hide_index=True, width="stretch")
     with st.expander(trn("repair.check.all.one", "repair.check.all.other", len(check))):
-        st.dataframe(check_table, hide_index=True, width="stretch")
+        show_table(check_table, hide_index=True, width="stretch")
     st.caption(tr("repair.def.check"))
     if checked_at is not None:
         st.caption(tr("repair.check.stored", at=format_datetime(checked_at, language)))
@@ -319,7 +321,7 @@ tabs = st.tabs([
 ])  # fmt: skip
 
 with tabs[0]:
-    st.dataframe(summary_shown, hide_index=True, width="stretch", column_config=percent)
+    show_table(summary_shown, hide_index=True, width="stretch", column_config=percent)
     distribution = repair.time_distribution(*key)
     columns = st.columns(2)
     for column, measure in zip(columns, ("decision", "answer"), strict=True):
@@ -336,7 +338,7 @@ with tabs[0]:
         )  # fmt: skip
         figure.add_vline(x=limit + 0.5, line_dash="dash", line_color="red",
                          annotation_text=trn("repair.chart.limit.one", "repair.chart.limit.other", limit))  # fmt: skip
-        column.plotly_chart(figure, width="stretch")
+        column.plotly_chart(whole_counts(figure), width="stretch")
     for term in (N_("repair.def.working_days"), N_("repair.def.decision_days"),
                  N_("repair.def.answer_days"), N_("repair.def.decision_rate"),
                  N_("repair.def.answer_rate"), N_("repair.def.limits")):  # fmt: skip
@@ -348,9 +350,9 @@ with tabs[1]:
         st.success(tr("repair.overdue.none"))
     else:
         st.markdown("**" + tr("repair.overdue.by_department") + "**")
-        st.dataframe(by_dept_shown, hide_index=True, width="stretch")
+        show_table(by_dept_shown, hide_index=True, width="stretch")
         st.markdown("**" + tr("repair.overdue.list") + "**")
-        st.dataframe(overdue_shown, hide_index=True, width="stretch")
+        show_table(overdue_shown, hide_index=True, width="stretch")
     st.caption(tr("repair.def.overdue"))
     st.caption(tr("repair.def.pending_past_limit"))
     csv_button(overdue_shown, "overdue")
@@ -365,8 +367,8 @@ with tabs[2]:
             title=tr("repair.chart.outcomes"),
             labels={"kind": "", "applications": tr("repair.chart.applications"), "outcome": ""},
         )  # fmt: skip
-        st.plotly_chart(figure, width="stretch")
-    st.dataframe(outcome_shown, hide_index=True, width="stretch")
+        st.plotly_chart(whole_counts(figure), width="stretch")
+    show_table(outcome_shown, hide_index=True, width="stretch")
     st.caption(tr("repair.def.outcomes"))
     csv_button(outcome_shown, "outcomes")
 
@@ -377,7 +379,7 @@ with tabs[3]:
                     title=tr("repair.chart.trend_counts"),
                     labels={"month": tr("repair.col.month"), "value": tr("repair.chart.applications"),
                             "measure": ""})  # fmt: skip
-    st.plotly_chart(figure, width="stretch")
+    st.plotly_chart(whole_counts(numeric_dates(figure)), width="stretch")
     rates = trend.melt(id_vars="month", value_vars=["decision_on_time_rate", "answer_on_time_rate"],
                        var_name="measure").dropna()  # fmt: skip
     if not rates.empty:
@@ -386,8 +388,8 @@ with tabs[3]:
                          title=tr("repair.chart.trend_rates"),
                          labels={"month": tr("repair.col.month"), "value": "", "measure": ""})  # fmt: skip
         figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
-        st.plotly_chart(figure, width="stretch")
-    st.dataframe(trend_shown, hide_index=True, width="stretch", column_config=percent)
+        st.plotly_chart(numeric_dates(figure), width="stretch")
+    show_table(trend_shown, hide_index=True, width="stretch", column_config=percent)
     st.caption(tr("repair.def.trend"))
     csv_button(trend_shown, "trend")
 
@@ -398,7 +400,7 @@ with tabs[4]:
     if expiring.empty:
         st.caption(tr("repair.expiring.none"))
     else:
-        st.dataframe(expiring_shown, hide_index=True, width="stretch")
+        show_table(expiring_shown, hide_index=True, width="stretch")
     st.caption(tr("repair.def.expiring"))
     csv_button(expiring_shown, "expiring")
 

@@ -10,6 +10,7 @@ import streamlit as st
 from services import reporting
 from services.reporting import Thresholds
 from ui.access import require_page, scope_text
+from ui.charts import numeric_dates
 from ui.circular import (
     ANNUAL_TEXT,
     annual_outstanding,
@@ -19,6 +20,7 @@ from ui.circular import (
 )
 from ui.exports import to_csv
 from ui.formatting import format_percent
+from ui.grid import show_table
 from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr, trn
 from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
@@ -93,17 +95,22 @@ tabs = st.tabs([
     tr("reporting.tab.drill"), tr("reporting.tab.annual"), tr("reporting.tab.export"),
 ])  # fmt: skip
 names = unit_names(language)
+SCREEN_RANKING = ("rank", "unit", "status", "on_time_rate", "completeness", "missing", "late",
+                  "due", "delivered", "avg_delay_days", "rejection_rate")  # fmt: skip
 
 with tabs[0]:
     if not card.empty:
-        st.dataframe(
-            ranking_table(card, language),
+        # on screen the most read columns first, counts narrow; a lone unit has no rank
+        screen = [c for c in SCREEN_RANKING if len(card) > 1 or c != "rank"]
+        ranking = ranking_table(card, language)
+        show_table(
+            ranking[[tr(COLUMN_TEXT[c]) for c in screen]],
             hide_index=True,
             width="stretch",
             column_config={
                 tr(COLUMN_TEXT[c]): st.column_config.ProgressColumn(
                     tr(COLUMN_TEXT[c]), format="percent", min_value=0.0, max_value=1.0,
-                    help=tr(definition),
+                    help=tr(definition), color="green", width="small",
                 )
                 for c, definition in (("on_time_rate", N_("def.on_time_rate")),
                                       ("completeness", N_("def.completeness")))
@@ -148,7 +155,7 @@ with tabs[2]:
                          title=tr("reporting.trend_title"),
                          labels={"month": tr("col.month"), "value": "", "measure": ""})  # fmt: skip
         figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
-        st.plotly_chart(figure, width="stretch")
+        st.plotly_chart(numeric_dates(figure), width="stretch")
         st.caption(tr("def.on_time_rate"))
 
 with tabs[3]:
@@ -170,12 +177,12 @@ with tabs[3]:
                  missing=("missing", "sum"), rows_rejected=("rows_rejected", "sum"))
             .reset_index()
         )  # fmt: skip
-        st.dataframe(
+        show_table(
             localise(per_item, ["item", "due", "on_time", "late", "missing", "rows_rejected"],
                      language),
             hide_index=True, width="stretch",
         )  # fmt: skip
-        st.dataframe(
+        show_table(
             localise(
                 mine.sort_values(["item_code", "period"]),
                 ["item", "period", "due_date", "submitted_at", "state", "delay_days",
@@ -198,12 +205,12 @@ with tabs[4]:
     )))  # fmt: skip
     overdue_past = annual[(annual["year"] < as_of.year) & (annual["state"] == "overdue")]
     st.markdown("**" + tr("reporting.annual_overdue_past") + "**")
-    st.dataframe(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")
+    show_table(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")
     table = annual.assign(
         unit=annual["unit_code"].map(lambda c: names.get(c, c)),
         state=annual["state"].map(lambda s: tr(ANNUAL_TEXT[s])),
     ).sort_values(["year", "unit_code"], ascending=[False, True])
-    st.dataframe(
+    show_table(
         localise(table, ["year", "unit", "due_date", "filed_at", "state", "days_late"], language),
         hide_index=True, width="stretch",
     )  # fmt: skip

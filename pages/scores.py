@@ -17,6 +17,7 @@ from services import scores
 from services.scores import load_policy, mask_count
 from ui.access import require_page
 from ui.formatting import format_percent
+from ui.grid import show_table
 from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr
 from ui.tables import unit_names
@@ -118,13 +119,13 @@ st.subheader(tr("sc.by_county"))
 county = scores.by_group(frame, "county_code", grades)
 county["county_code"] = county["county_code"].map(lambda c: names.get(c, c))
 counts = [*grades, *LISTS, "pending_objection"]
-st.dataframe(shown(county, ["county_code", *counts], counts), hide_index=True)
+show_table(shown(county, ["county_code", *counts], counts), hide_index=True)
 
 st.subheader(tr("sc.by_age_gender"))
 frame["age_gender"] = frame["age_band"] + " · " + frame["gender"]
 ages = scores.by_group(frame, "age_gender", grades).rename(columns={"age_gender": "age_band"})
 counts = [*grades, *LISTS]
-st.dataframe(shown(ages, ["age_band", *counts], counts), hide_index=True)
+show_table(shown(ages, ["age_band", *counts], counts), hide_index=True)
 
 st.subheader(tr("sc.fairness"))
 st.caption(tr("sc.fairness_help", ratio=scores.FLAG_RATIO, n=scores.FLAG_MIN_PERSONS))
@@ -138,7 +139,7 @@ else:
     flagged["low_share"] = flagged["low_share"].map(lambda x: format_percent(x, lang()))
     flagged["black_rate"] = flagged["black_rate"].map(lambda x: format_percent(x, lang()))
     columns = ["dimension", "group", "persons", "low_share", "black_rate"]
-    st.dataframe(shown(flagged, columns, ["persons"]), hide_index=True)
+    show_table(shown(flagged, columns, ["persons"]), hide_index=True)
 
 # --------------------------------------------------------------------------- what-if
 
@@ -218,7 +219,7 @@ if previewed:
     st.markdown("**" + tr("sc.wi.movers_table") + "**")
     table = moved.rename(columns={"grade": "from", "grade_new": "to"})
     counts = ["persons", "red_in", "red_out"]
-    st.dataframe(shown(table, ["from", "to", *counts], counts), hide_index=True)
+    show_table(shown(table, ["from", "to", *counts], counts), hide_index=True)
     if scope.may_read("points_policy"):
         st.download_button(
             tr("sc.wi.download"),

@@ -25,9 +25,11 @@ from services.submissions import (
 from ui.access import require_page, scope_text
 from ui.exports import to_csv
 from ui.formatting import format_datetime, format_number
+from ui.grid import show_table
 from ui.i18n import name_column
 from ui.session import current_scope, current_user, database_url, lang, today, tr, trn
 from ui.tables import unit_names
+from ui.uploader import translated_uploader_style
 
 REPORT_ROWS = 200  # problems shown on the page; the download has every one kept
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -64,7 +66,7 @@ def _show_report(report: DeliveryReport) -> None:
         [(p.line, p.column or "", p.reason) for p in report.problems],
         columns=[tr("im.col.line"), tr("im.col.column"), tr("im.col.reason")],
     ).astype({tr("im.col.line"): "Int64"})
-    st.dataframe(table.head(REPORT_ROWS), hide_index=True, width="stretch")
+    show_table(table.head(REPORT_ROWS), hide_index=True, width="stretch")
     if report.problem_count > REPORT_ROWS or len(report.problems) < report.problem_count:
         st.caption(tr("im.shown_first", n=min(REPORT_ROWS, len(table)), total=report.problem_count))
     st.download_button(
@@ -88,7 +90,7 @@ if not items:
 item_code = st.selectbox(
     tr("im.item"),
     list(items),
-    format_func=lambda c: f"{getattr(items[c], name_column(language))} ({c})",
+    format_func=lambda c: getattr(items[c], name_column(language)),
     key=f"im_item_{dept}",
 )
 item = items[item_code]
@@ -124,6 +126,7 @@ if done is not None:
     (st.success if kind == "ok" else st.error)(message)
 
 generation = st.session_state.setdefault("im_generation", 0)
+translated_uploader_style(language, LIMIT_MB, "CSV、XLSX" if language == "zh" else "CSV, XLSX")
 upload = st.file_uploader(
     tr("im.file"), type=["csv", "xlsx"], help=tr("im.file_help", limit=LIMIT_MB),
     key=f"im_file_{generation}", max_upload_size=LIMIT_MB,
@@ -197,7 +200,6 @@ else:
     item_label = {c: getattr(i, name_column(language)) for c, i in items.items()}
     shown = pd.DataFrame(
         {
-            tr("im.col.submission_id"): history["submission_id"],
             tr("col.item"): history["item_code"].map(lambda c: item_label.get(c, c)),
             tr("col.period"): history["period"],
             tr("col.due_date"): history["due_date"],
@@ -209,6 +211,7 @@ else:
             tr("im.col.rows_accepted"): history["rows_accepted"],
             tr("col.rows_rejected"): history["rows_rejected"],
             tr("im.col.uploaded_by"): history["uploaded_by"].fillna(tr("im.via_import")),
+            tr("im.col.submission_id"): history["submission_id"],  # for reference, last
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")

@@ -172,24 +172,28 @@ def check_reporting(r: Rendered, user_key: str, url: str) -> None:
 def check_coverage(r: Rendered, user_key: str, url: str) -> None:
     dept = dept_of(user_key)
     professions, domains = professions_of(dept), domains_of(dept)
-    code, domain_code = zh("cov.col.profession_code"), zh("cov.col.domain_code")
-    table = [f for f in r.frames() if zh("cov.col.responsible_dept") in f.columns]
-    if professions:
-        assert set(table[0][code]) == professions  # the profession table lists every one
+    profession, domain = zh("cov.col.profession"), zh("cov.col.domain")
+    table = [f for f in r.frames()
+             if profession in f.columns and zh("cov.col.county") not in f.columns]  # fmt: skip
+    if professions:  # the profession table lists every one, by name (codes only in exports)
+        assert set(table[0][profession]) == names(PROFESSION_NAMES, professions)
         assert zh("cov.no_professions") not in [c.value for c in r.main.caption]
     else:
         assert not table and zh("cov.no_professions") in [c.value for c in r.main.caption]
-    assert values_in(r, code) <= professions
-    assert values_in(r, zh("cov.col.profession")) <= names(PROFESSION_NAMES, professions)
+    # codes only in the exports: never a column on screen, and the exports' codes in scope
+    assert values_in(r, zh("cov.col.profession_code"), downloads=False) == set()
+    assert values_in(r, zh("cov.col.profession_code")) <= professions
+    assert values_in(r, profession) <= names(PROFESSION_NAMES, professions)
     chooser = selectbox(r, zh("cov.domain_select"))
     if domains:
         assert set(chooser.options) == names(DOMAIN_NAMES, domains)
-        summary = [f for f in r.frames() if zh("cov.col.lead_dept") in f.columns][0]
-        assert set(summary[domain_code]) == domains
+        summary = [f for f in r.frames() if zh("cov.col.positive_records") in f.columns][0]
+        assert set(summary[domain]) == names(DOMAIN_NAMES, domains)
     else:
         assert chooser is None and zh("cov.no_domains") in [c.value for c in r.main.caption]
-    assert values_in(r, domain_code) <= domains
-    assert values_in(r, zh("cov.col.domain")) <= names(DOMAIN_NAMES, domains)
+    assert values_in(r, zh("cov.col.domain_code"), downloads=False) == set()
+    assert values_in(r, zh("cov.col.domain_code")) <= domains
+    assert values_in(r, domain) <= names(DOMAIN_NAMES, domains)
     if dept is not None:
         for header in (zh("cov.col.responsible_dept"), zh("cov.col.lead_dept")):
             assert values_in(r, header) <= {DEPT_NAMES[dept]}
@@ -260,7 +264,8 @@ def check_repair(r: Rendered, user_key: str, url: str) -> None:
 def check_submissions(r: Rendered, user_key: str, url: str) -> None:
     dept = dept_of(user_key)
     chooser = selectbox(r, zh("im.item"))
-    offered = {re.search(r"\(([^()]+)\)$", o).group(1) for o in chooser.options}
+    by_name = {name: code for code, name in ITEM_NAMES.items()}
+    offered = {by_name[o] for o in chooser.options}  # names on screen, one item each
     if dept is None:  # the administrator chooses the department first
         departments = selectbox(r, zh("im.department"))
         assert set(departments.options) == names(DEPT_NAMES, units_of(None))

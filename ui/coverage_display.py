@@ -250,7 +250,7 @@ def profession_frame(
     frame["responsible_dept"] = frame["responsible_dept"].map(lambda c: depts.get(c, c))
     masked = mask_frame(
         frame,
-        counts={"current": "current", "with_file": "with_file", "updated": "updated", "gap": "gap"},
+        counts={"current": "current", "with_file": "with_file", "updated": "updated"},
         rates={
             "coverage": ["with_file"],
             "updated_share": ["updated"],
@@ -259,6 +259,7 @@ def profession_frame(
         },
         group="current",
     )
+    masked["gap"] = _derived_gap(masked)
     rates = population_rates(population)
     for polarity in ("negative", "positive"):
         allowed = rate_allowed(population["adults"], [population[f"{polarity}_persons"]])
@@ -287,6 +288,13 @@ def population_rate_texts(population: pd.Series) -> dict[str, str]:
     return out
 
 
+def _derived_gap(masked: pd.DataFrame) -> pd.Series:
+    """The gap to the target is worked out from the practitioners and those with a file shown
+    beside it: it is hidden exactly when one of those two is, never on its own."""
+    hidden = masked["current"].eq(SUPPRESSED) | masked["with_file"].eq(SUPPRESSED)
+    return masked["gap"].astype(object).where(~hidden, SUPPRESSED)
+
+
 def total_figures(totals: dict, language: str) -> dict[str, str]:
     """The headline figures as text, small cells suppressed."""
 
@@ -305,7 +313,10 @@ def total_figures(totals: dict, language: str) -> dict[str, str]:
         "with_file": count(totals["with_file"]),
         "coverage": share(totals["with_file"], totals["coverage"]),
         "updated_share": share(totals["updated"], totals["updated_share"]),
-        "gap": count(totals["gap"]),
+        # the gap is worked out from the two counts beside it: hidden only when one of them is
+        "gap": SUPPRESSED
+        if is_small(totals["current"]) or is_small(totals["with_file"])
+        else f"{totals['gap']:,}",
         "below_target": str(totals["below_target"]),
     }
 
@@ -341,10 +352,11 @@ def county_frame(
     frame = _with_names(cells, professions, language)
     masked = mask_frame(
         frame,
-        counts={"current": "current", "with_file": "with_file", "gap": "gap"},
+        counts={"current": "current", "with_file": "with_file"},
         rates={"coverage": ["with_file"]},
         group="current",
     )
+    masked["gap"] = _derived_gap(masked)
     placeholders = {"coverage": _placeholder(frame["current"])}
     return _finish(masked, COUNTY_KEYS, ["coverage"], placeholders, language, formatted)
 
@@ -381,7 +393,7 @@ def coverage_heatmap(
         else:
             shown = SUPPRESSED
         text[i, j] = shown if cell.current else ""
-        gap = SUPPRESSED if is_small(cell.gap) or is_small(cell.current) else str(cell.gap)
+        gap = SUPPRESSED if is_small(cell.current) or is_small(cell.with_file) else str(cell.gap)
         current = SUPPRESSED if is_small(cell.current) else str(cell.current)
         hover[i, j] = (
             f"{cell.profession} · {cell.county}<br>{label('coverage', language)}: {shown}"

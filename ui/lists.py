@@ -12,6 +12,7 @@ import streamlit as st
 from data_access.schema.reference import read_catalogue
 from scoring.points_ledger import list_values
 from scoring.points_policy import load_policy
+from ui.grid import show_table
 from ui.i18n import N_, name_column
 from ui.session import lang, tr
 
@@ -47,7 +48,7 @@ def show_ledger(frame: pd.DataFrame) -> None:
     for row in frame[frame["line"] == "list"].to_dict("records"):
         st.markdown(("✔ " if row["listed"] else "✘ ") + list_decision(row))
     lines = frame[frame["line"] != "list"].drop(columns=LIST_ONLY_COLUMNS, errors="ignore")
-    st.dataframe(lines, hide_index=True, width="stretch")
+    show_table(lines, hide_index=True, width="stretch")
 
 
 def list_decision(row: Mapping[str, Any]) -> str:

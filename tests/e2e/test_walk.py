@@ -1,0 +1,63 @@
+"""Every role walks every page of its menu in Chromium, in Chinese: the page's title shows, with no
+Streamlit exception, no error box, and none of the raw strings an official should never read
+(Python's None and nan, "empty", Streamlit's English "Upload", English month names); then once
+more in English for the strings that must not be Chinese-only. A screenshot of each page is kept
+(tests/e2e/browser.py says where)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.browser import ACCOUNTS, PASSWORD, WAIT_MS, heading, session_cookie, shot, sign_in
+from ui.i18n import t
+from ui.navigation import pages_for_role
+
+FORBIDDEN = re.compile(
+    r"\b(None|nan|NaN|NaT|empty|Upload|Browse files|per file|"
+    r"January|February|March|April|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
+)
+USERS = {role: username for username, (role, _dept) in ACCOUNTS.items()}
+
+
+def _settled(page) -> None:
+    """Wait until the script has finished (Streamlit's running indicator gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
+    page.wait_for_timeout(300)
+
+
+def test_the_forbidden_words_are_words():
+    assert FORBIDDEN.search("值为 None") and FORBIDDEN.search("Mar 2026")
+    assert not FORBIDDEN.search("Nonetheless 2026-03 noname") and not FORBIDDEN.search("周口")
+
+
+@pytest.mark.parametrize("role", list(USERS))
+def test_every_page_of_the_menu_reads_well(page, server, role):
+    page.goto(server)
+    sign_in(page, USERS[role], PASSWORD)
+    page.get_by_role("button", name="退出登录").wait_for(timeout=WAIT_MS)
+    assert session_cookie(page)  # a typed address keeps the session from here on
+    problems: dict[str, list[str]] = {}
+    for spec in pages_for_role(role):
+        page.goto(f"{server}/{spec.key}")
+        heading(page, t(f"page.{spec.key}", "zh"))
+        _settled(page)
+        shot(page, f"{role}-{spec.key}")
+        found = []
+        if page.get_by_text("Page not found").count():
+            found.append("Streamlit's Page not found dialog")
+        if page.locator('[data-testid="stException"]').count():
+            found.append("exception")
+        if page.locator('[data-testid="stAlertContentError"]').count():
+            found.append(
+                "error box: "
+                + page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+            )
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        found += sorted({m.group(0) for m in FORBIDDEN.finditer(text)})
+        if found:
+            problems[spec.key] = found
+    assert problems == {}

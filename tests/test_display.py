@@ -1,0 +1,62 @@
+"""What officials read in tables and charts: "—" for a missing value, numbers as numbers, dates
+without English month names, whole-number count ticks, the uploader's words in the language, and a
+gap to the target suppressed only together with the counts it is worked out from."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+
+from data_access.queries.small_cells import SUPPRESSED
+from ui.charts import numeric_dates, whole_counts
+from ui.coverage_display import total_figures
+from ui.grid import MISSING, for_display
+
+
+def test_missing_values_read_as_a_dash_and_numbers_keep_their_form():
+    frame = pd.DataFrame(
+        {
+            "unit": ["市教育局", None],
+            "days": [np.nan, 3.0],
+            "share": [0.5, np.nan],
+            "filed": [pd.Timestamp("2026-03-01 09:30"), pd.NaT],
+            "count": [1200, 5],
+        }
+    )
+    shown = for_display(frame, {"share": object()})
+    assert list(shown["unit"]) == ["市教育局", MISSING]
+    assert list(shown["days"]) == [MISSING, "3"]  # whole numbers stay whole
+    assert np.isnan(shown["share"].iloc[1])  # a configured number column formats itself
+    assert list(shown["filed"]) == ["2026-03-01 09:30", MISSING]
+    assert shown["count"].tolist() == [1200, 5]  # nothing missing: left as numbers
+    assert "None" not in shown.astype(str).to_numpy().ravel().tolist()
+
+
+def test_charts_label_dates_with_numbers_and_counts_with_whole_numbers():
+    data = pd.DataFrame({"week": pd.to_datetime(["2026-10-05", "2026-11-02"]), "n": [1, 2]})
+    figure = whole_counts(numeric_dates(px.bar(data, x="week", y="n")))
+    formats = {stop.value for stop in figure.layout.xaxis.tickformatstops}
+    assert formats == {"%m-%d %H:%M", "%Y-%m-%d", "%Y-%m", "%Y"}
+    assert figure.layout.yaxis.tickformat == ",d" and figure.layout.yaxis.dtick == 1
+    big = whole_counts(px.bar(pd.DataFrame({"x": ["a"], "n": [400]}), x="x", y="n"))
+    assert big.layout.yaxis.dtick is None  # plotly spaces large counts itself
+
+
+def test_the_gap_is_hidden_only_with_the_counts_it_comes_from():
+    base = {"updated": 10, "coverage": 31 / 35, "updated_share": 10 / 35, "below_target": 1}
+    shown = total_figures({**base, "current": 35, "with_file": 31, "gap": 3}, "zh")
+    assert (shown["current"], shown["with_file"], shown["gap"]) == ("35", "31", "3")
+    small = total_figures({**base, "current": 35, "with_file": 3, "gap": 31}, "zh")
+    assert (small["with_file"], small["gap"]) == (SUPPRESSED, SUPPRESSED)
+
+
+def test_the_uploader_speaks_the_language(monkeypatch):
+    import ui.uploader
+
+    written: list[str] = []
+    monkeypatch.setattr(ui.uploader.st, "html", written.append)
+    ui.uploader.translated_uploader_style("zh", 20, "CSV、XLSX")
+    assert '"选择文件"' in written[0] and '"每个文件不超过 20 MB · CSV、XLSX"' in written[0]
+    ui.uploader.translated_uploader_style("en", 20, "CSV, XLSX")
+    assert '"Choose a file"' in written[1]
