@@ -505,7 +505,9 @@ def test_page_shows_the_data_layer_figures_on_the_tiny_city(
     assert shown["办结"] == f"{int(total['decided']):,}"
     assert shown["待办"] == f"{int(total['pending']):,}"
     assert shown["超期件"] == f"{len(rp.overdue_list(h, start, end, CAL)):,}"
-    assert any("0 条超过展示期的记录" in s.value for s in app.success)
+    passed = any("0 条超过展示期的记录" in s.value for s in app.success)
+    # the standing check is the office's: a department head meets it only when it fails
+    assert passed == (role != "department_head")
 
 
 def test_page_shows_the_hand_count(hand, db_url, monkeypatch, server_navigation):
@@ -582,7 +584,7 @@ def test_the_page_shows_the_stored_check_and_its_time(hand, db_url, monkeypatch,
     app = open_page(
         db_url,
         "pages/repair.py",
-        USERS["department_head"],
+        USERS["leading_office"],
         monkeypatch,
         as_of=AS_OF,
         timeout=90,
@@ -595,3 +597,22 @@ def test_the_page_shows_the_stored_check_and_its_time(hand, db_url, monkeypatch,
     app.session_state["filter_counties"] = ("411602",)
     app.run()
     assert any("实时运行" in c.value for c in app.caption)
+
+
+def test_a_failing_check_reaches_a_department_head_too(
+    hand, db_url, monkeypatch, server_navigation
+):
+    """The standing check is the office's panel; when it finds records shown or counted that may
+    not be, a department head sees it as well (their records may be among them)."""
+
+    def forgetful(as_of: dt.date):
+        return select(m.CreditRecord.record_id).where(m.CreditRecord.decision_date <= as_of)
+
+    dc.register_consumer("test.forgetful", forgetful, "a query that forgot the period")
+    try:
+        app = open_page(db_url, "pages/repair.py", USERS["department_head"], monkeypatch,
+                        as_of=AS_OF, timeout=90, fresh_cache=True)  # fmt: skip
+    finally:
+        dc._REGISTRY.pop("test.forgetful")
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("条不应展示的记录仍在" in e.value for e in app.error)

@@ -39,9 +39,16 @@ def for_display(frame: pd.DataFrame, configured: Mapping[str, Any] | None = None
     keep = set(configured or ())
     out = frame.copy()
     for column in out.columns:
-        numeric = pd.api.types.is_numeric_dtype(out[column])
-        if column not in keep or not numeric:  # a configured number column formats itself
-            out[column] = _shown_column(out[column])
+        values = out[column]
+        present = values.dropna()
+        numbers = bool(len(present)) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in present
+        )
+        if column in keep and (numbers or pd.api.types.is_numeric_dtype(values)):
+            # a configured number column formats itself: numbers with empty cells, never text
+            out[column] = pd.to_numeric(values, errors="coerce")
+        else:
+            out[column] = _shown_column(values)
     return out
 
 
