@@ -17,6 +17,7 @@ import uuid
 from functools import partial
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -29,8 +30,10 @@ from data_access.accounts.user_admin import (
     set_password,
 )
 from data_access.accounts.users import (
+    DEMO_PASSWORD,
     MAX_FAILED_ATTEMPTS,
     authenticate,
+    demo_accounts,
     identity_of,
     user_for_identity,
 )
@@ -38,6 +41,7 @@ from data_access.engine import get_engine
 from data_access.schema.reference import read_catalogue, upgrade_schema
 from data_access.status import database_state, is_embedded_default
 from ui import session_cookie, sso
+from ui.grid import show_table
 from ui.i18n import LANGUAGES, N_, name_column
 from ui.navigation import (
     PAGE_TITLES,
@@ -67,6 +71,7 @@ st.set_page_config(page_title=tr("app.title"), page_icon=FAVICON, layout="wide")
 _log = logging.getLogger("dashboard")
 _PAGE_ADDRESS = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PAGE_KEYS = frozenset(spec.key for spec in PAGES)
+DEMO_HEADS = ("SAMR", "EDU", "HRSS")  # department heads named on the demo sign-in page
 ROOT_ADDRESS = "start"  # the root page of a signed-in user: on to the role's first page
 COOKIE_MAX_AGE = int(user_sessions.MAX_AGE.total_seconds())
 # why a sign-in was refused (SignInResult.reason) -> the message shown
@@ -107,10 +112,31 @@ def ensure_database(url: str) -> None:
     st.success(tr("db.built"))
 
 
+def language_choice() -> None:
+    st.radio(
+        tr("filters.language"),
+        LANGUAGES,
+        format_func=lambda code: "中文" if code == "zh" else "English",
+        horizontal=True,
+        key="lang",
+    )
+
+
+def demo_accounts_panel() -> None:
+    """On the embedded demo database only: who to sign in as, and the demo password."""
+    with st.expander(tr("signin.demo_title"), icon=":material/info:", expanded=True):
+        st.markdown(tr("signin.demo_password", password=DEMO_PASSWORD))
+        rows = [(tr(ROLE_TEXT[a["role"]]), a["username"]) for a in demo_accounts()
+                if a["role"] != "department_head" or a["department_code"] in DEMO_HEADS]  # fmt: skip
+        show_table(pd.DataFrame(rows, columns=[tr("signin.demo_role"), tr("signin.username")]))
+        st.caption(tr("signin.demo_heads"))
+
+
 def sign_in_form() -> None:
     url = database_url()
     st.title(tr("app.title"))
     st.caption(tr("app.subtitle"))
+    language_choice()
     if st.session_state.pop("timed_out", False):
         st.warning(tr("signin.timeout"))
     if st.session_state.get("pending_user") is not None:
@@ -135,7 +161,7 @@ def sign_in_form() -> None:
                 key=f"sso_{provider or 'default'}",
             )
     if is_embedded_default(url):
-        st.caption(tr("signin.demo_hint"))
+        demo_accounts_panel()
     elif not has_active_accounts(get_engine(url)):
         st.info(tr("signin.no_accounts"), icon=":material/person_add:")
     if submitted:

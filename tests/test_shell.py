@@ -96,6 +96,22 @@ def test_sign_in_with_the_demo_password_on_the_demo_database(app, monkeypatch):
     assert app.session_state["session_token"]  # the server-side session a reload resumes
 
 
+def test_the_demo_sign_in_lists_its_accounts_and_offers_the_language_first(app, monkeypatch):
+    monkeypatch.setattr(data_access.status, "is_embedded_default", lambda _url: True)
+    app.run()
+    accounts = app.dataframe[0].value
+    assert {"leading_office", "privacy_officer", "admin", "dept_samr"} <= set(accounts["用户名"])
+    assert any(DEMO_PASSWORD in m.value for m in app.markdown)
+    app.radio(key="lang").set_value("en").run()
+    assert [w.label for w in app.text_input] == ["Username", "Password"]
+    assert "Accounts of the demo database" in [e.label for e in app.expander]
+
+
+def test_a_database_that_is_not_the_demo_names_no_account(app):
+    app.run()
+    assert not app.dataframe and not any(DEMO_PASSWORD in m.value for m in app.markdown)
+
+
 def test_elsewhere_the_demo_password_only_sets_a_new_one(app, shell_db):
     app.run()
     app.text_input(key="signin_username").input("dept_health")
