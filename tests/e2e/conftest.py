@@ -2,7 +2,7 @@
 by the seed build) with one account of each role, on each engine; Chromium through Playwright.
 
 Skipped when Playwright or a Chromium is missing (Debian: `apt install chromium fonts-noto-cjk`,
-`pip install playwright`).
+`pip install playwright`), except under CI=true, where that fails.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 from data_access.accounts.user_admin import add_user
 from data_access.engine import get_engine
 from tests.conftest import TINY_AS_OF, create_pg_database, drop_pg_database
-from tests.e2e.browser import ACCOUNTS, CHROMIUM, PASSWORD, PROJECT, playwright_api
+from tests.e2e.browser import ACCOUNTS, CHROMIUM, PASSWORD, PROJECT, UNDER_CI, playwright_api
 
 
 def _free_port() -> int:
@@ -81,7 +81,10 @@ def browser():
         try:
             launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         except Exception as exc:  # no browser installed for Playwright
-            pytest.skip(f"no Chromium to drive: {exc}".splitlines()[0])
+            reason = f"no Chromium to drive: {exc}".splitlines()[0]
+            if UNDER_CI:
+                pytest.fail(reason + " (CI=true: .ci/run installs chromium)")
+            pytest.skip(reason)
         yield launched
         launched.close()
 
