@@ -268,13 +268,7 @@ def sidebar(user: dict) -> None:
             role = tr("signed_in_role_of", department=departments.get(dept, dept), role=role)
         st.caption(tr("signed_in_as", name=name, role=role))
         st.button(tr("signout"), icon=":material/logout:", width="stretch", on_click=leave)
-        st.radio(
-            tr("filters.language"),
-            LANGUAGES,
-            format_func=lambda code: "中文" if code == "zh" else "English",
-            horizontal=True,
-            key="lang",
-        )
+        language_choice()
         st.divider()
         st.markdown("**" + tr("filters.header") + "**")
         as_of = st.date_input(

@@ -21,7 +21,8 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 # One user of each role (department heads of URBAN unless a test names another).
 USERS: dict[str, dict[str, str | None]] = {
-    "leading_office": {"username": "office", "role": "leading_office", "department_code": "DRC"},
+    "leading_office": {"username": "leading_office", "role": "leading_office",
+                       "department_code": "DRC"},
     "department_head": {"username": "dept_urban", "role": "department_head",
                         "department_code": "URBAN"},
     "privacy_officer": {"username": "privacy_officer", "role": "privacy_officer",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,21 +12,11 @@ import pytest
 from data_access.queries.reporting import Thresholds
 from data_access.scope import Scope
 from services.reporting import annual, heat_map, scorecard, status
-from tests.apptest import open_page
+from tests.apptest import USERS, open_page
 from tests.conftest import TINY_AS_OF
 from ui.circular import circular_workbook
 from ui.navigation import PAGES
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-USERS = {
-    "leading_office": {"username": "leading_office", "role": "leading_office",
-                       "department_code": "DRC"},
-    "department_head": {"username": "dept_urban", "role": "department_head",
-                        "department_code": "URBAN"},
-    "privacy_officer": {"username": "privacy_officer", "role": "privacy_officer",
-                        "department_code": "DRC"},
-    "admin": {"username": "admin", "role": "admin", "department_code": None},
-}  # fmt: skip
 CASES = [(role, spec.path) for spec in PAGES for role in USERS if role in spec.roles]
 
 

@@ -3,8 +3,6 @@ run), for the roles that may open it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -12,15 +10,8 @@ from data_access.engine import get_engine
 from data_access.scope import Scope
 from scoring.points_policy import load_policy
 from scoring.points_run import score_database
-from tests.apptest import open_page
+from tests.apptest import USERS, open_page
 from tests.conftest import TINY_AS_OF, TINY_SEED
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-USERS = {
-    "leading_office": {"username": "leading_office", "role": "leading_office",
-                       "department_code": "DRC"},
-    "admin": {"username": "admin", "role": "admin", "department_code": None},
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

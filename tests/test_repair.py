@@ -28,7 +28,7 @@ from data_access.schema import models as m
 from data_access.schema.calendar_models import WorkCalendarDay
 from data_access.schema.reference import init_schema
 from data_access.scope import Scope
-from tests.apptest import open_page
+from tests.apptest import USERS, open_page
 from tests.conftest import TINY_AS_OF
 
 D = dt.date
@@ -463,13 +463,6 @@ def test_points_consumer_is_the_engines_rule(tiny_city_url):
 # --------------------------------------------------------------------------- the page
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-USERS = {
-    "leading_office": {"username": "leading_office", "role": "leading_office",
-                       "department_code": "DRC"},
-    "department_head": {"username": "dept_urban", "role": "department_head",
-                        "department_code": "URBAN"},
-    "admin": {"username": "admin", "role": "admin", "department_code": None},
-}  # fmt: skip
 SCOPES = {"leading_office": OFFICE, "department_head": URBAN, "admin": ADMIN}
 
 
@@ -477,7 +470,7 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
-@pytest.mark.parametrize("role", list(USERS))
+@pytest.mark.parametrize("role", list(SCOPES))
 def test_page_shows_the_data_layer_figures_on_the_tiny_city(
     tiny_city_url, monkeypatch, server_navigation, role
 ):
