@@ -99,7 +99,7 @@ def show_figures(frame: pd.DataFrame, keys: list[str]) -> None:
     frame = frame.drop(columns=[view.label(k, language) for k in hidden], errors="ignore")
     helps = view.column_help(frame, keys, language)
     config = {
-        column: st.column_config.Column(help=helps.get(column), alignment="right")
+        column: st.column_config.Column(help=helps.get(column), alignment="right", width="small")
         for column in view.figure_labels(frame, keys, language)
     }
     show_table(frame, hide_index=True, width="stretch", column_config=config)

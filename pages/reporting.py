@@ -90,8 +90,11 @@ else:
     )
     k5.metric(tr("col.missing"), int(status["missing"].sum()), help=tr("def.missing"))
 
+city_wide = scope.sees_all_departments  # a department head's board is about one department
 tabs = st.tabs([
-    tr("reporting.tab.ranking"), tr("reporting.tab.heat"), tr("reporting.tab.trend"),
+    tr("reporting.tab.ranking") if city_wide else tr("reporting.tab.ranking_own"),
+    tr("reporting.tab.heat"),
+    tr("reporting.tab.trend") if city_wide else tr("reporting.tab.trend_own"),
     tr("reporting.tab.drill"), tr("reporting.tab.annual"), tr("reporting.tab.export"),
 ])  # fmt: skip
 names = unit_names(language)
@@ -152,7 +155,8 @@ with tabs[2]:
         )
         long["measure"] = long["measure"].map(lambda c: tr(COLUMN_TEXT[c]))
         figure = px.line(long, x="month", y="value", color="measure", markers=True,
-                         title=tr("reporting.trend_title"),
+                         title=tr("reporting.trend_title") if city_wide
+                         else tr("reporting.trend_title_own"),
                          labels={"month": tr("col.month"), "value": "", "measure": ""})  # fmt: skip
         figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
         st.plotly_chart(numeric_dates(figure), width="stretch")

@@ -43,6 +43,9 @@ def test_department_head_sees_only_their_unit(tiny_city_url, monkeypatch, server
     assert {m.label: m.value for m in app.metric}["报送单位"] == "1"
     ranking = app.dataframe[0].value
     assert list(ranking["报送单位"]) == ["市城市管理局"]
+    assert "排名" not in ranking.columns  # one unit has no rank
+    labels = [tab.label for tab in app.tabs]
+    assert "本部门趋势" in labels and not any("全市" in label for label in labels)
 
 
 def test_circular_workbook_matches_the_scorecard(tiny_city_url):
