@@ -230,9 +230,14 @@ def render_domains(domains: pd.DataFrame) -> None:
         key="xlsx_every_domain",
     )
     names = dict(zip(domains["code"], domains[name_column(language)], strict=True))
+    # first shown: the domain with the most records in the window, not an empty chart
+    per_domain = records["month"].groupby("domain_code")["records"].sum()
+    busiest = per_domain.idxmax() if len(per_domain) and per_domain.max() > 0 else None
+    order = list(names)
     domain = st.selectbox(
-        tr("cov.domain_select"), list(names), format_func=names.get, key="coverage_domain"
-    )
+        tr("cov.domain_select"), order, format_func=names.get, key="coverage_domain",
+        index=order.index(busiest) if busiest in order else 0,
+    )  # fmt: skip
     by_month = records["month"][records["month"]["domain_code"] == domain]
     if not by_month.empty:
         chart = view.month_chart(by_month, month_labels(as_of, months), language)
