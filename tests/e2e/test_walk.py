@@ -61,3 +61,31 @@ def test_every_page_of_the_menu_reads_well(page, server, role):
         if found:
             problems[spec.key] = found
     assert problems == {}
+
+
+RAW = re.compile(r"\b(None|nan|NaN|NaT|empty)\b")
+
+
+@pytest.mark.parametrize("role", ["leading_office", "department_head"])
+def test_the_english_toggle_holds_through_the_menu(page, server, role):
+    """Switched to English in the sidebar, the pages of the menu (clicked, the same session) show
+    English titles and no raw values."""
+    page.goto(server)
+    sign_in(page, USERS[role], PASSWORD)
+    page.get_by_role("button", name="退出登录").wait_for(timeout=WAIT_MS)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=WAIT_MS)
+    problems: dict[str, list[str]] = {}
+    for spec in pages_for_role(role):
+        title = t(f"page.{spec.key}", "en")
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title).click()
+        heading(page, title)
+        _settled(page)
+        shot(page, f"{role}-{spec.key}-en")
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        found = sorted({m.group(0) for m in RAW.finditer(text)})
+        if page.locator('[data-testid="stException"]').count():
+            found.append("exception")
+        if found:
+            problems[spec.key] = found
+    assert problems == {}
