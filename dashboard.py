@@ -17,7 +17,6 @@ import uuid
 from functools import partial
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -41,7 +40,6 @@ from data_access.engine import get_engine
 from data_access.schema.reference import read_catalogue, upgrade_schema
 from data_access.status import database_state, is_embedded_default
 from ui import session_cookie, sso
-from ui.grid import show_table
 from ui.i18n import LANGUAGES, N_, name_column
 from ui.navigation import (
     PAGE_TITLES,
@@ -126,9 +124,16 @@ def demo_accounts_panel() -> None:
     """On the embedded demo database only: who to sign in as, and the demo password."""
     with st.expander(tr("signin.demo_title"), icon=":material/info:", expanded=True):
         st.markdown(tr("signin.demo_password", password=DEMO_PASSWORD))
-        rows = [(tr(ROLE_TEXT[a["role"]]), a["username"]) for a in demo_accounts()
-                if a["role"] != "department_head" or a["department_code"] in DEMO_HEADS]  # fmt: skip
-        show_table(pd.DataFrame(rows, columns=[tr("signin.demo_role"), tr("signin.username")]))
+        departments = {r["code"]: r[name_column(lang())] for r in read_catalogue("departments")}
+        lines = [
+            tr("signin.demo_account", username=a["username"], role=tr(ROLE_TEXT[a["role"]]))
+            if a["role"] != "department_head"
+            else tr("signin.demo_head", username=a["username"], role=tr(ROLE_TEXT[a["role"]]),
+                    department=departments.get(a["department_code"], a["department_code"]))
+            for a in demo_accounts()
+            if a["role"] != "department_head" or a["department_code"] in DEMO_HEADS
+        ]  # fmt: skip
+        st.markdown("\n".join(f"- {line}" for line in lines))
         st.caption(tr("signin.demo_heads"))
 
 

@@ -99,9 +99,11 @@ def test_sign_in_with_the_demo_password_on_the_demo_database(app, monkeypatch):
 def test_the_demo_sign_in_lists_its_accounts_and_offers_the_language_first(app, monkeypatch):
     monkeypatch.setattr(data_access.status, "is_embedded_default", lambda _url: True)
     app.run()
-    accounts = app.dataframe[0].value
-    assert {"leading_office", "privacy_officer", "admin", "dept_samr"} <= set(accounts["用户名"])
-    assert any(DEMO_PASSWORD in m.value for m in app.markdown)
+    listed = "\n".join(m.value for m in app.markdown)
+    for line in ("`leading_office`：领导小组办公室", "`privacy_officer`：隐私保护专员",
+                 "`admin`：系统管理员", "`dept_samr`：市市场监督管理局部门负责人"):  # fmt: skip
+        assert line in listed
+    assert DEMO_PASSWORD in listed
     app.radio(key="lang").set_value("en").run()
     assert [w.label for w in app.text_input] == ["Username", "Password"]
     assert "Accounts of the demo database" in [e.label for e in app.expander]
@@ -109,7 +111,7 @@ def test_the_demo_sign_in_lists_its_accounts_and_offers_the_language_first(app, 
 
 def test_a_database_that_is_not_the_demo_names_no_account(app):
     app.run()
-    assert not app.dataframe and not any(DEMO_PASSWORD in m.value for m in app.markdown)
+    assert not any(DEMO_PASSWORD in m.value or "`admin`" in m.value for m in app.markdown)
 
 
 def test_elsewhere_the_demo_password_only_sets_a_new_one(app, shell_db):
