@@ -92,16 +92,23 @@ CODE_KEYS = ("profession_code", "county_code", "domain_code", "category_code")
 DEPARTMENT_KEYS = ("responsible_dept", "lead_dept")
 
 
+# the general population's rates are one figure for every row: said once in the caption above
+POPULATION_KEYS = ("population_negative_per_1000", "population_positive_per_1000")
+
+
 def show_figures(frame: pd.DataFrame, keys: list[str]) -> None:
-    """A figures table on screen: names, not codes (the exports keep the codes); a department
-    head's own department is not repeated on every row."""
-    hidden = [*CODE_KEYS, *(DEPARTMENT_KEYS if not scope.sees_all_departments else ())]
+    """A figures table on screen: names, not codes (the exports keep the codes and every column);
+    a department head's own department is not repeated on every row, nor the population's rates;
+    the name column stays in view when the table scrolls sideways."""
+    hidden = [*CODE_KEYS, *POPULATION_KEYS,
+              *(DEPARTMENT_KEYS if not scope.sees_all_departments else ())]  # fmt: skip
     frame = frame.drop(columns=[view.label(k, language) for k in hidden], errors="ignore")
     helps = view.column_help(frame, keys, language)
-    config = {
+    config: dict[str, object] = {
         column: st.column_config.Column(help=helps.get(column), alignment="right", width="small")
         for column in view.figure_labels(frame, keys, language)
     }
+    config[frame.columns[0]] = st.column_config.Column(pinned=True)
     show_table(frame, hide_index=True, width="stretch", column_config=config)
 
 
