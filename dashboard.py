@@ -37,10 +37,10 @@ from data_access.accounts.users import (
     user_for_identity,
 )
 from data_access.engine import get_engine
-from data_access.schema.reference import read_catalogue, upgrade_schema
+from data_access.schema.reference import upgrade_schema
 from data_access.status import database_state, is_embedded_default
 from ui import session_cookie, sso
-from ui.i18n import LANGUAGES, N_, name_column
+from ui.i18n import LANGUAGES, N_
 from ui.navigation import (
     PAGE_TITLES,
     PAGES,
@@ -61,6 +61,7 @@ from ui.session import (
     today,
     tr,
 )
+from ui.tables import catalogue_names
 
 # The tab icon is a local file: a Material icon name would be fetched from fonts.gstatic.com,
 # which the proxy's Content-Security-Policy (and an office without internet) blocks.
@@ -124,7 +125,7 @@ def demo_accounts_panel() -> None:
     """On the embedded demo database only: who to sign in as, and the demo password."""
     with st.expander(tr("signin.demo_title"), icon=":material/info:", expanded=True):
         st.markdown(tr("signin.demo_password", password=DEMO_PASSWORD))
-        departments = {r["code"]: r[name_column(lang())] for r in read_catalogue("departments")}
+        departments = catalogue_names("departments", lang())
         lines = [
             tr("signin.demo_account", username=a["username"], role=tr(ROLE_TEXT[a["role"]]))
             if a["role"] != "department_head"
@@ -269,7 +270,7 @@ def sidebar(user: dict) -> None:
             name = user["username"]
         dept = user.get("department_code")
         if dept and user["role"] == "department_head":
-            departments = {r["code"]: r[name_column(lang())] for r in read_catalogue("departments")}
+            departments = catalogue_names("departments", lang())
             role = tr("signed_in_role_of", department=departments.get(dept, dept), role=role)
         st.caption(tr("signed_in_as", name=name, role=role))
         st.button(tr("signout"), icon=":material/logout:", width="stretch", on_click=leave)
@@ -283,7 +284,7 @@ def sidebar(user: dict) -> None:
             max_value=today(),
             key="filter_as_of",
         )
-        counties = {r["code"]: r[name_column(lang())] for r in read_catalogue("counties")}
+        counties = catalogue_names("counties", lang())
         chosen = st.multiselect(
             tr("filters.counties"),
             list(counties),

@@ -11,19 +11,18 @@ import streamlit as st
 
 from services import accounts as ua
 from services.accounts import ROLES
-from services.reference import read_catalogue
 from ui.access import require_page
 from ui.grid import show_table
-from ui.i18n import N_, name_column
+from ui.i18n import N_
 from ui.navigation import ROLE_TEXT
 from ui.password_fields import new_password_inputs
 from ui.session import current_scope, current_user, database_url, lang, tr, trn
+from ui.tables import catalogue_names
 
 require_page("accounts")
 url, scope = database_url(), current_scope()
 actor = current_user()["username"]
-names = name_column(lang())
-departments = {r["code"]: r[names] for r in read_catalogue("departments")}
+departments = catalogue_names("departments", lang())
 
 st.title(tr("page.accounts"))
 st.caption(tr("acc.caption"))

@@ -26,7 +26,6 @@ from services.coverage import (
     totals,
     worst_gaps,
 )
-from services.reference import read_catalogue
 from ui import coverage_display as view
 from ui.access import require_page, scope_text
 from ui.exports import to_csv, to_excel
@@ -34,6 +33,7 @@ from ui.formatting import format_datetime, format_percent
 from ui.grid import show_table
 from ui.i18n import name_column
 from ui.session import current_scope, database_url, filters, lang, tr
+from ui.tables import catalogue_names
 
 require_page("coverage")
 st.title(tr("page.coverage"))
@@ -152,7 +152,7 @@ def render_students(table: pd.DataFrame) -> None:
     st.subheader(tr("cov.students_title"))
     row = table[table["profession_code"] == ADULT_STUDENT]
     records = coverage.student_records(url, scope, as_of, counties)
-    names = {r["code"]: r[name_column(language)] for r in read_catalogue("record_categories")}
+    names = catalogue_names("record_categories", language)
     cols = st.columns(2 + len(records))
     current = int(row["current"].sum()) if not row.empty else 0
     with_file = int(row["with_file"].sum()) if not row.empty else 0

@@ -10,22 +10,21 @@ import streamlit as st
 
 from services import oversight as ov
 from services.oversight import ALERT_STATUSES
-from services.reference import read_catalogue
 from ui.access import require_page
 from ui.charts import numeric_dates, whole_counts
 from ui.exports import to_excel
 from ui.formatting import format_datetime, format_number, format_percent
 from ui.grid import show_table
-from ui.i18n import N_, name_column
+from ui.i18n import N_
 from ui.markdown import escape_markdown
 from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
+from ui.tables import catalogue_names
 
 require_page("oversight")
 url, scope, language = database_url(), current_scope(), lang()
-names = name_column(language)
-dept_names = {r["code"]: r[names] for r in read_catalogue("departments")}
-county_names = {r["code"]: r[names] for r in read_catalogue("counties")}
-purpose_names = {r["code"]: r[names] for r in read_catalogue("purposes")}
+dept_names = catalogue_names("departments", language)
+county_names = catalogue_names("counties", language)
+purpose_names = catalogue_names("purposes", language)
 
 STATUS_TEXT = {
     "open": N_("oversight.status.open"),

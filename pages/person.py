@@ -16,9 +16,10 @@ from services.reference import read_catalogue
 from ui.access import require_page
 from ui.exports import to_excel
 from ui.grid import show_table
-from ui.i18n import N_, name_column
+from ui.i18n import N_
 from ui.lists import show_ledger
 from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
+from ui.tables import catalogue_names
 
 require_page("person")
 scope = current_scope()
@@ -26,15 +27,11 @@ user = current_user()
 url = database_url()
 as_of = filters()["as_of"]
 counties = filters()["counties"]
-names = name_column(lang())
-
-
-def catalogue_names(catalogue: str) -> dict[str, str]:
-    return {r["code"]: r[names] for r in read_catalogue(catalogue)}
+language = lang()
 
 
 def _coded(frame: pd.DataFrame, column: str, catalogue: str) -> pd.Series:
-    mapping = catalogue_names(catalogue)
+    mapping = catalogue_names(catalogue, language)
     return frame[column].map(lambda code: mapping.get(code, code) if code else "")
 
 
@@ -155,7 +152,7 @@ st.info(tr("pf.notice"), icon=":material/shield_person:")
 if scope.sees_all_departments:
     st.caption(tr("pf.remit.admin"))
 else:
-    dept_name = catalogue_names("departments").get(scope.department_code or "", "?")
+    dept_name = catalogue_names("departments", language).get(scope.department_code or "", "?")
     st.caption(tr("pf.remit.department", dept=dept_name))
 
 # --------------------------------------------------------------------------- search (masked)
@@ -176,13 +173,13 @@ if candidates is not None:
     else:
         if more:
             st.info(tr("pf.search.more", n=pf.SEARCH_LIMIT))
-        county_names = catalogue_names("counties")
+        county_names = catalogue_names("counties", language)
         labels = {
             i: f"{row.name_masked}　{row.id_masked}　{tr(GENDER_TEXT[row.gender or 'M'])}"
             f"　{row.birth_year or '—'}　{county_names.get(row.county_code, row.county_code)}"
             for i, row in enumerate(candidates.itertuples(index=False))
         }
-        purposes = catalogue_names("purposes")
+        purposes = catalogue_names("purposes", language)
         needs_reference = {
             r["code"]: r["needs_authorization"] == "yes" for r in read_catalogue("purposes")
         }
@@ -249,7 +246,10 @@ if kept:
     a, b, c = st.columns(3)
     a.metric(tr("pf.gender"), tr(GENDER_TEXT[file.gender]) if file.gender else "—")
     b.metric(tr("pf.birth"), str(file.birth_date or "—"))
-    c.metric(tr("pf.county"), catalogue_names("counties").get(file.county_code, file.county_code))
+    c.metric(
+        tr("pf.county"),
+        catalogue_names("counties", language).get(file.county_code, file.county_code),
+    )
 
     records = display_records(file.records)
     roster = display_roster(file.roster)

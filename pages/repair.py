@@ -12,26 +12,25 @@ import plotly.express as px
 import streamlit as st
 
 from services import repair
-from services.reference import read_catalogue
 from services.repair import REASONS
 from ui.access import require_page, scope_text
 from ui.charts import numeric_dates, whole_counts
 from ui.exports import to_csv, to_excel
 from ui.formatting import format_datetime, format_percent
 from ui.grid import show_table
-from ui.i18n import N_, name_column
+from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr, trn
+from ui.tables import catalogue_names
 
 require_page("repair")
 url, scope, chosen = database_url(), current_scope(), filters()
 as_of: dt.date = chosen["as_of"]
 counties = tuple(chosen["counties"])
 language = lang()
-names = name_column(language)
-dept_names = {r["code"]: r[names] for r in read_catalogue("departments")}
-county_names = {r["code"]: r[names] for r in read_catalogue("counties")}
-category_names = {r["code"]: r[names] for r in read_catalogue("record_categories")}
-domain_names = {r["code"]: r[names] for r in read_catalogue("domains")}
+dept_names = catalogue_names("departments", language)
+county_names = catalogue_names("counties", language)
+category_names = catalogue_names("record_categories", language)
+domain_names = catalogue_names("domains", language)
 stamp = f"{as_of:%Y%m%d}"
 
 st.title(tr("page.repair"))

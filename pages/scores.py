@@ -20,7 +20,7 @@ from ui.formatting import format_percent
 from ui.grid import show_table
 from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr
-from ui.tables import unit_names
+from ui.tables import catalogue_names, unit_names
 
 require_page("scores")
 url, scope, chosen = database_url(), current_scope(), filters()
@@ -251,14 +251,12 @@ if scope.may_read("points_policy"):
             st.success(tr("sc.save.done", version=stored.version))
 
 if scope.may_read("points_ledgers"):
-    from services.reference import read_catalogue
     from services.scores import AuditRefused, mask_id_number
-    from ui.i18n import name_column
     from ui.lists import show_ledger
 
     st.subheader(tr("sc.ledger.title"))
     st.caption(tr("sc.ledger.help"))
-    purposes = {r["code"]: r[name_column(lang())] for r in read_catalogue("purposes")}
+    purposes = catalogue_names("purposes", lang())
     with st.form("ledger"):
         subject = st.text_input(tr("sc.ledger.id"), key="ledger.id", max_chars=18)
         purpose = st.selectbox(

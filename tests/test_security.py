@@ -448,13 +448,12 @@ def test_every_export_of_a_page_is_inert_with_hostile_names(scratch, monkeypatch
     """The real page paths: catalogue names (and the database's copies) that start like formulas
     reach the CSV and Excel files neutralised."""
     import data_access.schema.reference
-    import ui.access
     import ui.coverage_display
     import ui.tables
     from services import coverage as coverage_cache
 
     hostile = _hostile_catalogue(data_access.schema.reference.read_catalogue)
-    for module in (data_access.schema.reference, ui.tables, ui.coverage_display, ui.access):
+    for module in (data_access.schema.reference, ui.tables, ui.coverage_display):
         monkeypatch.setattr(module, "read_catalogue", hostile)
     engine = get_engine(scratch)
     with engine.begin() as conn:

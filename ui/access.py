@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_access.schema.reference import read_catalogue
-from ui.i18n import name_column
 from ui.navigation import page_spec
 from ui.session import MAIN_SCRIPT, current_scope, current_user, lang, tr
+from ui.tables import catalogue_names
 
 
 def require_page(key: str) -> None:
@@ -31,5 +30,5 @@ def scope_text() -> str:
         return tr("scope.all")
     if scope.role == "privacy_officer":
         return tr("scope.privacy")
-    names = {r["code"]: r[name_column(lang())] for r in read_catalogue("departments")}
+    names = catalogue_names("departments", lang())
     return tr("scope.department", dept=names.get(scope.department_code or "", "?"))

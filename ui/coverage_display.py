@@ -26,6 +26,7 @@ from data_access.queries.small_cells import (
 from data_access.schema.reference import county_codes, read_catalogue
 from ui.formatting import format_number, format_percent
 from ui.i18n import N_, name_column, t
+from ui.tables import catalogue_names
 
 # Columns shown as percentages (ratios 0..1) in tables and in Excel.
 PERCENT_KEYS = frozenset({"coverage", "updated_share", "expired_share"})
@@ -157,12 +158,6 @@ SEVERITY_TEXT = {
     "general": N_("cov.severity.general"),
     "serious": N_("cov.severity.serious"),
 }
-
-
-def catalogue_names(name: str, language: str) -> dict[str, str]:
-    """code -> name in the language, of a reference catalogue (departments, counties ...)."""
-    column = name_column(language)
-    return {row["code"]: row[column] for row in read_catalogue(name)}
 
 
 def label(key: str, language: str) -> str:

@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_access.schema.reference import read_catalogue
 from scoring.points_ledger import list_values
 from scoring.points_policy import load_policy
 from ui.grid import show_table
-from ui.i18n import N_, name_column
+from ui.i18n import N_
 from ui.session import lang, tr
+from ui.tables import catalogue_names
 
 # ledger columns that only list lines fill: left out of the record table under the decisions
 LIST_ONLY_COLUMNS = ["listed", "counts_until", "severity"]
@@ -54,7 +54,7 @@ def show_ledger(frame: pd.DataFrame) -> None:
 def list_decision(row: Mapping[str, Any]) -> str:
     """One list line of a ledger in words."""
     values = list_values(row, load_policy())
-    names = {r["code"]: r[name_column(lang())] for r in read_catalogue("record_categories")}
+    names = catalogue_names("record_categories", lang())
     values["category"] = names.get(values["category"], values["category"])  # names on screen
     if values["severity"]:
         values["severity"] = tr(SEVERITY_TEXT[values["severity"]])

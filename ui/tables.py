@@ -40,17 +40,19 @@ COLUMN_TEXT = {
 }
 
 
+def catalogue_names(catalogue: str, lang: str) -> dict[str, str]:
+    """Code -> name in the language, of a reference catalogue (departments, counties ...)."""
+    column = name_column(lang)
+    return {r["code"]: r[column] for r in read_catalogue(catalogue)}
+
+
 def unit_names(lang: str) -> dict[str, str]:
     """Code -> name of every reporting unit (departments, counties, zones) in the language."""
-    column = name_column(lang)
-    names = {r["code"]: r[column] for r in read_catalogue("departments")}
-    names.update({r["code"]: r[column] for r in read_catalogue("counties")})
-    return names
+    return catalogue_names("departments", lang) | catalogue_names("counties", lang)
 
 
 def item_names(lang: str) -> dict[str, str]:
-    column = name_column(lang)
-    return {r["code"]: r[column] for r in read_catalogue("catalog_items")}
+    return catalogue_names("catalog_items", lang)
 
 
 def localise(frame: pd.DataFrame, columns: Iterable[str], lang: str) -> pd.DataFrame:
