@@ -17,9 +17,9 @@ from services.coverage import (
     ADULT_STUDENT,
     DEFAULT_TARGET,
     DEFINITIONS,
+    SUPPRESSED,
     county_table,
     domain_summary,
-    mask_count,
     month_labels,
     month_window_start,
     profession_table,
@@ -156,12 +156,15 @@ def render_students(table: pd.DataFrame) -> None:
     cols = st.columns(2 + len(records))
     current = int(row["current"].sum()) if not row.empty else 0
     with_file = int(row["with_file"].sum()) if not row.empty else 0
-    cols[0].metric(tr("cov.students_current"), str(mask_count(current)))
+    cols[0].metric(tr("cov.students_current"), f"{current:,}")
+    small = coverage.is_small(current)  # figures about 1-4 students are hidden
     cols[1].metric(tr("cov.students_with_file"),
-                   format_percent(with_file / current, language) if current else "—")  # fmt: skip
+                   SUPPRESSED if small else format_percent(with_file / current, language)
+                   if current else "—")  # fmt: skip
     for col, rec in zip(cols[2:], records.itertuples(index=False), strict=True):
-        col.metric(names.get(rec.category_code, rec.category_code), str(mask_count(rec.records)),
-                   help=tr("cov.students_records_help", students=mask_count(rec.students)))  # fmt: skip
+        col.metric(names.get(rec.category_code, rec.category_code),
+                   SUPPRESSED if small else f"{rec.records:,}",
+                   help=None if small else tr("cov.students_records_help", students=rec.students))  # fmt: skip
     st.caption(tr("cov.students_note"))
 
 

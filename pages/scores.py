@@ -3,7 +3,8 @@ serious-record figure and the authorities' black list, fairness flags, and a wha
 rules (previewed, never stored).
 
 Reads the stored run of `python -m scoring points` (the latest as of the chosen date or earlier);
-counts of 1 to 4 persons are masked (data_access.queries.small_cells).
+every count is of the persons of a county or the city, so none singles anybody out and none is
+masked (data_access.queries.small_cells).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from services import scores
-from services.scores import load_policy, mask_count
+from services.scores import load_policy
 from ui.access import require_page
 from ui.formatting import format_percent
 from ui.grid import show_table
@@ -86,9 +87,8 @@ DEDUCTION_TEXT = {
 
 
 def count_text(n: int) -> str:
-    """A person count as shown: masked below 5, with thousands separators."""
-    shown = mask_count(n)
-    return f"{shown:,}" if isinstance(shown, int) else str(shown)
+    """A person count as shown, with thousands separators."""
+    return f"{n:,}"
 
 
 def header(column: str) -> str:
@@ -96,10 +96,10 @@ def header(column: str) -> str:
 
 
 def shown(table: pd.DataFrame, columns: list[str], counts: list[str]) -> pd.DataFrame:
-    """The columns in order, person counts masked, headers translated (grades stay as they are)."""
+    """The columns in order, person counts as text, headers translated (grades stay as they are)."""
     out = table[columns].copy()
     for column in counts:
-        out[column] = out[column].map(mask_count).astype(str)
+        out[column] = out[column].map(lambda n: count_text(int(n)))
     return out.rename(columns={c: header(c) for c in columns})
 
 
@@ -212,9 +212,9 @@ if previewed:
     )
     st.bar_chart(compare, stack=False)
     changes = st.columns(2)  # counts only, no deltas: a difference could single out a person
-    changes[0].metric(tr("sc.red_list"), str(mask_count(int(new["red_list"].sum()))))
+    changes[0].metric(tr("sc.red_list"), count_text(int(new["red_list"].sum())))
     moved = movers[movers["grade"] != movers["grade_new"]]
-    changes[1].metric(tr("sc.wi.movers"), str(mask_count(int(moved["persons"].sum()))))
+    changes[1].metric(tr("sc.wi.movers"), count_text(int(moved["persons"].sum())))
     st.caption(tr("sc.wi.lists_fixed"))
     st.markdown("**" + tr("sc.wi.movers_table") + "**")
     table = moved.rename(columns={"grade": "from", "grade_new": "to"})

@@ -19,9 +19,10 @@ from data_access.queries.coverage import ADULT_STUDENT, DEFAULT_TARGET, DEFINITI
 from data_access.scope import Scope
 from services.base import reference, service, transform
 
-__all__ = ["ADULT_STUDENT", "DEFAULT_TARGET", "DEFINITIONS"]
+__all__ = ["ADULT_STUDENT", "DEFAULT_TARGET", "DEFINITIONS", "SUPPRESSED"]
+SUPPRESSED = small_cells.SUPPRESSED
 
-# pure transformations of the frames below, and small-count suppression
+# pure transformations of the frames below
 county_table = transform(measures.county_table)
 domain_summary = transform(measures.domain_summary)
 month_labels = transform(measures.month_labels)
@@ -29,7 +30,7 @@ month_window_start = transform(measures.month_window_start)
 profession_table = transform(measures.profession_table)
 totals = transform(measures.totals)
 worst_gaps = transform(measures.worst_gaps)
-mask_count = transform(small_cells.mask_count)
+is_small = transform(small_cells.is_small)
 
 
 @service("coverage")

@@ -13,7 +13,6 @@ from data_access.id_number import mask_id_number
 from data_access.queries import scores as queries
 from data_access.queries.audit import AuditRefused, record_view
 from data_access.queries.scores import FLAG_MIN_PERSONS, FLAG_RATIO
-from data_access.queries.small_cells import mask_count
 from data_access.schema.score_models import LISTS
 from data_access.scope import Scope
 from data_access.text import clean_text
@@ -29,7 +28,6 @@ __all__ = [
 
 by_group = transform(queries.by_group)
 fairness_flags = transform(queries.fairness_flags)
-mask_count = transform(mask_count)
 mask_id_number = transform(mask_id_number)
 
 

@@ -32,7 +32,6 @@ from data_access.queries.coverage_measures import (
 from data_access.queries.small_cells import (
     SUPPRESSED,
     is_small,
-    mask_count,
     mask_frame,
     rate_allowed,
 )
@@ -57,50 +56,54 @@ DEPARTMENTS = [r["code"] for r in read_catalogue("departments")]
 # --------------------------------------------------------------------------- small cells
 
 
-def test_counts_of_one_to_four_persons_are_suppressed():
-    assert [mask_count(n) for n in (0, 1, 4, 5, 120)] == [0, SUPPRESSED, SUPPRESSED, 5, 120]
-    assert mask_count(None) is None
+def test_a_group_of_one_to_four_persons_is_small():
     assert not is_small(0) and is_small(1) and is_small(4.0) and not is_small(5)
+    assert not is_small(None) and not is_small(math.nan)
 
 
-def test_rates_from_fewer_than_five_persons_are_suppressed():
-    assert rate_allowed(5, [5, 0])
-    assert not rate_allowed(4, [0])  # small group
-    assert not rate_allowed(0, [])  # empty group: no rate
-    assert not rate_allowed(100, [3])  # the numerator describes 3 persons
+def test_rates_of_groups_of_fewer_than_five_persons_are_not_shown():
+    assert rate_allowed(5) and rate_allowed(201)
+    assert not rate_allowed(4)  # small group
+    assert not rate_allowed(0)  # empty group: no rate
     assert not rate_allowed(None)
 
 
-def test_mask_frame_counts_rates_and_small_groups():
+def test_mask_frame_hides_figures_about_small_groups_only():
     frame = pd.DataFrame(
         {
-            "current": [100, 3, 0, 50],
+            "current": [100, 3, 0, 201],
             "with_file": [97, 3, 0, 2],
-            "records": [12, 0, 0, 9],
-            "persons": [7, 0, 0, 2],
-            "coverage": [0.97, 1.0, math.nan, 0.04],
+            "records": [12, 0, 0, 3],
+            "coverage": [0.97, 1.0, math.nan, 2 / 201],
         }
     )
-    out = mask_frame(
-        frame,
-        counts={"current": "current", "with_file": "with_file", "records": "persons"},
-        rates={"coverage": ["with_file"]},
-        group="current",
+    out = mask_frame(frame, group="current", members=["with_file", "records"], rates=["coverage"])
+    # the size of a group is a register's size, always shown
+    assert out["current"].tolist() == [100, 3, 0, 201]
+    # a group of 3: every figure about its members hidden, zeros included; a group of 0 shows its
+    # zeros; 2 or 3 persons of a group of 201 single out nobody
+    assert out["with_file"].tolist() == [97, SUPPRESSED, 0, 2]
+    assert out["records"].tolist() == [12, SUPPRESSED, 0, 3]
+    assert out["coverage"].tolist() == [0.97, None, None, pytest.approx(2 / 201)]
+    assert frame["with_file"].tolist() == [97, 3, 0, 2]  # the input is untouched
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10_000), st.integers(0, 10_000)).map(sorted),
+        min_size=1,
+        max_size=30,
     )
-    assert out["current"].tolist() == [100, SUPPRESSED, 0, 50]
-    # a group of 3: every figure suppressed, zeros included; a group of 0 shows its zeros
-    assert out["records"].tolist() == [12, SUPPRESSED, 0, SUPPRESSED]
-    assert out["with_file"].tolist() == [97, SUPPRESSED, 0, SUPPRESSED]
-    assert out["coverage"].tolist() == [0.97, None, None, None]
-    assert frame["current"].tolist() == [100, 3, 0, 50]  # the input is untouched
-
-
-@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30))
-def test_no_masked_count_reveals_one_to_four_persons(values):
-    frame = pd.DataFrame({"n": values, "group": values})
-    out = mask_frame(frame, counts={"n": "n"}, rates={}, group="group")
-    for shown in out["n"]:
-        assert shown == SUPPRESSED or not (isinstance(shown, int) and 0 < shown < 5)
+)
+def test_nothing_is_told_about_the_members_of_a_group_of_one_to_four(pairs):
+    frame = pd.DataFrame({"n": [k for k, _ in pairs], "group": [g for _, g in pairs]})
+    frame["share"] = frame["n"] / frame["group"].where(frame["group"] > 0)
+    out = mask_frame(frame, group="group", members=["n"], rates=["share"])
+    for group, n, share in zip(frame["group"], out["n"], out["share"], strict=True):
+        if 0 < group < 5:
+            assert n == SUPPRESSED and share is None
+        else:
+            assert isinstance(n, int) and (share is None) == (group == 0)
 
 
 # --------------------------------------------------------------------------- pure measures
@@ -337,14 +340,17 @@ def test_profession_table_rates_gap_and_small_cells(known):
     assert totals(table.reset_index())["gap"] == 4 + 0
     shown = view.profession_frame(table.reset_index(), population, "en", formatted=False)
     shown = shown.set_index("Profession code")
-    assert shown.loc["PHARMACIST", "Current practitioners"] == SUPPRESSED
+    # 2 pharmacists: their number is shown, nothing about them
+    assert shown.loc["PHARMACIST", "Current practitioners"] == 2
+    assert shown.loc["PHARMACIST", "With a file"] == SUPPRESSED
     assert shown.loc["PHARMACIST", "Coverage"] == SUPPRESSED
     assert shown.loc["PHARMACIST", "Gap (persons)"] == SUPPRESSED
     assert shown.loc["TEACHER", "Current practitioners"] == 9
     assert shown.loc["TEACHER", "With a file"] == 5
-    assert shown.loc["TEACHER", "Updated in 12 months"] == SUPPRESSED  # 4 persons
+    # 4 and 3 persons of a group of 9 do not say which: shown
+    assert shown.loc["TEACHER", "Updated in 12 months"] == 4
     assert shown.loc["TEACHER", "Coverage"] == pytest.approx(5 / 9)
-    assert shown.loc["TEACHER", "Negative per 1,000"] == SUPPRESSED  # from 3 persons
+    assert shown.loc["TEACHER", "Negative per 1,000"] == pytest.approx(3000 / 9)
     assert shown.loc["LAWYER", "Current practitioners"] == 0
     assert shown.loc["LAWYER", "Coverage"] is None
     screen = view.profession_frame(table.reset_index(), population, "zh")
@@ -353,7 +359,7 @@ def test_profession_table_rates_gap_and_small_cells(known):
     csv = to_csv(shown.reset_index()).decode("utf-8-sig")
     assert "PHARMACIST,执业药师（从业药师）" not in csv  # English names in an English export
     pharmacist = next(line for line in csv.splitlines() if line.startswith("PHARMACIST"))
-    assert pharmacist.count(SUPPRESSED) >= 4 and ",2," not in pharmacist
+    assert pharmacist.count(SUPPRESSED) >= 4 and ",2,<5," in pharmacist
     workbook = to_excel({"x": shown.reset_index()}, "title", "subtitle", {"Coverage"})
     frame = pd.read_excel(io.BytesIO(workbook), header=2)
     assert SUPPRESSED in frame.astype(str).to_numpy()
@@ -375,9 +381,11 @@ def test_county_heat_map_and_gaps(known):
     assert math.isnan(heat.z[pharmacist][columns.index("川汇区")])
     assert heat.text[pharmacist][columns.index("川汇区")] == SUPPRESSED
     assert heat.text[teacher][columns.index("鹿邑县")] == ""  # nobody there
-    # 4 of 8 teachers have a file: 4 persons, so the rate is not shown either
-    assert heat.text[teacher][columns.index("川汇区")] == SUPPRESSED
+    # 4 of 8 teachers have a file: a group of 8, so the rate is shown
+    assert heat.text[teacher][columns.index("川汇区")] == "50.0%"
+    assert heat.z[teacher][columns.index("川汇区")] == pytest.approx(0.5)
     assert heat.text[teacher][columns.index("太康县")] == SUPPRESSED  # 1 of 1
+    assert "在册从业人员: 1<br>" in heat.customdata[teacher][columns.index("太康县")]
 
 
 def test_domains_show_only_displayed_negatives_and_count_expired_ones(known):
@@ -407,8 +415,11 @@ def test_domains_show_only_displayed_negatives_and_count_expired_ones(known):
     assert summary.loc["VOLUNTEER", "positive_records"] == 1  # the minor's hours (2026-02)
     shown = view.domain_frame(summary.reset_index(), "en", formatted=False)
     food_row = shown[shown["Domain code"] == "FOOD_DRUG"].iloc[0]
-    assert food_row["Negative records displayed"] == SUPPRESSED
-    assert food_row["Past display period"] == SUPPRESSED  # 4 persons behind the share
+    # records drawn from the whole city are shown; the share of the 4 persons behind the
+    # domain's negative records is not
+    assert food_row["Negative records displayed"] == 2
+    assert food_row["Past display period"] == SUPPRESSED
+    assert food_row["Expiring in 30 days"] == SUPPRESSED
     taikang = cv.domain_display_status(known, ADMIN, AS_OF, ("411627",))
     assert taikang["domain_code"].tolist() == ["FINANCE"]
 

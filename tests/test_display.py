@@ -47,8 +47,11 @@ def test_the_gap_is_hidden_only_with_the_counts_it_comes_from():
     base = {"updated": 10, "coverage": 31 / 35, "updated_share": 10 / 35, "below_target": 1}
     shown = total_figures({**base, "current": 35, "with_file": 31, "gap": 3}, "zh")
     assert (shown["current"], shown["with_file"], shown["gap"]) == ("35", "31", "3")
-    small = total_figures({**base, "current": 35, "with_file": 3, "gap": 31}, "zh")
-    assert (small["with_file"], small["gap"]) == (SUPPRESSED, SUPPRESSED)
+    few = total_figures({**base, "current": 35, "with_file": 3, "gap": 31}, "zh")
+    assert (few["with_file"], few["gap"]) == ("3", "31")  # 3 of 35 says nothing of anyone
+    small = total_figures({**base, "current": 4, "with_file": 3, "gap": 1}, "zh")
+    assert (small["current"], small["with_file"], small["gap"]) == ("4", SUPPRESSED, SUPPRESSED)
+    assert small["coverage"] == SUPPRESSED
 
 
 def test_the_uploader_speaks_the_language(monkeypatch):

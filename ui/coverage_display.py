@@ -245,20 +245,14 @@ def profession_frame(
     frame["responsible_dept"] = frame["responsible_dept"].map(lambda c: depts.get(c, c))
     masked = mask_frame(
         frame,
-        counts={"current": "current", "with_file": "with_file", "updated": "updated"},
-        rates={
-            "coverage": ["with_file"],
-            "updated_share": ["updated"],
-            "negative_per_1000": ["negative_persons"],
-            "positive_per_1000": ["positive_persons"],
-        },
         group="current",
+        members=["with_file", "updated"],
+        rates=["coverage", "updated_share", "negative_per_1000", "positive_per_1000"],
     )
     masked["gap"] = _derived_gap(masked)
     rates = population_rates(population)
     for polarity in ("negative", "positive"):
-        allowed = rate_allowed(population["adults"], [population[f"{polarity}_persons"]])
-        value = rates[f"{polarity}_per_1000"] if allowed else None
+        value = rates[f"{polarity}_per_1000"] if rate_allowed(population["adults"]) else None
         masked[f"population_{polarity}_per_1000"] = pd.Series(
             [value] * len(masked), index=masked.index, dtype=object
         )
@@ -276,42 +270,37 @@ def population_rate_texts(population: pd.Series) -> dict[str, str]:
     rates = population_rates(population)
     out = {}
     for polarity in ("negative", "positive"):
-        allowed = rate_allowed(population["adults"], [population[f"{polarity}_persons"]])
         value = rates[f"{polarity}_per_1000"]
-        out[polarity] = f"{value:.1f}" if allowed and value is not None else SUPPRESSED
-    out["adults"] = SUPPRESSED if is_small(population["adults"]) else f"{population['adults']:,}"
+        allowed = rate_allowed(population["adults"]) and value is not None
+        out[polarity] = f"{value:.1f}" if allowed else SUPPRESSED
+    out["adults"] = f"{population['adults']:,}"
     return out
 
 
 def _derived_gap(masked: pd.DataFrame) -> pd.Series:
     """The gap to the target is worked out from the practitioners and those with a file shown
-    beside it: it is hidden exactly when one of those two is, never on its own."""
-    hidden = masked["current"].eq(SUPPRESSED) | masked["with_file"].eq(SUPPRESSED)
+    beside it: it is hidden exactly when the number with a file is, never on its own."""
+    hidden = masked["with_file"].eq(SUPPRESSED)
     return masked["gap"].astype(object).where(~hidden, SUPPRESSED)
 
 
 def total_figures(totals: dict, language: str) -> dict[str, str]:
     """The headline figures as text, small cells suppressed."""
 
-    def count(n: int) -> str:
-        return SUPPRESSED if is_small(n) else f"{n:,}"
+    small = is_small(totals["current"])  # figures about 1-4 practitioners are hidden
 
-    def share(numerator: int, value: float | None) -> str:
+    def share(value: float | None) -> str:
         if value is None:
             return "—"
-        if not rate_allowed(totals["current"], [numerator]):
-            return SUPPRESSED
-        return format_percent(value, language)
+        return SUPPRESSED if small else format_percent(value, language)
 
     return {
-        "current": count(totals["current"]),
-        "with_file": count(totals["with_file"]),
-        "coverage": share(totals["with_file"], totals["coverage"]),
-        "updated_share": share(totals["updated"], totals["updated_share"]),
-        # the gap is worked out from the two counts beside it: hidden only when one of them is
-        "gap": SUPPRESSED
-        if is_small(totals["current"]) or is_small(totals["with_file"])
-        else f"{totals['gap']:,}",
+        "current": f"{totals['current']:,}",
+        "with_file": SUPPRESSED if small else f"{totals['with_file']:,}",
+        "coverage": share(totals["coverage"]),
+        "updated_share": share(totals["updated_share"]),
+        # the gap is worked out from the two counts beside it: hidden exactly when one of them is
+        "gap": SUPPRESSED if small else f"{totals['gap']:,}",
         "below_target": str(totals["below_target"]),
     }
 
@@ -345,12 +334,7 @@ def county_frame(
 ) -> pd.DataFrame:
     """Profession x county cells (`coverage_measures.county_table` or `worst_gaps`)."""
     frame = _with_names(cells, professions, language)
-    masked = mask_frame(
-        frame,
-        counts={"current": "current", "with_file": "with_file"},
-        rates={"coverage": ["with_file"]},
-        group="current",
-    )
+    masked = mask_frame(frame, group="current", members=["with_file"], rates=["coverage"])
     masked["gap"] = _derived_gap(masked)
     placeholders = {"coverage": _placeholder(frame["current"])}
     return _finish(masked, COUNTY_KEYS, ["coverage"], placeholders, language, formatted)
@@ -368,9 +352,9 @@ def gap_frame(
 def coverage_heatmap(
     cells: pd.DataFrame, professions: pd.DataFrame, target: float, language: str
 ) -> go.Figure:
-    """Profession x county heat map of coverage. A cell of 1-4 practitioners (or whose figures
-    would describe 1-4 persons) has no colour and reads "<5"; a cell without practitioners is
-    empty. Colours run red (50 % or less) to green (100 %)."""
+    """Profession x county heat map of coverage. A cell of 1-4 practitioners has no colour and reads
+    "<5" (its size shows on hover); a cell without practitioners is empty. Colours run red (50 %
+    or less) to green (100 %)."""
     frame = _with_names(cells, professions, language)
     rows = list(dict.fromkeys(frame["profession"]))
     columns = list(dict.fromkeys(frame["county"]))
@@ -379,7 +363,7 @@ def coverage_heatmap(
     hover = np.full((len(rows), len(columns)), "", dtype=object)
     for cell in frame.itertuples(index=False):
         i, j = rows.index(cell.profession), columns.index(cell.county)
-        allowed = rate_allowed(cell.current, [cell.with_file])
+        allowed = rate_allowed(cell.current)
         if cell.current == 0:
             shown = "—"
         elif allowed:
@@ -388,11 +372,10 @@ def coverage_heatmap(
         else:
             shown = SUPPRESSED
         text[i, j] = shown if cell.current else ""
-        gap = SUPPRESSED if is_small(cell.current) or is_small(cell.with_file) else str(cell.gap)
-        current = SUPPRESSED if is_small(cell.current) else str(cell.current)
+        gap = SUPPRESSED if is_small(cell.current) else str(cell.gap)
         hover[i, j] = (
             f"{cell.profession} · {cell.county}<br>{label('coverage', language)}: {shown}"
-            f"<br>{label('current', language)}: {current}<br>{label('gap', language)}: {gap}"
+            f"<br>{label('current', language)}: {cell.current}<br>{label('gap', language)}: {gap}"
         )
     figure = go.Figure(
         go.Heatmap(
@@ -440,25 +423,12 @@ def domain_frame(summary: pd.DataFrame, language: str, formatted: bool = True) -
 
 
 def _mask_domains(frame: pd.DataFrame) -> pd.DataFrame:
-    """Visible counts by their own persons; the expired share and the expiring records by the
-    persons behind the domain's negative records."""
-    visible = mask_frame(
-        frame,
-        counts={
-            "positive_records": "positive_persons",
-            "neutral_records": "neutral_persons",
-            "negative_records": "negative_persons",
-        },
+    """The records of a domain are drawn from the whole population in scope and are shown; the
+    expired share and the expiring records describe the persons behind the domain's negative
+    records, hidden when they are 1 to 4."""
+    return mask_frame(
+        frame, group="negative_total_persons", members=["expiring"], rates=["expired_share"]
     )
-    negative = mask_frame(
-        frame,
-        counts={"negative_total": "negative_total_persons", "expiring": "expiring_persons"},
-        rates={"expired_share": ["expired_persons"]},
-        group="negative_total_persons",
-    )
-    for column in ("negative_total", "expiring", "expired_share"):
-        visible[column] = negative[column]
-    return visible
 
 
 def breakdown_frame(
@@ -486,15 +456,14 @@ def breakdown_frame(
     out["polarity"] = polarity
     if with_domain:
         keys = ["domain", "domain_code", *keys]
-    masked = mask_frame(out, counts={"records": "persons"})
     if formatted:
-        masked["records"] = masked["records"].map(str)
-    return masked[keys].rename(columns={k: label(k, language) for k in keys})
+        out["records"] = out["records"].map(lambda n: format_number(n, language))
+    return out[keys].rename(columns={k: label(k, language) for k in keys})
 
 
 def month_chart(frame: pd.DataFrame, months: list[str], language: str) -> go.Figure:
-    """Visible records of one domain per month of decision, one bar series per polarity; a month
-    whose records describe 1-4 persons has no bar and is marked "<5"."""
+    """Visible records of one domain per month of decision, one bar series per polarity (records
+    are drawn from the whole population in scope: shown whatever their number)."""
     figure = go.Figure()
     colours = {"positive": "#2E7D32", "neutral": "#607D8B", "negative": "#C62828"}
     for polarity in ("positive", "neutral", "negative"):
@@ -502,27 +471,14 @@ def month_chart(frame: pd.DataFrame, months: list[str], language: str) -> go.Fig
         if part.empty:
             continue
         records = part["records"].reindex(months).fillna(0)
-        persons = part["persons"].reindex(months).fillna(0)
-        small = persons.map(is_small)
         name = t(POLARITY_TEXT[polarity], language)
         figure.add_bar(
             x=months,
-            y=records.where(~small),
+            y=records,
             name=name,
             marker_color=colours[polarity],
             hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
         )
-        if small.any():
-            figure.add_scatter(
-                x=[m for m, s in zip(months, small, strict=True) if s],
-                y=[0] * int(small.sum()),
-                mode="markers+text",
-                text=[SUPPRESSED] * int(small.sum()),
-                textposition="top center",
-                marker={"color": colours[polarity], "symbol": "line-ew-open", "size": 12},
-                name=f"{name} {SUPPRESSED}",
-                hovertemplate="%{x}: " + SUPPRESSED + "<extra>" + name + "</extra>",
-            )
     figure.update_layout(
         title=t("cov.month_title", language),
         barmode="group",

@@ -75,8 +75,9 @@ DEFINITIONS: dict[str, str] = {
     "share of all of them.",
     "expiring": "Expiring in 30 days: negative records displayed on the as-of date whose display "
     "period ends in the next 30 days (as-of < display_until <= as-of + 30 days).",
-    "small_cells": "Small cells: a figure describing 1 to 4 persons shows as <5, and a rate "
-    "computed from fewer than 5 persons is not shown, so no individual can be singled out.",
+    "small_cells": "Small cells: figures about the members of a group of 1 to 4 persons show as "
+    "<5 and their rates are not shown, so no individual can be singled out; the size of the "
+    "group, and figures about groups of 5 or more, are shown.",
 }
 
 PROFESSION_COLUMNS = ["code", "name_zh", "name_en", "responsible_dept"]

@@ -1,14 +1,18 @@
-"""Small-cell suppression: no aggregate may single out an individual.
+"""Small-cell suppression: no figure may single out an individual.
 
-Rule (applied to tables, charts and exports alike):
-- a count that describes 1 to 4 persons is shown as "<5" (`SUPPRESSED`); zero is shown as 0, since
-  it describes nobody — unless the group it is drawn from is itself small (see below);
-- a rate (a share or a rate per 1,000) is suppressed when any of the person counts it is computed
-  from describes 1 to 4 persons, or when its group (the denominator population) has fewer than 5
-  persons; a rate of a group of 0 persons is undefined and shown empty;
-- every figure of a row whose group has 1 to 4 persons is suppressed (`mask_frame`'s `group`),
-  zeros included: "0 of 3 practitioners" would tell something about each of the three. A group of
-  0 persons shows its zeros (there is nobody to protect) and no rates.
+A figure singles out persons when it tells something about the members of a group so small that
+the reader can tell who they are. The rule (tables, charts and exports alike):
+- the size of a group (the practitioners on a roster, the adults of a county) describes a register,
+  not anybody's credit: it is always shown;
+- every figure about the members of a group of 1 to 4 persons (how many have a file, were updated,
+  hold records, and every rate of them) shows as "<5" (`SUPPRESSED`), zeros included: "0 of 3
+  practitioners" tells something about each of the three. A group of 0 persons shows its zeros
+  (there is nobody to protect) and no rates (they are undefined);
+- a figure about a group of 5 or more persons is shown whatever its size: "3 of 201 civil
+  servants hold a negative record" does not say which three. Counts drawn from a whole county or
+  the city (records of a domain, persons of a grade) are such figures;
+- a figure worked out from figures shown beside it (a gap to the target from the practitioners
+  and those with a file) is hidden exactly when one of them is, never on its own.
 
 Suppression is decided on the true numbers; only the displayed value changes, so sorting and the
 colour of a chart are decided before masking by the caller where needed.
@@ -16,8 +20,7 @@ colour of a chart are decided before masking by the caller where needed.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -27,73 +30,45 @@ SUPPRESSED = "<5"
 
 
 def is_small(persons: float | None, threshold: int = THRESHOLD) -> bool:
-    """True when a person count is 1 .. threshold-1 (zero and missing are not small)."""
+    """True when a group has 1 .. threshold-1 persons (zero and missing are not small)."""
     if persons is None or _missing(persons):
         return False
     return 0 < persons < threshold
 
 
-def mask_count(persons: float | None, threshold: int = THRESHOLD) -> object:
-    """The count itself (an int), or "<5" when it describes 1 to 4 persons; None stays None."""
-    if persons is None or _missing(persons):
-        return None
-    if is_small(persons, threshold):
-        return SUPPRESSED
-    return int(persons)
-
-
-def rate_allowed(
-    group: float | None, parts: Iterable[float | None] = (), threshold: int = THRESHOLD
-) -> bool:
-    """May a rate computed on a group of `group` persons from the person counts `parts` be shown?
-
-    No when the group has fewer than `threshold` persons (or none), or when any part is small.
-    """
-    if group is None or _missing(group) or group < threshold:
+def rate_allowed(group: float | None, threshold: int = THRESHOLD) -> bool:
+    """May a rate of the members of a group of `group` persons be shown? Only when the group has
+    at least `threshold` persons (an empty group has no rate)."""
+    if group is None or _missing(group):
         return False
-    return not any(is_small(p, threshold) for p in parts)
+    return group >= threshold
 
 
 def mask_frame(
     frame: pd.DataFrame,
-    counts: Mapping[str, str] | None = None,
-    rates: Mapping[str, Sequence[str]] | None = None,
-    group: str | None = None,
+    group: str,
+    members: Sequence[str] = (),
+    rates: Sequence[str] = (),
     threshold: int = THRESHOLD,
 ) -> pd.DataFrame:
-    """A copy of frame ready to display: suppressed cells become "<5" (counts) or None (rates).
-
-    counts: display column -> the column holding the number of persons that figure describes
-    (often the column itself; for a number of records, the number of distinct persons behind it).
-    rates: rate column -> the person-count columns it is computed from (numerators).
-    group: the column holding the size of the row's group (the denominator population); when it is
-    below the threshold every count and rate of the row is suppressed, zeros included.
-    Masked columns become object columns (ints and "<5"); the other columns are unchanged.
-    """
-    counts = dict(counts or {})
-    rates = dict(rates or {})
+    """A copy of frame ready to display: in a row whose group (the column `group`, the number of
+    persons the row is about) has 1 to 4 persons, the member counts become "<5" and the rates None;
+    rates of an empty group are None. Masked columns become object columns (ints and "<5"); the
+    group column and the other columns are unchanged."""
     out = frame.copy()
-    group_small = (
-        frame[group].map(lambda g: is_small(g, threshold))
-        if group is not None
-        else pd.Series(False, index=frame.index)
-    )
-    group_sizes = frame[group] if group is not None else pd.Series(math.inf, index=frame.index)
-    for column, persons_column in counts.items():
+    small = frame[group].map(lambda g: is_small(g, threshold))
+    for column in members:
         values = [
-            SUPPRESSED if small_group else _count_cell(value, persons, threshold)
-            for value, persons, small_group in zip(
-                frame[column], frame[persons_column], group_small, strict=True
-            )
+            SUPPRESSED if hidden else _int(value)
+            for value, hidden in zip(frame[column], small, strict=True)
         ]
         out[column] = pd.Series(values, index=frame.index, dtype=object)
-    for column, parts in rates.items():
-        part_values = [frame[p] for p in parts]
-        values = []
-        for i, value in enumerate(frame[column]):
-            allowed = rate_allowed(group_sizes.iloc[i], [p.iloc[i] for p in part_values], threshold)
-            values.append(_float(value) if allowed else None)
-        out[column] = pd.Series(values, index=frame.index, dtype=object)
+    for column in rates:
+        shares: list[float | None] = [
+            _float(value) if rate_allowed(size, threshold) else None
+            for value, size in zip(frame[column], frame[group], strict=True)
+        ]
+        out[column] = pd.Series(shares, index=frame.index, dtype=object)
     return out
 
 
@@ -105,11 +80,9 @@ def rate_placeholder(group: float | None) -> str:
     return SUPPRESSED
 
 
-def _count_cell(value: float | None, persons: float | None, threshold: int) -> object:
+def _int(value: float | None) -> int | None:
     if value is None or _missing(value):
         return None
-    if is_small(persons, threshold):
-        return SUPPRESSED
     return int(value)
 
 
