@@ -22,6 +22,7 @@ from ui.exports import to_csv
 from ui.formatting import format_percent
 from ui.grid import show_table
 from ui.i18n import N_
+from ui.reporting_charts import on_time_heatmap, period_months
 from ui.session import current_scope, database_url, filters, lang, tr, trn
 from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
 
@@ -128,24 +129,12 @@ with tabs[0]:
 with tabs[1]:
     heat = reporting.heat_map(url, scope, start, end, as_of)
     if not heat.empty:
-        wide = heat.pivot(index="unit_code", columns="month", values="on_time_rate")
-        order = [u for u in card["unit_code"] if u in wide.index]
-        wide = wide.loc[order]
-        figure = px.imshow(
-            wide.values,
-            x=list(wide.columns),
-            y=[names.get(u, u) for u in wide.index],
-            color_continuous_scale="RdYlGn",
-            zmin=0,
-            zmax=1,
-            aspect="auto",
-            labels={"color": tr("col.on_time_rate"), "x": tr("col.month"), "y": tr("col.unit")},
-            title=tr("reporting.heat_title"),
-        )
-        figure.update_layout(
-            height=max(300, 24 * len(wide) + 120), coloraxis_colorbar_tickformat=".0%"
-        )
+        figure = on_time_heatmap(
+            heat, list(card["unit_code"]), period_months(start, end), names, language,
+            own_department=not city_wide,
+        )  # fmt: skip
         st.plotly_chart(figure, width="stretch")
+        st.caption(tr("reporting.heat_caption"))
 
 with tabs[2]:
     trend = reporting.trend(url, scope, start, end, as_of)

@@ -4,6 +4,8 @@ gap to the target suppressed only together with the counts it is worked out from
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -63,3 +65,34 @@ def test_the_uploader_speaks_the_language(monkeypatch):
     assert '"选择文件"' in written[0] and '"每个文件不超过 20 MB · CSV、XLSX"' in written[0]
     ui.uploader.translated_uploader_style("en", 20, "CSV, XLSX")
     assert '"Choose a file"' in written[1]
+
+
+def test_the_heat_map_shows_every_month_and_nothing_due_as_empty():
+    from ui.reporting_charts import on_time_heatmap, period_months
+
+    months = period_months(dt.date(2026, 1, 1), dt.date(2026, 4, 30))
+    assert months == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    heat = pd.DataFrame(
+        {
+            "unit_code": ["EDU", "EDU", "411602"],
+            "month": ["2026-01", "2026-03", "2026-03"],
+            "due": [2, 1, 4],
+            "on_time": [2, 0, 3],
+            "on_time_rate": [1.0, 0.0, 0.75],
+        }
+    )
+    names = {"EDU": "市教育局", "411602": "川汇区"}
+    figure = on_time_heatmap(heat, ["411602", "EDU", "PSB"], months, names, "zh", False)
+    trace = figure.data[0]
+    assert list(trace.y) == [
+        "川汇区",
+        "市教育局",
+    ]  # the board's order; a unit without dues left out
+    assert list(trace.x) == months and figure.layout.xaxis.type == "category"
+    edu = list(trace.text[1])
+    assert edu == ["100%", "—", "0%", "—"]  # February and April: nothing due, no colour
+    assert np.isnan(trace.z[1][1]) and trace.z[1][2] == 0.0
+    assert "本月无应报" in trace.customdata[1][1] and "按时 0 / 应报 1" in trace.customdata[1][2]
+    assert figure.layout.title.text == "各单位按月按时率（按应报日期所在月）"
+    own = on_time_heatmap(heat[heat["unit_code"] == "EDU"], ["EDU"], months, names, "zh", True)
+    assert own.layout.title.text.startswith("本部门")
