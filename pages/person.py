@@ -20,6 +20,7 @@ from ui.i18n import N_
 from ui.lists import show_ledger
 from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
 from ui.tables import catalogue_names
+from ui.vocabulary import APPLICATION_KIND_TEXT, OUTCOME_TEXT, POLARITY_TEXT, SEVERITY_TEXT
 
 require_page("person")
 scope = current_scope()
@@ -68,16 +69,6 @@ GENDER_TEXT = {
     "M": N_("pf.gender.M"),
     "F": N_("pf.gender.F"),
 }
-POLARITY_TEXT = {
-    "positive": N_("pf.polarity.positive"),
-    "negative": N_("pf.polarity.negative"),
-    "neutral": N_("pf.polarity.neutral"),
-}
-SEVERITY_TEXT = {
-    "minor": N_("pf.severity.minor"),
-    "general": N_("pf.severity.general"),
-    "serious": N_("pf.severity.serious"),
-}
 STATE_TEXT = {
     "displayed": N_("pf.state.displayed"),
     "ending_soon": N_("pf.state.ending_soon"),
@@ -86,16 +77,6 @@ STATE_TEXT = {
 CURRENT_TEXT = {
     True: N_("pf.current.True"),
     False: N_("pf.current.False"),
-}
-KIND_TEXT = {
-    "objection": N_("pf.kind.objection"),
-    "repair": N_("pf.kind.repair"),
-}
-OUTCOME_TEXT = {
-    "pending": N_("pf.outcome.pending"),
-    "upheld": N_("pf.outcome.upheld"),
-    "rejected": N_("pf.outcome.rejected"),
-    "withdrawn": N_("pf.outcome.withdrawn"),
 }
 
 
@@ -136,7 +117,7 @@ def display_roster(frame: pd.DataFrame) -> pd.DataFrame:
 
 def display_applications(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.assign(
-        kind=_translated(frame, "kind", KIND_TEXT),
+        kind=_translated(frame, "kind", APPLICATION_KIND_TEXT),
         outcome=_translated(frame, "outcome", OUTCOME_TEXT),
         handling_dept=_coded(frame, "handling_dept", "departments"),
     )

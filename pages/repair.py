@@ -21,6 +21,7 @@ from ui.grid import show_table
 from ui.i18n import N_
 from ui.session import current_scope, database_url, filters, lang, tr, trn
 from ui.tables import catalogue_names
+from ui.vocabulary import APPLICATION_KIND_TEXT, OUTCOME_TEXT, SEVERITY_TEXT
 
 require_page("repair")
 url, scope, chosen = database_url(), current_scope(), filters()
@@ -154,30 +155,13 @@ CHECK_KIND_TEXT = {
     "uses": N_("repair.check.kind.uses"),
 }
 # kind of application (all: the total row)
-KIND_TEXT = {
-    "objection": N_("repair.kind.objection"),
-    "repair": N_("repair.kind.repair"),
-    "all": N_("repair.kind.all"),
-}
-# outcome of an application (pending: not decided)
-OUTCOME_TEXT = {
-    "pending": N_("repair.outcome.pending"),
-    "upheld": N_("repair.outcome.upheld"),
-    "rejected": N_("repair.outcome.rejected"),
-    "withdrawn": N_("repair.outcome.withdrawn"),
-}
+KIND_TEXT = {**APPLICATION_KIND_TEXT, "all": N_("repair.kind.all")}
 # why an application is overdue (repair.OVERDUE_REASONS)
 REASON_TEXT = {
     "decided_late": N_("repair.reason.decided_late"),
     "answered_late": N_("repair.reason.answered_late"),
     "pending_past_limit": N_("repair.reason.pending_past_limit"),
     "answer_past_limit": N_("repair.reason.answer_past_limit"),
-}
-# record severity
-SEVERITY_TEXT = {
-    "minor": N_("repair.severity.minor"),
-    "general": N_("repair.severity.general"),
-    "serious": N_("repair.severity.serious"),
 }
 # record status
 STATUS_TEXT = {
@@ -248,7 +232,7 @@ def localised(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     if "domain_code" in out:
         out["domain_code"] = out["domain_code"].map(lambda c: domain_names.get(c, c or ""))
     if "severity" in out:
-        out["severity"] = out["severity"].map(lambda s: tr(SEVERITY_TEXT[s]) if s else "")
+        out["severity"] = out["severity"].map(lambda s: tr(SEVERITY_TEXT[s]) if s else None)
     if "status" in out:
         out["status"] = out["status"].map(lambda s: tr(STATUS_TEXT[s]))
     return out.rename(columns={c: tr(COLUMN_TEXT[c]) for c in columns})

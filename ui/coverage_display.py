@@ -27,6 +27,7 @@ from data_access.schema.reference import county_codes, read_catalogue
 from ui.formatting import format_number, format_percent
 from ui.i18n import N_, name_column, t
 from ui.tables import catalogue_names
+from ui.vocabulary import POLARITY_TEXT, SEVERITY_TEXT
 
 # Columns shown as percentages (ratios 0..1) in tables and in Excel.
 PERCENT_KEYS = frozenset({"coverage", "updated_share", "expired_share"})
@@ -145,18 +146,6 @@ TAB_TEXT = {
     "professions": N_("cov.tab.professions"),
     "counties": N_("cov.tab.counties"),
     "domains": N_("cov.tab.domains"),
-}
-# record polarity
-POLARITY_TEXT = {
-    "positive": N_("cov.polarity.positive"),
-    "neutral": N_("cov.polarity.neutral"),
-    "negative": N_("cov.polarity.negative"),
-}
-# record severity
-SEVERITY_TEXT = {
-    "minor": N_("cov.severity.minor"),
-    "general": N_("cov.severity.general"),
-    "serious": N_("cov.severity.serious"),
 }
 
 

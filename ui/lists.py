@@ -15,6 +15,7 @@ from ui.grid import show_table
 from ui.i18n import N_
 from ui.session import lang, tr
 from ui.tables import catalogue_names
+from ui.vocabulary import SEVERITY_TEXT
 
 # ledger columns that only list lines fill: left out of the record table under the decisions
 LIST_ONLY_COLUMNS = ["listed", "counts_until", "severity"]
@@ -35,11 +36,6 @@ REASON_TEXT = {
     "no_serious": N_("ls.reason.no_serious"),
     "authority_list": N_("ls.reason.authority_list"),
     "no_authority_list": N_("ls.reason.no_authority_list"),
-}
-SEVERITY_TEXT = {
-    "minor": N_("ls.severity.minor"),
-    "general": N_("ls.severity.general"),
-    "serious": N_("ls.severity.serious"),
 }
 
 
