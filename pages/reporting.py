@@ -13,6 +13,7 @@ from ui.access import require_page, scope_text
 from ui.charts import numeric_dates
 from ui.circular import (
     ANNUAL_TEXT,
+    STATUS_TEXT,
     annual_outstanding,
     circular_workbook,
     laggard_table,
@@ -20,7 +21,7 @@ from ui.circular import (
 )
 from ui.exports import to_csv
 from ui.formatting import format_percent
-from ui.grid import show_table
+from ui.grid import STATUS_COLOURS, show_table
 from ui.i18n import N_
 from ui.reporting_charts import on_time_heatmap, period_months
 from ui.session import current_scope, database_url, filters, lang, tr, trn
@@ -109,6 +110,7 @@ with tabs[0]:
         ranking = ranking_table(card, language)
         show_table(
             ranking[[tr(COLUMN_TEXT[c]) for c in screen]],
+            colours={tr("col.status"): {tr(STATUS_TEXT[s]): STATUS_COLOURS[s] for s in STATUS_TEXT}},
             hide_index=True,
             width="stretch",
             column_config={

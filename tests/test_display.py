@@ -96,3 +96,12 @@ def test_the_heat_map_shows_every_month_and_nothing_due_as_empty():
     assert figure.layout.title.text == "各单位按月按时率（按应报日期所在月）"
     own = on_time_heatmap(heat[heat["unit_code"] == "EDU"], ["EDU"], months, names, "zh", True)
     assert own.layout.title.text.startswith("本部门")
+
+
+def test_a_status_column_colours_its_words_and_nothing_else():
+    from ui.grid import STATUS_COLOURS, coloured
+
+    frame = pd.DataFrame({"状态": ["● 绿", "■ 红", "—"], "单位": ["市教育局", "● 绿", "x"]})
+    html = coloured(frame, {"状态": {"● 绿": STATUS_COLOURS["green"], "■ 红": "#C62828"}}).to_html()
+    assert html.count(f"color: {STATUS_COLOURS['green']}") == 1  # the unit's name stays plain
+    assert html.count("color: #C62828") == 1

@@ -1,7 +1,9 @@
 """Every table a page shows goes through `show_table`: what an official reads, not what pandas
 holds. A missing value reads "—" (never None, nan or NaT); whole numbers keep their thousands
 separators; a number column the page configures itself (a percentage, a progress bar) is left to
-its configuration, its missing cells included; the table fills the page's width."""
+its configuration, its missing cells included; a status column can colour its words (green for
+good), the shape in front of each word saying the same for anyone who cannot see colour; the table
+fills the page's width."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import pandas as pd
 import streamlit as st
 
 MISSING = "—"
+# a red/amber/green status's colour, dark enough to read as text on white
+STATUS_COLOURS = {"green": "#1B7F3B", "amber": "#A15C00", "red": "#C62828"}
 
 
 def _shown_column(values: pd.Series) -> pd.Series:
@@ -52,8 +56,29 @@ def for_display(frame: pd.DataFrame, configured: Mapping[str, Any] | None = None
     return out
 
 
-def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
-    """st.dataframe of `for_display(frame)`, index hidden and full width unless told otherwise."""
+def coloured(frame: pd.DataFrame, colours: Mapping[str, Mapping[str, str]]) -> Any:
+    """A Styler of frame whose columns in `colours` (column -> shown value -> CSS colour) colour
+    their text; other cells are unstyled."""
+
+    def style(column: str) -> Any:
+        palette = colours[column]
+        return lambda value: (
+            f"color: {palette[value]}; font-weight: 600" if value in palette else ""
+        )
+
+    styler = frame.style
+    for column in colours:
+        if column in frame.columns:
+            styler = styler.map(style(column), subset=[column])
+    return styler
+
+
+def show_table(
+    frame: pd.DataFrame, colours: Mapping[str, Mapping[str, str]] | None = None, **kwargs: Any
+) -> None:
+    """st.dataframe of `for_display(frame)`, index hidden and full width unless told otherwise;
+    `colours` colours the text of status columns (see `coloured`)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    st.dataframe(for_display(frame, kwargs.get("column_config")), **kwargs)
+    shown = for_display(frame, kwargs.get("column_config"))
+    st.dataframe(coloured(shown, colours) if colours else shown, **kwargs)
