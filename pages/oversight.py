@@ -11,6 +11,7 @@ import streamlit as st
 from services import oversight as ov
 from services.oversight import ALERT_STATUSES
 from ui.access import require_page
+from ui.alert_reasons import headline, reasons
 from ui.charts import numeric_dates, whole_counts
 from ui.exports import to_excel
 from ui.formatting import format_datetime, format_number, format_percent
@@ -94,19 +95,25 @@ def _window(row) -> str:
     return f"{row['window_start']:%Y-%m-%d} – {last:%Y-%m-%d}"
 
 
+# the queue fits a screen: one column for the operator, the strongest reason's headline; every
+# reason in full is in the alert's detail below and in the export
 shown = pd.DataFrame({
     tr("oversight.col.alert_id"): queue["alert_id"],
     tr("oversight.col.score"): queue["score"].round(1),
-    tr("oversight.col.operator_id"): queue["operator_id"],
-    tr("oversight.col.operator_name"): queue["operator_name"],
+    tr("oversight.col.operator"): [f"{name}（{op}）" if language == "zh" else f"{name} ({op})"
+                                   for name, op in zip(queue["operator_name"], queue["operator_id"],
+                                                       strict=True)],
     tr("oversight.col.department"): queue["department_code"].map(lambda d: dept_names.get(d, d)),
     tr("oversight.col.window"): queue.apply(_window, axis=1),
     tr("oversight.col.status"): queue["status"].map(status_labels),
-    tr("oversight.col.reasons"): queue[reasons_col],
+    tr("oversight.col.main_reason"): queue[reasons_col].map(lambda r: headline(r, language)),
 })  # fmt: skip
 st.subheader(tr("oversight.queue"))
 st.caption(trn("oversight.count.one", "oversight.count.other", len(queue)))
-show_table(shown, hide_index=True, width="stretch")
+show_table(
+    shown, hide_index=True, width="stretch",
+    column_config={tr("oversight.col.main_reason"): st.column_config.TextColumn(width="large")},
+)  # fmt: skip
 
 with st.expander(tr("oversight.trend"), icon=":material/trending_up:"):
     trend = ov.alert_trend(url, scope)
@@ -133,8 +140,7 @@ m2.metric(tr("oversight.col.operator_id"), f"{detail['operator_id']} {detail['op
 m3.metric(tr("oversight.col.window"), _window(detail))
 m4.metric(tr("oversight.col.status"), status_labels[detail["status"]])
 st.markdown("**" + tr("oversight.reasons") + "**")
-separator = "；" if language == "zh" else "; "
-for reason in str(detail[reasons_col]).split(separator):
+for reason in reasons(detail[reasons_col], language):
     st.markdown(f"- {escape_markdown(reason)}")  # references in reasons come from imported logs
 
 st.markdown("**" + tr("oversight.profile") + "**")

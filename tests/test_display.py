@@ -105,3 +105,23 @@ def test_a_status_column_colours_its_words_and_nothing_else():
     html = coloured(frame, {"状态": {"● 绿": STATUS_COLOURS["green"], "■ 红": "#C62828"}}).to_html()
     assert html.count(f"color: {STATUS_COLOURS['green']}") == 1  # the unit's name stays plain
     assert html.count("color: #C62828") == 1
+
+
+def test_the_queue_shows_the_strongest_reasons_headline():
+    from ui.alert_reasons import headline, reasons
+
+    zh = (
+        "整个时段：与本人同姓同村（社区）的居民 13 位，占其全部查询对象 3019 位的 0.4%，同层级人员"
+        "通常占 0.02%；整个时段：与本人同村（社区）的居民 9 位，占……"
+    )
+    assert headline(zh, "zh") == "与本人同姓同村（社区）的居民 13 位"
+    assert len(reasons(zh, "zh")) == 2 and reasons(zh, "zh")[1].startswith("整个时段：与本人同村")
+    assert headline("时间窗内批量授权核查之外查询 400 次，为常态的 4.8 倍", "zh") == (
+        "时间窗内批量授权核查之外查询 400 次"
+    )
+    en = "Over the range: 307 lookups without a purpose (of 400), about 20 expected; In the week: x"
+    assert headline(en, "en") == "307 lookups without a purpose"
+    assert headline(
+        "时间窗内：无查询事由的查询 359 次（时间窗内共 400 次），预计约 20 次", "zh"
+    ) == ("无查询事由的查询 359 次")
+    assert headline(None, "zh") == "" and reasons("", "en") == []
