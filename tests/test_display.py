@@ -125,3 +125,22 @@ def test_the_queue_shows_the_strongest_reasons_headline():
         "时间窗内：无查询事由的查询 359 次（时间窗内共 400 次），预计约 20 次", "zh"
     ) == ("无查询事由的查询 359 次")
     assert headline(None, "zh") == "" and reasons("", "en") == []
+
+
+def test_a_configured_number_column_with_missing_cells_reads_dash_not_none():
+    import streamlit as st
+
+    from ui.grid import with_missing_numbers_as_text
+
+    frame = pd.DataFrame({"rate": [1.0, None, 0.8333], "days": [2.0, None, 3.0], "n": [1, 2, 3]})
+    config = {
+        "rate": st.column_config.NumberColumn("按时率", format="percent", help="h"),
+        "days": st.column_config.NumberColumn("天数", format="%.1f"),
+        "n": st.column_config.NumberColumn("件数"),  # nothing missing: left as it is
+    }
+    shown, new = with_missing_numbers_as_text(frame, config)
+    assert shown["rate"].tolist() == ["100%", "—", "83.3%"]
+    assert shown["days"].tolist() == ["2.0", "—", "3.0"]
+    assert new["rate"]["type_config"]["type"] == "text" and new["rate"]["help"] == "h"
+    assert new["n"] is config["n"] and shown["n"].tolist() == [1, 2, 3]
+    assert frame["rate"].isna().sum() == 1  # the input is untouched

@@ -1,7 +1,8 @@
 """Every table a page shows goes through `show_table`: what an official reads, not what pandas
 holds. A missing value reads "—" (never None, nan or NaT); whole numbers keep their thousands
 separators; a number column the page configures itself (a percentage, a progress bar) is left to
-its configuration, its missing cells included; a status column can colour its words (green for
+its configuration, unless it has missing cells: Streamlit would draw them as "None", so such a
+number column is written as text in its format, "—" where missing; a status column can colour its words (green for
 good), the shape in front of each word saying the same for anyone who cannot see colour; the table
 fills the page's width."""
 
@@ -36,6 +37,41 @@ def _shown_column(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.strftime("%Y-%m-%d %H:%M").where(values.notna(), MISSING).astype(object)
     return values.astype(object).where(values.notna(), MISSING)
+
+
+def _number_text(value: float, number_format: str | None) -> str:
+    if pd.isna(value):
+        return MISSING
+    if number_format == "percent":
+        return f"{value:.1%}".replace(".0%", "%")
+    if number_format and number_format.startswith("%"):
+        return number_format % value
+    return f"{value:,}"
+
+
+def with_missing_numbers_as_text(
+    frame: pd.DataFrame, config: Mapping[str, Any] | None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Configured number columns with missing cells become text in their own format ("83.3%",
+    "—"), their configuration a text column of the same label, help and width."""
+    out, new_config = frame, dict(config or {})
+    for column, spec in (config or {}).items():
+        kind = (
+            (spec or {}).get("type_config", {}).get("type") if isinstance(spec, Mapping) else None
+        )
+        if kind != "number" or column not in frame.columns or not frame[column].isna().any():
+            continue
+        number_format = spec["type_config"].get("format")
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if out is frame:
+            out = frame.copy()
+        out[column] = pd.Series(
+            [_number_text(v, number_format) for v in values], index=frame.index, dtype=object
+        )
+        new_config[column] = st.column_config.TextColumn(
+            spec.get("label"), help=spec.get("help"), width=spec.get("width")
+        )
+    return out, new_config
 
 
 def for_display(frame: pd.DataFrame, configured: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -80,5 +116,9 @@ def show_table(
     `colours` colours the text of status columns (see `coloured`)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
+    if kwargs.get("column_config"):
+        frame, kwargs["column_config"] = with_missing_numbers_as_text(
+            frame, kwargs["column_config"]
+        )
     shown = for_display(frame, kwargs.get("column_config"))
     st.dataframe(coloured(shown, colours) if colours else shown, **kwargs)
