@@ -19,6 +19,8 @@ Subjects and the columns that carry their department:
 - city: the overview and the integrity points (city-wide figures only);
 - oversight: the query log, alerts and operators;
 - person_files: persons, through their roster memberships, records and applications;
+- subject_reports: one person's own report (their displayed records, every lookup of them), made
+  by a privacy officer on the person's request;
 - submissions: catalogue items a user may deliver (dept_code);
 - points_ledgers: one person's points ledger (administrators);
 - points_policy: saving a new version of the points policy (administrators);
@@ -46,6 +48,7 @@ POLICY: dict[str, dict[str, str]] = {
     "city": dict(CITY_ROLES),
     "oversight": {"privacy_officer": ALL, "admin": ALL},
     "person_files": {"admin": ALL, "department_head": OWN},
+    "subject_reports": {"privacy_officer": ALL, "admin": ALL},
     "submissions": {"admin": ALL, "department_head": OWN},
     "points_ledgers": {"admin": ALL},
     "points_policy": {"admin": ALL},
@@ -59,6 +62,7 @@ SUBJECT_TEXT = {
     "city": "the city overview and the integrity points",
     "oversight": "query oversight",
     "person_files": "personal credit files",
+    "subject_reports": "a person's own report of their records and lookups",
     "submissions": "catalogue data submissions",
     "points_ledgers": "a person's points ledger",
     "points_policy": "saving a points policy version",
