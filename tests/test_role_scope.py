@@ -236,6 +236,11 @@ def check_person(r: Rendered, user_key: str, url: str) -> None:
     assert not r.frames()  # nothing of anybody before a search
 
 
+def check_subject(r: Rendered, user_key: str, url: str) -> None:
+    assert [i.value for i in r.app.info] == [zh("subject.notice")]
+    assert not r.frames()  # nothing of anybody before a request is made
+
+
 def check_repair(r: Rendered, user_key: str, url: str) -> None:
     dept = dept_of(user_key)
     start = dt.date(2025, 12, 1)  # the default period: the 12 months up to the as-of date
@@ -294,6 +299,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
     "scores": (check_scores, ()),
     "oversight": (check_oversight, ()),
     "person": (check_person, ()),
+    "subject": (check_subject, ()),
     "repair": (check_repair, ()),
     "submissions": (check_submissions, ()),
     "accounts": (check_accounts, ()),

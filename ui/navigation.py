@@ -69,6 +69,15 @@ PAGES: tuple[PageSpec, ...] = (
         "Privacy oversight: anomaly detection on the query log and case triage",
     ),
     PageSpec(
+        "subject",
+        "pages/subject.py",
+        ":material/summarize:",
+        "oversight",
+        frozenset({"privacy_officer", "admin"}),
+        "A person's own report: their records and every lookup of them, on their request",
+        personal_data=True,
+    ),
+    PageSpec(
         "person",
         "pages/person.py",
         ":material/badge:",
@@ -116,6 +125,7 @@ PAGE_TITLES = {
     "coverage": N_("page.coverage"),
     "scores": N_("page.scores"),
     "oversight": N_("page.oversight"),
+    "subject": N_("page.subject"),
     "person": N_("page.person"),
     "repair": N_("page.repair"),
     "submissions": N_("page.submissions"),
