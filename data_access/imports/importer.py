@@ -14,25 +14,37 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import polars as pl
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from data_access.engine import DatabaseBusy, is_busy
-from data_access.imports.bulk_write import bulk_upsert
-from data_access.imports.keyset import KeySet, hashes_of
-from data_access.imports.parsing import SHANGHAI, too_long
-from data_access.imports.readers import ReadError, Source, open_source
-from data_access.imports.validators import FLAG_ORDER, Kind, Row, in_values, kind_spec
+from data_access.imports.bulk_write import bulk_upsert, bulk_upsert_frame
+from data_access.imports.keyset import KeySet
+from data_access.imports.parsing import PY_WHITESPACE, SHANGHAI, too_long, vector
+from data_access.imports.readers import NUL_REASON, Chunk, ReadError, Source, open_source
+from data_access.imports.validators import (
+    FLAG_ORDER,
+    IN_CHUNK,
+    Col,
+    Frame,
+    Kind,
+    Row,
+    in_values,
+    kind_spec,
+)
 from data_access.schema import models as m
 from data_access.schema.reference import init_schema, schema_is_current
 
-BATCH_ROWS = 5_000
+BATCH_ROWS = 50_000
 MAX_PROBLEMS = 1_000
+_NO_KEY = object()
 
 Progress = Callable[[int, float], None]  # (rows read so far, seconds since the start)
 
@@ -100,41 +112,129 @@ def _now_local() -> dt.datetime:
     return dt.datetime.now(SHANGHAI).replace(tzinfo=None)
 
 
-def _parse_row(kind: Kind, line: int, raw: dict[str, str], problems: _Problems) -> Row:
-    values: dict = {}
-    row = Row(line, values)
-    for name, parse, max_len, must_have_value, default in kind.plan:
-        text = raw.get(name)
-        if not text:
-            if must_have_value:
-                values[name] = None
-                row.failed = (row.failed or set()) | {name}
-                problems.row(row, name, "a value is required")
-            else:
-                values[name] = default
-        elif max_len is not None:  # plain text: the check inlined, the hot path of big files
-            if len(text) > max_len:
-                values[name] = None
-                row.failed = (row.failed or set()) | {name}
-                problems.row(row, name, too_long(text, max_len))
-            else:
-                values[name] = text
-        else:
-            try:
-                values[name] = parse(text)
-            except ValueError as exc:
-                values[name] = None
-                row.failed = (row.failed or set()) | {name}
-                problems.row(row, name, str(exc))
-    if kind.check_row is not None:
-        kind.check_row(row, problems.row)
-    return row
+class _Batch:
+    """The problems of one chunk, handed on sorted by line (then by stage and column, as the
+    row-by-row importer found them), so that the first MAX_PROBLEMS kept are the first lines."""
+
+    PARSE, ROW, DUPLICATE, DATABASE = range(4)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, int, int, str | None, str, object]] = []
+
+    def add(self, line: int, stage: int, column: str | None, reason: str,
+            key: object = _NO_KEY) -> None:  # fmt: skip
+        self.items.append((line, stage, len(self.items), column, reason, key))
+
+    def flush(self, problems: _Problems, duplicates: _Duplicates) -> None:
+        self.items.sort(key=lambda item: item[:3])
+        for line, _stage, _n, column, reason, key in self.items:
+            index = problems.add(line, column, reason)
+            if index is not None and key is not _NO_KEY:
+                duplicates.unresolved.append((index, key))
+        self.items.clear()
 
 
-def _key_of(kind: Kind, row: Row):
-    if len(kind.key) == 1:
-        return row.values[kind.key[0]]
-    return tuple(row.values[k] for k in kind.key)
+def _frame(chunk: Chunk, columns: list[str], batch: _Batch) -> tuple[pl.DataFrame, np.ndarray]:
+    """A chunk's cells as a frame of stripped strings, without blank rows (only separators or
+    whitespace) and without rows holding a NUL character (each a problem)."""
+    lines = np.asarray(chunk.lines, dtype=np.int64)
+    frame = pl.DataFrame(
+        [
+            pl.Series(name, cells, dtype=pl.String)
+            for name, cells in zip(columns, zip(*chunk.rows, strict=True), strict=True)
+        ]
+    )
+    nul = frame.select(
+        pl.any_horizontal(pl.all().str.contains("\x00", literal=True))
+    ).to_series().to_numpy()  # fmt: skip
+    frame = frame.with_columns(pl.all().str.strip_chars(PY_WHITESPACE))
+    blank = frame.select(pl.all_horizontal(pl.all() == "")).to_series().to_numpy()
+    for i in np.flatnonzero(nul & ~blank):
+        batch.add(int(lines[i]), _Batch.PARSE, None, NUL_REASON)
+    keep = ~(nul | blank)
+    if not keep.all():
+        frame = frame.filter(pl.Series(keep))
+        lines = lines[keep]
+    return frame, lines
+
+
+def _parse_column(col: Col, raw: pl.Series | None, n: int, frame: Frame, batch: _Batch) -> None:
+    """Parse one column of the chunk into frame.values[col.name] (see parsing.vector)."""
+    if raw is None:  # an optional column the file does not carry
+        raw = pl.Series(col.name, [""] * n, dtype=pl.String)
+    empty = (raw == "").to_numpy()
+    given = np.flatnonzero(~empty)
+    companion = vector(col.parse) if col.parse is not None else None
+    parsed: pl.Series | None = None
+    declined = np.arange(len(given))
+    if companion is not None:
+        parsed = companion(raw.gather(given))
+        declined = np.flatnonzero(parsed.is_null().to_numpy())
+    fallback: dict[int, Any] = {}
+    failed: list[int] = []
+    lines = frame.lines
+    texts = raw.gather(given[declined]).to_list() if len(declined) else []
+    max_len = getattr(col.parse, "max_len", None)
+    for i, text in zip(given[declined].tolist(), texts, strict=True):
+        if max_len is not None and len(text) > max_len:
+            failed.append(i)
+            batch.add(int(lines[i]), _Batch.PARSE, col.name, too_long(text, max_len))
+            continue
+        try:
+            fallback[i] = col.parse(text)
+        except ValueError as exc:
+            failed.append(i)
+            batch.add(int(lines[i]), _Batch.PARSE, col.name, str(exc))
+    empties = np.flatnonzero(empty)
+    if col.must_have_value and len(empties):
+        failed.extend(empties.tolist())
+        for i in empties.tolist():
+            batch.add(int(lines[i]), _Batch.PARSE, col.name, "a value is required")
+    if parsed is not None and parsed.dtype != pl.Null:
+        values = pl.Series(col.name, [None] * n, dtype=parsed.dtype).scatter(given, parsed)
+        if fallback:
+            values = values.scatter(list(fallback), pl.Series(list(fallback.values()),
+                                                              dtype=parsed.dtype))  # fmt: skip
+        if col.default is not None and len(empties) and not col.must_have_value:
+            values = values.scatter(empties, col.default)
+    else:
+        cells: list[Any] = [None] * n
+        for i, value in fallback.items():
+            cells[i] = value
+        if col.default is not None and not col.must_have_value:
+            for i in empties.tolist():
+                cells[i] = col.default
+        values = pl.Series(col.name, cells, strict=False)
+    frame.values[col.name] = values.alias(col.name)
+    if failed:
+        mask = np.zeros(n, dtype=bool)
+        mask[failed] = True
+        frame.failed[col.name] = mask
+        frame.bad |= mask
+
+
+def _parse(kind: Kind, raw: pl.DataFrame, lines: np.ndarray, batch: _Batch) -> Frame:
+    n = raw.height
+    frame = Frame(lines, {}, {}, np.zeros(n, dtype=bool))
+    present = set(raw.columns)
+    for col in kind.columns:
+        _parse_column(col, raw.get_column(col.name) if col.name in present else None, n, frame,
+                      batch)  # fmt: skip
+    return frame
+
+
+def _rows(frame: Frame, names: tuple[str, ...]) -> list[Row]:
+    """The chunk as Row objects, for the kinds validated row by row after the column-wise parse."""
+    columns = [frame.values[name].to_list() for name in names]
+    rows = []
+    for line, values in zip(frame.lines.tolist(), zip(*columns, strict=True), strict=True):
+        rows.append(Row(line, dict(zip(names, values, strict=True))))
+    for name, mask in frame.failed.items():
+        for i in np.flatnonzero(mask).tolist():
+            row = rows[i]
+            row.failed = (row.failed or set()) | {name}
+            row.bad = True
+    return rows
 
 
 def _key_text(key) -> str:
@@ -144,81 +244,79 @@ def _key_text(key) -> str:
 
 
 class _Duplicates:
-    """Duplicate keys within one file: a per-batch dict names both lines; across batches the
+    """Duplicate keys within one file: within a chunk polars names both lines; across chunks the
     compact KeySet finds them, and their first lines are looked up afterwards (error path only)."""
 
-    def __init__(self, kind: Kind, problems: _Problems) -> None:
+    def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        self.problems = problems
         self.keys = KeySet()
         self.unresolved: list[tuple[int, object]] = []  # (index in errors, key)
         self.column = ", ".join(kind.key)
 
-    def check(self, rows: list[Row]) -> None:
-        keyed = [r for r in rows if r.ok(*self.kind.key)]
-        if not keyed:
-            return
-        first_in_batch: dict[object, int] = {}
-        keys = []
-        for r in keyed:
-            key = _key_of(self.kind, r)
-            keys.append(key)
-        hashes = hashes_of(keys)
-        seen = self.keys.seen(hashes)
-        fresh = np.ones(len(keyed), dtype=bool)
-        for i, (r, key) in enumerate(zip(keyed, keys, strict=True)):
-            if seen[i]:
-                r.bad = True
-                fresh[i] = False
-                index = self.problems.add(
-                    r.line, self.column, f"duplicate key {_key_text(key)} (repeats an earlier row)"
-                )
-                if index is not None:
-                    self.unresolved.append((index, key))
-            elif key in first_in_batch:
-                r.bad = True
-                fresh[i] = False
-                self.problems.add(
-                    r.line,
-                    self.column,
-                    f"duplicate key {_key_text(key)} (first on line {first_in_batch[key]})",
-                )
-            else:
-                first_in_batch[key] = r.line
-        self.keys.add(hashes[fresh])
+    def _keyed(self, frame: Frame) -> tuple[np.ndarray, pl.DataFrame]:
+        ok = frame.ok(*self.kind.key)
+        index = np.flatnonzero(ok)
+        keys = pl.DataFrame([frame.values[k] for k in self.kind.key]).filter(pl.Series(ok))
+        return index, keys
 
-    def resolve(self, path: Path, result: ImportResult) -> None:
-        """Name the first line of each duplicate found across batches (rereads the file)."""
+    def _python_key(self, keys: pl.DataFrame, i: int) -> object:
+        row = keys.row(i)
+        return row[0] if len(row) == 1 else tuple(row)
+
+    def check(self, frame: Frame, batch: _Batch) -> None:
+        index, keys = self._keyed(frame)
+        if not len(index):
+            return
+        hashed = keys.select(pl.struct(pl.all()).hash(seed=0)).to_series()
+        hashes = hashed.to_numpy().view(np.int64)
+        seen = self.keys.seen(hashes)
+        first = keys.select(pl.struct(pl.all()).is_first_distinct()).to_series().to_numpy()
+        repeated = np.flatnonzero(seen | ~first)
+        if len(repeated):
+            lines = frame.lines[index]
+            first_line: dict[object, int] = {}
+            wanted = {self._python_key(keys, j) for j in repeated.tolist() if not seen[j]}
+            if wanted:
+                for j in np.flatnonzero(first).tolist():
+                    key = self._python_key(keys, j)
+                    if key in wanted:
+                        first_line[key] = int(lines[j])
+            for j in repeated.tolist():
+                key = self._python_key(keys, j)
+                frame.bad[index[j]] = True
+                if seen[j]:
+                    batch.add(int(lines[j]), _Batch.DUPLICATE, self.column,
+                              f"duplicate key {_key_text(key)} (repeats an earlier row)", key)  # fmt: skip
+                else:
+                    batch.add(int(lines[j]), _Batch.DUPLICATE, self.column,
+                              f"duplicate key {_key_text(key)} (first on line {first_line[key]})")  # fmt: skip
+        self.keys.add(hashes[first & ~seen])
+
+    def resolve(self, path: Path, result: ImportResult, batch_rows: int) -> None:
+        """Name the first line of each duplicate found across chunks (rereads the file)."""
         if not self.unresolved:
             return
         wanted = {key for _, key in self.unresolved}
         first: dict[object, int] = {}
+        key_columns = [c for c in self.kind.columns if c.name in self.kind.key]
         with open_source(path) as source:
-            for line, raw in source.rows():
-                row = _parse_row(self.kind, line, raw, _Problems(ImportResult("", ""), 0))
-                if not row.ok(*self.kind.key):
-                    continue
-                key = _key_of(self.kind, row)
-                if key in wanted and key not in first:
-                    first[key] = line
-                    if len(first) == len(wanted):
-                        break
-        for index, key in self.unresolved:
-            problem = result.errors[index]
+            for chunk in source.chunks(batch_rows):
+                raw, lines = _frame(chunk, source.columns, _Batch())
+                frame = Frame(lines, {}, {}, np.zeros(raw.height, dtype=bool))
+                for col in key_columns:
+                    _parse_column(col, raw.get_column(col.name), raw.height, frame, _Batch())
+                index, keys = self._keyed(frame)
+                for j in range(len(index)):
+                    key = self._python_key(keys, j)
+                    if key in wanted and key not in first:
+                        first[key] = int(lines[index[j]])
+                if len(first) == len(wanted):
+                    break
+        for index_in_errors, key in self.unresolved:
+            problem = result.errors[index_in_errors]
             if key in first and first[key] != problem.line:
                 reason = f"duplicate key {_key_text(key)} (first on line {first[key]})"
-                result.errors[index] = replace(problem, reason=reason)
-
-
-def _batches(source: Source, size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    batch: list[tuple[int, dict[str, str]]] = []
-    for item in source.rows():
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+                result.errors[index_in_errors] = replace(problem, reason=reason)
 
 
 def _header_problems(kind: Kind, source: Source, problems: _Problems) -> None:
@@ -253,6 +351,57 @@ def _write(conn: Connection, kind: Kind, rows: list[Row], keep: tuple[str, ...] 
         records = [tuple(r.values.values()) for r in kept]
     bulk_upsert(conn, kind.table, columns, records, key=kind.key, update=kind.update, keep=keep)
     return len(records)
+
+
+def _write_frame(conn: Connection, kind: Kind, frame: Frame) -> int:
+    """Write the chunk's good rows column-wise; the rows inserted or updated."""
+    keep = ~frame.bad
+    if frame.skip is not None:
+        keep &= ~frame.skip
+    if not keep.any():
+        return 0
+    series = [frame.values[c.name] for c in kind.columns]
+    if frame.flags is not None and "flags" in kind.table.c:
+        series.append(frame.flags)
+    rows = pl.DataFrame(series)
+    if not keep.all():
+        rows = rows.filter(pl.Series(keep))
+    return bulk_upsert_frame(conn, kind.table, rows, key=kind.key, update=kind.update)
+
+
+def _check_stored(conn: Connection, kind: Kind, frame: Frame, batch: _Batch) -> None:
+    """update=False kinds (audit rows): a key already stored must carry the same values (then
+    there is nothing to write, the row is `skip`), else the row is refused. After a write it
+    compares rows just written too, which agree with themselves."""
+    (key,) = kind.key
+    table = kind.table
+    live = np.flatnonzero(~frame.bad)
+    if not len(live):
+        return
+    ids = frame.values[key].gather(live).to_list()
+    position = dict(zip(ids, live.tolist(), strict=True))
+    frame.skip = np.zeros(frame.height, dtype=bool)
+    stored_cols = [table.c[c] for c in kind.compared]
+    for i in range(0, len(ids), IN_CHUNK):
+        stmt = select(table.c[key], *stored_cols).where(
+            in_values(conn, table.c[key], ids[i : i + IN_CHUNK])
+        )
+        found = conn.execute(stmt).all()
+        if not found:
+            continue
+        rows = [position[stored[0]] for stored in found]
+        mine = {c: frame.values[c].gather(rows).to_list() for c in kind.compared}
+        for n, (stored, row) in enumerate(zip(found, rows, strict=True)):
+            differing = [
+                c for c, old in zip(kind.compared, stored[1:], strict=True) if old != mine[c][n]
+            ]
+            if differing:
+                frame.bad[row] = True
+                batch.add(int(frame.lines[row]), _Batch.DATABASE, key,
+                          f"query {stored[0]!r} is already in the database with a different "
+                          f"{', '.join(differing)}; an audit row is never altered")  # fmt: skip
+            else:
+                frame.skip[row] = True
 
 
 OWNER_COLUMN = "source_dept"
@@ -351,7 +500,9 @@ def _import_file(
         problems.add(getattr(exc, "line", None), None, getattr(exc, "reason", str(exc)))
         return result
     result.encoding = source.encoding
-    duplicates = _Duplicates(spec, problems)
+    duplicates = _Duplicates(spec)
+    batch = _Batch()
+    names = spec.column_names
     with source, engine.connect() as conn:
         _header_problems(spec, source, problems)
         if not result.ok:
@@ -363,30 +514,74 @@ def _import_file(
         trans = conn.begin()
         gc_was_enabled = gc.isenabled()
         gc.disable()  # rows hold no reference cycles; collections only slow big files down
+
+        def report_frame(frame: Frame, rows: np.ndarray, column: str, reasons: list[str]) -> None:
+            for i, reason in zip(rows.tolist(), reasons, strict=True):
+                frame.bad[i] = True
+                batch.add(int(frame.lines[i]), _Batch.DATABASE, column, reason)
+
+        def report_row(stage: int):
+            def report(row: Row, column: str | None, reason: str) -> None:
+                row.bad = True
+                batch.add(row.line, stage, column, reason)
+
+            return report
+
         try:
-            for batch in _batches(source, batch_rows):
+            for chunk in source.chunks(batch_rows):
                 for line, reason in source.problems:
-                    problems.add(line, None, reason)
+                    batch.add(line, _Batch.PARSE, None, reason)
                 source.problems.clear()
-                rows = [_parse_row(spec, line, raw, problems) for line, raw in batch]
-                result.rows_read += len(rows)
-                duplicates.check(rows)
-                if spec.check_batch is not None:
-                    spec.check_batch(conn, [r for r in rows if not r.bad], problems.row)
-                if owner is not None and OWNER_COLUMN in spec.column_names:
-                    _check_owner(conn, spec, [r for r in rows if not r.bad], owner, problems.row)
-                good = [r for r in rows if not r.bad]
-                result.rows_valid += len(good)
-                result.rows_flagged += sum(1 for r in good if r.flags)
-                if not dry_run and result.ok:
+                raw, lines = _frame(chunk, source.columns, batch)
+                frame = _parse(spec, raw, lines, batch)
+                result.rows_read += frame.height
+                duplicates.check(frame, batch)
+                writing = not dry_run and result.ok
+                if spec.check_frame is not None:
+                    spec.check_frame(conn, frame, report_frame)
+                    if spec.compared and not writing:
+                        _check_stored(conn, spec, frame, batch)
+                    good = ~frame.bad
+                    result.rows_valid += int(good.sum())
+                    if frame.flags is not None:
+                        result.rows_flagged += int((frame.flags.to_numpy()[good] != "").sum())
+                    rows: list[Row] = []
+                else:
+                    rows = _rows(frame, names)
+                    if spec.check_row is not None:
+                        report = report_row(_Batch.ROW)
+                        for row in rows:
+                            spec.check_row(row, report)
+                    if spec.check_batch is not None:
+                        spec.check_batch(conn, [r for r in rows if not r.bad],
+                                         report_row(_Batch.DATABASE))  # fmt: skip
+                    if owner is not None and OWNER_COLUMN in spec.column_names:
+                        _check_owner(conn, spec, [r for r in rows if not r.bad], owner,
+                                     report_row(_Batch.DATABASE))  # fmt: skip
+                    good_rows = [r for r in rows if not r.bad]
+                    result.rows_valid += len(good_rows)
+                    result.rows_flagged += sum(1 for r in good_rows if r.flags)
+                batch.flush(problems, duplicates)
+                if writing and result.ok:
                     try:
-                        result.rows_written += _write(conn, spec, good, absent)
+                        if spec.check_frame is not None:
+                            written = _write_frame(conn, spec, frame)
+                            valid = int((~frame.bad).sum())
+                            if spec.compared and written < valid:
+                                _check_stored(conn, spec, frame, batch)  # some were stored
+                                batch.flush(problems, duplicates)
+                                result.rows_valid -= valid - int((~frame.bad).sum())
+                            result.rows_written += written
+                        else:
+                            result.rows_written += _write(conn, spec, good_rows, absent)
                     except (IntegrityError, DBAPIError) as exc:
                         if is_busy(exc):
                             raise DatabaseBusy(str(exc.orig or exc)) from exc
                         first = str(exc.orig or exc).strip().splitlines()[0]
                         problems.add(
-                            batch[0][0], None, f"the database refused the rows from here: {first}"
+                            chunk.lines[0],
+                            None,
+                            f"the database refused the rows from here: {first}",
                         )
                         break
                 if progress is not None:
@@ -394,6 +589,7 @@ def _import_file(
             for line, reason in source.problems:
                 problems.add(line, None, reason)
         except ReadError as exc:
+            batch.flush(problems, duplicates)
             problems.add(exc.line, None, exc.reason)
         except BaseException:
             trans.rollback()
@@ -419,7 +615,7 @@ def _import_file(
             if dry_run is False:
                 result.rows_written = 0
     if not result.ok:
-        duplicates.resolve(path, result)
+        duplicates.resolve(path, result, batch_rows)
         result.errors.sort(key=lambda p: p.line or 0)
     result.seconds = time.perf_counter() - t0
     return result
