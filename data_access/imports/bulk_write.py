@@ -188,6 +188,40 @@ def _pg_copy_frame(
     copy_stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
         name, sql.SQL(", ").join(map(sql.Identifier, columns))
     )
+    upsert = _upsert_from_staging(table, staging, columns, key, update, keep).compile(
+        dialect=conn.dialect
+    )
+    if upsert.params:
+        raise RuntimeError(f"unexpected bound parameters {upsert.params}")
+    driver = conn.connection.driver_connection
+    assert driver is not None  # None only once the connection is invalidated
+    with driver.cursor() as cursor:
+        cursor.execute(sql.SQL("TRUNCATE {}").format(name))
+    _copy_csv(conn, copy_stmt, frame)
+    with driver.cursor() as cursor:
+        # on the driver's cursor: its rowcount is the rows inserted or updated (SQLAlchemy's
+        # result reports -1 for INSERT ... SELECT)
+        cursor.execute(upsert.string)
+        return int(cursor.rowcount)
+
+
+def copy_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
+    """PostgreSQL (psycopg): COPY the frame straight into the table, for rows whose keys the
+    caller has checked are neither stored nor repeated (a key stored meanwhile by another
+    transaction makes COPY fail: nothing is written, the import is refused). The rows written."""
+    from psycopg import sql
+
+    if frame.height == 0:
+        return 0
+    copy_stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+    )
+    _copy_csv(conn, copy_stmt, frame)
+    return frame.height
+
+
+def _copy_csv(conn: Connection, copy_stmt: Any, frame: pl.DataFrame) -> None:
+    """The frame as CSV into a COPY: empty text quoted, NULL unquoted and empty."""
     data = frame.write_csv(
         include_header=False,
         quote_style="non_numeric",
@@ -197,21 +231,10 @@ def _pg_copy_frame(
     )
     driver = conn.connection.driver_connection
     assert driver is not None  # None only once the connection is invalidated
-    upsert = _upsert_from_staging(table, staging, columns, key, update, keep).compile(
-        dialect=conn.dialect
-    )
-    if upsert.params:
-        raise RuntimeError(f"unexpected bound parameters {upsert.params}")
-    with driver.cursor() as cursor:
-        cursor.execute(sql.SQL("TRUNCATE {}").format(name))
-        with cursor.copy(copy_stmt) as copy:
-            buffer = io.StringIO(data)
-            while block := buffer.read(1 << 20):
-                copy.write(block)
-        # on the driver's cursor: its rowcount is the rows inserted or updated (SQLAlchemy's
-        # result reports -1 for INSERT ... SELECT)
-        cursor.execute(upsert.string)
-        return int(cursor.rowcount)
+    with driver.cursor() as cursor, cursor.copy(copy_stmt) as copy:
+        buffer = io.StringIO(data)
+        while block := buffer.read(1 << 20):
+            copy.write(block)
 
 
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"
