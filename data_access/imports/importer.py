@@ -392,19 +392,25 @@ def _check_stored(conn: Connection, kind: Kind, frame: Frame, batch: _Batch) -> 
         found = conn.execute(stmt).all()
         if not found:
             continue
-        rows = [position[stored[0]] for stored in found]
-        mine = {c: frame.values[c].gather(rows).to_list() for c in kind.compared}
-        for n, (stored, row) in enumerate(zip(found, rows, strict=True)):
-            differing = [
-                c for c, old in zip(kind.compared, stored[1:], strict=True) if old != mine[c][n]
-            ]
-            if differing:
-                frame.bad[row] = True
-                batch.add(int(frame.lines[row]), _Batch.DATABASE, key,
-                          f"query {stored[0]!r} is already in the database with a different "
-                          f"{', '.join(differing)}; an audit row is never altered")  # fmt: skip
-            else:
-                frame.skip[row] = True
+        rows = np.fromiter((position[stored[0]] for stored in found), np.int64, len(found))
+        stored = pl.DataFrame(
+            [list(column) for column in zip(*found, strict=True)][1:],
+            schema={c: frame.values[c].dtype for c in kind.compared},
+            orient="col",
+        )
+        mine = pl.DataFrame([frame.values[c].gather(rows) for c in kind.compared])
+        differs = stored.select(
+            pl.col(c).ne_missing(mine.get_column(c)).alias(c) for c in kind.compared
+        )
+        changed = differs.select(pl.any_horizontal(pl.all())).to_series().to_numpy()
+        frame.skip[rows[~changed]] = True
+        for n in np.flatnonzero(changed).tolist():
+            differing = [c for c, d in zip(kind.compared, differs.row(n), strict=True) if d]
+            row = int(rows[n])
+            frame.bad[row] = True
+            batch.add(int(frame.lines[row]), _Batch.DATABASE, key,
+                      f"query {found[n][0]!r} is already in the database with a different "
+                      f"{', '.join(differing)}; an audit row is never altered")  # fmt: skip
 
 
 OWNER_COLUMN = "source_dept"
