@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from data_access.engine import DatabaseBusy, is_busy
@@ -40,6 +40,7 @@ from data_access.imports.validators import (
     kind_spec,
 )
 from data_access.schema import models as m
+from data_access.schema.partitions import IMPORT_LOCK, driver_of, ensure_months
 from data_access.schema.reference import init_schema, schema_is_current
 
 BATCH_ROWS = 50_000
@@ -353,14 +354,20 @@ def _write(conn: Connection, kind: Kind, rows: list[Row], keep: tuple[str, ...] 
     return len(records)
 
 
-def _write_frame(conn: Connection, kind: Kind, frame: Frame, copying: bool) -> int:
+def _write_frame(
+    conn: Connection, kind: Kind, frame: Frame, copying: bool, months: set[dt.date]
+) -> int:
     """Write the chunk's good rows column-wise; the rows inserted or updated. `copying`: the
-    keys are known to be new (checked against the database and the file), COPY them."""
+    keys are known to be new (checked against the database and the file), COPY them, into the
+    monthly partitions they need (made here when missing; `months`: those already ensured)."""
     keep = ~frame.bad
     if frame.skip is not None:
         keep &= ~frame.skip
     if not keep.any():
         return 0
+    if copying and kind.partition_by is not None:
+        touched = frame.values[kind.partition_by].filter(pl.Series(keep)).dt.truncate("1mo")
+        ensure_months(driver_of(conn), (d.date() for d in touched.unique().to_list()), months)
     series = [frame.values[c.name] for c in kind.columns]
     if frame.flags is not None and "flags" in kind.table.c:
         series.append(frame.flags)
@@ -523,7 +530,12 @@ def _import_file(
         # audit rows on PostgreSQL: stored keys looked up first, then COPY straight into the
         # table (elsewhere: INSERT ... ON CONFLICT DO NOTHING, stored keys compared afterwards)
         copying = bool(spec.compared) and conn.dialect.driver == "psycopg"
+        months: set[dt.date] = set()  # partitions ensured (PostgreSQL's query_log)
         trans = conn.begin()
+        if copying and not dry_run:
+            # one query-log import at a time: the keys it finds new stay new until it commits
+            # (a partitioned query_log has no unique key on query_id alone: schema.partitions)
+            conn.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
         gc_was_enabled = gc.isenabled()
         gc.disable()  # rows hold no reference cycles; collections only slow big files down
 
@@ -577,7 +589,7 @@ def _import_file(
                 if writing and result.ok:
                     try:
                         if spec.check_frame is not None:
-                            written = _write_frame(conn, spec, frame, copying)
+                            written = _write_frame(conn, spec, frame, copying, months)
                             valid = int((~frame.bad).sum())
                             if spec.compared and written < valid:
                                 _check_stored(conn, spec, frame, batch)  # some were stored

@@ -139,6 +139,8 @@ class Kind:
     check_frame: Callable[[Connection, Frame, FrameReport], None] | None = None
     # update=False kinds: a stored row with the same key must have these same values
     compared: tuple[str, ...] = ()
+    # the column a PostgreSQL table is partitioned by month on (schema.partitions)
+    partition_by: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -391,6 +393,7 @@ def query_log() -> Kind:
         ),
         check_frame=check_frame,
         compared=QUERY_LOG_COMPARED,
+        partition_by="queried_at",
         update=False,
     )
 
