@@ -139,12 +139,7 @@ def _frame(chunk: Chunk, columns: list[str], batch: _Batch) -> tuple[pl.DataFram
     """A chunk's cells as a frame of stripped strings, without blank rows (only separators or
     whitespace) and without rows holding a NUL character (each a problem)."""
     lines = np.asarray(chunk.lines, dtype=np.int64)
-    frame = pl.DataFrame(
-        [
-            pl.Series(name, cells, dtype=pl.String)
-            for name, cells in zip(columns, zip(*chunk.rows, strict=True), strict=True)
-        ]
-    )
+    frame = pl.DataFrame(chunk.rows, schema={c: pl.String for c in columns}, orient="row")
     nul = frame.select(
         pl.any_horizontal(pl.all().str.contains("\x00", literal=True))
     ).to_series().to_numpy()  # fmt: skip

@@ -171,13 +171,21 @@ def in_values(conn: Connection, column: Column, values: list[Any]) -> ColumnElem
 
 
 def known_values(conn: Connection, column: Column, values: Iterable[Any]) -> set[Any]:
-    """Which of these values exist in the column: one bounded SELECT per chunk."""
+    """Which of these values exist in the column: one bounded SELECT per chunk. For a text
+    column the compiled statement runs on the driver (its bound parameter as compiled): the
+    rows are plain strings, and SQLAlchemy's result machinery would cost more than the query."""
     wanted = list(set(values))
     found: set[Any] = set()
     for i in range(0, len(wanted), IN_CHUNK):
-        found.update(
-            conn.scalars(select(column).where(in_values(conn, column, wanted[i : i + IN_CHUNK])))
-        )
+        stmt = select(column).where(in_values(conn, column, wanted[i : i + IN_CHUNK]))
+        if not isinstance(column.type, String):
+            found.update(conn.scalars(stmt))
+            continue
+        compiled = stmt.compile(dialect=conn.dialect)
+        params: Any = compiled.params
+        if compiled.positiontup is not None:
+            params = tuple(compiled.params[name] for name in compiled.positiontup)
+        found.update(row[0] for row in conn.exec_driver_sql(compiled.string, params))
     return found
 
 
@@ -303,17 +311,23 @@ _FLAG_TEXT = [
 ]
 
 
-def _valid_ids(subjects: pl.Series) -> np.ndarray:
-    """parse_id_number's verdict per value: column-wise, the rare undecided ones in Python."""
+def _valid_ids(subjects: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    """parse_id_number's verdict per value, and the values with the valid ones upper-cased:
+    column-wise, the rare values the companion leaves undecided (non-ASCII) in Python."""
     valid = id_numbers_valid(subjects)
-    verdict = valid.fill_null(False).to_numpy().copy()
+    decided = valid.fill_null(False)
+    verdict = decided.to_numpy().copy()
+    upper = pl.select(
+        pl.when(decided).then(subjects.str.to_uppercase()).otherwise(subjects)
+    ).to_series()  # fmt: skip
     for i in np.flatnonzero(valid.is_null().to_numpy()).tolist():
         try:
             parse_id_number(subjects[i])
         except ValueError:
             continue
         verdict[i] = True
-    return verdict
+        upper = upper.scatter(i, subjects[i].upper())
+    return verdict, upper.alias(subjects.name)
 
 
 def _check_query_frame(conn: Connection, frame: Frame, report: FrameReport,
@@ -331,12 +345,8 @@ def _check_query_frame(conn: Connection, frame: Frame, report: FrameReport,
                 pl.when(long).then(values.str.slice(0, width)).otherwise(values)
             ).to_series().alias(column)  # fmt: skip
             bits |= long.to_numpy() * _FLAG_BIT["truncated"]
-    subjects = v["subject_id_number"]
-    valid = _valid_ids(subjects)
+    valid, v["subject_id_number"] = _valid_ids(v["subject_id_number"])
     bits |= ~valid * _FLAG_BIT["invalid_id"]
-    if valid.any():
-        upper = pl.Series([s.upper() for s in subjects.filter(pl.Series(valid)).to_list()])
-        v["subject_id_number"] = subjects.scatter(np.flatnonzero(valid), upper)
     purpose = v["purpose_code"]
     unknown = (purpose.is_not_null() & ~purpose.is_in(sorted(_PURPOSES))).to_numpy()
     bits |= unknown * _FLAG_BIT["unknown_purpose"]
