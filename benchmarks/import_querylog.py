@@ -9,7 +9,8 @@ and 3% unknown subjects, which are kept and flagged), imports persons and operat
 - the project's import of the query log (`import_file`: every check of the contract, one
   transaction), then its idempotent re-import;
 - the plain load of the same file into an equivalent table (`query_log_plain`: the same columns,
-  primary key, indexes and operator foreign key, in the same database): read with the csv module,
+  key, indexes and operator foreign key, in the same database; on PostgreSQL partitioned by month
+  like query_log, its partitions made before the clock starts): read with the csv module,
   check each subject's ID check character (a flag), and in one transaction write with
   `executemany` (SQLite, with the importer's page cache size) or psycopg's `COPY ... FROM STDIN` with `write_row` (PostgreSQL);
 
@@ -110,23 +111,60 @@ def generate(directory: Path, rows: int, seed: int = 7) -> tuple[Path, Path, Pat
 PLAIN_TABLE = "query_log_plain"
 
 
-def _plain_table(engine: Engine) -> Table:
-    """query_log's columns, primary key, indexes and operator foreign key, under another name."""
+def _plain_table(engine: Engine, path: Path) -> Table:
+    """query_log's columns, key, indexes and operator foreign key, under another name; on
+    PostgreSQL partitioned like it (a partition per month of the file, made beforehand, and a
+    default one), keyed by (query_id, queried_at)."""
     source = m.QueryLog.__table__
     metadata = MetaData()
     Table("operator", metadata, Column("operator_id", String(32), primary_key=True))
+    pg = engine.dialect.name == "postgresql"
+    key = ("query_id", "queried_at") if pg else ("query_id",)
     columns = []
     for c in source.c:
         fk = [ForeignKey("operator.operator_id")] if c.name == "operator_id" else []
-        columns.append(Column(c.name, c.type, *fk, primary_key=c.name == "query_id"))
-    table = Table(PLAIN_TABLE, metadata, *columns)
+        columns.append(Column(c.name, c.type, *fk, primary_key=c.name in key))
+    options = {"postgresql_partition_by": "RANGE (queried_at)"} if pg else {}
+    table = Table(PLAIN_TABLE, metadata, *columns, **options)
     Index("ix_plain_operator_time", table.c.operator_id, table.c.queried_at)
     Index("ix_plain_time", table.c.queried_at)
     Index("ix_plain_subject", table.c.subject_id_number)
     with engine.begin() as conn:
         table.drop(conn, checkfirst=True)
         table.create(conn)
+        if pg:
+            _plain_partitions(conn, path)
     return table
+
+
+def _plain_partitions(conn, path: Path) -> None:
+    from psycopg import sql
+
+    from data_access.schema.partitions import next_month
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        first = dt.date.fromisoformat(next(reader)[1][:7] + "-01")
+    with open(path, "rb") as fh:  # the file is in time order: its last line has the last month
+        fh.seek(max(0, fh.seek(0, 2) - 4096))
+        last = dt.date.fromisoformat(fh.read().decode().splitlines()[-1].split(",")[1][:7] + "-01")
+    driver = conn.connection.driver_connection
+    with driver.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("CREATE TABLE {} PARTITION OF {} DEFAULT").format(
+                sql.Identifier(PLAIN_TABLE + "_default"), sql.Identifier(PLAIN_TABLE)
+            )
+        )
+        month = first
+        while month <= last:
+            cursor.execute(
+                sql.SQL("CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ({}) TO ({})").format(
+                    sql.Identifier(f"{PLAIN_TABLE}_{month:%Y%m}"), sql.Identifier(PLAIN_TABLE),
+                    sql.Literal(month), sql.Literal(next_month(month)),
+                )
+            )  # fmt: skip
+            month = next_month(month)
 
 
 def _plain_rows(path: Path):
@@ -144,7 +182,7 @@ def _plain_rows(path: Path):
 
 def plain_load(engine: Engine, path: Path) -> tuple[float, str]:
     """Seconds to load the file the plainest way, and how."""
-    table = _plain_table(engine)
+    table = _plain_table(engine, path)
     columns = [c.name for c in m.QueryLog.__table__.c]
     raw = engine.raw_connection()
     try:
