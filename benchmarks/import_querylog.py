@@ -10,14 +10,18 @@ and 3% unknown subjects, which are kept and flagged), imports persons and operat
   transaction), then its idempotent re-import;
 - the plain load of the same file into an equivalent table (`query_log_plain`: the same columns,
   key, indexes and operator foreign key, in the same database; on PostgreSQL partitioned by month
-  like query_log, its partitions made before the clock starts): read with the csv module,
-  check each subject's ID check character (a flag), and in one transaction write with
-  `executemany` (SQLite, with the importer's page cache size) or psycopg's `COPY ... FROM STDIN` with `write_row` (PostgreSQL);
+  like query_log, its partitions made before the clock starts): read with the csv module, check
+  each subject's ID check character (a flag), and in one transaction write with `executemany`
+  (SQLite, with the importer's page cache size) or psycopg's `COPY ... FROM STDIN` with
+  `write_row` (PostgreSQL);
 
-and prints both times, their ratio and the project's rows/s. Without --db it uses a fresh SQLite
-file in DIR. Peak memory is the process's maximum resident set size (getrusage), read after the
-project's import (the plain load runs after it, so it cannot raise that figure). With --profile
-the project's import runs under cProfile and the statistics are written to FILE.
+and prints both times, their ratio and the project's rows/s. The plain load runs just before and
+just after the project's import, and the ratio is taken against the mean of the two, so that a
+machine whose load changes during the run (a shared one) weighs on both sides alike. Without --db
+it uses a fresh SQLite file in DIR. Peak memory is the process's maximum resident set size
+(getrusage), read after the project's import (the plain load streams its rows: it stays below
+that figure). With --profile the project's import runs under cProfile and the statistics are
+written to FILE.
 """
 
 from __future__ import annotations
@@ -236,6 +240,10 @@ def main() -> int:
         result = import_file(engine, kind, path)
         assert result.ok, result.errors[:5]
     print(f"peak memory before the query-log import: {_peak_mb():,.0f} MB")
+    plain_before, how = plain_load(engine, qlog)
+    print(
+        f"plain load before ({how}): {plain_before:.1f} s = {args.rows / plain_before:,.0f} rows/s"
+    )
     if args.profile:
         import cProfile
 
@@ -259,8 +267,9 @@ def main() -> int:
         f"re-import (idempotent): {again.rows_written:,} written in "
         f"{time.perf_counter() - t:.1f} s; peak memory {_peak_mb():,.0f} MB"
     )
-    plain, how = plain_load(engine, qlog)
-    print(f"plain load ({how}): {plain:.1f} s = {args.rows / plain:,.0f} rows/s")
+    plain_after, how = plain_load(engine, qlog)
+    print(f"plain load after: {plain_after:.1f} s = {args.rows / plain_after:,.0f} rows/s")
+    plain = (plain_before + plain_after) / 2
     print(
         f"RESULT engine={engine.dialect.name} rows={result.rows_read} "
         f"project_s={result.seconds:.2f} plain_s={plain:.2f} ratio={result.seconds / plain:.2f} "
