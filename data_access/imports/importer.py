@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import ARRAY, Connection, Engine, bindparam, func, insert, select, table
+from sqlalchemy import column as sa_column
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from data_access.engine import DatabaseBusy, is_busy
@@ -52,7 +53,13 @@ from data_access.imports.validators import (
     kind_spec,
 )
 from data_access.schema import models as m
-from data_access.schema.partitions import IMPORT_LOCK, driver_of, ensure_months
+from data_access.schema.partitions import (
+    IMPORT_LOCK,
+    driver_of,
+    ensure_months,
+    is_partitioned,
+    list_partitions,
+)
 from data_access.schema.reference import init_schema, schema_is_current
 
 BATCH_ROWS = 50_000
@@ -391,13 +398,42 @@ def _check_stored(conn: Connection, kind: Kind, frame: Frame, batch: _Batch) -> 
     there is nothing to write, the row is `skip`), else the row is refused. After a write it
     compares rows just written too, which agree with themselves."""
     (key,) = kind.key
-    table = kind.table
     live = np.flatnonzero(~frame.bad)
     if not len(live):
         return
     ids = frame.values[key].gather(live).to_list()
     position = dict(zip(ids, live.tolist(), strict=True))
     frame.skip = np.zeros(frame.height, dtype=bool)
+    for source in _stored_in(conn, kind, ids):
+        _compare_stored(conn, kind, source, ids, position, frame, batch)
+
+
+def _stored_in(conn: Connection, kind: Kind, ids: list[str]) -> list[Any]:
+    """Where rows with these keys may be stored: the table, or on PostgreSQL the partitions
+    holding a key between the least and the greatest of them (in the database's own order: one
+    index probe each). Without this every id would be probed in every month's partition."""
+    if kind.partition_by is None or conn.dialect.name != "postgresql":
+        return [kind.table]
+    pg = driver_of(conn)
+    if not is_partitioned(pg):
+        return [kind.table]
+    (key,) = kind.key
+    column = kind.table.c[key]
+    wanted = func.unnest(bindparam("ids", ids, type_=ARRAY(column.type))).column_valued("v")
+    low, high = conn.execute(select(func.min(wanted), func.max(wanted))).one()
+    found = []
+    for part in list_partitions(pg, counts=False):
+        stored = table(part.name, *(sa_column(c.name, c.type) for c in kind.table.c))
+        probe = select(stored.c[key]).where(stored.c[key].between(low, high)).limit(1)
+        if conn.execute(probe).first() is not None:
+            found.append(stored)
+    return found
+
+
+def _compare_stored(conn: Connection, kind: Kind, table: Any, ids: list[str],
+                    position: dict[str, int], frame: Frame, batch: _Batch) -> None:  # fmt: skip
+    (key,) = kind.key
+    assert frame.skip is not None
     stored_cols = [table.c[c] for c in kind.compared]
     for i in range(0, len(ids), IN_CHUNK):
         stmt = select(table.c[key], *stored_cols).where(
