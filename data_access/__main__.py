@@ -13,6 +13,8 @@
     python -m data_access [--db URL] jobs run [nightly|rollups|points|anomalies|display-check ...]
                                     [--as-of YYYY-MM-DD]
     python -m data_access [--db URL] jobs status
+    python -m data_access [--db URL] querylog partitions
+    python -m data_access [--db URL] querylog archive --before YYYY-MM --to DIR
 
 Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
 traceback), 2 bad usage, 3 the database is busy (another import is writing: nothing of the file
@@ -90,7 +92,33 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("jobs", nargs="*", metavar="JOB", default=["nightly"])
     run.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     verbs.add_parser("status", help="the last run of every job: when, how it ended, its message")
+    _querylog_parser(sub)
     return parser
+
+
+def _month(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month YYYY-MM") from None
+
+
+def _querylog_parser(sub) -> None:
+    qlog = sub.add_parser(
+        "querylog", help="PostgreSQL: the query log's monthly partitions, and archiving old ones"
+    )
+    verbs = qlog.add_subparsers(dest="verb", required=True, metavar="partitions|archive")
+    verbs.add_parser("partitions", help="every monthly partition: its month, rows and size")
+    archive = verbs.add_parser(
+        "archive",
+        help="write each month before YYYY-MM to DIR/query_log_YYYY-MM.csv.gz (the query-log "
+        "import format), then detach and drop its partition; only months past the retention "
+        "period",
+    )
+    archive.add_argument("--before", type=_month, required=True, metavar="YYYY-MM")
+    archive.add_argument("--to", type=Path, required=True, metavar="DIR")
 
 
 ROLE_NAMES = ("leading_office", "department_head", "privacy_officer", "admin")
@@ -272,6 +300,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _rollups(engine, args.as_of)
     if args.command == "jobs":
         return _jobs(engine, args, parser)
+    if args.command == "querylog":
+        return _querylog(engine, args, parser)
     status = 0
     for path in args.files:
         started = time.perf_counter()
@@ -288,6 +318,44 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not result.ok:
             status = 1
     return status
+
+
+def _querylog(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from data_access.schema import partitions as qp
+    from data_access.schema.reference import init_schema
+
+    if engine.dialect.name != "postgresql":
+        parser.error("the query log is partitioned on PostgreSQL only (SQLite keeps one table)")
+    init_schema(engine)
+    with engine.begin() as conn:
+        pg = qp.driver_of(conn)
+        if not qp.is_partitioned(pg):
+            print("error: query_log is not partitioned (made by an earlier version)",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        if args.verb == "partitions":
+            for part in qp.list_partitions(pg):
+                month = f"{part.month:%Y-%m}" if part.month else "default"
+                print(f"{month:8} {part.name:24} {part.rows or 0:>12,} rows "
+                      f"{(part.bytes or 0) / 2**20:>10,.1f} MB")  # fmt: skip
+            return 0
+        today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        cutoff = qp.retention_cutoff(today)
+        if args.before > cutoff:
+            print(f"error: months from {cutoff:%Y-%m} are within the retention period "
+                  f"({qp.RETENTION_MONTHS} months before the current one): not archived",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        done = qp.archive_before(pg, args.before, args.to)
+    for item in done:
+        print(f"{item.month:%Y-%m}: {item.rows:,} rows to {item.file}; {item.name} detached "
+              "and dropped")  # fmt: skip
+    if not done:
+        print(f"no partition before {args.before:%Y-%m}")
+    return 0
 
 
 def _cli_actor() -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 from data_access.accounts.users import ensure_demo_users
 from data_access.schema import models as m
 from data_access.schema.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVERITIES
+from data_access.schema.partitions import ensure_months
 from data_access.schema.reference import init_schema
 from seed_data import roles as R
 from seed_data.applications import Applications, generate_applications
@@ -238,6 +239,10 @@ def _compute_figures(engine: Engine, as_of: dt.date, report: Progress) -> None:
 
 def _write_query_log(db: BulkLoader, seed, pop, ops, as_of, spec, report) -> dict[str, int]:
     cal = make_calendar(as_of, spec.query_days)
+    if db.dialect == "postgresql":  # the monthly partitions of the days the log covers
+        first = as_of - dt.timedelta(days=spec.query_days)
+        days = (first + dt.timedelta(days=n) for n in range(spec.query_days + 1))
+        ensure_months(db.raw.driver_connection, days, set())
     sched = make_schedule(seed, ops, cal)
     episodes, misuse_rows = plan_misuse(seed, pop, ops, sched, spec.name, spec.episodes)
     links: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []

@@ -1,12 +1,24 @@
 """Import one file of one kind: read, validate and write it as a single transaction.
 
-`import_file` streams the file batch by batch inside one open transaction: each batch is parsed,
-checked against the file so far (duplicate keys, in a compact hash set) and against the database
-(one SELECT ... IN per batch), then upserted by its natural key. Every problem is collected with
-its file, line, column and reason. If there is any problem the transaction is rolled back: nothing
-of the file is written (after the first problem the rest of the file is still validated, so that
-every bad line is reported, but no longer written). `dry_run` validates everything and writes
-nothing. A successful import is recorded in import_run.
+`import_file` streams the file in chunks (BATCH_ROWS rows) inside one open transaction. Each
+chunk is validated column-wise: its cells become a polars frame (stripped, blank rows dropped,
+NUL characters refused), every column is parsed by its parser's vector companion with the parser
+itself naming each value the companion leaves (parsing.vector), keys are checked against the file
+so far (duplicates: polars within the chunk, a compact hash set across chunks), then the kind's
+checks run: column-wise for the query log (flags, operators, subjects: one SELECT ... IN per
+chunk and column), row by row for the other kinds (their rules tie columns together; their files
+are small). The chunk is then written in bulk by its natural key (bulk_write: one executemany on
+SQLite, COPY on PostgreSQL). Every problem is collected with its file, line, column and reason,
+a chunk's in line order. If there is any problem the transaction is rolled back: nothing of the
+file is written (after the first problem the rest of the file is still validated, so that every
+bad line is reported, but no longer written). `dry_run` validates everything and writes nothing.
+A successful import is recorded in import_run.
+
+Audit rows (the query log: update=False, `Kind.compared`) are never altered: a query_id already
+stored must carry the same values and is then left alone. On SQLite the chunk is inserted with
+ON CONFLICT DO NOTHING and only when fewer rows went in than were offered are the stored ones
+compared; on PostgreSQL the stored ids are looked up first and the new rows COPied straight into
+the monthly partitions (schema.partitions), query-log imports one at a time (an advisory lock).
 """
 
 from __future__ import annotations
@@ -14,25 +26,45 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, insert, select
+import polars as pl
+from sqlalchemy import ARRAY, Connection, Engine, bindparam, func, insert, select, table
+from sqlalchemy import column as sa_column
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from data_access.engine import DatabaseBusy, is_busy
-from data_access.imports.bulk_write import bulk_upsert
-from data_access.imports.keyset import KeySet, hashes_of
-from data_access.imports.parsing import SHANGHAI, too_long
-from data_access.imports.readers import ReadError, Source, open_source
-from data_access.imports.validators import FLAG_ORDER, Kind, Row, in_values, kind_spec
+from data_access.imports.bulk_write import bulk_upsert, bulk_upsert_frame, copy_frame
+from data_access.imports.keyset import KeySet
+from data_access.imports.parsing import PY_WHITESPACE, SHANGHAI, too_long, vector
+from data_access.imports.readers import NUL_REASON, Chunk, ReadError, Source, open_source
+from data_access.imports.validators import (
+    FLAG_ORDER,
+    IN_CHUNK,
+    Col,
+    Frame,
+    Kind,
+    Row,
+    in_values,
+    kind_spec,
+)
 from data_access.schema import models as m
+from data_access.schema.partitions import (
+    IMPORT_LOCK,
+    driver_of,
+    ensure_months,
+    is_partitioned,
+    list_partitions,
+)
 from data_access.schema.reference import init_schema, schema_is_current
 
-BATCH_ROWS = 5_000
+BATCH_ROWS = 50_000
 MAX_PROBLEMS = 1_000
+_NO_KEY = object()
 
 Progress = Callable[[int, float], None]  # (rows read so far, seconds since the start)
 
@@ -100,41 +132,124 @@ def _now_local() -> dt.datetime:
     return dt.datetime.now(SHANGHAI).replace(tzinfo=None)
 
 
-def _parse_row(kind: Kind, line: int, raw: dict[str, str], problems: _Problems) -> Row:
-    values: dict = {}
-    row = Row(line, values)
-    for name, parse, max_len, must_have_value, default in kind.plan:
-        text = raw.get(name)
-        if not text:
-            if must_have_value:
-                values[name] = None
-                row.failed = (row.failed or set()) | {name}
-                problems.row(row, name, "a value is required")
-            else:
-                values[name] = default
-        elif max_len is not None:  # plain text: the check inlined, the hot path of big files
-            if len(text) > max_len:
-                values[name] = None
-                row.failed = (row.failed or set()) | {name}
-                problems.row(row, name, too_long(text, max_len))
-            else:
-                values[name] = text
-        else:
-            try:
-                values[name] = parse(text)
-            except ValueError as exc:
-                values[name] = None
-                row.failed = (row.failed or set()) | {name}
-                problems.row(row, name, str(exc))
-    if kind.check_row is not None:
-        kind.check_row(row, problems.row)
-    return row
+class _Batch:
+    """The problems of one chunk, handed on sorted by line (then by stage and column, as the
+    row-by-row importer found them), so that the first MAX_PROBLEMS kept are the first lines."""
+
+    PARSE, ROW, DUPLICATE, DATABASE = range(4)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, int, int, str | None, str, object]] = []
+
+    def add(self, line: int, stage: int, column: str | None, reason: str,
+            key: object = _NO_KEY) -> None:  # fmt: skip
+        self.items.append((line, stage, len(self.items), column, reason, key))
+
+    def flush(self, problems: _Problems, duplicates: _Duplicates) -> None:
+        self.items.sort(key=lambda item: item[:3])
+        for line, _stage, _n, column, reason, key in self.items:
+            index = problems.add(line, column, reason)
+            if index is not None and key is not _NO_KEY:
+                duplicates.unresolved.append((index, key))
+        self.items.clear()
 
 
-def _key_of(kind: Kind, row: Row):
-    if len(kind.key) == 1:
-        return row.values[kind.key[0]]
-    return tuple(row.values[k] for k in kind.key)
+def _frame(chunk: Chunk, columns: list[str], batch: _Batch) -> tuple[pl.DataFrame, np.ndarray]:
+    """A chunk's cells as a frame of stripped strings, without blank rows (only separators or
+    whitespace) and without rows holding a NUL character (each a problem)."""
+    lines = np.asarray(chunk.lines, dtype=np.int64)
+    frame = pl.DataFrame(chunk.rows, schema={c: pl.String for c in columns}, orient="row")
+    nul = frame.select(
+        pl.any_horizontal(pl.all().str.contains("\x00", literal=True))
+    ).to_series().to_numpy()  # fmt: skip
+    frame = frame.with_columns(pl.all().str.strip_chars(PY_WHITESPACE))
+    blank = frame.select(pl.all_horizontal(pl.all() == "")).to_series().to_numpy()
+    for i in np.flatnonzero(nul & ~blank):
+        batch.add(int(lines[i]), _Batch.PARSE, None, NUL_REASON)
+    keep = ~(nul | blank)
+    if not keep.all():
+        frame = frame.filter(pl.Series(keep))
+        lines = lines[keep]
+    return frame, lines
+
+
+def _parse_column(col: Col, raw: pl.Series | None, n: int, frame: Frame, batch: _Batch) -> None:
+    """Parse one column of the chunk into frame.values[col.name] (see parsing.vector)."""
+    if raw is None:  # an optional column the file does not carry
+        raw = pl.Series(col.name, [""] * n, dtype=pl.String)
+    empty = (raw == "").to_numpy()
+    given = np.flatnonzero(~empty)
+    companion = vector(col.parse) if col.parse is not None else None
+    parsed: pl.Series | None = None
+    declined = np.arange(len(given))
+    if companion is not None:
+        parsed = companion(raw.gather(given))
+        declined = np.flatnonzero(parsed.is_null().to_numpy())
+    fallback: dict[int, Any] = {}
+    failed: list[int] = []
+    lines = frame.lines
+    texts = raw.gather(given[declined]).to_list() if len(declined) else []
+    max_len = getattr(col.parse, "max_len", None)
+    for i, text in zip(given[declined].tolist(), texts, strict=True):
+        if max_len is not None and len(text) > max_len:
+            failed.append(i)
+            batch.add(int(lines[i]), _Batch.PARSE, col.name, too_long(text, max_len))
+            continue
+        try:
+            fallback[i] = col.parse(text)
+        except ValueError as exc:
+            failed.append(i)
+            batch.add(int(lines[i]), _Batch.PARSE, col.name, str(exc))
+    empties = np.flatnonzero(empty)
+    if col.must_have_value and len(empties):
+        failed.extend(empties.tolist())
+        for i in empties.tolist():
+            batch.add(int(lines[i]), _Batch.PARSE, col.name, "a value is required")
+    if parsed is not None and parsed.dtype != pl.Null:
+        values = pl.Series(col.name, [None] * n, dtype=parsed.dtype).scatter(given, parsed)
+        if fallback:
+            values = values.scatter(list(fallback), pl.Series(list(fallback.values()),
+                                                              dtype=parsed.dtype))  # fmt: skip
+        if col.default is not None and len(empties) and not col.must_have_value:
+            values = values.scatter(empties, col.default)
+    else:
+        cells: list[Any] = [None] * n
+        for i, value in fallback.items():
+            cells[i] = value
+        if col.default is not None and not col.must_have_value:
+            for i in empties.tolist():
+                cells[i] = col.default
+        values = pl.Series(col.name, cells, strict=False)
+    frame.values[col.name] = values.alias(col.name)
+    if failed:
+        mask = np.zeros(n, dtype=bool)
+        mask[failed] = True
+        frame.failed[col.name] = mask
+        frame.bad |= mask
+
+
+def _parse(kind: Kind, raw: pl.DataFrame, lines: np.ndarray, batch: _Batch) -> Frame:
+    n = raw.height
+    frame = Frame(lines, {}, {}, np.zeros(n, dtype=bool))
+    present = set(raw.columns)
+    for col in kind.columns:
+        _parse_column(col, raw.get_column(col.name) if col.name in present else None, n, frame,
+                      batch)  # fmt: skip
+    return frame
+
+
+def _rows(frame: Frame, names: tuple[str, ...]) -> list[Row]:
+    """The chunk as Row objects, for the kinds validated row by row after the column-wise parse."""
+    columns = [frame.values[name].to_list() for name in names]
+    rows = []
+    for line, values in zip(frame.lines.tolist(), zip(*columns, strict=True), strict=True):
+        rows.append(Row(line, dict(zip(names, values, strict=True))))
+    for name, mask in frame.failed.items():
+        for i in np.flatnonzero(mask).tolist():
+            row = rows[i]
+            row.failed = (row.failed or set()) | {name}
+            row.bad = True
+    return rows
 
 
 def _key_text(key) -> str:
@@ -144,81 +259,79 @@ def _key_text(key) -> str:
 
 
 class _Duplicates:
-    """Duplicate keys within one file: a per-batch dict names both lines; across batches the
+    """Duplicate keys within one file: within a chunk polars names both lines; across chunks the
     compact KeySet finds them, and their first lines are looked up afterwards (error path only)."""
 
-    def __init__(self, kind: Kind, problems: _Problems) -> None:
+    def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        self.problems = problems
         self.keys = KeySet()
         self.unresolved: list[tuple[int, object]] = []  # (index in errors, key)
         self.column = ", ".join(kind.key)
 
-    def check(self, rows: list[Row]) -> None:
-        keyed = [r for r in rows if r.ok(*self.kind.key)]
-        if not keyed:
-            return
-        first_in_batch: dict[object, int] = {}
-        keys = []
-        for r in keyed:
-            key = _key_of(self.kind, r)
-            keys.append(key)
-        hashes = hashes_of(keys)
-        seen = self.keys.seen(hashes)
-        fresh = np.ones(len(keyed), dtype=bool)
-        for i, (r, key) in enumerate(zip(keyed, keys, strict=True)):
-            if seen[i]:
-                r.bad = True
-                fresh[i] = False
-                index = self.problems.add(
-                    r.line, self.column, f"duplicate key {_key_text(key)} (repeats an earlier row)"
-                )
-                if index is not None:
-                    self.unresolved.append((index, key))
-            elif key in first_in_batch:
-                r.bad = True
-                fresh[i] = False
-                self.problems.add(
-                    r.line,
-                    self.column,
-                    f"duplicate key {_key_text(key)} (first on line {first_in_batch[key]})",
-                )
-            else:
-                first_in_batch[key] = r.line
-        self.keys.add(hashes[fresh])
+    def _keyed(self, frame: Frame) -> tuple[np.ndarray, pl.DataFrame]:
+        ok = frame.ok(*self.kind.key)
+        index = np.flatnonzero(ok)
+        keys = pl.DataFrame([frame.values[k] for k in self.kind.key]).filter(pl.Series(ok))
+        return index, keys
 
-    def resolve(self, path: Path, result: ImportResult) -> None:
-        """Name the first line of each duplicate found across batches (rereads the file)."""
+    def _python_key(self, keys: pl.DataFrame, i: int) -> object:
+        row = keys.row(i)
+        return row[0] if len(row) == 1 else tuple(row)
+
+    def check(self, frame: Frame, batch: _Batch) -> None:
+        index, keys = self._keyed(frame)
+        if not len(index):
+            return
+        hashed = keys.select(pl.struct(pl.all()).hash(seed=0)).to_series()
+        hashes = hashed.to_numpy().view(np.int64)
+        seen = self.keys.seen(hashes)
+        first = keys.select(pl.struct(pl.all()).is_first_distinct()).to_series().to_numpy()
+        repeated = np.flatnonzero(seen | ~first)
+        if len(repeated):
+            lines = frame.lines[index]
+            first_line: dict[object, int] = {}
+            wanted = {self._python_key(keys, j) for j in repeated.tolist() if not seen[j]}
+            if wanted:
+                for j in np.flatnonzero(first).tolist():
+                    key = self._python_key(keys, j)
+                    if key in wanted:
+                        first_line[key] = int(lines[j])
+            for j in repeated.tolist():
+                key = self._python_key(keys, j)
+                frame.bad[index[j]] = True
+                if seen[j]:
+                    batch.add(int(lines[j]), _Batch.DUPLICATE, self.column,
+                              f"duplicate key {_key_text(key)} (repeats an earlier row)", key)  # fmt: skip
+                else:
+                    batch.add(int(lines[j]), _Batch.DUPLICATE, self.column,
+                              f"duplicate key {_key_text(key)} (first on line {first_line[key]})")  # fmt: skip
+        self.keys.add(hashes[first & ~seen])
+
+    def resolve(self, path: Path, result: ImportResult, batch_rows: int) -> None:
+        """Name the first line of each duplicate found across chunks (rereads the file)."""
         if not self.unresolved:
             return
         wanted = {key for _, key in self.unresolved}
         first: dict[object, int] = {}
+        key_columns = [c for c in self.kind.columns if c.name in self.kind.key]
         with open_source(path) as source:
-            for line, raw in source.rows():
-                row = _parse_row(self.kind, line, raw, _Problems(ImportResult("", ""), 0))
-                if not row.ok(*self.kind.key):
-                    continue
-                key = _key_of(self.kind, row)
-                if key in wanted and key not in first:
-                    first[key] = line
-                    if len(first) == len(wanted):
-                        break
-        for index, key in self.unresolved:
-            problem = result.errors[index]
+            for chunk in source.chunks(batch_rows):
+                raw, lines = _frame(chunk, source.columns, _Batch())
+                frame = Frame(lines, {}, {}, np.zeros(raw.height, dtype=bool))
+                for col in key_columns:
+                    _parse_column(col, raw.get_column(col.name), raw.height, frame, _Batch())
+                index, keys = self._keyed(frame)
+                for j in range(len(index)):
+                    key = self._python_key(keys, j)
+                    if key in wanted and key not in first:
+                        first[key] = int(lines[index[j]])
+                if len(first) == len(wanted):
+                    break
+        for index_in_errors, key in self.unresolved:
+            problem = result.errors[index_in_errors]
             if key in first and first[key] != problem.line:
                 reason = f"duplicate key {_key_text(key)} (first on line {first[key]})"
-                result.errors[index] = replace(problem, reason=reason)
-
-
-def _batches(source: Source, size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    batch: list[tuple[int, dict[str, str]]] = []
-    for item in source.rows():
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+                result.errors[index_in_errors] = replace(problem, reason=reason)
 
 
 def _header_problems(kind: Kind, source: Source, problems: _Problems) -> None:
@@ -253,6 +366,101 @@ def _write(conn: Connection, kind: Kind, rows: list[Row], keep: tuple[str, ...] 
         records = [tuple(r.values.values()) for r in kept]
     bulk_upsert(conn, kind.table, columns, records, key=kind.key, update=kind.update, keep=keep)
     return len(records)
+
+
+def _write_frame(
+    conn: Connection, kind: Kind, frame: Frame, copying: bool, months: set[dt.date]
+) -> int:
+    """Write the chunk's good rows column-wise; the rows inserted or updated. `copying`: the
+    keys are known to be new (checked against the database and the file), COPY them, into the
+    monthly partitions they need (made here when missing; `months`: those already ensured)."""
+    keep = ~frame.bad
+    if frame.skip is not None:
+        keep &= ~frame.skip
+    if not keep.any():
+        return 0
+    if copying and kind.partition_by is not None:
+        touched = frame.values[kind.partition_by].filter(pl.Series(keep)).dt.truncate("1mo")
+        ensure_months(driver_of(conn), (d.date() for d in touched.unique().to_list()), months)
+    series = [frame.values[c.name] for c in kind.columns]
+    if frame.flags is not None and "flags" in kind.table.c:
+        series.append(frame.flags)
+    rows = pl.DataFrame(series)
+    if not keep.all():
+        rows = rows.filter(pl.Series(keep))
+    if copying:
+        return copy_frame(conn, kind.table, rows)
+    return bulk_upsert_frame(conn, kind.table, rows, key=kind.key, update=kind.update)
+
+
+def _check_stored(conn: Connection, kind: Kind, frame: Frame, batch: _Batch) -> None:
+    """update=False kinds (audit rows): a key already stored must carry the same values (then
+    there is nothing to write, the row is `skip`), else the row is refused. After a write it
+    compares rows just written too, which agree with themselves."""
+    (key,) = kind.key
+    live = np.flatnonzero(~frame.bad)
+    if not len(live):
+        return
+    ids = frame.values[key].gather(live).to_list()
+    position = dict(zip(ids, live.tolist(), strict=True))
+    frame.skip = np.zeros(frame.height, dtype=bool)
+    for source in _stored_in(conn, kind, ids):
+        _compare_stored(conn, kind, source, ids, position, frame, batch)
+
+
+def _stored_in(conn: Connection, kind: Kind, ids: list[str]) -> list[Any]:
+    """Where rows with these keys may be stored: the table, or on PostgreSQL the partitions
+    holding a key between the least and the greatest of them (in the database's own order: one
+    index probe each). Without this every id would be probed in every month's partition."""
+    if kind.partition_by is None or conn.dialect.name != "postgresql":
+        return [kind.table]
+    pg = driver_of(conn)
+    if not is_partitioned(pg):
+        return [kind.table]
+    (key,) = kind.key
+    column = kind.table.c[key]
+    wanted = func.unnest(bindparam("ids", ids, type_=ARRAY(column.type))).column_valued("v")
+    low, high = conn.execute(select(func.min(wanted), func.max(wanted))).one()
+    found = []
+    for part in list_partitions(pg, counts=False):
+        stored = table(part.name, *(sa_column(c.name, c.type) for c in kind.table.c))
+        probe = select(stored.c[key]).where(stored.c[key].between(low, high)).limit(1)
+        if conn.execute(probe).first() is not None:
+            found.append(stored)
+    return found
+
+
+def _compare_stored(conn: Connection, kind: Kind, table: Any, ids: list[str],
+                    position: dict[str, int], frame: Frame, batch: _Batch) -> None:  # fmt: skip
+    (key,) = kind.key
+    assert frame.skip is not None
+    stored_cols = [table.c[c] for c in kind.compared]
+    for i in range(0, len(ids), IN_CHUNK):
+        stmt = select(table.c[key], *stored_cols).where(
+            in_values(conn, table.c[key], ids[i : i + IN_CHUNK])
+        )
+        found = conn.execute(stmt).all()
+        if not found:
+            continue
+        rows = np.fromiter((position[stored[0]] for stored in found), np.int64, len(found))
+        stored = pl.DataFrame(
+            [list(column) for column in zip(*found, strict=True)][1:],
+            schema={c: frame.values[c].dtype for c in kind.compared},
+            orient="col",
+        )
+        mine = pl.DataFrame([frame.values[c].gather(rows) for c in kind.compared])
+        differs = stored.select(
+            pl.col(c).ne_missing(mine.get_column(c)).alias(c) for c in kind.compared
+        )
+        changed = differs.select(pl.any_horizontal(pl.all())).to_series().to_numpy()
+        frame.skip[rows[~changed]] = True
+        for n in np.flatnonzero(changed).tolist():
+            differing = [c for c, d in zip(kind.compared, differs.row(n), strict=True) if d]
+            row = int(rows[n])
+            frame.bad[row] = True
+            batch.add(int(frame.lines[row]), _Batch.DATABASE, key,
+                      f"query {found[n][0]!r} is already in the database with a different "
+                      f"{', '.join(differing)}; an audit row is never altered")  # fmt: skip
 
 
 OWNER_COLUMN = "source_dept"
@@ -351,7 +559,9 @@ def _import_file(
         problems.add(getattr(exc, "line", None), None, getattr(exc, "reason", str(exc)))
         return result
     result.encoding = source.encoding
-    duplicates = _Duplicates(spec, problems)
+    duplicates = _Duplicates(spec)
+    batch = _Batch()
+    names = spec.column_names
     with source, engine.connect() as conn:
         _header_problems(spec, source, problems)
         if not result.ok:
@@ -360,33 +570,85 @@ def _import_file(
         # what they have (a partial file changes only what it carries)
         absent = tuple(c for c in spec.column_names if c not in set(source.columns or ()))
         _tune(conn)
+        # audit rows on PostgreSQL: stored keys looked up first, then COPY straight into the
+        # table (elsewhere: INSERT ... ON CONFLICT DO NOTHING, stored keys compared afterwards)
+        copying = bool(spec.compared) and conn.dialect.driver == "psycopg"
+        months: set[dt.date] = set()  # partitions ensured (PostgreSQL's query_log)
         trans = conn.begin()
+        if copying and not dry_run:
+            # one query-log import at a time: the keys it finds new stay new until it commits
+            # (a partitioned query_log has no unique key on query_id alone: schema.partitions)
+            conn.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
         gc_was_enabled = gc.isenabled()
         gc.disable()  # rows hold no reference cycles; collections only slow big files down
+
+        def report_frame(frame: Frame, rows: np.ndarray, column: str, reasons: list[str]) -> None:
+            for i, reason in zip(rows.tolist(), reasons, strict=True):
+                frame.bad[i] = True
+                batch.add(int(frame.lines[i]), _Batch.DATABASE, column, reason)
+
+        def report_row(stage: int):
+            def report(row: Row, column: str | None, reason: str) -> None:
+                row.bad = True
+                batch.add(row.line, stage, column, reason)
+
+            return report
+
         try:
-            for batch in _batches(source, batch_rows):
+            for chunk in source.chunks(batch_rows):
                 for line, reason in source.problems:
-                    problems.add(line, None, reason)
+                    batch.add(line, _Batch.PARSE, None, reason)
                 source.problems.clear()
-                rows = [_parse_row(spec, line, raw, problems) for line, raw in batch]
-                result.rows_read += len(rows)
-                duplicates.check(rows)
-                if spec.check_batch is not None:
-                    spec.check_batch(conn, [r for r in rows if not r.bad], problems.row)
-                if owner is not None and OWNER_COLUMN in spec.column_names:
-                    _check_owner(conn, spec, [r for r in rows if not r.bad], owner, problems.row)
-                good = [r for r in rows if not r.bad]
-                result.rows_valid += len(good)
-                result.rows_flagged += sum(1 for r in good if r.flags)
-                if not dry_run and result.ok:
+                raw, lines = _frame(chunk, source.columns, batch)
+                frame = _parse(spec, raw, lines, batch)
+                result.rows_read += frame.height
+                duplicates.check(frame, batch)
+                writing = not dry_run and result.ok
+                if spec.check_frame is not None:
+                    spec.check_frame(conn, frame, report_frame)
+                    if spec.compared and (not writing or copying):
+                        _check_stored(conn, spec, frame, batch)
+                    good = ~frame.bad
+                    result.rows_valid += int(good.sum())
+                    if frame.flags is not None:
+                        result.rows_flagged += int((frame.flags.to_numpy()[good] != "").sum())
+                    rows: list[Row] = []
+                else:
+                    rows = _rows(frame, names)
+                    if spec.check_row is not None:
+                        report = report_row(_Batch.ROW)
+                        for row in rows:
+                            spec.check_row(row, report)
+                    if spec.check_batch is not None:
+                        spec.check_batch(conn, [r for r in rows if not r.bad],
+                                         report_row(_Batch.DATABASE))  # fmt: skip
+                    if owner is not None and OWNER_COLUMN in spec.column_names:
+                        _check_owner(conn, spec, [r for r in rows if not r.bad], owner,
+                                     report_row(_Batch.DATABASE))  # fmt: skip
+                    good_rows = [r for r in rows if not r.bad]
+                    result.rows_valid += len(good_rows)
+                    result.rows_flagged += sum(1 for r in good_rows if r.flags)
+                batch.flush(problems, duplicates)
+                if writing and result.ok:
                     try:
-                        result.rows_written += _write(conn, spec, good, absent)
+                        if spec.check_frame is not None:
+                            written = _write_frame(conn, spec, frame, copying, months)
+                            valid = int((~frame.bad).sum())
+                            if spec.compared and written < valid:
+                                _check_stored(conn, spec, frame, batch)  # some were stored
+                                batch.flush(problems, duplicates)
+                                result.rows_valid -= valid - int((~frame.bad).sum())
+                            result.rows_written += written
+                        else:
+                            result.rows_written += _write(conn, spec, good_rows, absent)
                     except (IntegrityError, DBAPIError) as exc:
                         if is_busy(exc):
                             raise DatabaseBusy(str(exc.orig or exc)) from exc
                         first = str(exc.orig or exc).strip().splitlines()[0]
                         problems.add(
-                            batch[0][0], None, f"the database refused the rows from here: {first}"
+                            chunk.lines[0],
+                            None,
+                            f"the database refused the rows from here: {first}",
                         )
                         break
                 if progress is not None:
@@ -394,6 +656,7 @@ def _import_file(
             for line, reason in source.problems:
                 problems.add(line, None, reason)
         except ReadError as exc:
+            batch.flush(problems, duplicates)
             problems.add(exc.line, None, exc.reason)
         except BaseException:
             trans.rollback()
@@ -419,7 +682,7 @@ def _import_file(
             if dry_run is False:
                 result.rows_written = 0
     if not result.ok:
-        duplicates.resolve(path, result)
+        duplicates.resolve(path, result, batch_rows)
         result.errors.sort(key=lambda p: p.line or 0)
     result.seconds = time.perf_counter() - t0
     return result

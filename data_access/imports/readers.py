@@ -22,6 +22,11 @@ shared strings, rows, columns, cells): beyond them it is refused at once with th
 
 Rows that cannot be read (too many or too few values) are not yielded; they are appended to
 `source.problems` as `(line, reason)`, and the caller drains that list as it goes.
+
+`source.chunks(size)` is the same stream cut into `Chunk`s of up to `size` rows, column-wise
+input for the importer (polars). A CSV's chunk carries its cells as read (not yet stripped; blank
+rows of the right width and NUL characters are left to the caller, which finds them column-wise);
+other sources give their rows exactly as `rows()` does.
 """
 
 from __future__ import annotations
@@ -167,6 +172,17 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+@dataclass
+class Chunk:
+    """Up to `size` consecutive rows: each row's line and its cells in header order."""
+
+    lines: list[int]
+    rows: list[list[str]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 class Source:
     """An open import file: its column names and a one-pass iterator over its rows."""
 
@@ -178,6 +194,19 @@ class Source:
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         raise NotImplementedError
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The rows of `rows()` in chunks of up to `size` (one pass; see the module docstring)."""
+        columns = self.columns
+        chunk = Chunk([], [])
+        for line, row in self.rows():
+            chunk.lines.append(line)
+            chunk.rows.append([row[c] for c in columns])
+            if len(chunk.rows) >= size:
+                yield chunk
+                chunk = Chunk([], [])
+        if chunk.rows:
+            yield chunk
 
     def close(self) -> None:
         pass
@@ -256,6 +285,38 @@ class CsvSource(Source):
                 problems.append((line, NUL_REASON))
                 continue
             yield line, dict(zip(columns, map(str.strip, values), strict=True))
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The hot loop of big files: one csv record at a time, only its line and its width are
+        looked at here; stripping, blank rows and NUL characters are the caller's (column-wise)."""
+        width = len(self.columns)
+        reader = self._reader
+        problems = self.problems
+        start = reader.line_num + 1
+        lines: list[int] = []
+        rows: list[list[str]] = []
+        try:
+            for values in reader:
+                line = start
+                start = reader.line_num + 1
+                if len(values) != width:
+                    if any(v.strip() for v in values):
+                        problems.append((line, f"the row has {len(values)} values but the "
+                                               f"header has {width} columns"))  # fmt: skip
+                    continue
+                lines.append(line)
+                rows.append(values)
+                if len(rows) >= size:
+                    yield Chunk(lines, rows)
+                    lines, rows = [], []
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                f"not {self.encoding} text ({exc.reason} at byte {exc.start})", start
+            ) from None
+        except csv.Error as exc:
+            raise ReadError(f"unreadable CSV ({exc})", start) from None
+        if rows:
+            yield Chunk(lines, rows)
 
     def close(self) -> None:
         self._fh.close()

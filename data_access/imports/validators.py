@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+import polars as pl
 from sqlalchemy import (
     ARRAY,
     Column,
@@ -31,6 +33,7 @@ from sqlalchemy import (
 from data_access.id_number import parse_id_number
 from data_access.imports.parsing import (
     Parser,
+    id_numbers_valid,
     not_in_future,
     one_of,
     parse_count,
@@ -43,6 +46,7 @@ from data_access.imports.parsing import (
     parse_year,
     period_problem,
     text,
+    with_vector,
 )
 from data_access.queries.display_period import default_display_until, display_until_problem
 from data_access.schema import models as m
@@ -79,6 +83,36 @@ class Row:
 Report = Callable[[Row, "str | None", str], None]
 
 
+@dataclass
+class Frame:
+    """One chunk under column-wise validation: each row's line, the parsed values (one Series per
+    column of the kind), which columns failed to parse where, and which rows are refused."""
+
+    lines: np.ndarray  # int64, one per row
+    values: dict[str, pl.Series]
+    failed: dict[str, np.ndarray]  # column -> bool mask, only columns where something failed
+    bad: np.ndarray  # bool: any problem, the row (and so the file) is refused
+    flags: pl.Series | None = None  # query-log only: the flags text per row
+    skip: np.ndarray | None = None  # bool: stored already, identical (nothing to write)
+
+    @property
+    def height(self) -> int:
+        return len(self.lines)
+
+    def ok(self, *columns: str) -> np.ndarray:
+        """Rows where none of these columns failed to parse."""
+        mask = np.ones(self.height, dtype=bool)
+        for column in columns:
+            failed = self.failed.get(column)
+            if failed is not None:
+                mask &= ~failed
+        return mask
+
+
+# (frame, row indexes, column, reason per row)
+FrameReport = Callable[[Frame, np.ndarray, str, "list[str]"], None]
+
+
 @dataclass(frozen=True)
 class Col:
     name: str
@@ -101,6 +135,12 @@ class Kind:
     check_row: Callable[[Row, Report], None] | None = None
     check_batch: Callable[[Connection, list[Row], Report], None] | None = None
     update: bool = True  # on a key conflict: update the row (upsert) or leave it (audit logs)
+    # column-wise instead of check_row and check_batch (the big files: the query log)
+    check_frame: Callable[[Connection, Frame, FrameReport], None] | None = None
+    # update=False kinds: a stored row with the same key must have these same values
+    compared: tuple[str, ...] = ()
+    # the column a PostgreSQL table is partitioned by month on (schema.partitions)
+    partition_by: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -131,13 +171,21 @@ def in_values(conn: Connection, column: Column, values: list[Any]) -> ColumnElem
 
 
 def known_values(conn: Connection, column: Column, values: Iterable[Any]) -> set[Any]:
-    """Which of these values exist in the column: one bounded SELECT per chunk."""
+    """Which of these values exist in the column: one bounded SELECT per chunk. For a text
+    column the compiled statement runs on the driver (its bound parameter as compiled): the
+    rows are plain strings, and SQLAlchemy's result machinery would cost more than the query."""
     wanted = list(set(values))
     found: set[Any] = set()
     for i in range(0, len(wanted), IN_CHUNK):
-        found.update(
-            conn.scalars(select(column).where(in_values(conn, column, wanted[i : i + IN_CHUNK])))
-        )
+        stmt = select(column).where(in_values(conn, column, wanted[i : i + IN_CHUNK]))
+        if not isinstance(column.type, String):
+            found.update(conn.scalars(stmt))
+            continue
+        compiled = stmt.compile(dialect=conn.dialect)
+        params: Any = compiled.params
+        if compiled.positiontup is not None:
+            params = tuple(compiled.params[name] for name in compiled.positiontup)
+        found.update(row[0] for row in conn.exec_driver_sql(compiled.string, params))
     return found
 
 
@@ -157,6 +205,14 @@ def _check_known_persons(conn: Connection, rows: list[Row], report: Report) -> N
 
 def _upper(value: str) -> str:
     return value.upper()
+
+
+def _upper_column(values: pl.Series) -> pl.Series:
+    ascii_only = values.str.contains(r"^[\x00-\x7f]*$")
+    return pl.select(pl.when(ascii_only).then(values.str.to_uppercase())).to_series()
+
+
+with_vector(_upper, _upper_column)
 
 
 def _check_person(row: Row, report: Report) -> None:
@@ -246,85 +302,90 @@ QUERY_LOG_COMPARED = (
 )
 
 
-def _check_query(row: Row, report: Report) -> None:
-    v = row.values
-    for column in _QUERY_FREE_COLUMNS:  # an audit row is kept whole: overlong values are cut
-        if v[column] is not None and len(v[column]) > m.QUERY_TEXT_WIDTH:
-            v[column] = v[column][: m.QUERY_TEXT_WIDTH]
-            row.flag("truncated")
-    subject = v["subject_id_number"]
-    try:
-        parse_id_number(subject)
-    except ValueError:
-        row.flag("invalid_id")
-    else:
-        v["subject_id_number"] = subject.upper()
-    if v["purpose_code"] is not None and v["purpose_code"] not in _PURPOSES:
-        row.flag("unknown_purpose")
-    if v["channel"] not in m.CHANNELS:
-        row.flag("unknown_channel")
-
-
 _PURPOSES = codes("purposes")
+_FLAG_BIT = {name: 1 << i for i, name in enumerate(FLAG_ORDER)}
+# every combination of flags as stored: FLAG_ORDER's names, comma-separated, in that order
+_FLAG_TEXT = [
+    ",".join(name for name in FLAG_ORDER if bits & _FLAG_BIT[name])
+    for bits in range(1 << len(FLAG_ORDER))
+]
 
 
-def _check_query_batch(conn: Connection, rows: list[Row], report: Report, cache: set[str]) -> None:
-    """Known operator (else refused), known subject (else flagged), same content if stored.
+def _valid_ids(subjects: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    """parse_id_number's verdict per value, and the values with the valid ones upper-cased:
+    column-wise, the rare values the companion leaves undecided (non-ASCII) in Python."""
+    valid = id_numbers_valid(subjects)
+    decided = valid.fill_null(False)
+    verdict = decided.to_numpy().copy()
+    upper = pl.select(
+        pl.when(decided).then(subjects.str.to_uppercase()).otherwise(subjects)
+    ).to_series()  # fmt: skip
+    for i in np.flatnonzero(valid.is_null().to_numpy()).tolist():
+        try:
+            parse_id_number(subjects[i])
+        except ValueError:
+            continue
+        verdict[i] = True
+        upper = upper.scatter(i, subjects[i].upper())
+    return verdict, upper.alias(subjects.name)
 
-    `cache` holds the operators already found during this import (never deleted meanwhile)."""
-    qlog = m.QueryLog.__table__
-    live = [r for r in rows if not r.bad]
-    missing = {r.values["operator_id"] for r in live} - cache
-    if missing:
-        cache.update(known_values(conn, m.Operator.__table__.c.operator_id, missing))
-    for r in live:
-        if r.values["operator_id"] not in cache:
-            report(r, "operator_id", f"unknown operator {r.values['operator_id']!r}")
-    subjects = [
-        r.values["subject_id_number"] for r in live if not (r.flags and "invalid_id" in r.flags)
-    ]
-    known = known_values(conn, m.Person.__table__.c.id_number, subjects)
-    for r in live:
-        if not (r.flags and "invalid_id" in r.flags) and r.values["subject_id_number"] not in known:
-            r.flag("unknown_subject")
-    # An audit row is never silently altered or shadowed: a query_id already stored must carry
-    # the same content (then there is nothing to write), else the file is refused.
-    live = [r for r in live if not r.bad]
-    by_id = {r.values["query_id"]: r for r in live}
-    stored_cols = [qlog.c[c] for c in QUERY_LOG_COMPARED]
-    ids = list(by_id)
-    for i in range(0, len(ids), IN_CHUNK):
-        stmt = select(qlog.c.query_id, *stored_cols).where(
-            in_values(conn, qlog.c.query_id, ids[i : i + IN_CHUNK])
-        )
-        for stored in conn.execute(stmt):
-            r = by_id[stored[0]]
-            differing = [
-                c
-                for c, old in zip(QUERY_LOG_COMPARED, stored[1:], strict=True)
-                if old != r.values[c]
-            ]
-            if differing:
-                report(
-                    r,
-                    "query_id",
-                    f"query {stored[0]!r} is already in the database with a different "
-                    f"{', '.join(differing)}; an audit row is never altered",
-                )
-            else:
-                r.skip = True
+
+def _check_query_frame(conn: Connection, frame: Frame, report: FrameReport,
+                       cache: set[str]) -> None:  # fmt: skip
+    """Flags (kept, never refused), a known operator (else refused), a known subject (else
+    flagged). `cache` holds the operators already found during this import."""
+    v = frame.values
+    bits = np.zeros(frame.height, dtype=np.int64)
+    width = m.QUERY_TEXT_WIDTH
+    for column in _QUERY_FREE_COLUMNS:  # an audit row is kept whole: overlong values are cut
+        values = v[column]
+        long = (values.str.len_chars() > width).fill_null(False)
+        if long.any():
+            v[column] = pl.select(
+                pl.when(long).then(values.str.slice(0, width)).otherwise(values)
+            ).to_series().alias(column)  # fmt: skip
+            bits |= long.to_numpy() * _FLAG_BIT["truncated"]
+    valid, v["subject_id_number"] = _valid_ids(v["subject_id_number"])
+    bits |= ~valid * _FLAG_BIT["invalid_id"]
+    purpose = v["purpose_code"]
+    unknown = (purpose.is_not_null() & ~purpose.is_in(sorted(_PURPOSES))).to_numpy()
+    bits |= unknown * _FLAG_BIT["unknown_purpose"]
+    bits |= ~v["channel"].is_in(list(m.CHANNELS)).to_numpy() * _FLAG_BIT["unknown_channel"]
+
+    live = ~frame.bad
+    operators = v["operator_id"]
+    wanted = set(operators.filter(pl.Series(live)).unique().to_list()) - cache
+    if wanted:
+        cache.update(known_values(conn, m.Operator.__table__.c.operator_id, wanted))
+    unknown_op = live & ~operators.is_in(sorted(cache)).to_numpy()
+    if unknown_op.any():
+        rows = np.flatnonzero(unknown_op)
+        names = operators.gather(rows).to_list()
+        report(frame, rows, "operator_id", [f"unknown operator {name!r}" for name in names])
+    asked = ~frame.bad & valid
+    subjects = v["subject_id_number"]
+    known = known_values(
+        conn, m.Person.__table__.c.id_number, subjects.filter(pl.Series(asked)).unique().to_list()
+    )
+    unknown_subject = asked & ~subjects.is_in(sorted(known)).to_numpy()
+    bits |= unknown_subject * _FLAG_BIT["unknown_subject"]
+    frame.flags = pl.Series("flags", _FLAG_TEXT, dtype=pl.String).gather(bits)
 
 
 def unbounded(value: str) -> str:
-    """Any text: the query log keeps what it is given (see _check_query for overlong values)."""
+    """Any text: the query log keeps what it is given (see _check_query_frame for overlong
+    values)."""
     return value
+
+
+with_vector(unbounded, lambda values: values)
 
 
 def query_log() -> Kind:
     operators_seen: set[str] = set()
 
-    def check_batch(conn: Connection, rows: list[Row], report: Report) -> None:
-        _check_query_batch(conn, rows, report, operators_seen)
+    def check_frame(conn: Connection, frame: Frame, report: FrameReport) -> None:
+        _check_query_frame(conn, frame, report, operators_seen)
 
     return Kind(
         name="query-log",
@@ -340,8 +401,9 @@ def query_log() -> Kind:
             Col("channel", unbounded, required=True, nonempty=False, default=""),
             Col("terminal_id", unbounded),
         ),
-        check_row=_check_query,
-        check_batch=check_batch,
+        check_frame=check_frame,
+        compared=QUERY_LOG_COMPARED,
+        partition_by="queried_at",
         update=False,
     )
 

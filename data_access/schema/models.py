@@ -343,7 +343,9 @@ class MisuseQuery(Base):
     episode_id: Mapped[str] = mapped_column(
         ForeignKey("misuse_episode.episode_id"), primary_key=True
     )
-    query_id: Mapped[str] = mapped_column(ForeignKey("query_log.query_id"), primary_key=True)
+    # a query_log.query_id, without a foreign key: on PostgreSQL query_log is partitioned and
+    # keyed by (query_id, queried_at), which a key of query_id alone cannot reference
+    query_id: Mapped[str] = mapped_column(String(48), primary_key=True)
 
 
 class Alert(Base):

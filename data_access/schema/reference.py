@@ -17,6 +17,7 @@ from data_access.imports.upsert import upsert_rows
 from data_access.queries.workdays import calendar_rows
 from data_access.schema import models as m
 from data_access.schema.calendar_models import WorkCalendarDay
+from data_access.schema.partitions import create_partitioned
 
 REFERENCE_DIR = reference_data.DIR
 
@@ -114,6 +115,12 @@ def load_calendar(conn: Connection) -> None:
 def upgrade_schema(engine: Engine) -> list[str]:
     """Bring a database made by an earlier version up to the models: create missing tables and
     add missing nullable columns (the only changes made so far). Returns `table.column` added."""
+    if engine.dialect.name == "postgresql":  # query_log partitioned by month (schema.partitions)
+        query_log = m.QueryLog.__table__
+        others = [t for t in m.Base.metadata.sorted_tables if t is not query_log]
+        m.Base.metadata.create_all(engine, tables=others)
+        with engine.begin() as conn:
+            create_partitioned(conn)
     m.Base.metadata.create_all(engine)
     added: list[str] = []
     with engine.begin() as conn:  # one connection: a second would block SQLite's bulk loader
