@@ -11,6 +11,7 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
+from data_access.engine import get_engine
 from data_access.queries import supervision as sv
 from data_access.queries.supervision import SupervisionError
 from data_access.schema.supervision_models import (
@@ -205,3 +206,121 @@ def test_overdue_and_counts_per_unit(engine):
     assert set(sv.items(engine, OFFICE, later, statuses=["accepted"])["item_id"]) == {closed}
     assert set(sv.open_refs(engine, OFFICE, "delivery")) == {"EDU|STUDENT-LOAN|2026-05", "EDU|b",
                                                              "SAMR|a"}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the pages (AppTest)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def city_url(request, tmp_path_factory):
+    """A tiny city of this module's own (the flow writes items)."""
+    from tests.conftest import private_tiny_city
+
+    yield from private_tiny_city(request.param, tmp_path_factory, "supervision")
+
+
+EDU_HEAD = {"username": "dept_edu", "role": "department_head", "department_code": "EDU"}
+
+
+def _zh(key: str, **values) -> str:
+    from ui.i18n import t
+
+    return t(key, "zh", **values)
+
+
+def _click(app, label: str) -> None:
+    [b for b in app.main.button if b.label == label][0].click()
+    app.run()
+
+
+def _metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.main.metric}
+
+
+def test_opened_answered_accepted_and_the_overview_follows(
+    city_url, monkeypatch, server_navigation
+):
+    """The office opens an item from a missing or late EDU delivery on the reporting board, the
+    EDU department head answers it on the supervision page, the office accepts it; the overview's
+    figures follow each step."""
+    from services import reporting
+    from tests.apptest import USERS, open_page
+    from tests.conftest import TINY_AS_OF
+    from ui.session import today
+
+    office = USERS["leading_office"]
+    app = open_page(city_url, "pages/overview.py", office, monkeypatch)
+    assert _metrics(app)[_zh("overview.sv_open")] == "0"
+
+    status = reporting.status.__wrapped__(city_url, OFFICE, dt.date(TINY_AS_OF.year, 1, 1),
+                                          dt.date(2026, 11, 30), TINY_AS_OF)  # fmt: skip
+    laggards = status[(status["unit_code"] == "EDU") & (status["late"] | status["missing"])]
+    assert not laggards.empty, "the tiny city should have a late or missing EDU delivery"
+    app = open_page(city_url, "pages/reporting.py", office, monkeypatch, rep_drill_unit="EDU")
+    assert not app.exception
+    pick = app.selectbox(key="rep_sv_pick_EDU")
+    assert pick.options  # the unit's late and missing deliveries, by name
+    app.text_area(key="rep_sv_EDU_action").set_value("请补报并说明原因")
+    _click(app, _zh("sv.open.submit"))
+    assert not app.exception, [e.value for e in app.exception]
+    done = [s.value for s in app.main.success]
+    assert any(_zh("sv.open.done", item=1, unit="市教育局") == s for s in done), done
+    found = sv.items(get_engine(city_url), OFFICE, today())
+    assert len(found) == 1 and found["unit_code"].iloc[0] == "EDU"
+    assert found["facts"].iloc[0]["item_code"] in set(laggards["item_code"])
+    assert found["seen_on"].iloc[0] == TINY_AS_OF
+    assert found["deadline"].iloc[0] == today() + dt.timedelta(days=15)
+    # a second click on the same row opens nothing: the row names its item
+    app = open_page(city_url, "pages/reporting.py", office, monkeypatch, rep_drill_unit="EDU")
+    assert any(_zh("sv.open.exists", item=1) == i.value for i in app.main.info)
+
+    app = open_page(city_url, "pages/overview.py", office, monkeypatch)
+    assert _metrics(app)[_zh("overview.sv_open")] == "1"
+    assert _metrics(app)[_zh("overview.sv_closed")] == "0"
+
+    # the EDU department head answers; an empty answer is refused with a message first
+    app = open_page(city_url, "pages/supervision.py", EDU_HEAD, monkeypatch)
+    assert not app.exception and not app.error
+    _click(app, _zh("sv.answer_submit"))
+    assert [w.value for w in app.main.warning] == [_zh("sv.error.empty_reply")]
+    app.text_area(key="sv_reply_1").set_value("已补报，并已说明逾期原因")
+    _click(app, _zh("sv.answer_submit"))
+    assert not app.exception
+    assert [s.value for s in app.main.success] == [_zh("sv.answered_done", item=1)]
+    app = open_page(city_url, "pages/overview.py", office, monkeypatch)
+    assert _metrics(app)[_zh("overview.sv_answered")] == "1"
+
+    # the office accepts it: closed, and the overview counts it closed
+    app = open_page(city_url, "pages/supervision.py", office, monkeypatch)
+    assert not app.exception and not app.error
+    _click(app, _zh("sv.accept"))
+    assert [s.value for s in app.main.success] == [_zh("sv.accepted_done", item=1)]
+    app = open_page(city_url, "pages/overview.py", office, monkeypatch)
+    metrics = _metrics(app)
+    assert metrics[_zh("overview.sv_open")] == "0" and metrics[_zh("overview.sv_closed")] == "1"
+    steps = sv.history(get_engine(city_url), OFFICE, 1)
+    assert list(steps["action"]) == ["open", "answer", "accept"]
+    assert list(steps["username"]) == ["leading_office", "dept_edu", "leading_office"]
+
+
+def test_a_department_head_forcing_another_item_sees_nothing_of_it(
+    city_url, monkeypatch, server_navigation
+):
+    """A SAMR item exists; the EDU head forcing its number into the page's chooser gets only
+    their own items, and the SAMR item's facts are nowhere on the page."""
+    from tests.apptest import open_page
+    from ui.session import today
+
+    samr = sv.open_item(get_engine(city_url), OFFICE, "leading_office", unit_code="SAMR",
+                        source="delivery", source_ref="SAMR|forced", facts={"item_code": "X"},
+                        seen_on=TODAY, deadline=today() + dt.timedelta(days=3),
+                        action="市场监管局的整改要求", today=today())  # fmt: skip
+    app = open_page(city_url, "pages/supervision.py", EDU_HEAD, monkeypatch, sv_item=samr,
+                    sv_states=["open", "answered", "returned", "accepted"])  # fmt: skip
+    assert not app.exception
+    chooser = app.selectbox(key="sv_item")
+    assert samr not in chooser.options and chooser.value != samr
+    shown = " ".join(str(v) for f in app.main.dataframe for v in f.value.to_numpy().ravel())
+    assert "市场监管局的整改要求" not in shown and "市市场监督管理局" not in shown
