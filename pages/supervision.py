@@ -80,7 +80,7 @@ chosen_states = st.multiselect(
 )  # fmt: skip
 frame = supervision.items(url, scope, day, tuple(chosen_states))
 if frame.empty:
-    st.info(tr("sv.none"), icon=":material/inbox:")
+    st.info(tr("sv.none_in_filter") if counts["total"] else tr("sv.none"), icon=":material/inbox:")
     if scope.may_read("supervision_office"):
         st.caption(tr("sv.how_to_open"))
     st.stop()
