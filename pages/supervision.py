@@ -21,6 +21,7 @@ from ui.i18n import N_
 from ui.session import current_scope, current_user, database_url, lang, today, tr
 from ui.supervision import (
     ACTION_TEXT,
+    ITEM_COLUMNS,
     SOURCE_TEXT,
     STATUS_TEXT,
     error_text,
@@ -38,6 +39,9 @@ username = (current_user() or {})["username"]
 day = today()
 names = unit_names(language)
 LIMIT_MB = MAX_EVIDENCE_BYTES // (1024 * 1024)
+# on screen the short columns first and the facts last (the export has every column)
+SCREEN_COLUMNS = [ITEM_COLUMNS[c] for c in ("item_id", "unit", "status", "deadline", "source",
+                                             "facts")]  # fmt: skip
 HISTORY_TEXT = {
     "at": N_("sv.col.at"),
     "username": N_("sv.col.username"),
@@ -85,14 +89,13 @@ if frame.empty:
         st.caption(tr("sv.how_to_open"))
     st.stop()
 
-show_table(items_table(frame, language))
+show_table(items_table(frame, language)[[tr(k) for k in SCREEN_COLUMNS]])
 
 item_labels = {
     int(row.item_id): tr(
         "sv.item_label", item=int(row.item_id), unit=names.get(row.unit_code, row.unit_code),
-        source=tr(SOURCE_TEXT[row.source]),
-        status=status_text(row.status, bool(row.overdue), int(row.days_overdue), language),
-    )
+        source=tr(SOURCE_TEXT[row.source]), deadline=row.deadline.isoformat(),
+    )  # the state is in the table and the detail: a label that never changes under the user
     for row in frame.itertuples(index=False)
 }  # fmt: skip
 chosen = st.selectbox(

@@ -321,6 +321,7 @@ def test_a_department_head_forcing_another_item_sees_nothing_of_it(
                     sv_states=["open", "answered", "returned", "accepted"])  # fmt: skip
     assert not app.exception
     chooser = app.selectbox(key="sv_item")
-    assert samr not in chooser.options and chooser.value != samr
+    offered = {int(label.split(" · ")[0]) for label in chooser.options}  # "number · unit ..."
+    assert offered and samr not in offered and chooser.value != samr
     shown = " ".join(str(v) for f in app.main.dataframe for v in f.value.to_numpy().ravel())
     assert "市场监管局的整改要求" not in shown and "市市场监督管理局" not in shown
