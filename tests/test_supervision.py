@@ -325,3 +325,42 @@ def test_a_department_head_forcing_another_item_sees_nothing_of_it(
     assert offered and samr not in offered and chooser.value != samr
     shown = " ".join(str(v) for f in app.main.dataframe for v in f.value.to_numpy().ravel())
     assert "市场监管局的整改要求" not in shown and "市市场监督管理局" not in shown
+
+
+def test_opened_from_an_overdue_application_and_a_low_coverage_cell(
+    city_url, monkeypatch, server_navigation
+):
+    """The two other figures an item is opened from: the repair page's overdue list (against the
+    handling department) and the coverage page's worst cells (against the department answering
+    for the profession); the facts copied name the application and the cell."""
+    from tests.apptest import USERS, open_page
+    from ui.session import today
+
+    engine, office = get_engine(city_url), USERS["leading_office"]
+    app = open_page(city_url, "pages/repair.py", office, monkeypatch)
+    assert not app.exception
+    pick = app.selectbox(key="rp_sv_pick")
+    application = pick.options[0].split(" · ")[0]
+    _click(app, _zh("sv.open.submit"))
+    assert not app.exception and not app.main.warning, [w.value for w in app.main.warning]
+    opened = sv.items(engine, OFFICE, today(), ()).query("source == 'repair'")
+    assert len(opened) == 1 and opened["facts"].iloc[0]["application_id"] == application
+    assert opened["facts"].iloc[0]["reasons"]  # why it is overdue, as codes the page words
+
+    app = open_page(city_url, "pages/coverage.py", office, monkeypatch)
+    assert not app.exception
+    app.selectbox(key="cov_sv_pick")  # the worst cells of the county table
+    app.date_input(key="cov_sv_deadline").set_value(today())  # a deadline that is no deadline
+    _click(app, _zh("sv.open.submit"))
+    assert [w.value for w in app.main.warning] == [_zh("sv.error.deadline_past", today=today())]
+    app.date_input(key="cov_sv_deadline").set_value(today() + dt.timedelta(days=30))
+    _click(app, _zh("sv.open.submit"))
+    assert not app.exception and not app.main.warning
+    cells = sv.items(engine, OFFICE, today(), ()).query("source == 'coverage'")
+    assert len(cells) == 1
+    facts = cells["facts"].iloc[0]
+    assert {"profession_code", "county_code", "coverage", "gap", "target"} <= set(facts)
+    from data_access.schema.reference import read_catalogue
+
+    responsible = {r["code"]: r["responsible_dept"] for r in read_catalogue("professions")}
+    assert cells["unit_code"].iloc[0] == responsible[facts["profession_code"]]

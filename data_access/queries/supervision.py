@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, insert, select, update
@@ -74,7 +75,8 @@ class SupervisionError(ValueError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    """Now as the schema stores times: naive, Asia/Shanghai (whatever the server's zone)."""
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
 
 
 def _text(value: str | None, empty: str, too_long: str) -> str:
