@@ -16,9 +16,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 
+import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -169,6 +171,14 @@ def check_reporting(r: Rendered, user_key: str, url: str) -> None:
         assert not texts & others
         assert not any(o in text for text in r.texts() for o in others if len(o) > 3)
     assert {d.file_name.rsplit(".", 1)[1] for d in r.downloads} == {"xlsx", "csv"}
+    # the circular lists the supervision items of the scope, every state, and only those
+    circular = [d for d in r.downloads if d.file_name.endswith(".xlsx")][0]
+    book = openpyxl.load_workbook(io.BytesIO(circular.data))
+    sheet = book[zh("reporting.sheet.supervision")]
+    listed = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert [c.value for c in sheet[3]][:3] == [zh("sv.col.item_id"), zh("col.unit"),
+                                               zh("sv.col.source")]  # fmt: skip
+    assert sorted(int(v) for v in listed) == sorted(supervised_units(url, dept))
 
 
 def check_coverage(r: Rendered, user_key: str, url: str) -> None:
