@@ -34,6 +34,26 @@ def _problems(page) -> list[str]:
     return found
 
 
+def test_the_office_finds_the_form_under_each_figure(browser, server):
+    """Under the repair page's overdue list and the coverage page's worst cells, the office finds
+    the form with the figure's facts in words (no item is opened here)."""
+    context, page = _signed_in(browser, server, "e2e_office")
+    for address, title, tab, pick in (
+        ("repair", "page.repair", "repair.tab.overdue", "sv.pick_repair"),
+        ("coverage", "page.coverage", "cov.tab.counties", "sv.pick_coverage"),
+    ):
+        page.goto(f"{server}/{address}")
+        heading(page, zh(title))
+        _settled(page)
+        page.get_by_role("tab", name=zh(tab)).click()
+        page.get_by_text(zh(pick)).wait_for(timeout=WAIT_MS)
+        form = page.get_by_role("button", name=zh("sv.open.submit"))
+        form.scroll_into_view_if_needed()
+        shot(page, f"supervision-0-form-on-{address}")
+        assert form.count() == 1 and _problems(page) == []
+    context.close()
+
+
 def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     samr = "市市场监督管理局"
     # 1. the office, on the reporting board's unit detail, supervises a SAMR delivery
