@@ -44,7 +44,7 @@ SCREEN_COLUMNS = [ITEM_COLUMNS[c] for c in ("item_id", "unit", "status", "deadli
                                              "facts")]  # fmt: skip
 HISTORY_TEXT = {
     "at": N_("sv.col.at"),
-    "username": N_("sv.col.username"),
+    "display_name": N_("sv.col.username"),
     "action": N_("sv.col.action"),
     "to_status": N_("sv.col.to_status"),
     "note": N_("sv.col.note"),
@@ -105,6 +105,8 @@ detail = supervision.item(url, scope, int(chosen), day) if chosen is not None el
 if detail is None:
     st.stop()
 
+steps = supervision.history(url, scope, int(chosen))
+opener = steps[steps["action"] == "open"]["display_name"]
 with st.container(border=True):
     st.markdown(
         "**" + tr("sv.detail_title", item=detail["item_id"],
@@ -119,10 +121,9 @@ with st.container(border=True):
            status=status_text(detail["status"], detail["overdue"], detail["days_overdue"],
                               language))
     )  # fmt: skip
-    st.caption(tr("sv.detail.opened", who=detail["opened_by"],
+    st.caption(tr("sv.detail.opened", who=opener.iloc[0] if len(opener) else detail["opened_by"],
                   at=format_datetime(detail["opened_at"], language)))  # fmt: skip
 
-steps = supervision.history(url, scope, int(chosen))
 returns = steps[steps["action"] == "return"]
 if detail["status"] == "returned" and not returns.empty:
     st.warning(tr("sv.returned_reason", reason=returns["note"].iloc[-1]),

@@ -78,6 +78,7 @@ def test_the_lifecycle_is_recorded_step_by_step(engine):
     assert list(steps["username"]) == ["leading_office", "dept_edu", "leading_office",
                                        "dept_edu", "leading_office"]  # fmt: skip
     assert steps["note"].iloc[2] == "缺少说明"
+    assert list(steps["display_name"]) == list(steps["username"])  # no such accounts here
     files = sv.evidence(engine, EDU, item_id)
     assert list(files["file_name"]) == ["报告.pdf", "说明.png"]
     assert list(files["file_bytes"]) == [len(PDF), len(PNG)]
@@ -303,6 +304,8 @@ def test_opened_answered_accepted_and_the_overview_follows(
     steps = sv.history(get_engine(city_url), OFFICE, 1)
     assert list(steps["action"]) == ["open", "answer", "accept"]
     assert list(steps["username"]) == ["leading_office", "dept_edu", "leading_office"]
+    names = dict(zip(steps["username"], steps["display_name"], strict=True))
+    assert names["dept_edu"] != "dept_edu"  # the demo account's display name, for the page
 
 
 def test_a_department_head_forcing_another_item_sees_nothing_of_it(

@@ -37,7 +37,7 @@ from data_access.scope import Scope
 from data_access.text import clean_text
 
 IT, E, V = SupervisionItem.__table__, SupervisionEvent.__table__, SupervisionEvidence.__table__
-UNIT = m.ReportingUnit.__table__
+UNIT, USER = m.ReportingUnit.__table__, m.DashboardUser.__table__
 
 MAX_TEXT = 2000  # characters of a required action, an answer or a reason
 MAX_DEADLINE_DAYS = 366  # a deadline at most a year ahead
@@ -337,15 +337,19 @@ def item(engine: Engine, scope: Scope, item_id: int, today: dt.date) -> dict[str
 
 
 def history(engine: Engine, scope: Scope, item_id: int) -> pd.DataFrame:
-    """Every transition of an item in the scope, oldest first (empty for another's item)."""
+    """Every transition of an item in the scope, oldest first (empty for another's item), with
+    the account's display name (its username when the account is gone)."""
     stmt = (
-        select(E.c.event_id, E.c.at, E.c.username, E.c.action, E.c.from_status, E.c.to_status,
-               E.c.note)
-        .select_from(E.join(IT, IT.c.item_id == E.c.item_id))
+        select(E.c.event_id, E.c.at, E.c.username,
+               func.coalesce(USER.c.display_name, E.c.username).label("display_name"),
+               E.c.action, E.c.from_status, E.c.to_status, E.c.note)
+        .select_from(E.join(IT, IT.c.item_id == E.c.item_id)
+                     .outerjoin(USER, USER.c.username == E.c.username))
         .where(E.c.item_id == item_id, scope.supervision_condition())
         .order_by(E.c.event_id)  # the order they were written
     )  # fmt: skip
-    columns = ["event_id", "at", "username", "action", "from_status", "to_status", "note"]
+    columns = ["event_id", "at", "username", "display_name", "action", "from_status",
+               "to_status", "note"]  # fmt: skip
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
 
