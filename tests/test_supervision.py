@@ -367,3 +367,20 @@ def test_opened_from_an_overdue_application_and_a_low_coverage_cell(
 
     responsible = {r["code"]: r["responsible_dept"] for r in read_catalogue("professions")}
     assert cells["unit_code"].iloc[0] == responsible[facts["profession_code"]]
+
+
+def test_an_older_database_gains_the_supervision_tables(sqlite_url):
+    """A database made before supervision items existed is upgraded at start, not broken."""
+    from sqlalchemy import text
+
+    from data_access.schema.reference import init_schema, schema_is_current, upgrade_schema
+
+    engine = get_engine(sqlite_url)
+    init_schema(engine)
+    with engine.begin() as conn:
+        for table in ("supervision_evidence", "supervision_event", "supervision_item"):
+            conn.execute(text(f"DROP TABLE {table}"))
+    assert not schema_is_current(engine)
+    upgrade_schema(engine)
+    assert schema_is_current(engine)
+    assert open_one(engine) == 1
