@@ -26,6 +26,7 @@ from ui.supervision import (
     STATUS_TEXT,
     error_text,
     facts_text,
+    hide_input_hints,
     items_table,
     status_text,
     summary_table,
@@ -56,6 +57,7 @@ EVIDENCE_TEXT = {
 }
 
 st.title(tr("page.supervision"))
+hide_input_hints()
 st.caption(tr("sv.caption", scope=scope_text(), today=day.isoformat()))
 if flash := st.session_state.pop("sv_flash", None):
     st.success(flash, icon=":material/check_circle:")

@@ -183,6 +183,12 @@ def error_text(error: SupervisionError) -> str:
     return tr(key, **values)
 
 
+def hide_input_hints() -> None:
+    """Streamlit writes "Press Ctrl+Enter to submit form" in English under a text area in a form;
+    an official reads Chinese: the hint is hidden (the button says what to do)."""
+    st.html('<style>[data-testid="InputInstructions"]{display:none}</style>')
+
+
 def open_form(
     key: str,
     source: str,
@@ -200,6 +206,7 @@ def open_form(
         if existing is not None:
             st.info(tr("sv.open.exists", item=existing), icon=":material/assignment_turned_in:")
             return
+        hide_input_hints()
         with st.form(key, clear_on_submit=False, border=False):
             deadline = st.date_input(
                 tr("sv.deadline"), value=today + dt.timedelta(days=15), format="YYYY-MM-DD",
