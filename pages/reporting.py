@@ -238,6 +238,25 @@ with tabs[4]:
     overdue_past = annual[(annual["year"] < as_of.year) & (annual["state"] == "overdue")]
     st.markdown("**" + tr("reporting.annual_overdue_past") + "**")
     show_table(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")
+    if scope.may_read("supervision_office") and not overdue_past.empty:
+        # the office supervises a unit (a county-level one too) whose report is overdue
+        reports = overdue_past.sort_values(["year", "unit_code"]).to_dict("records")
+        annual_drafts = [supervision.annual_draft(r) for r in reports]
+        annual_picks = {i: tr("sv.pick_annual_label", unit=names.get(d.unit_code, d.unit_code),
+                              year=d.facts["year"])
+                        for i, d in enumerate(annual_drafts)}  # fmt: skip
+        chosen_report = st.selectbox(tr("sv.pick_annual"), list(annual_picks),
+                                     format_func=annual_picks.get, key="rep_sv_pick_annual")  # fmt: skip
+        report_draft = annual_drafts[chosen_report]
+        open_form(
+            "rep_sv_annual", "delivery", names.get(report_draft.unit_code, report_draft.unit_code),
+            facts_text("delivery", report_draft.facts, as_of, language),
+            supervision.open_refs(url, scope, "delivery").get(report_draft.source_ref), today(),
+            lambda deadline, action: supervision.open_item(
+                url, scope, (current_user() or {})["username"], report_draft, as_of, deadline,
+                action, today(),
+            ),
+        )  # fmt: skip
     table = annual.assign(
         unit=annual["unit_code"].map(lambda c: names.get(c, c)),
         state=annual["state"].map(lambda s: tr(ANNUAL_TEXT[s])),

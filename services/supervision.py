@@ -76,6 +76,17 @@ def delivery_draft(row: Mapping[str, Any]) -> Draft:
 
 
 @transform
+def annual_draft(row: Mapping[str, Any]) -> Draft:
+    """An annual progress report past its due date and not filed (a row of
+    services.reporting.annual): the way to supervise a county-level unit as well."""
+    unit, year = str(row["unit_code"]), int(row["year"])
+    return Draft(unit, "delivery", f"{unit}|annual|{year}", {
+        "report": "annual", "year": year, "due_date": _day(row.get("due_date")),
+        "state": "missing", "days_late": _int(row.get("days_late")),
+    })  # fmt: skip
+
+
+@transform
 def repair_draft(row: Mapping[str, Any]) -> Draft:
     """An objection or repair application past its limit (a row of services.repair.overdue_list);
     the applicant is not copied, only the application's number."""

@@ -384,3 +384,29 @@ def test_an_older_database_gains_the_supervision_tables(sqlite_url):
     upgrade_schema(engine)
     assert schema_is_current(engine)
     assert open_one(engine) == 1
+
+
+def test_a_county_unit_is_supervised_for_its_overdue_annual_report(
+    city_url, monkeypatch, server_navigation
+):
+    """The reporting board's annual reports: the office supervises a unit whose report of an
+    earlier year was never filed; a county-level unit is chosen here."""
+    from tests.apptest import USERS, open_page
+    from ui.session import today
+
+    app = open_page(city_url, "pages/reporting.py", USERS["leading_office"], monkeypatch)
+    assert not app.exception
+    pick = app.selectbox(key="rep_sv_pick_annual")
+    from data_access.schema.reference import read_catalogue
+
+    counties = {r["name_zh"] for r in read_catalogue("counties") if r["code"].isdigit()}
+    county = next(i for i, label in enumerate(pick.options) if label.split(" · ")[0] in counties)
+    pick.set_value(county).run()
+    _click(app, _zh("sv.open.submit"))
+    assert not app.exception and not app.main.warning, [w.value for w in app.main.warning]
+    found = sv.items(get_engine(city_url), OFFICE, today(), ())
+    opened = found[found["facts"].map(lambda f: f.get("report") == "annual")]
+    assert len(opened) == 1
+    unit = opened["unit_code"].iloc[0]
+    assert unit.isdigit()  # a county-level unit (GB/T 2260 code)
+    assert opened["facts"].iloc[0]["year"] < today().year

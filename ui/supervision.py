@@ -99,6 +99,9 @@ def facts_text(source: str, facts: Mapping[str, Any], seen_on: object, language:
     """The figure's facts as one sentence in the language, with names for codes."""
     f = dict(facts)
     seen = _value(seen_on)
+    if source == "delivery" and f.get("report") == "annual":
+        return t("sv.facts.annual", language, year=_value(f.get("year")),
+                 due=_value(f.get("due_date")), days=_value(f.get("days_late")), seen=seen)  # fmt: skip
     if source == "delivery":
         item = item_names(language).get(str(f.get("item_code")), _value(f.get("item_code")))
         values = {"item": item, "period": _value(f.get("period")),
