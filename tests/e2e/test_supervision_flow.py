@@ -87,7 +87,7 @@ def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(evidence))
     page.get_by_text("整改报告.pdf").first.wait_for(timeout=WAIT_MS)
     shot(page, "supervision-2-answer-filled")
-    assert page.get_by_text("Press Ctrl+Enter").count() == 0  # Streamlit's English hint hidden
+    assert not page.get_by_text("Press Ctrl+Enter").first.is_visible()  # the English hint hidden
     page.get_by_role("button", name=zh("sv.answer_submit")).click()
     page.get_by_text(zh("sv.answered_done", item=1)).wait_for(timeout=WAIT_MS)
     _settled(page)
