@@ -25,7 +25,11 @@ Subjects and the columns that carry their department:
 - points_ledgers: one person's points ledger (administrators);
 - points_policy: saving a new version of the points policy (administrators);
 - accounts: dashboard users;
-- operations: starting the scheduled jobs from the dashboard (the job record itself is city).
+- operations: starting the scheduled jobs from the dashboard (the job record itself is city);
+- supervision: supervision items (督办), their history and evidence (unit_code: a department's
+  items are its own; county units' items only the city roles read);
+- supervision_office: opening, accepting and returning an item (the leading-group office);
+- supervision_reply: answering an item with evidence (the department head, their own items).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from data_access.schema import models as m
 from data_access.schema.models import ROLES
+from data_access.schema.supervision_models import SupervisionItem
 
 ALL, OWN, NOTHING = "all", "own", "nothing"
 CITY_ROLES = {"leading_office": ALL, "admin": ALL}
@@ -54,6 +59,9 @@ POLICY: dict[str, dict[str, str]] = {
     "points_policy": {"admin": ALL},
     "accounts": {"admin": ALL},
     "operations": {"admin": ALL},
+    "supervision": {**CITY_ROLES, "department_head": OWN},
+    "supervision_office": dict(CITY_ROLES),
+    "supervision_reply": {"admin": ALL, "department_head": OWN},
 }
 SUBJECT_TEXT = {
     "coverage": "coverage figures",
@@ -68,6 +76,9 @@ SUBJECT_TEXT = {
     "points_policy": "saving a points policy version",
     "accounts": "dashboard accounts",
     "operations": "starting scheduled jobs",
+    "supervision": "supervision items",
+    "supervision_office": "opening and closing supervision items",
+    "supervision_reply": "answering supervision items",
 }
 
 
@@ -160,6 +171,10 @@ class Scope:
 
     def application_condition(self) -> ColumnElement[bool]:
         return self.department_condition("repair", m.Application.handling_dept)
+
+    def supervision_condition(self, subject: str = "supervision") -> ColumnElement[bool]:
+        """The supervision items a user may read (or, with subject supervision_reply, answer)."""
+        return self.department_condition(subject, SupervisionItem.unit_code)
 
     def person_condition(self, id_column=m.Person.id_number) -> ColumnElement[bool]:
         """The persons whose credit file the user may open, as a condition on an ID-number column:

@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from services import coverage
+from services import coverage, supervision
 from services.coverage import (
     ADULT_STUDENT,
     DEFAULT_TARGET,
@@ -32,7 +32,8 @@ from ui.exports import to_csv, to_excel
 from ui.formatting import format_datetime, format_percent
 from ui.grid import show_table
 from ui.i18n import name_column
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.session import current_scope, current_user, database_url, filters, lang, today, tr
+from ui.supervision import facts_text, open_form
 from ui.tables import catalogue_names
 
 require_page("coverage")
@@ -188,6 +189,8 @@ def render_counties(professions: pd.DataFrame, counts: pd.DataFrame, target: flo
             view.COUNTY_KEYS,
             "gaps",
         )
+        if scope.may_read("supervision_office"):
+            supervise_gap(gaps, professions, target)
     with st.expander(tr("cov.all_cells")):
         show_figures(view.county_frame(cells, professions, language), view.COUNTY_KEYS)
         export_buttons(
@@ -196,6 +199,36 @@ def render_counties(professions: pd.DataFrame, counts: pd.DataFrame, target: flo
             view.COUNTY_KEYS,
             "counties",
         )
+
+
+def supervise_gap(gaps: pd.DataFrame, professions: pd.DataFrame, target: float) -> None:
+    """The office supervises a low-coverage cell from here, against the department answering for
+    the profession, its facts copied."""
+    responsible = dict(zip(professions["code"], professions["responsible_dept"], strict=True))
+    profession_names = catalogue_names("professions", language)
+    county_names = catalogue_names("counties", language)
+    dept_names = catalogue_names("departments", language)
+    drafts = [
+        supervision.coverage_draft(r, responsible[r["profession_code"]], target)
+        for r in gaps.to_dict("records")
+    ]
+    picks = {i: tr("sv.pick_coverage_label",
+                   profession=profession_names.get(d.facts["profession_code"], "—"),
+                   county=county_names.get(d.facts["county_code"], "—"),
+                   dept=dept_names.get(d.unit_code, d.unit_code))
+             for i, d in enumerate(drafts)}  # fmt: skip
+    pick = st.selectbox(tr("sv.pick_coverage"), list(picks), format_func=picks.get,
+                        key="cov_sv_pick")  # fmt: skip
+    draft = drafts[pick]
+    open_form(
+        "cov_sv", "coverage", dept_names.get(draft.unit_code, draft.unit_code),
+        facts_text("coverage", draft.facts, as_of, language),
+        supervision.open_refs(url, scope, "coverage").get(draft.source_ref), today(),
+        lambda deadline, action: supervision.open_item(
+            url, scope, (current_user() or {})["username"], draft, as_of, deadline, action,
+            today(),
+        ),
+    )  # fmt: skip
 
 
 def render_domains(domains: pd.DataFrame) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import jobs, overview
+from services import jobs, overview, supervision
 from ui.access import require_page
 from ui.formatting import format_datetime, format_number, format_percent, format_points
+from ui.grid import show_table
 from ui.i18n import N_
-from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
+from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
+from ui.supervision import summary_table
 from ui.tables import unit_names
 
 require_page("overview")
@@ -82,6 +84,22 @@ tile(
              change=format_number(overdue["now"] - overdue["last_year"], lang(), sign=True)),
     delta_color="inverse", definition=tr("def.overdue_cases"), page="pages/repair.py",
 )  # fmt: skip
+
+# supervision items (督办): live counts, today's date deciding what is overdue
+supervised = supervision.totals(url, scope, today())
+row3 = st.columns(4)
+tile(row3[0], tr("overview.sv_open"), supervised["open"], definition=tr("sv.def.open"),
+     page="pages/supervision.py")  # fmt: skip
+tile(row3[1], tr("overview.sv_answered"), supervised["answered"],
+     definition=tr("sv.def.answered"), page="pages/supervision.py")  # fmt: skip
+tile(row3[2], tr("overview.sv_overdue"), supervised["overdue"], definition=tr("sv.def.overdue"),
+     page="pages/supervision.py")  # fmt: skip
+tile(row3[3], tr("overview.sv_closed"), supervised["closed"], definition=tr("sv.def.closed"),
+     page="pages/supervision.py")  # fmt: skip
+per_unit = supervision.per_unit(url, scope, today())
+if not per_unit.empty:
+    with st.expander(tr("overview.sv_per_unit", n=len(per_unit))):
+        show_table(summary_table(per_unit, lang()))
 
 st.markdown(
     "**" + trn("reporting.days_left.one", "reporting.days_left.other", reports["days_left"]) + "**"

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from services import repair
+from services import repair, supervision
 from services.repair import REASONS
 from ui.access import require_page, scope_text
 from ui.charts import numeric_dates, whole_counts
@@ -19,7 +19,8 @@ from ui.exports import to_csv, to_excel
 from ui.formatting import format_datetime, format_percent
 from ui.grid import show_table
 from ui.i18n import N_
-from ui.session import current_scope, database_url, filters, lang, tr, trn
+from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
+from ui.supervision import facts_text, open_form
 from ui.tables import catalogue_names
 from ui.vocabulary import APPLICATION_KIND_TEXT, OUTCOME_TEXT, SEVERITY_TEXT
 
@@ -306,6 +307,25 @@ with tabs[1]:
         show_table(by_dept_shown, hide_index=True, width="stretch")
         st.markdown("**" + tr("repair.overdue.list") + "**")
         show_table(overdue_shown, hide_index=True, width="stretch")
+        if scope.may_read("supervision_office"):
+            # the office supervises an overdue application from here, its facts copied
+            drafts = [supervision.repair_draft(r) for r in overdue_list.to_dict("records")]
+            picks = {i: tr("sv.pick_repair_label", application=d.facts["application_id"],
+                           dept=dept_names.get(d.unit_code, d.unit_code),
+                           kind=kind_label(d.facts["kind"]))
+                     for i, d in enumerate(drafts)}  # fmt: skip
+            pick = st.selectbox(tr("sv.pick_repair"), list(picks), format_func=picks.get,
+                                key="rp_sv_pick")  # fmt: skip
+            draft = drafts[pick]
+            open_form(
+                "rp_sv", "repair", dept_names.get(draft.unit_code, draft.unit_code),
+                facts_text("repair", draft.facts, as_of, language),
+                supervision.open_refs(url, scope, "repair").get(draft.source_ref), today(),
+                lambda deadline, action: supervision.open_item(
+                    url, scope, (current_user() or {})["username"], draft, as_of, deadline,
+                    action, today(),
+                ),
+            )  # fmt: skip
     st.caption(tr("repair.def.overdue"))
     st.caption(tr("repair.def.pending_past_limit"))
     csv_button(overdue_shown, "overdue")

@@ -7,7 +7,7 @@ import datetime as dt
 import plotly.express as px
 import streamlit as st
 
-from services import reporting
+from services import reporting, supervision
 from services.reporting import Thresholds
 from ui.access import require_page, scope_text
 from ui.charts import numeric_dates
@@ -24,7 +24,8 @@ from ui.formatting import format_percent
 from ui.grid import STATUS_COLOURS, show_table
 from ui.i18n import N_
 from ui.reporting_charts import on_time_heatmap, period_months
-from ui.session import current_scope, database_url, filters, lang, tr, trn
+from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
+from ui.supervision import facts_text, items_table, open_form, summary_table
 from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
 
 require_page("reporting")
@@ -97,7 +98,8 @@ tabs = st.tabs([
     tr("reporting.tab.ranking") if city_wide else tr("reporting.tab.ranking_own"),
     tr("reporting.tab.heat"),
     tr("reporting.tab.trend") if city_wide else tr("reporting.tab.trend_own"),
-    tr("reporting.tab.drill"), tr("reporting.tab.annual"), tr("reporting.tab.export"),
+    tr("reporting.tab.drill"), tr("reporting.tab.annual"), tr("reporting.tab.supervision"),
+    tr("reporting.tab.export"),
 ])  # fmt: skip
 names = unit_names(language)
 SCREEN_RANKING = ("rank", "unit", "status", "on_time_rate", "completeness", "missing", "late",
@@ -186,6 +188,32 @@ with tabs[3]:
             ),
             hide_index=True, width="stretch",
         )  # fmt: skip
+        laggards = mine[mine["late"] | mine["missing"]].sort_values(
+            ["missing", "delay_days", "item_code", "period"], ascending=[False, False, True, True]
+        )
+        if scope.may_read("supervision_office") and not laggards.empty:
+            # the office supervises a late or missing delivery from here, its facts copied
+            drafts = {
+                i: supervision.delivery_draft(row)
+                for i, row in zip(laggards.index, laggards.to_dict("records"), strict=True)
+            }
+            picks = {i: f"{items.get(d.facts['item_code'], d.facts['item_code'])} · "
+                        f"{d.facts['period']} · "
+                        + (tr("delivery.missing") if d.facts["state"] == "missing"
+                           else tr("delivery.late"))
+                     for i, d in drafts.items()}  # fmt: skip
+            pick = st.selectbox(tr("sv.pick_delivery"), list(picks), format_func=picks.get,
+                                key=f"rep_sv_pick_{unit}")  # fmt: skip
+            draft = drafts[pick]
+            open_form(
+                f"rep_sv_{unit}", "delivery", names.get(unit, unit),
+                facts_text("delivery", draft.facts, as_of, language),
+                supervision.open_refs(url, scope, "delivery").get(draft.source_ref), today(),
+                lambda deadline, action: supervision.open_item(
+                    url, scope, (current_user() or {})["username"], draft, as_of, deadline,
+                    action, today(),
+                ),
+            )  # fmt: skip
 
 with tabs[4]:
     st.caption(tr("def.annual"))
@@ -201,6 +229,25 @@ with tabs[4]:
     overdue_past = annual[(annual["year"] < as_of.year) & (annual["state"] == "overdue")]
     st.markdown("**" + tr("reporting.annual_overdue_past") + "**")
     show_table(annual_outstanding(overdue_past, language), hide_index=True, width="stretch")
+    if scope.may_read("supervision_office") and not overdue_past.empty:
+        # the office supervises a unit (a county-level one too) whose report is overdue
+        reports = overdue_past.sort_values(["year", "unit_code"]).to_dict("records")
+        annual_drafts = [supervision.annual_draft(r) for r in reports]
+        annual_picks = {i: tr("sv.pick_annual_label", unit=names.get(d.unit_code, d.unit_code),
+                              year=d.facts["year"])
+                        for i, d in enumerate(annual_drafts)}  # fmt: skip
+        chosen_report = st.selectbox(tr("sv.pick_annual"), list(annual_picks),
+                                     format_func=annual_picks.get, key="rep_sv_pick_annual")  # fmt: skip
+        report_draft = annual_drafts[chosen_report]
+        open_form(
+            "rep_sv_annual", "delivery", names.get(report_draft.unit_code, report_draft.unit_code),
+            facts_text("delivery", report_draft.facts, as_of, language),
+            supervision.open_refs(url, scope, "delivery").get(report_draft.source_ref), today(),
+            lambda deadline, action: supervision.open_item(
+                url, scope, (current_user() or {})["username"], report_draft, as_of, deadline,
+                action, today(),
+            ),
+        )  # fmt: skip
     table = annual.assign(
         unit=annual["unit_code"].map(lambda c: names.get(c, c)),
         state=annual["state"].map(lambda s: tr(ANNUAL_TEXT[s])),
@@ -210,12 +257,24 @@ with tabs[4]:
         hide_index=True, width="stretch",
     )  # fmt: skip
 
+items_supervised = supervision.items(url, scope, today())
 with tabs[5]:
+    st.caption(tr("reporting.supervision_caption", today=today().isoformat()))
+    per_unit = supervision.per_unit(url, scope, today())
+    if per_unit.empty:
+        st.caption(tr("sv.none"))
+    else:
+        show_table(summary_table(per_unit, language))
+    st.page_link("pages/supervision.py", label=tr("reporting.supervision_go"),
+                 icon=":material/arrow_forward:")  # fmt: skip
+
+with tabs[6]:
     st.caption(tr("reporting.export_note"))
     heat = reporting.heat_map(url, scope, start, end, as_of)
     workbook = circular_workbook(
-        card, status, annual, heat, start, end, as_of, language, thresholds_text
-    )
+        card, status, annual, heat, start, end, as_of, language, thresholds_text,
+        supervision=items_table(items_supervised, language),
+    )  # fmt: skip
     stamp = f"{start:%Y%m}-{end:%Y%m}_{as_of:%Y%m%d}"
     st.download_button(
         tr("reporting.export_excel"), workbook, file_name=f"reporting_circular_{stamp}.xlsx",

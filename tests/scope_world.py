@@ -1,5 +1,6 @@
 """Shared by tests/test_role_scope.py and tests/test_security.py: a scored tiny city with query
-alerts (one per engine per test session), the demo roles, and every page rendered once per
+alerts and supervision items of three departments and a county (one per engine per test
+session), the demo roles, and every page rendered once per
 (engine, role, page) with AppTest, its rendered text and its downloads collected.
 
 The world is read-only for tests: a test that writes builds its own (`build_world`).
@@ -56,6 +57,46 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
 
+# Supervision items planted in the world: unit -> (source, figure row, state reached).
+EVIDENCE_PDF = b"%PDF-1.4\n% planted evidence\n"
+SUPERVISED = {
+    "EDU": ("delivery", "ROSTER-TEACHER", "open"),
+    "SAMR": ("delivery", "PENALTY-FOOD_DRUG", "answered"),  # answered, returned, answered again
+    "URBAN": ("repair", "", "accepted"),
+    "411602": ("delivery", "ROSTER-TEACHER", "open"),  # a county unit: only the city roles
+}
+
+
+def plant_supervision(engine) -> dict[str, int]:
+    """One supervision item per unit of SUPERVISED, taken to its state; the URBAN item's required
+    action is a hostile spreadsheet value (it reaches the circular export). Unit -> item number."""
+    from data_access.queries import supervision as sv
+
+    office, opened = Scope("leading_office", "DRC"), TINY_AS_OF - dt.timedelta(days=20)
+    numbers = {}
+    for unit, (source, item, state) in SUPERVISED.items():
+        facts = ({"item_code": item, "period": "2026-09", "due_date": "2026-10-15",
+                  "state": "missing"} if source == "delivery" else
+                 {"application_id": "APP-PLANTED", "kind": "repair", "reasons": ["pending_past_limit"]})  # fmt: skip
+        numbers[unit] = sv.open_item(
+            engine, office, "leading_office", unit_code=unit, source=source,
+            source_ref=f"{unit}|{item}|planted", facts=facts, seen_on=opened,
+            deadline=opened + dt.timedelta(days=10), today=opened,
+            action=HOSTILE_NOTE if unit == "URBAN" else f"请{unit}于期限内整改",
+        )  # fmt: skip
+        head = Scope("department_head", unit)
+        if state in ("answered", "accepted"):
+            sv.answer_item(engine, head if unit in DEPARTMENTS else Scope("admin"),
+                           f"dept_{unit.lower()}", numbers[unit], "已整改",
+                           [("整改报告.pdf", EVIDENCE_PDF)])  # fmt: skip
+        if unit == "SAMR":
+            sv.return_item(engine, office, "leading_office", numbers[unit], "佐证不足")
+            sv.answer_item(engine, head, "dept_samr", numbers[unit], "已补充佐证")
+        if state == "accepted":
+            sv.accept_item(engine, office, "leading_office", numbers[unit], "同意")
+    return numbers
+
+
 def scope_of(user_key: str) -> Scope:
     return Scope.from_user(USERS[user_key])
 
@@ -90,6 +131,7 @@ def build_world(url: str) -> str:
              "purpose_code": "EMPLOYMENT", "authorization_ref": HOSTILE_REF, "channel": "WINDOW",
              "terminal_id": HOSTILE_TERMINAL, "flags": ""},
         )  # fmt: skip
+    plant_supervision(engine)
     return url
 
 

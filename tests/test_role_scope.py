@@ -16,9 +16,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 
+import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -29,6 +31,7 @@ from data_access.queries import oversight as ov
 from data_access.queries.reporting import Thresholds
 from data_access.schema import models as m
 from data_access.schema.reference import read_catalogue
+from data_access.schema.supervision_models import SupervisionEvidence, SupervisionItem
 from data_access.scope import Scope
 from services import coverage as cached
 from services import oversight as ov_service
@@ -159,7 +162,8 @@ def check_reporting(r: Rendered, user_key: str, url: str) -> None:
     assert values_in(r, zh("col.unit_code")) <= annual_units_of(dept)
     assert values_in(r, zh("col.item")) <= names(ITEM_NAMES, items)
     assert values_in(r, zh("col.item_code")) <= items
-    annual = r.frames()[-1]  # the annual reports of the units in scope
+    # the annual reports of the units in scope (the table with the filing date)
+    annual = [f for f in r.frames() if zh("col.filed_at") in f.columns][-1]
     assert set(annual[zh("col.unit")]) == names(UNIT_NAMES, annual_units_of(dept))
     if dept is not None:  # no other unit is named anywhere on the page or in its files
         others = set(UNIT_NAMES.values()) - {UNIT_NAMES[dept]}
@@ -167,6 +171,14 @@ def check_reporting(r: Rendered, user_key: str, url: str) -> None:
         assert not texts & others
         assert not any(o in text for text in r.texts() for o in others if len(o) > 3)
     assert {d.file_name.rsplit(".", 1)[1] for d in r.downloads} == {"xlsx", "csv"}
+    # the circular lists the supervision items of the scope, every state, and only those
+    circular = [d for d in r.downloads if d.file_name.endswith(".xlsx")][0]
+    book = openpyxl.load_workbook(io.BytesIO(circular.data))
+    sheet = book[zh("reporting.sheet.supervision")]
+    listed = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert [c.value for c in sheet[3]][:3] == [zh("sv.col.item_id"), zh("col.unit"),
+                                               zh("sv.col.source")]  # fmt: skip
+    assert sorted(int(v) for v in listed) == sorted(supervised_units(url, dept))
 
 
 def check_coverage(r: Rendered, user_key: str, url: str) -> None:
@@ -290,6 +302,44 @@ def check_accounts(r: Rendered, user_key: str, url: str) -> None:
     assert "$argon2" not in shown
 
 
+def supervised_units(url: str, dept: str | None) -> dict[int, str]:
+    """Item number -> unit of the supervision items a user holds to `dept` may read, counted
+    directly (None: every item)."""
+    item = SupervisionItem.__table__
+    stmt = select(item.c.item_id, item.c.unit_code)
+    if dept is not None:
+        stmt = stmt.where(item.c.unit_code == dept)
+    with get_engine(url).connect() as conn:
+        return {int(i): str(u) for i, u in conn.execute(stmt)}
+
+
+def check_supervision(r: Rendered, user_key: str, url: str) -> None:
+    """The items of the scope and only those: in the table, the chooser and the counts; a
+    department head reads no other unit's name anywhere on the page or in its downloads."""
+    dept = dept_of(user_key)
+    expected = supervised_units(url, dept)
+    with get_engine(url).connect() as conn:
+        item = SupervisionItem.__table__
+        states = dict(conn.execute(select(item.c.item_id, item.c.status)).all())
+    shown = {int(v) for v in values_in(r, zh("sv.col.item_id"), downloads=False)}
+    assert shown == {i for i in expected if states[i] != "accepted"}  # the default filter
+    assert values_in(r, zh("col.unit"), downloads=False) <= names(
+        UNIT_NAMES, set(expected.values())
+    )
+    chooser = selectbox(r, zh("sv.choose"))
+    if shown:
+        assert {int(o.split(" · ")[0]) for o in chooser.options} == shown  # "number · unit ..."
+    else:  # only closed items: none in the default filter, and the page says so
+        assert chooser is None and zh("sv.none_in_filter") in [i.value for i in r.main.info]
+    metrics = {x.label: x.value for x in r.main.metric}
+    assert metrics[zh("sv.m.closed")] == str(sum(states[i] == "accepted" for i in expected))
+    assert metrics[zh("sv.m.open")] == str(sum(states[i] != "accepted" for i in expected))
+    if dept is not None:
+        others = set(UNIT_NAMES.values()) - {UNIT_NAMES[dept]}
+        assert not any(o in text for text in r.texts() for o in others if len(o) > 3)
+        assert not set(r.texts()) & others
+
+
 # page key -> (checker, marks). A page being rewritten can be marked
 # pytest.mark.xfail(strict=False, reason=...) here until its checker is complete.
 EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
@@ -302,6 +352,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
     "subject": (check_subject, ()),
     "repair": (check_repair, ()),
     "submissions": (check_submissions, ()),
+    "supervision": (check_supervision, ()),
     "accounts": (check_accounts, ()),
 }
 
@@ -478,6 +529,38 @@ def test_reporting_functions_never_widen_a_department_heads_scope(world, dept):
 
 
 @pytest.mark.parametrize("dept", DEPARTMENTS)
+def test_supervision_functions_never_widen_a_department_heads_scope(world, dept):
+    """Every supervision read keeps to the department; another unit's item, asked for by its
+    number (or a number that is no item), reads as nothing and cannot be answered."""
+    from data_access.queries import supervision as sv
+
+    engine, scope = get_engine(world), Scope("department_head", dept)
+    own, every = supervised_units(world, dept), supervised_units(world, None)
+    assert set(sv.items(engine, scope, TINY_AS_OF)["item_id"]) == set(own)
+    others = [u for u in (*foreign(dept)["departments"], *NOT_COUNTIES, "411602") if u != dept]
+    assert sv.items(engine, scope, TINY_AS_OF, units=others).empty  # a filter only narrows
+    assert set(sv.unit_summary(engine, scope, TINY_AS_OF)["unit_code"]) <= {dept}
+    assert set(sv.open_refs(engine, scope, "delivery").values()) <= set(own)
+    for number in (*(set(every) - set(own)), 999_999, -1):
+        assert sv.item(engine, scope, number, TINY_AS_OF) is None
+        assert sv.history(engine, scope, number).empty
+        assert sv.evidence(engine, scope, number).empty
+        with pytest.raises(sv.SupervisionError) as refused:
+            sv.answer_item(engine, scope, f"dept_{dept.lower()}", number, "越权答复")
+        assert refused.value.code == "not_found"
+    with get_engine(world).connect() as conn:
+        files = SupervisionEvidence.__table__
+        foreign_files = list(conn.scalars(
+            select(files.c.evidence_id).where(files.c.item_id.notin_(list(own) or [-1]))))  # fmt: skip
+    assert foreign_files or dept == "SAMR"
+    assert all(sv.evidence_file(engine, scope, f) is None for f in foreign_files)
+    for call in (lambda: sv.accept_item(engine, scope, "x", next(iter(every))),
+                 lambda: sv.return_item(engine, scope, "x", next(iter(every)), "x")):  # fmt: skip
+        with pytest.raises(PermissionError):
+            call()
+
+
+@pytest.mark.parametrize("dept", DEPARTMENTS)
 def test_city_and_oversight_functions_refuse_a_department_head(world, dept):
     scope = Scope("department_head", dept)
     refused_for_city_scope(world, scope)
@@ -549,6 +632,18 @@ def test_the_privacy_officer_sees_nothing_of_departments_data(world):
         with pytest.raises(PermissionError):
             call()
     refused_for_city_scope(world, scope)
+    from services import supervision as supervised
+
+    for call in (
+        lambda: supervised.items(world, scope, TINY_AS_OF),
+        lambda: supervised.item(world, scope, 1, TINY_AS_OF),
+        lambda: supervised.history(world, scope, 1),
+        lambda: supervised.evidence_file(world, scope, 1),
+        lambda: supervised.per_unit(world, scope, TINY_AS_OF),
+        lambda: supervised.answer(world, scope, "privacy_officer", 1, "x"),
+    ):
+        with pytest.raises(PermissionError):
+            call()
     # ... and does see the query log
     assert not ov.alert_queue(engine, scope, (), 0.0, None, None, None).empty
 

@@ -162,10 +162,11 @@ def test_injection_strings_in_every_text_input(scratch, monkeypatch, user_key, p
     after = table_counts(scratch)
     assert after["person"] == before["person"] and after["credit_record"] == before["credit_record"]
     grew = {k for k in after if after[k] != before[k]}
-    # lookups logged, triage decisions, policy versions and (an administrator setting an odd but
-    # rule-abiding password) account changes are the only writes of these forms
+    # lookups logged, triage decisions, policy versions, (an administrator setting an odd but
+    # rule-abiding password) account changes, and supervision items opened, answered or returned
+    # with the typed text as their note are the only writes of these forms
     assert grew <= {"query_log", "operator", "alert_event", "alert", "policy_version",
-                    "account_event"}  # fmt: skip
+                    "account_event", "supervision_item", "supervision_event"}  # fmt: skip
     with get_engine(scratch).connect() as conn:  # no username made of an injection string
         assert all(USERNAME.fullmatch(u) for u in conn.scalars(select(m.DashboardUser.username)))
 
@@ -488,6 +489,8 @@ EXPORTERS = {"to_csv", "to_excel", "circular_workbook"}
 NOT_SPREADSHEETS = {
     "policy.toml": "the what-if rules as TOML, the administrator's own numbers",
     "template_csv": "the header line of an import kind: column names only",
+    "evidence_file": "a unit's evidence file handed back byte for byte as uploaded (its SHA-256 "
+    "is shown beside it); not a table the dashboard built",
 }
 
 

@@ -80,13 +80,18 @@ def circular_workbook(
     as_of: dt.date,
     lang: str,
     subtitle: str = "",
+    supervision: pd.DataFrame | None = None,
 ) -> bytes:
+    """The circular's sheets; with `supervision` (ui.supervision.items_table) also the
+    supervision items (督办事项) with their state."""
     sheets = {
         t("reporting.sheet.ranking", lang): ranking_table(card, lang),
         t("reporting.sheet.laggards", lang): laggard_table(status, lang),
         t("reporting.sheet.annual", lang): annual_outstanding(annual, lang),
         t("reporting.sheet.monthly", lang): monthly_table(heat, lang),
     }
+    if supervision is not None:
+        sheets[t("reporting.sheet.supervision", lang)] = supervision
     percent = {t(COLUMN_TEXT[c], lang) for c in RATE_COLUMNS}
     percent |= {c for c in sheets[t("reporting.sheet.monthly", lang)].columns if c[:2] == "20"}
     title = t("reporting.export_title", lang, start=start, end=end, as_of=as_of)

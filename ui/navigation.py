@@ -103,6 +103,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Objections, credit repair and display periods; departments' data submission",
     ),
     PageSpec(
+        "supervision",
+        "pages/supervision.py",
+        ":material/assignment_late:",
+        "work",
+        frozenset({"leading_office", "department_head", "admin"}),
+        "Supervision items: the office follows up late figures with the units until closed",
+    ),
+    PageSpec(
         "accounts",
         "pages/accounts.py",
         ":material/manage_accounts:",
@@ -129,6 +137,7 @@ PAGE_TITLES = {
     "person": N_("page.person"),
     "repair": N_("page.repair"),
     "submissions": N_("page.submissions"),
+    "supervision": N_("page.supervision"),
     "accounts": N_("page.accounts"),
 }
 ROLE_TEXT = {
