@@ -15,10 +15,10 @@ import streamlit as st
 from data_access.queries.supervision import MAX_TEXT, SupervisionError
 from ui.formatting import format_percent
 from ui.grid import MISSING
-from ui.i18n import N_
+from ui.i18n import N_, t
 from ui.session import tr
 from ui.tables import catalogue_names, item_names, unit_names
-from ui.vocabulary import APPLICATION_KIND_TEXT, t
+from ui.vocabulary import APPLICATION_KIND_TEXT
 
 STATUS_TEXT = {
     "open": N_("sv.status.open"),
