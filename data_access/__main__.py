@@ -15,6 +15,7 @@
     python -m data_access [--db URL] jobs status
     python -m data_access [--db URL] querylog partitions
     python -m data_access [--db URL] querylog archive --before YYYY-MM --to DIR
+    python -m data_access [--db URL] review --month YYYY-MM --out FILE.xlsx [--lang zh|en]
 
 Exit codes: 0 done, 1 bad data or an unusable database (one line per problem, never a
 traceback), 2 bad usage, 3 the database is busy (another import is writing: nothing of the file
@@ -93,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     verbs.add_parser("status", help="the last run of every job: when, how it ended, its message")
     _querylog_parser(sub)
+    review = sub.add_parser(
+        "review",
+        help="the monthly user-risk review (月度用户风险评估) of query points, terminals and "
+        "accounts, as an Excel workbook",
+    )
+    review.add_argument("--month", type=_month, required=True, metavar="YYYY-MM")
+    review.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    review.add_argument("--lang", choices=("zh", "en"), default="zh", help="default zh")
     return parser
 
 
@@ -302,6 +311,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _jobs(engine, args, parser)
     if args.command == "querylog":
         return _querylog(engine, args, parser)
+    if args.command == "review":
+        return _review(engine, args, parser)
     status = 0
     for path in args.files:
         started = time.perf_counter()
@@ -440,6 +451,38 @@ def _jobs(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         print(f"{row['job']:<14} {state:<8} last run {when}  {message}")
     print(f"(a job is overdue when its last good run is more than {STALE_HOURS} hours old)")
     return 0 if all(s == "ok" for s in states) else 1
+
+
+def _review(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """The month's user-risk review workbook, written whole (a temporary file renamed)."""
+    import os
+
+    from data_access.queries.query_points import month_review
+    from data_access.schema.reference import upgrade_schema
+    from data_access.scope import Scope
+    from ui.review_report import review_workbook  # the workbook's words (a CLI composes both)
+
+    if args.out.suffix.lower() != ".xlsx":
+        parser.error(f"--out: {args.out} must be an .xlsx file")
+    if not args.out.parent.is_dir():
+        parser.error(f"--out: no such directory: {args.out.parent}")
+    upgrade_schema(engine)
+    review = month_review(engine, Scope("admin"), args.month)
+    totals = review.totals
+    if not totals["lookups"]:
+        print(f"error: no lookups in {args.month:%Y-%m}: nothing written", file=sys.stderr)
+        return 1
+    partial = args.out.with_name(args.out.name + ".part")
+    partial.write_bytes(review_workbook(review, args.lang))
+    os.replace(partial, args.out)
+    dormant = totals["dormant_operators"] if review.dormant_judged else "not judged"
+    print(f"user-risk review {args.month:%Y-%m}: {totals['lookups']:,} lookups, "
+          f"{totals['points']} service points ({totals['high_points']} high risk), "
+          f"{totals['terminals']} terminals ({totals['shared_terminals']} shared), "
+          f"{totals['multi_terminal_operators']} operators on several terminals, "
+          f"dormant accounts active again: {dormant}, "
+          f"{totals['open_alert_operators']} operators with alerts not closed -> {args.out}")  # fmt: skip
+    return 0
 
 
 EXIT_BUSY = 3

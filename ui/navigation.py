@@ -69,6 +69,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Privacy oversight: anomaly detection on the query log and case triage",
     ),
     PageSpec(
+        "query_points",
+        "pages/query_points.py",
+        ":material/storefront:",
+        "oversight",
+        frozenset({"privacy_officer", "admin"}),
+        "Query points and accounts: the monthly user-risk review of terminals and operators",
+    ),
+    PageSpec(
         "subject",
         "pages/subject.py",
         ":material/summarize:",
@@ -133,6 +141,7 @@ PAGE_TITLES = {
     "coverage": N_("page.coverage"),
     "scores": N_("page.scores"),
     "oversight": N_("page.oversight"),
+    "query_points": N_("page.query_points"),
     "subject": N_("page.subject"),
     "person": N_("page.person"),
     "repair": N_("page.repair"),

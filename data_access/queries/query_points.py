@@ -1,0 +1,499 @@
+"""Query points (网点) and accounts: the monthly user-risk review of the opinion (二.二.2).
+
+The credit office audits every place lookups are made from, the staff there and their accounts.
+This module owns the month's figures, per terminal and per service point, the accounts to look at
+(shared terminals, operators on several terminals, dormant accounts that suddenly work, open
+alerts) and a transparent risk rank. Every figure is counted in SQL over one month's range of
+`queried_at` (the `ix_query_time` index; on PostgreSQL the month's partition): the database
+returns one row per operator, terminal and month, never a lookup (the city logs about 1.7 million
+lookups a month); the small aggregate is rolled up to terminals and points here.
+
+Definitions (README, "Query points and accounts"; the page repeats them):
+- service point (网点): not in the contract; derived as the operator's department and county
+  (`operator.department_code` + `operator.county_code`, no county = the department's city-level
+  office), i.e. the office where the operator works and their terminal stands. A lookup counts at
+  its operator's point.
+- terminal: `query_log.terminal_id`; a lookup without one counts at its point as "no terminal".
+  A terminal's point is the point of the operators who made most of its lookups.
+- unauthorised lookup: the detector's rule (scoring/anomaly_source.py): no known purpose, or a
+  purpose that needs an authorisation (`purpose.needs_authorization`) without a reference
+  (empty or blank).
+- alerts: the detector's alerts of the point's (terminal's) operators whose window overlaps the
+  month, dismissed ones left out.
+- shared terminal: used by at least 2 operators in the month; multi-terminal operator: used at
+  least MULTI_TERMINAL_MIN terminals in the month.
+- dormant then active: an operator with no lookup in the DORMANT_DAYS days before the month who
+  looks up at least DORMANT_MIN_PERSONS distinct persons in it. 20 is below any role's ordinary
+  month (the quietest, an API account, makes about 60 lookups), so every real return to work is
+  listed for the office to match against leave and staff records, while one or two lookups (an
+  account checked after a password reset) are not. Judged only when the log reaches back
+  DORMANT_DAYS days before the month.
+- risk points: the sum of the rules in RULES that hold (each with its reason); HIGH_POINTS and
+  more is high, MEDIUM_POINTS and more medium, else low. No weights learnt, nothing hidden.
+
+Reads need the `oversight` subject (privacy officers and administrators).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, and_, case, exists, func, or_, select, true
+
+from data_access.id_number import mask_name
+from data_access.schema import models as m
+from data_access.scope import Scope
+
+Q, OP, PU, A = (t.__table__ for t in (m.QueryLog, m.Operator, m.Purpose, m.Alert))
+
+COMPARISON_MONTHS = 3
+DORMANT_DAYS = 60
+DORMANT_MIN_PERSONS = 20
+MULTI_TERMINAL_MIN = 2
+UNAUTH_FACTOR, UNAUTH_FLOOR, UNAUTH_MIN = 2.0, 0.01, 5
+SURGE_FACTOR, SURGE_MIN = 2.0, 100
+NOT_CLOSED = ("open", "escalated")
+# (rule, points): the risk rank of a point or a terminal is the sum of the points of the rules
+# that hold for it; each rule that holds is a reason shown beside it.
+#   alerts         the detector raised an alert (not dismissed) for one of its operators
+#   unauthorised   unauthorised share >= 2 x the city's (and >= 1 %), at least 5 such lookups
+#   dormant        one of its operators is a dormant account that started working in the month
+#   cross_office   a terminal used by operators of more than one service point
+#   shared         a terminal used by several operators
+#   multi_terminal one of its operators used several terminals
+#   surge          lookups >= 2 x the average of the 3 months before, and 100 more
+RULES: tuple[tuple[str, int], ...] = (
+    ("alerts", 3),
+    ("unauthorised", 2),
+    ("dormant", 2),
+    ("cross_office", 2),
+    ("shared", 1),
+    ("multi_terminal", 1),
+    ("surge", 1),
+)
+HIGH_POINTS, MEDIUM_POINTS = 4, 2
+POINT_COLUMNS = ["point", "lookups", "unauthorised", "operators", "terminals", "no_terminal",
+                 "shared_terminals", "cross_office_terminals", "alerts", "alerted_operators",
+                 "multi_terminal_operators", "dormant_operators", "previous_average"]  # fmt: skip
+TERMINAL_COLUMNS = ["terminal", "lookups", "unauthorised", "operators", "points", "point",
+                    "alerts", "dormant_operators", "multi_terminal_operators",
+                    "previous_average"]  # fmt: skip
+
+
+@dataclass
+class MonthReview:
+    """The month's review: frames of codes and numbers (names of operators masked)."""
+
+    month: dt.date  # first day of the month
+    start: dt.datetime
+    end: dt.datetime  # exclusive
+    log_first: dt.datetime | None  # the earliest lookup of the log
+    dormant_judged: bool  # the log reaches DORMANT_DAYS before the month
+    totals: dict[str, float | int | None] = field(default_factory=dict)
+    points: pd.DataFrame = field(default_factory=pd.DataFrame)
+    terminals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shared: pd.DataFrame = field(default_factory=pd.DataFrame)
+    multi_terminal: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dormant: pd.DataFrame = field(default_factory=pd.DataFrame)
+    open_alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    k = month.year * 12 + month.month - 1 + n
+    return dt.date(k // 12, k % 12 + 1, 1)
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def _no_ref():
+    return or_(Q.c.authorization_ref.is_(None), func.trim(Q.c.authorization_ref) == "")
+
+
+def _unauthorised():
+    """1 for a lookup without a known purpose, or without the reference its purpose needs."""
+    return case(
+        (PU.c.code.is_(None), 1),
+        (and_(PU.c.needs_authorization == true(), _no_ref()), 1),
+        else_=0,
+    )
+
+
+def _scoped(scope: Scope):
+    return scope.department_condition("oversight", OP.c.department_code)
+
+
+def log_months(engine: Engine, scope: Scope) -> tuple[dt.date, dt.date] | None:
+    """The first and the last month with lookups (both via the time index), or None."""
+    scope.require("oversight")
+    with engine.connect() as conn:
+        first, last = conn.execute(select(func.min(Q.c.queried_at), func.max(Q.c.queried_at))).one()
+    if first is None:
+        return None
+    return month_start(pd.Timestamp(first).date()), month_start(pd.Timestamp(last).date())
+
+
+def default_month(engine: Engine, scope: Scope, today: dt.date) -> dt.date | None:
+    """The last month that ended before today and has lookups, else the latest with lookups."""
+    span = log_months(engine, scope)
+    if span is None:
+        return None
+    first, last = span
+    complete = add_months(month_start(today), -1)
+    if complete < first:
+        return last
+    return min(last, complete)
+
+
+# --------------------------------------------------------------------------- SQL aggregates
+
+
+def _pairs(conn: Connection, scope: Scope, month: dt.date) -> pd.DataFrame:
+    """op, terminal ('' for none), bucket (0..2 the months before, 3 the month), n, unauth:
+    one GROUP BY over the four months' range, the month told by a CASE on queried_at."""
+    bounds = [_at(add_months(month, k)) for k in range(-COMPARISON_MONTHS, 2)]
+    bucket = case(
+        *((Q.c.queried_at < b, k) for k, b in enumerate(bounds[1:-1])), else_=COMPARISON_MONTHS
+    ).label("bucket")
+    terminal = func.coalesce(Q.c.terminal_id, "").label("terminal")
+    stmt = (
+        select(
+            Q.c.operator_id,
+            terminal,
+            bucket,
+            func.count().label("n"),
+            func.sum(_unauthorised()).label("unauth"),
+        )  # fmt: skip
+        .select_from(
+            Q.join(OP, OP.c.operator_id == Q.c.operator_id).outerjoin(
+                PU, PU.c.code == Q.c.purpose_code
+            )
+        )
+        .where(Q.c.queried_at >= bounds[0], Q.c.queried_at < bounds[-1], _scoped(scope))
+        .group_by(Q.c.operator_id, terminal, bucket)
+    )
+    frame = pd.DataFrame(
+        conn.execute(stmt).all(), columns=["op", "terminal", "bucket", "n", "unauth"]
+    )
+    frame["terminal"] = frame["terminal"].fillna("").astype(str).str.strip()
+    return frame.astype({"bucket": "int64", "n": "int64", "unauth": "int64"})
+
+
+def _persons(conn: Connection, scope: Scope, start: dt.datetime, end: dt.datetime) -> int:
+    stmt = (
+        select(func.count(func.distinct(Q.c.subject_id_number)))
+        .select_from(Q.join(OP, OP.c.operator_id == Q.c.operator_id))
+        .where(Q.c.queried_at >= start, Q.c.queried_at < end, _scoped(scope))
+    )
+    return int(conn.scalar(stmt) or 0)
+
+
+def _operators(conn: Connection, scope: Scope) -> pd.DataFrame:
+    stmt = select(OP.c.operator_id, OP.c.name, OP.c.department_code, OP.c.role,
+                  OP.c.county_code).where(_scoped(scope))  # fmt: skip
+    frame = pd.DataFrame(conn.execute(stmt).all(),
+                         columns=["op", "name", "department_code", "role", "county_code"])  # fmt: skip
+    frame["name"] = frame["name"].map(mask_name)
+    frame["county_code"] = frame["county_code"].fillna("")
+    return frame
+
+
+def _alerts(conn: Connection, scope: Scope, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+    """op, alerts, not_closed: alerts (not dismissed) whose window overlaps the month."""
+    stmt = (
+        select(
+            A.c.operator_id,
+            func.count(),
+            func.sum(case((A.c.status.in_(NOT_CLOSED), 1), else_=0)),
+        )  # fmt: skip
+        .select_from(A.join(OP, OP.c.operator_id == A.c.operator_id))
+        .where(
+            A.c.window_start < end,
+            A.c.window_end > start,
+            A.c.status != "dismissed",
+            _scoped(scope),
+        )  # fmt: skip
+        .group_by(A.c.operator_id)
+    )
+    return pd.DataFrame(conn.execute(stmt).all(), columns=["op", "alerts", "not_closed"])
+
+
+def _open_alerts(conn: Connection, scope: Scope, end: dt.datetime) -> pd.DataFrame:
+    """Alerts not closed (open or escalated) with a window starting before the month's end."""
+    stmt = (
+        select(
+            A.c.operator_id,
+            func.sum(case((A.c.status == "open", 1), else_=0)),
+            func.sum(case((A.c.status == "escalated", 1), else_=0)),
+            func.max(A.c.score),
+            func.min(A.c.window_start),
+            func.max(A.c.window_end),
+        )  # fmt: skip
+        .select_from(A.join(OP, OP.c.operator_id == A.c.operator_id))
+        .where(A.c.status.in_(NOT_CLOSED), A.c.window_start < end, _scoped(scope))
+        .group_by(A.c.operator_id)
+    )
+    return pd.DataFrame(conn.execute(stmt).all(), columns=[
+        "op", "open", "escalated", "top_score", "first_window", "last_window"])  # fmt: skip
+
+
+def _dormant(conn: Connection, scope: Scope, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+    """Operators with >= DORMANT_MIN_PERSONS persons in the month and no lookup in the
+    DORMANT_DAYS before it: op, lookups, persons, first_in_month, last_before (None: none)."""
+    earlier = Q.alias("earlier")
+    month_ops = (
+        select(
+            Q.c.operator_id.label("op"),
+            func.count().label("lookups"),
+            func.count(func.distinct(Q.c.subject_id_number)).label("persons"),
+            func.min(Q.c.queried_at).label("first_in_month"),
+        )
+        .where(Q.c.queried_at >= start, Q.c.queried_at < end)
+        .group_by(Q.c.operator_id)
+        .having(func.count(func.distinct(Q.c.subject_id_number)) >= DORMANT_MIN_PERSONS)
+        .subquery()
+    )
+    recent = exists().where(
+        earlier.c.operator_id == month_ops.c.op,
+        earlier.c.queried_at >= start - dt.timedelta(days=DORMANT_DAYS),
+        earlier.c.queried_at < start,
+    )
+    last_before = (
+        select(func.max(earlier.c.queried_at))
+        .where(earlier.c.operator_id == month_ops.c.op, earlier.c.queried_at < start)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(month_ops, last_before.label("last_before"))
+        .select_from(month_ops.join(OP, OP.c.operator_id == month_ops.c.op))
+        .where(~recent, _scoped(scope))
+    )
+    frame = pd.DataFrame(conn.execute(stmt).all(), columns=[
+        "op", "lookups", "persons", "first_in_month", "last_before"])  # fmt: skip
+    for column in ("first_in_month", "last_before"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+# --------------------------------------------------------------------------- the review
+
+
+def _point_key(ops: pd.DataFrame) -> pd.Series:
+    return ops["department_code"] + "|" + ops["county_code"]
+
+
+def _risk(frame: pd.DataFrame) -> pd.DataFrame:
+    """risk_points (sum of the RULES that hold, each an r_<rule> column) and level."""
+    points = sum(frame[f"r_{rule}"].astype(int) * p for rule, p in RULES)
+    frame["risk_points"] = points if len(frame) else pd.Series(dtype="int64")
+    frame["level"] = [
+        "high" if p >= HIGH_POINTS else "medium" if p >= MEDIUM_POINTS else "low"
+        for p in frame["risk_points"]
+    ]
+    return frame
+
+
+def month_review(engine: Engine, scope: Scope, month: dt.date) -> MonthReview:
+    """The month's review (month: any day of it)."""
+    scope.require("oversight")
+    month = month_start(month)
+    start, end = _at(month), _at(add_months(month, 1))
+    with engine.connect() as conn:
+        log_first = conn.scalar(select(func.min(Q.c.queried_at)))
+        pairs = _pairs(conn, scope, month)
+        ops = _operators(conn, scope)
+        persons = _persons(conn, scope, start, end)
+        alerts = _alerts(conn, scope, start, end)
+        open_alerts = _open_alerts(conn, scope, end)
+        dormant = _dormant(conn, scope, start, end)
+    log_first = pd.Timestamp(log_first).to_pydatetime() if log_first is not None else None
+    judged = log_first is not None and log_first <= start - dt.timedelta(days=DORMANT_DAYS)
+    if not judged:
+        dormant = dormant.iloc[0:0]
+    # months before the month that the log covers (their average is over these only)
+    covered = [
+        k for k in range(COMPARISON_MONTHS)
+        if log_first is not None and log_first < _at(add_months(month, k - COMPARISON_MONTHS + 1))
+    ]  # fmt: skip
+    n_prev = len(covered)
+    review = MonthReview(month, start, end, log_first, judged)
+
+    ops["point"] = _point_key(ops)
+    info = ops.set_index("op")
+    cur = pairs[pairs["bucket"] == COMPARISON_MONTHS].drop(columns="bucket")
+    prev = pairs[pairs["bucket"] < COMPARISON_MONTHS]
+    cur = cur.assign(point=cur["op"].map(info["point"]))
+    prev = prev.assign(point=prev["op"].map(info["point"]))
+    alert_n = alerts.set_index("op")["alerts"] if len(alerts) else pd.Series(dtype="int64")
+    dormant_ops = set(dormant["op"])
+
+    # operators: terminals used in the month
+    with_terminal = cur[cur["terminal"] != ""]
+    term_count = with_terminal.groupby("op")["terminal"].nunique()
+    multi_ops = set(term_count[term_count >= MULTI_TERMINAL_MIN].index)
+
+    # ---- terminals
+    by_term = with_terminal.groupby("terminal")
+    terminals = pd.DataFrame({
+        "lookups": by_term["n"].sum(),
+        "unauthorised": by_term["unauth"].sum(),
+        "operators": by_term["op"].nunique(),
+        "points": by_term["point"].nunique(),
+    })  # fmt: skip
+    if len(terminals):
+        main_point = (with_terminal.groupby(["terminal", "point"])["n"].sum().reset_index()
+                      .sort_values(["terminal", "n", "point"], ascending=[True, False, True])
+                      .drop_duplicates("terminal").set_index("terminal")["point"])  # fmt: skip
+        terminals["point"] = main_point
+        users = with_terminal.groupby("terminal")["op"].agg(lambda s: sorted(set(s)))
+        terminals["alerts"] = users.map(lambda o: int(sum(alert_n.get(x, 0) for x in o)))
+        terminals["dormant_operators"] = users.map(lambda o: len(dormant_ops.intersection(o)))
+        terminals["multi_terminal_operators"] = users.map(lambda o: len(multi_ops.intersection(o)))
+        prev_t = prev[prev["terminal"] != ""].groupby("terminal")["n"].sum()
+        terminals["previous_average"] = (
+            prev_t.reindex(terminals.index).fillna(0) / n_prev if n_prev else float("nan")
+        )
+    terminals = terminals.rename_axis("terminal").reset_index()
+    if terminals.empty:
+        terminals = pd.DataFrame(columns=TERMINAL_COLUMNS)
+
+    # ---- points
+    by_point = cur.groupby("point")
+    points = pd.DataFrame({
+        "lookups": by_point["n"].sum(),
+        "unauthorised": by_point["unauth"].sum(),
+        "operators": by_point["op"].nunique(),
+    })  # fmt: skip
+    if len(points):
+        points["terminals"] = with_terminal.groupby("point")["terminal"].nunique()
+        points["no_terminal"] = cur[cur["terminal"] == ""].groupby("point")["n"].sum()
+        shared_terms = set(terminals.loc[terminals["operators"] >= 2, "terminal"])
+        cross_terms = set(terminals.loc[terminals["points"] >= 2, "terminal"])
+        point_terms = with_terminal.groupby("point")["terminal"].unique()
+        points["shared_terminals"] = point_terms.map(lambda a: len(shared_terms.intersection(a)))
+        points["cross_office_terminals"] = point_terms.map(
+            lambda a: len(cross_terms.intersection(a))
+        )
+        point_ops = cur.groupby("point")["op"].unique()
+        points["alerts"] = point_ops.map(lambda o: int(sum(alert_n.get(x, 0) for x in o)))
+        points["alerted_operators"] = point_ops.map(lambda o: sum(x in alert_n.index for x in o))
+        points["multi_terminal_operators"] = point_ops.map(lambda o: len(multi_ops.intersection(o)))
+        points["dormant_operators"] = point_ops.map(lambda o: len(dormant_ops.intersection(o)))
+        prev_p = prev.groupby("point")["n"].sum()
+        points["previous_average"] = (
+            prev_p.reindex(points.index).fillna(0) / n_prev if n_prev else float("nan")
+        )
+        points = points.fillna({c: 0 for c in ("terminals", "no_terminal", "shared_terminals",
+                                               "cross_office_terminals")})  # fmt: skip
+    points = points.rename_axis("point").reset_index()
+    if points.empty:
+        points = pd.DataFrame(columns=POINT_COLUMNS)
+
+    total = int(cur["n"].sum())
+    unauth_total = int(cur["unauth"].sum())
+    city_share = unauth_total / total if total else None
+    threshold = max(UNAUTH_FACTOR * (city_share or 0.0), UNAUTH_FLOOR)
+
+    def rules(frame: pd.DataFrame, *, terminal: bool) -> pd.DataFrame:
+        if frame.empty:
+            for rule, _ in RULES:
+                frame[f"r_{rule}"] = pd.Series(dtype=bool)
+            frame["unauthorised_share"] = pd.Series(dtype=float)
+            return _risk(frame)
+        frame["unauthorised_share"] = frame["unauthorised"] / frame["lookups"]
+        frame["r_alerts"] = frame["alerts"] > 0
+        frame["r_unauthorised"] = (frame["unauthorised_share"] >= threshold) & (
+            frame["unauthorised"] >= UNAUTH_MIN
+        )
+        frame["r_dormant"] = frame["dormant_operators"] > 0
+        if terminal:
+            frame["r_cross_office"] = frame["points"] >= 2
+            frame["r_shared"] = frame["operators"] >= 2
+        else:
+            frame["r_cross_office"] = frame["cross_office_terminals"] > 0
+            frame["r_shared"] = frame["shared_terminals"] > 0
+        frame["r_multi_terminal"] = frame["multi_terminal_operators"] > 0
+        avg = frame["previous_average"]
+        frame["r_surge"] = (
+            avg.notna() & (avg > 0)
+            & (frame["lookups"] >= SURGE_FACTOR * avg) & (frame["lookups"] - avg >= SURGE_MIN)
+        )  # fmt: skip
+        frame = _risk(frame)
+        return frame.sort_values(["risk_points", "unauthorised_share", "lookups"],
+                                 ascending=False, kind="stable").reset_index(drop=True)  # fmt: skip
+
+    points = rules(points, terminal=False)
+    terminals = rules(terminals, terminal=True)
+    for frame in (points, terminals):
+        split = frame["point"].fillna("|").str.split("|", n=1, expand=True)
+        frame["department_code"] = split[0] if len(frame) else pd.Series(dtype=object)
+        frame["county_code"] = split[1] if len(frame) else pd.Series(dtype=object)
+    review.points, review.terminals = points, terminals
+
+    # ---- shared terminals: one row per terminal and operator
+    shared_terms = set(terminals.loc[terminals["operators"] >= 2, "terminal"]) if len(terminals) \
+        else set()  # fmt: skip
+    shared = (with_terminal[with_terminal["terminal"].isin(shared_terms)]
+              .groupby(["terminal", "op"], as_index=False)["n"].sum())  # fmt: skip
+    shared = shared.merge(ops, on="op", how="left").rename(columns={"n": "lookups"})
+    review.shared = shared.sort_values(["terminal", "lookups"], ascending=[True, False],
+                                       kind="stable").reset_index(drop=True)  # fmt: skip
+
+    # ---- operators on several terminals
+    multi = with_terminal[with_terminal["op"].isin(multi_ops)].sort_values(
+        ["op", "n", "terminal"], ascending=[True, False, True]
+    )
+    listed: dict[str, list[tuple[str, int]]] = {}
+    for op, terminal, n in zip(multi["op"], multi["terminal"], multi["n"], strict=True):
+        listed.setdefault(op, []).append((terminal, int(n)))
+    multi_frame = pd.DataFrame({
+        "op": list(listed),
+        "terminals": [len(v) for v in listed.values()],
+        "lookups": [sum(n for _, n in v) for v in listed.values()],
+        "terminal_lookups": list(listed.values()),
+    })  # fmt: skip
+    review.multi_terminal = (
+        multi_frame.merge(ops, on="op", how="left")
+        .sort_values(["terminals", "lookups"], ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
+
+    # ---- dormant accounts, open alerts
+    dormant = dormant.merge(ops, on="op", how="left")
+    dormant["idle_days"] = [
+        (start - lb).days if pd.notna(lb) else None for lb in dormant["last_before"]
+    ]
+    review.dormant = dormant.sort_values(["persons", "op"], ascending=[False, True],
+                                         kind="stable").reset_index(drop=True)  # fmt: skip
+    review.open_alerts = (
+        open_alerts.merge(ops, on="op", how="left")
+        .sort_values(["top_score", "op"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+
+    review.totals = {
+        "lookups": total,
+        "persons": persons,
+        "unauthorised": unauth_total,
+        "unauthorised_share": city_share,
+        "operators": int(cur["op"].nunique()),
+        "points": len(points),
+        "terminals": len(terminals),
+        "no_terminal": int(cur.loc[cur["terminal"] == "", "n"].sum()),
+        "shared_terminals": len(shared_terms),
+        "multi_terminal_operators": len(multi_ops),
+        "dormant_operators": len(review.dormant),
+        "alerted_operators": len(alerts),
+        "open_alert_operators": len(review.open_alerts),
+        "high_points": int((points["level"] == "high").sum()),
+        "previous_lookups": int(prev["n"].sum()) / n_prev if n_prev else None,
+        "comparison_months": n_prev,
+    }
+    return review

@@ -1,0 +1,131 @@
+"""Query points and accounts (the monthly user-risk review): known answers on a handful of rows.
+
+Four operators, October 2026: two window clerks of one county hall share terminal T-A (one also
+uses T-B, with 5 unauthorised lookups there, and has an open alert); two city-level PSB officers,
+one dormant since June who looks up 25 persons in October, one who also worked in September.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from sqlalchemy import insert
+
+from data_access.__main__ import main as cli
+from data_access.engine import get_engine
+from data_access.queries import query_points as qp
+from data_access.schema import models as m
+from data_access.scope import Scope
+from ui.i18n import t
+from ui.review_report import review_workbook
+
+OFFICER = Scope("privacy_officer")
+OCT = dt.date(2026, 10, 1)
+
+
+def _lookup(n: int, op: str, at: dt.datetime, terminal: str | None, *, subject: str = "",
+            purpose: str | None = "LICENSING", ref: str | None = "REF-1") -> dict:  # fmt: skip
+    return {"query_id": f"{op}-{n}-{at:%m%d}", "queried_at": at, "operator_id": op,
+            "subject_id_number": subject or f"S{n:05d}", "purpose_code": purpose,
+            "authorization_ref": ref, "channel": "WEB", "terminal_id": terminal, "flags": ""}  # fmt: skip
+
+
+def _world(url: str) -> None:
+    ops = [
+        ("w1", "甲乙丙", "GOVSERVICE", "window", "411602"),
+        ("w2", "丁戊己", "GOVSERVICE", "window", "411602"),
+        ("p1", "庚辛壬", "PSB", "officer", None),
+        ("p2", "癸子丑", "PSB", "officer", None),
+    ]
+    day = dt.datetime(2026, 10, 12, 9)
+    rows = [_lookup(i, "w1", day, "T-A") for i in range(10)]
+    rows += [_lookup(100 + i, "w2", day, "T-A") for i in range(4)]
+    rows += [_lookup(110 + i, "w2", day, "T-B", ref=None) for i in range(4)]  # needs a reference
+    rows += [_lookup(120, "w2", day, "T-B", purpose=None), _lookup(121, "w2", day, "T-B")]
+    rows += [_lookup(200 + i, "p1", day, "T-C") for i in range(25)]
+    rows += [_lookup(300 + i, "p2", day, "T-D") for i in range(25)]
+    rows += [_lookup(1, "p1", dt.datetime(2026, 6, 1, 10), "T-C"),  # dormant since June
+             _lookup(2, "p2", dt.datetime(2026, 9, 15, 10), "T-D")]  # fmt: skip
+    now = dt.datetime(2026, 11, 1)
+    alerts = [
+        {"operator_id": "w2", "window_start": dt.datetime(2026, 10, 5),
+         "window_end": dt.datetime(2026, 10, 19), "score": 6.5, "reasons_zh": "x",
+         "reasons_en": "x", "status": "open", "created_at": now},
+        {"operator_id": "w1", "window_start": dt.datetime(2026, 10, 5),
+         "window_end": dt.datetime(2026, 10, 19), "score": 4.5, "reasons_zh": "x",
+         "reasons_en": "x", "status": "dismissed", "created_at": now},
+    ]  # fmt: skip
+    with get_engine(url).begin() as conn:
+        conn.execute(insert(m.Operator), [
+            {"operator_id": o, "name": n, "department_code": d, "role": r, "county_code": c}
+            for o, n, d, r, c in ops])  # fmt: skip
+        conn.execute(insert(m.QueryLog), rows)
+        conn.execute(insert(m.Alert), alerts)
+
+
+@pytest.fixture
+def world(db_url) -> str:
+    _world(db_url)
+    return db_url
+
+
+def test_the_months_figures(world):
+    engine = get_engine(world)
+    assert qp.default_month(engine, OFFICER, dt.date(2026, 11, 27)) == OCT
+    review = qp.month_review(engine, OFFICER, dt.date(2026, 10, 17))
+    assert review.totals["lookups"] == 70 and review.totals["unauthorised"] == 5
+    points = review.points.set_index("point")
+    hall = points.loc["GOVSERVICE|411602"]
+    assert (hall["lookups"], hall["operators"], hall["terminals"]) == (20, 2, 2)
+    assert hall["unauthorised_share"] == pytest.approx(5 / 20)
+    assert (hall["shared_terminals"], hall["multi_terminal_operators"], hall["alerts"]) == (1, 1, 1)
+    # alerts 3 + unauthorised 2 (25 % >= 2 x the city's 7.1 %) + shared 1 + multi-terminal 1
+    assert (hall["risk_points"], hall["level"]) == (7, "high")
+    psb = points.loc["PSB|"]
+    assert (psb["lookups"], psb["dormant_operators"], psb["risk_points"]) == (50, 1, 2)
+    assert list(review.points["point"]) == ["GOVSERVICE|411602", "PSB|"]  # ranked
+    terminals = review.terminals.set_index("terminal")
+    assert terminals.loc["T-A", "operators"] == 2 and terminals.loc["T-A", "r_shared"]
+    assert terminals.loc["T-B", "unauthorised_share"] == pytest.approx(5 / 6)
+    assert set(review.shared["op"]) == {"w1", "w2"} and set(review.shared["terminal"]) == {"T-A"}
+    (multi,) = review.multi_terminal.to_dict("records")
+    assert (multi["op"], multi["terminals"], multi["terminal_lookups"]) == (
+        "w2", 2, [("T-B", 6), ("T-A", 4)])  # fmt: skip
+    assert multi["name"] == "丁*己"  # masked
+    (dormant,) = review.dormant.to_dict("records")
+    assert (dormant["op"], dormant["persons"], dormant["idle_days"]) == ("p1", 25, 121)
+    assert list(review.open_alerts["op"]) == ["w2"]
+    # July: the log starts in June, less than 60 days before: dormancy is not judged
+    assert not qp.month_review(engine, OFFICER, dt.date(2026, 7, 1)).dormant_judged
+
+
+def test_a_department_head_is_refused(world):
+    from services import query_points as service
+
+    head = Scope("department_head", "PSB")
+    with pytest.raises(PermissionError):
+        qp.month_review(get_engine(world), head, OCT)
+    with pytest.raises(PermissionError):
+        service.review(world, head, OCT)
+
+
+def test_the_workbook_and_the_command_line(world, tmp_path):
+    review = qp.month_review(get_engine(world), OFFICER, OCT)
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(review, "zh")))
+    sheets = [t(k, "zh") for k in ("qp.sheet.summary", "qp.sheet.points", "qp.sheet.terminals",
+                                    "qp.sheet.multi", "qp.sheet.dormant", "qp.sheet.alerts")]  # fmt: skip
+    assert book.sheetnames[:6] == sheets
+    points = book[sheets[1]]
+    header = [c.value for c in points[3]]
+    first = dict(zip(header, [c.value for c in points[4]], strict=True))
+    assert first[t("qp.col.lookups", "zh")] == 20 and first[t("qp.col.risk_points", "zh")] == 7
+    assert "市政务服务和大数据管理局" in first[t("qp.col.point", "zh")]
+    out = tmp_path / "review.xlsx"
+    assert cli(["--db", world, "review", "--month", "2026-10", "--out", str(out)]) == 0
+    assert openpyxl.load_workbook(out).sheetnames[:6] == sheets
+    with pytest.raises(SystemExit) as bad:
+        cli(["--db", world, "review", "--month", "2026-13", "--out", str(out)])
+    assert bad.value.code == 2
