@@ -129,3 +129,21 @@ def test_the_workbook_and_the_command_line(world, tmp_path):
     with pytest.raises(SystemExit) as bad:
         cli(["--db", world, "review", "--month", "2026-13", "--out", str(out)])
     assert bad.value.code == 2
+
+
+def test_the_page_as_a_privacy_officer(tiny_city_url, monkeypatch):
+    from tests.apptest import open_page
+
+    app = open_page(tiny_city_url, "pages/query_points.py", "privacy_officer", monkeypatch)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == t("page.query_points", "zh")
+    review = qp.month_review(get_engine(tiny_city_url), OFFICER, dt.date(2026, 11, 1))
+    assert app.selectbox(key="qp_month").value == dt.date(2026, 11, 1)  # the log's only month
+    tiles = {x.label: x.value for x in app.metric}
+    assert tiles[t("qp.tile.lookups", "zh")] == f"{review.totals['lookups']:,}"
+    assert tiles[t("qp.tile.points", "zh")] == str(len(review.points))
+    points = app.dataframe[0].value
+    assert list(points[t("qp.col.rank", "zh")]) == list(range(1, len(review.points) + 1))
+    assert points[t("qp.col.reasons", "zh")].str.len().gt(0).all()
+    # the tiny log covers 21 days: dormant accounts are not judged, and the page says so
+    assert t("qp.dormant_not_judged", "zh", days=qp.DORMANT_DAYS) in [i.value for i in app.info]

@@ -238,6 +238,19 @@ def check_oversight(r: Rendered, user_key: str, url: str) -> None:
     assert evidence[zh("oversight.col.subject")].str.fullmatch(r"\d{4}\*{10}[\dX]{4}").all()
 
 
+def check_query_points(r: Rendered, user_key: str, url: str) -> None:
+    """Every department's lookups of the default month (the tiny log's November)."""
+    with get_engine(url).connect() as conn:
+        lookups = conn.scalar(select(func.count()).where(
+            m.QueryLog.queried_at >= dt.datetime(2026, 11, 1),
+            m.QueryLog.queried_at < dt.datetime(2026, 12, 1)))  # fmt: skip
+        departments = set(conn.scalars(select(m.Operator.department_code).distinct()))
+    points = frames_with(r, zh("qp.col.no_terminal"), downloads=False)[0]
+    assert points[zh("qp.col.lookups")].sum() == lookups
+    shown = set(points[zh("qp.col.point")].str.split(" · ").str[0])
+    assert shown == names(DEPT_NAMES, departments)
+
+
 def check_person(r: Rendered, user_key: str, url: str) -> None:
     dept = dept_of(user_key)
     captions = [c.value for c in r.main.caption]
@@ -348,6 +361,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
     "coverage": (check_coverage, ()),
     "scores": (check_scores, ()),
     "oversight": (check_oversight, ()),
+    "query_points": (check_query_points, ()),
     "person": (check_person, ()),
     "subject": (check_subject, ()),
     "repair": (check_repair, ()),
