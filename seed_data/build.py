@@ -16,6 +16,7 @@ from data_access.schema.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVE
 from data_access.schema.partitions import ensure_months
 from data_access.schema.reference import init_schema
 from seed_data import roles as R
+from seed_data.accounts import plan_accounts
 from seed_data.applications import Applications, generate_applications
 from seed_data.bulkload import BulkLoader
 from seed_data.common import SCALES, date_strings, datetime_strings, day_number
@@ -245,6 +246,7 @@ def _write_query_log(db: BulkLoader, seed, pop, ops, as_of, spec, report) -> dic
         ensure_months(db.raw.driver_connection, days, set())
     sched = make_schedule(seed, ops, cal)
     episodes, misuse_rows = plan_misuse(seed, pop, ops, sched, spec.name, spec.episodes)
+    accounts = plan_accounts(seed, ops, cal.days, {e.op for e in episodes})
     links: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     purposes = np.array([*R.PURPOSES, None], dtype=object)
     channels = np.array(R.CHANNELS)
@@ -252,6 +254,10 @@ def _write_query_log(db: BulkLoader, seed, pop, ops, as_of, spec, report) -> dic
     written = [0]
 
     def emit(rows: dict) -> None:
+        terminal, keep = accounts.apply(ops, rows)
+        if not keep.all():  # lookups of the long absences (seed_data/accounts.py)
+            rows = {key: v[keep] for key, v in rows.items()}
+            terminal = terminal[keep]
         n = len(rows["op"])
         purpose = purposes[np.where(rows["purpose"] < 0, len(R.PURPOSES), rows["purpose"])]
         db.insert(
@@ -261,14 +267,15 @@ def _write_query_log(db: BulkLoader, seed, pop, ops, as_of, spec, report) -> dic
             [rows["query_id"].tolist(), datetime_strings(rows["ts"]).tolist(),
              ops.operator_id[rows["op"]].tolist(), rows["subject_id"].tolist(), purpose.tolist(),
              rows["ref"].tolist(), channels[rows["channel"]].tolist(),
-             ops.terminal[rows["op"]].tolist(), rows["flags"].tolist()],
+             terminal.tolist(), rows["flags"].tolist()],
         )  # fmt: skip
         mis = rows["episode"] >= 0
         links.append((rows["episode"][mis], rows["query_id"][mis], rows["ts"][mis]))
         written[0] += n
         report(0.40 + 0.38 * min(written[0] / expected, 1.0), f"查询日志：{written[0]:,} 次查询")
 
-    total = generate_query_log(seed, pop, ops, sched, misuse_rows, emit)
+    generate_query_log(seed, pop, ops, sched, misuse_rows, emit)
+    total = written[0]
     ep = np.concatenate([x[0] for x in links]) if links else np.array([], dtype=np.int16)
     qid = np.concatenate([x[1] for x in links]) if links else np.array([], dtype="U11")
     ts = np.concatenate([x[2] for x in links]) if links else np.array([], dtype=np.int64)
