@@ -76,8 +76,11 @@ level_colours = {
         tr(rr.LEVEL_TEXT[k]): STATUS_COLOURS[c] for k, c in rr.LEVEL_COLOURS.items()
     }
 }
-wide = {tr("qp.col.reasons"): st.column_config.TextColumn(width="large"),
-        tr("qp.col.unauthorised_share"): st.column_config.NumberColumn(format="percent")}  # fmt: skip
+wide = {
+    tr("qp.col.reasons"): st.column_config.TextColumn(width="large"),
+    tr("qp.col.unauthorised_share"): st.column_config.NumberColumn(format="percent"),
+    tr("qp.col.previous_average"): st.column_config.NumberColumn(format="%.1f"),
+}
 tabs = st.tabs([tr("qp.tab.points"), tr("qp.tab.terminals"), tr("qp.tab.shared"),
                 tr("qp.tab.multi"), tr("qp.tab.dormant"), tr("qp.tab.alerts")])  # fmt: skip
 with tabs[0]:
@@ -118,4 +121,7 @@ with tabs[5]:
     if review.open_alerts.empty:
         st.info(tr("qp.no_open_alerts"))
     else:
-        show_table(rr.alerts_table(review, language))
+        show_table(
+            rr.alerts_table(review, language),
+            column_config={tr("qp.col.top_score"): st.column_config.NumberColumn(format="%.1f")},
+        )
