@@ -24,6 +24,7 @@ is written or sent. Text in the subscriber's language (Chinese unless they chose
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,7 +223,8 @@ def _delivery_status(engine: Engine, scope: Scope, as_of: dt.date) -> pd.DataFra
     delivered = delivered_per_period(
         engine, sorted(expected["item_code"].unique()), sorted(expected["period"].unique())
     )
-    made = [pd.notna(at) and pd.Timestamp(at).date() <= as_of for at in delivered["submitted_at"]]
+    made = pd.Series([pd.notna(at) and pd.Timestamp(at).date() <= as_of
+                      for at in delivered["submitted_at"]], index=delivered.index, dtype=bool)  # fmt: skip
     ahead = as_of + dt.timedelta(days=SOON_DAYS)
     return delivery_status(expected, delivered[made], ahead)
 
@@ -285,7 +287,9 @@ def department_repairs(
 
 
 def _action(text: str, limit: int = SHORT_TEXT) -> str:
-    text = " ".join(str(text).split())
+    """Free text (a required action, an alert's reason) on one line, shortened, with the signs
+    that Markdown would read as formatting or links turned into spaces."""
+    text = " ".join(re.sub(r"[\\`*_\[\]<>#|~]", " ", str(text)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -417,14 +421,16 @@ def build_digest(
     PermissionError for an account whose role or department gives no scope."""
     scope = Scope.from_user(subscriber)
     language = "en" if subscriber.get("language") == "en" else "zh"
-    email = subscriber.get("email") or None
+    email = subscriber.get("email")
+    email = email if isinstance(email, str) and email else None  # None or NaN from the frame
     digest = Digest(
         username=str(subscriber["username"]),
         display_name=str(subscriber.get("display_name") or subscriber["username"]),
         role=scope.role,
         language=language,
         channels=["inbox"] + (["email"] if email else []) + (
-            ["dingtalk"] if subscriber.get("dingtalk") else []),
+            ["dingtalk"] if subscriber.get("dingtalk") is True or subscriber.get("dingtalk") == 1
+            else []),
         email=email,
     )  # fmt: skip
     names = notices.names(engine, language)
