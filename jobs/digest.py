@@ -9,8 +9,8 @@ it never says more than their pages do):
   waiting for their answer with the deadlines (queries.supervision);
 - leading-group office: late and missing deliveries per unit, overdue supervision items, failed
   jobs (queries.jobs);
-- privacy officer: alerts raised since their last digest (every open alert for a first digest),
-  with the score and the first reason;
+- privacy officer: alerts raised since their last digest (alert numbers above the highest one
+  the last digest saw; every open alert for a first digest), with the score and the first reason;
 - administrator: jobs that failed or whose last good run is too old.
 An empty section is left out; a digest with no section is not sent (nor written to the inbox).
 Applicants are never named (application numbers only): a digest may leave the building by e-mail.
@@ -159,6 +159,7 @@ class Digest:
     subject: str = ""
     body: str = ""
     sections: list[Section] = field(default_factory=list)
+    alerts_seen_to: int | None = None  # a privacy officer's: the highest alert number read
 
     @property
     def empty(self) -> bool:
@@ -393,12 +394,13 @@ def _first_reason(text: str) -> str:
 
 
 def privacy_alerts(
-    engine: Engine, scope: Scope, since: dt.datetime | None, now: dt.datetime, language: str,
-    names: dict,
-) -> Section | None:  # fmt: skip
-    alerts = notices.new_alerts(engine, scope, since, now)
+    engine: Engine, scope: Scope, after_id: int | None, language: str, names: dict
+) -> tuple[Section | None, int]:
+    """The alerts after alert number `after_id` (every open one for a first digest), and the
+    highest alert number now."""
+    alerts, top = notices.new_alerts(engine, scope, after_id)
     if alerts.empty:
-        return None
+        return None, top
     reasons = "reasons_en" if language == "en" else "reasons_zh"
     lines = [
         w("a.line", language, id=r["alert_id"], score=f"{float(r['score']):.1f}",
@@ -407,8 +409,8 @@ def privacy_alerts(
           reason=_first_reason(str(r[reasons])))
         for r in alerts.to_dict("records")
     ]  # fmt: skip
-    key = "s.alerts_first" if since is None else "s.alerts"
-    return Section(w(key, language, n=len(alerts)), _limited(lines, language), len(lines))
+    key = "s.alerts_first" if after_id is None else "s.alerts"
+    return Section(w(key, language, n=len(alerts)), _limited(lines, language), len(lines)), top
 
 
 # --------------------------------------------------------------------------- one digest
@@ -448,9 +450,10 @@ def build_digest(
             job_trouble(engine, now, language, ("failed",)),
         ]
     elif scope.role == "privacy_officer":
-        since = subscriber.get("last_digest_at")
-        since = None if since is None or pd.isna(since) else pd.Timestamp(since).to_pydatetime()
-        sections = [privacy_alerts(engine, scope, since, now, language, names)]
+        seen = subscriber.get("alerts_seen_to")
+        after_id = None if seen is None or pd.isna(seen) else int(seen)
+        section, digest.alerts_seen_to = privacy_alerts(engine, scope, after_id, language, names)
+        sections = [section]
     else:
         sections = [job_trouble(engine, now, language, ("failed", "stale"))]
     digest.sections = [s for s in sections if s is not None]
@@ -497,7 +500,8 @@ def run_digests(
         if dry_run:
             continue
         message = None if digest.empty else (digest.subject, digest.body)
-        message_id = notices.record_digest(engine, digest.username, as_of, now, message)
+        message_id = notices.record_digest(engine, digest.username, as_of, now, message,
+                                           digest.alerts_seen_to)  # fmt: skip
         if message_id is None:
             continue
         run.sent["inbox"] += 1

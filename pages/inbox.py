@@ -52,15 +52,17 @@ found = notices.messages(url, scope, username)
 sends = notices.deliveries(url, scope, username)
 if found.empty:
     st.info(tr("inbox.none"), icon=":material/inbox:")
-for row in found.head(SHOWN).to_dict("records"):
+for number, row in enumerate(found.head(SHOWN).to_dict("records")):
     is_unread = pd.isna(row["read_at"])
     state = tr("inbox.state.unread") if is_unread else tr("inbox.state.read")
     when = format_datetime(row["created_at"], language)
     icon = ":material/mark_email_unread:" if is_unread else ":material/drafts:"
-    with st.expander(f"{state} · {when} · {row['subject']}", icon=icon, expanded=False):
+    # the newest message open when it is unread: what the user came for
+    with st.expander(f"{state} · {when} · {row['subject']}", icon=icon,
+                     expanded=number == 0 and is_unread):  # fmt: skip
         st.markdown(row["body"])
         for send in sends[sends["message_id"] == row["message_id"]].to_dict("records"):
-            channel = tr(CHANNEL_TEXT.get(send["channel"], "inbox.channel.email"))
+            channel = tr(CHANNEL_TEXT[send["channel"]])
             if send["status"] == "sent":
                 st.caption(tr("inbox.sent", channel=channel))
             else:
@@ -101,7 +103,7 @@ if saved:
         notices.save_subscription(url, scope, username, frequency, chosen_language, email,
                                   dingtalk)  # fmt: skip
     except NoticeError as exc:
-        st.warning(tr(ERROR_TEXT.get(exc.code, "inbox.err.email")), icon=":material/error:")
+        st.warning(tr(ERROR_TEXT[exc.code]), icon=":material/error:")
     else:
         st.session_state["inbox_flash"] = tr("inbox.saved")
         st.rerun()

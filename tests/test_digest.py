@@ -95,7 +95,7 @@ def _world(url: str) -> None:
         conn.execute(update(NoticeSubscription)
                      .where(NoticeSubscription.username == "privacy_officer")
                      .values(last_digest_on=AS_OF - dt.timedelta(days=1), last_digest_at=SINCE,
-                             language="en"))  # fmt: skip
+                             alerts_seen_to=1, language="en"))  # fmt: skip
     for unit, text in (("EDU", "请补报教师名册并说明原因"), ("SAMR", "市场监管局的整改要求")):
         sv.open_item(engine, OFFICE, "leading_office", unit_code=unit, source="delivery",
                      source_ref=f"{unit}|x", facts={}, seen_on=AS_OF,

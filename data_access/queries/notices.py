@@ -38,7 +38,8 @@ USER, A, OP = m.DashboardUser.__table__, m.Alert.__table__, m.Operator.__table__
 WEEK = 7
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 DEFAULTS: dict[str, Any] = {"frequency": "off", "language": "zh", "email": None,
-                            "dingtalk": False, "last_digest_on": None, "last_digest_at": None}  # fmt: skip
+                            "dingtalk": False, "last_digest_on": None, "last_digest_at": None,
+                            "alerts_seen_to": None}  # fmt: skip
 MESSAGE_COLUMNS = ["message_id", "created_at", "as_of", "subject", "body", "read_at"]
 
 
@@ -137,7 +138,8 @@ def mark_read(
 # --------------------------------------------------------------------------- the digest run
 
 SUBSCRIBER_COLUMNS = ["username", "display_name", "role", "department_code", "frequency",
-                      "language", "email", "dingtalk", "last_digest_on", "last_digest_at"]  # fmt: skip
+                      "language", "email", "dingtalk", "last_digest_on", "last_digest_at",
+                      "alerts_seen_to"]  # fmt: skip
 
 
 def due_subscribers(engine: Engine, as_of: dt.date) -> pd.DataFrame:
@@ -162,22 +164,24 @@ ALERT_COLUMNS = ["alert_id", "score", "operator_name", "department_code", "reaso
                  "reasons_en", "window_start", "window_end", "created_at"]  # fmt: skip
 
 
-def new_alerts(
-    engine: Engine, scope: Scope, since: dt.datetime | None, until: dt.datetime
-) -> pd.DataFrame:
-    """Alerts the detector raised after `since` (None: every alert still open) up to `until`,
-    highest score first (ALERT_COLUMNS)."""
+def new_alerts(engine: Engine, scope: Scope, after_id: int | None) -> tuple[pd.DataFrame, int]:
+    """Alerts the detector raised after alert number `after_id` (None: every alert still open),
+    highest score first (ALERT_COLUMNS), and the highest alert number now (the next digest's
+    `after_id`)."""
     scope.require("oversight")
     stmt = (
         select(A.c.alert_id, A.c.score, OP.c.name.label("operator_name"), OP.c.department_code,
                A.c.reasons_zh, A.c.reasons_en, A.c.window_start, A.c.window_end, A.c.created_at)
         .select_from(A.join(OP, OP.c.operator_id == A.c.operator_id))
-        .where(A.c.created_at <= until)
         .order_by(A.c.score.desc(), A.c.alert_id)
     )  # fmt: skip
-    stmt = stmt.where(A.c.status == "open") if since is None else stmt.where(A.c.created_at > since)
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=ALERT_COLUMNS)
+        top = int(conn.scalar(select(func.coalesce(func.max(A.c.alert_id), 0))) or 0)
+        stmt = stmt.where(A.c.alert_id <= top)  # the same set whatever the detector adds now
+        stmt = (stmt.where(A.c.status == "open") if after_id is None
+                else stmt.where(A.c.alert_id > after_id))  # fmt: skip
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=ALERT_COLUMNS)
+    return frame, top
 
 
 def names(engine: Engine, language: str) -> dict[str, dict[str, str]]:
@@ -199,9 +203,11 @@ def record_digest(
     as_of: dt.date,
     now: dt.datetime,
     message: tuple[str, str] | None,
+    alerts_seen_to: int | None = None,
 ) -> int | None:
     """One transaction: the inbox copy of a digest (subject, body; None when it said nothing and
-    is not sent) and the subscription's last digest. Returns the message number (or None)."""
+    is not sent) and the subscription's last digest (with the highest alert number it covered,
+    for a privacy officer). Returns the message number (or None)."""
     with engine.begin() as conn:
         message_id = None
         if message is not None:
@@ -212,8 +218,9 @@ def record_digest(
                                        read_at=None).returning(MSG.c.message_id)
                 ).scalar_one()
             )  # fmt: skip
+        seen = {} if alerts_seen_to is None else {"alerts_seen_to": alerts_seen_to}
         conn.execute(update(SUB).where(SUB.c.username == username)
-                     .values(last_digest_on=as_of, last_digest_at=now))  # fmt: skip
+                     .values(last_digest_on=as_of, last_digest_at=now, **seen))  # fmt: skip
     return message_id
 
 

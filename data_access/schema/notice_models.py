@@ -51,6 +51,9 @@ class NoticeSubscription(Base):
     # the as-of date and the time of the last digest built (sent, or empty and not sent)
     last_digest_on: Mapped[dt.date | None] = mapped_column(Date)
     last_digest_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # the highest alert number when the last digest was built: later ones are new (alert numbers
+    # only grow; their creation times are the detector host's clock, not the city's)
+    alerts_seen_to: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
         CheckConstraint(_in("frequency", FREQUENCIES), name="ck_notice_frequency"),
         CheckConstraint(_in("language", NOTICE_LANGUAGES), name="ck_notice_language"),
