@@ -10,9 +10,10 @@
     python -m data_access [--db URL] users list
     python -m data_access [--db URL] display-check [--as-of YYYY-MM-DD]
     python -m data_access [--db URL] rollups [--as-of YYYY-MM-DD]
-    python -m data_access [--db URL] jobs run [nightly|rollups|points|anomalies|display-check ...]
+    python -m data_access [--db URL] jobs run [nightly|rollups|points|anomalies|display-check|digest ...]
                                     [--as-of YYYY-MM-DD]
     python -m data_access [--db URL] jobs status
+    python -m data_access [--db URL] digest [--as-of YYYY-MM-DD] [--dry-run]
     python -m data_access [--db URL] querylog partitions
     python -m data_access [--db URL] querylog archive --before YYYY-MM --to DIR
     python -m data_access [--db URL] review --month YYYY-MM --out FILE.xlsx [--lang zh|en]
@@ -88,11 +89,21 @@ def _parser() -> argparse.ArgumentParser:
     run = verbs.add_parser(
         "run",
         help="run jobs in order, each recorded in job_run: nightly (all) or some of rollups, "
-        "points, anomalies (yesterday's lookups), display-check",
+        "points, anomalies (yesterday's lookups), display-check, digest (the digests due)",
     )
     run.add_argument("jobs", nargs="*", metavar="JOB", default=["nightly"])
     run.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     verbs.add_parser("status", help="the last run of every job: when, how it ended, its message")
+    digest = sub.add_parser(
+        "digest",
+        help="build and send every digest due (inbox, e-mail, DingTalk), recorded in job_run "
+        "like the nightly job of that name",
+    )
+    digest.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
+    digest.add_argument(
+        "--dry-run", action="store_true",
+        help="print each due digest (recipient, channels, subject, body); write and send nothing",
+    )  # fmt: skip
     _querylog_parser(sub)
     review = sub.add_parser(
         "review",
@@ -313,6 +324,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _querylog(engine, args, parser)
     if args.command == "review":
         return _review(engine, args, parser)
+    if args.command == "digest":
+        return _digest(engine, args)
     status = 0
     for path in args.files:
         started = time.perf_counter()
@@ -483,6 +496,31 @@ def _review(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -
           f"dormant accounts active again: {dormant}, "
           f"{totals['open_alert_operators']} operators with alerts not closed -> {args.out}")  # fmt: skip
     return 0
+def _digest(engine, args: argparse.Namespace) -> int:
+    """`digest --dry-run` prints every due digest and writes nothing (not even the schema: a
+    database without the notice tables has no subscriptions); `digest` runs the job (exit 1 when
+    a send failed; the inbox copies are kept)."""
+    from sqlalchemy import inspect
+
+    from jobs.nightly import run_job, today_in_city
+
+    as_of = args.as_of or today_in_city()
+    if args.dry_run:
+        from jobs.digest import dry_run_text, run_digests
+
+        if not inspect(engine).has_table("notice_subscription"):
+            print(f"dry run as of {as_of}: the database has no subscriptions yet (no notice "
+                  "tables: run init); nothing written or sent")  # fmt: skip
+            return 0
+        print(dry_run_text(run_digests(engine, as_of, dry_run=True)))
+        return 0
+    from data_access.schema.reference import upgrade_schema
+
+    upgrade_schema(engine)
+    outcome = run_job(engine, "digest", as_of, started_by=_cli_actor(),
+                      progress=lambda message: print(f"  {message}", flush=True))  # fmt: skip
+    print(f"digest: {outcome.status} in {outcome.seconds:.1f} s: {outcome.message}")
+    return 0 if outcome.status == "ok" else 1
 
 
 EXIT_BUSY = 3

@@ -29,7 +29,10 @@ Subjects and the columns that carry their department:
 - supervision: supervision items (督办), their history and evidence (unit_code: a department's
   items are its own; county units' items only the city roles read);
 - supervision_office: opening, accepting and returning an item (the leading-group office);
-- supervision_reply: answering an item with evidence (the department head, their own items).
+- supervision_reply: answering an item with evidence (the department head, their own items);
+- notices: a user's own inbox and digest subscription (every role; always restricted to the
+  signed-in user's name, never to a department: no one reads another's messages). What a digest
+  says is read with the recipient's own Scope through the subjects above.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ POLICY: dict[str, dict[str, str]] = {
     "supervision": {**CITY_ROLES, "department_head": OWN},
     "supervision_office": dict(CITY_ROLES),
     "supervision_reply": {"admin": ALL, "department_head": OWN},
+    "notices": {**CITY_ROLES, "department_head": ALL, "privacy_officer": ALL},
 }
 SUBJECT_TEXT = {
     "coverage": "coverage figures",
@@ -79,6 +83,7 @@ SUBJECT_TEXT = {
     "supervision": "supervision items",
     "supervision_office": "opening and closing supervision items",
     "supervision_reply": "answering supervision items",
+    "notices": "one's own messages and digest subscription",
 }
 
 

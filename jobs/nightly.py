@@ -108,11 +108,21 @@ def _display_check(
     )
 
 
+def _digest(engine: Engine, day: dt.date, say: Progress, **_: object) -> tuple[str, int, str]:
+    """The digests due today (jobs.digest); a failed e-mail or DingTalk send makes the run
+    failed, with every failure in the message (the inbox copies are kept)."""
+    from jobs.digest import run_digests
+
+    run = run_digests(engine, day, say=say)
+    return ("failed" if run.failures else "ok"), run.sent["inbox"], run.summary()
+
+
 JOBS: dict[str, Callable[..., tuple[str, int, str]]] = {
     "rollups": _rollups,
     "points": _points,
     "anomalies": _anomalies,
     "display_check": _display_check,
+    "digest": _digest,
 }
 assert tuple(JOBS) == JOB_NAMES
 NIGHTLY = JOB_NAMES

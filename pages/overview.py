@@ -115,6 +115,7 @@ JOB_TEXT = {
     "points": N_("job.points"),
     "anomalies": N_("job.anomalies"),
     "display_check": N_("job.display_check"),
+    "digest": N_("job.digest"),
 }
 # health -> (text, Material icon, colour): the state is said in words and shape, not colour alone
 STATE_LOOK = {

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine, func, select
 
-from data_access.accounts.users import ensure_demo_users
+from data_access.accounts.users import demo_accounts, ensure_demo_users
+from data_access.queries.notices import subscribe_defaults
 from data_access.schema import models as m
 from data_access.schema.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVERITIES
 from data_access.schema.partitions import ensure_months
@@ -34,6 +35,7 @@ from seed_data.records import (
 )
 from seed_data.rosters import Rosters, generate_rosters, professions
 from seed_data.submissions import generate_annual_reports, generate_submissions
+from seed_data.supervision import seed_supervision
 
 DEFAULT_SEED = 2018
 Progress = Callable[[float, str], None]
@@ -203,6 +205,10 @@ def build_city(
         raise
     report(0.82, "演示账号")
     ensure_demo_users(engine)
+    subscribe_defaults(engine, [a["username"] for a in demo_accounts()], "daily")
+    if scale != "tiny":  # the tests' tiny city starts with an empty supervision record
+        report(0.83, "督办事项")
+        result.rows["supervision_item"] = seed_supervision(engine, as_of)
     _compute_figures(engine, as_of, report)
     result.seconds = time.perf_counter() - started
     report(1.0, f"完成，用时 {result.seconds:.1f} 秒")
@@ -211,9 +217,11 @@ def build_city(
 
 def _compute_figures(engine: Engine, as_of: dt.date, report: Progress) -> None:
     """What the nightly jobs keep current, computed once so that every page has content on the
-    first start: coverage rollups, integrity points as of the date, alerts over the whole query
-    log, the display check. Each is recorded in job_run like a nightly run (started by
-    seed_data); a failure stops the build with its message."""
+    first start: coverage rollups, integrity points as of the date, the previous night's digests
+    (as of the day before, before the alerts exist: the inboxes have a message, and the digests
+    of the as-of date are still due, the privacy officer's naming every alert), alerts over the
+    whole query log, the display check. Each is recorded in job_run like a nightly run (started
+    by seed_data); a failure stops the build with its message."""
     from data_access.queries import coverage_rollup
     from jobs.nightly import run_job
 
@@ -223,6 +231,7 @@ def _compute_figures(engine: Engine, as_of: dt.date, report: Progress) -> None:
     steps = [
         (0.84, "覆盖率汇总", "rollups", {}),
         (0.86, "积分计算", "points", {}),
+        (0.88, "消息摘要（前一日）", "digest", {"day": as_of - dt.timedelta(days=1)}),
         (0.90, "查询异常检测（全部查询日志）", "anomalies",
          {"date_from": first.date() if first else as_of, "date_to": as_of}),
         (0.98, "展示期核查", "display_check", {}),
@@ -233,7 +242,8 @@ def _compute_figures(engine: Engine, as_of: dt.date, report: Progress) -> None:
         def say(message: str, f: float = fraction, lab: str = label) -> None:
             report(f, f"{lab}：{message}")
 
-        outcome = run_job(engine, job, as_of, started_by="seed_data", progress=say, **options)
+        day = options.pop("day", as_of)
+        outcome = run_job(engine, job, day, started_by="seed_data", progress=say, **options)
         if outcome.status != "ok":
             raise SeedError(f"{label}失败：{outcome.message}")
 

@@ -353,6 +353,24 @@ def check_supervision(r: Rendered, user_key: str, url: str) -> None:
         assert not set(r.texts()) & others
 
 
+def check_inbox(r: Rendered, user_key: str, url: str) -> None:
+    """The user's own messages and only theirs: the unread count, one expander per message with
+    its body; no other user's message body anywhere on the page."""
+    from data_access.schema.notice_models import NoticeMessage
+
+    username = USERS[user_key]["username"]
+    table = NoticeMessage.__table__
+    with get_engine(url).connect() as conn:
+        rows = conn.execute(select(table.c.username, table.c.body, table.c.read_at)).all()
+    own = [row for row in rows if row.username == username]
+    metrics = {x.label: x.value for x in r.main.metric}
+    assert metrics[zh("inbox.unread")] == str(sum(row.read_at is None for row in own))
+    assert len(r.main.expander) == min(len(own), 50)
+    shown = {x.value for x in r.main.markdown}
+    assert {row.body for row in own} <= shown
+    assert not {row.body for row in rows if row.username != username} & shown
+
+
 # page key -> (checker, marks). A page being rewritten can be marked
 # pytest.mark.xfail(strict=False, reason=...) here until its checker is complete.
 EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
@@ -367,6 +385,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
     "repair": (check_repair, ()),
     "submissions": (check_submissions, ()),
     "supervision": (check_supervision, ()),
+    "inbox": (check_inbox, ()),
     "accounts": (check_accounts, ()),
 }
 

@@ -119,6 +119,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Supervision items: the office follows up late figures with the units until closed",
     ),
     PageSpec(
+        "inbox",
+        "pages/inbox.py",
+        ":material/inbox:",
+        "work",
+        ALL,
+        "Notices: each user's digest of what needs them, and their subscription settings",
+    ),
+    PageSpec(
         "accounts",
         "pages/accounts.py",
         ":material/manage_accounts:",
@@ -147,6 +155,7 @@ PAGE_TITLES = {
     "repair": N_("page.repair"),
     "submissions": N_("page.submissions"),
     "supervision": N_("page.supervision"),
+    "inbox": N_("page.inbox"),
     "accounts": N_("page.accounts"),
 }
 ROLE_TEXT = {

@@ -1,5 +1,5 @@
 """The record of scheduled jobs: one job_run row per run of one job (rollups, points, anomalies,
-display check), written when it starts and completed when it ends, so a job that died mid-way
+display check, digest), written when it starts and completed when it ends, so a job that died mid-way
 stays visible as 'running' with no end. Same declarative Base as data_access.schema.models."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from data_access.schema.models import Base
 
-JOB_NAMES = ("rollups", "points", "anomalies", "display_check")
+JOB_NAMES = ("rollups", "points", "anomalies", "display_check", "digest")
 JOB_STATUSES = ("running", "ok", "failed")
 
 

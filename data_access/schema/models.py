@@ -455,6 +455,7 @@ class ImportRun(Base):
 from data_access.schema import account_models as _account_models  # noqa: E402, F401
 from data_access.schema import calendar_models as _calendar_models  # noqa: E402, F401
 from data_access.schema import job_models as _job_models  # noqa: E402, F401
+from data_access.schema import notice_models as _notice_models  # noqa: E402, F401
 from data_access.schema import rollup_models as _rollup_models  # noqa: E402, F401
 from data_access.schema import score_models as _score_models  # noqa: E402, F401
 from data_access.schema import supervision_models as _supervision_models  # noqa: E402, F401
