@@ -496,6 +496,8 @@ def _review(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -
           f"dormant accounts active again: {dormant}, "
           f"{totals['open_alert_operators']} operators with alerts not closed -> {args.out}")  # fmt: skip
     return 0
+
+
 def _digest(engine, args: argparse.Namespace) -> int:
     """`digest --dry-run` prints every due digest and writes nothing (not even the schema: a
     database without the notice tables has no subscriptions); `digest` runs the job (exit 1 when
