@@ -28,6 +28,16 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Keep each test file on one pytest-xdist worker (its module fixtures are built once) and all
+    the browser tests and the load benchmark on one worker together: each starts a dashboard
+    server and a browser or ten sessions, and two at once on this two-core machine would time out.
+    Used by `--dist loadgroup` (pyproject.toml); without xdist the marks do nothing."""
+    for item in items:
+        heavy = "e2e" in item.path.parts or item.path.name == "test_load_benchmark.py"
+        item.add_marker(pytest.mark.xdist_group("servers" if heavy else item.path.stem))
+
+
 def _pg_unreachable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {reason}")
