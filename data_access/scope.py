@@ -29,7 +29,10 @@ Subjects and the columns that carry their department:
 - supervision: supervision items (督办), their history and evidence (unit_code: a department's
   items are its own; county units' items only the city roles read);
 - supervision_office: opening, accepting and returning an item (the leading-group office);
-- supervision_reply: answering an item with evidence (the department head, their own items).
+- supervision_reply: answering an item with evidence (the department head, their own items);
+- privacy_cases: privacy cases (the investigation of one operator's alerts), their history,
+  evidence and the operator's access status (privacy officers and administrators, every case);
+- operator_access: lifting an operator's suspended access (administrators).
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ POLICY: dict[str, dict[str, str]] = {
     "supervision": {**CITY_ROLES, "department_head": OWN},
     "supervision_office": dict(CITY_ROLES),
     "supervision_reply": {"admin": ALL, "department_head": OWN},
+    "privacy_cases": {"privacy_officer": ALL, "admin": ALL},
+    "operator_access": {"admin": ALL},
 }
 SUBJECT_TEXT = {
     "coverage": "coverage figures",
@@ -79,6 +84,8 @@ SUBJECT_TEXT = {
     "supervision": "supervision items",
     "supervision_office": "opening and closing supervision items",
     "supervision_reply": "answering supervision items",
+    "privacy_cases": "privacy cases",
+    "operator_access": "lifting an operator's suspension",
 }
 
 

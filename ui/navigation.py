@@ -69,6 +69,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Privacy oversight: anomaly detection on the query log and case triage",
     ),
     PageSpec(
+        "cases",
+        "pages/cases.py",
+        ":material/folder_shared:",
+        "oversight",
+        frozenset({"privacy_officer", "admin"}),
+        "Privacy cases: one operator's alerts investigated, decided and acted on",
+    ),
+    PageSpec(
         "subject",
         "pages/subject.py",
         ":material/summarize:",
@@ -133,6 +141,7 @@ PAGE_TITLES = {
     "coverage": N_("page.coverage"),
     "scores": N_("page.scores"),
     "oversight": N_("page.oversight"),
+    "cases": N_("page.cases"),
     "subject": N_("page.subject"),
     "person": N_("page.person"),
     "repair": N_("page.repair"),
