@@ -235,3 +235,29 @@ def test_the_page_as_a_privacy_officer(world, db_url, monkeypatch, server_naviga
     assert list(table["期限状态"]) == ["未到期"]
     assert [s.value for s in app.selectbox if s.label == "转为"] == ["confirmed"]
     assert any(d.proto.label == "下载案卷（Excel）" for d in app.get("download_button"))
+
+
+def test_an_older_database_gets_the_access_status_and_the_wider_flags(engine):
+    """A database made before cases: the operator's access columns are added, query_log.flags
+    is widened on PostgreSQL (its partitions follow), and the case tables are created."""
+    from sqlalchemy import inspect, text
+
+    from data_access.schema.reference import schema_is_current, upgrade_schema
+
+    with engine.begin() as conn:
+        for table in ("case_evidence", "case_event", "case_alert", "privacy_case"):
+            conn.execute(text(f"DROP TABLE {table}"))
+        for column in ("access_status", "access_since", "access_case_id"):
+            conn.execute(text(f"ALTER TABLE operator DROP COLUMN {column}"))
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE query_log ALTER COLUMN flags TYPE VARCHAR(64)"))
+    assert not schema_is_current(engine)
+    added = upgrade_schema(engine)
+    assert {"operator.access_status", "operator.access_since", "operator.access_case_id"} <= set(
+        added
+    )
+    assert schema_is_current(engine)
+    if engine.dialect.name == "postgresql":
+        assert "query_log.flags" in added
+        flags = [c for c in inspect(engine).get_columns("query_log") if c["name"] == "flags"]
+        assert flags[0]["type"].length == m.FLAGS_WIDTH

@@ -569,14 +569,15 @@ def outcomes_per_month(engine: Engine, scope: Scope) -> pd.DataFrame:
     counted in SQL."""
     year, month = extract("year", C.c.closed_at), extract("month", C.c.closed_at)
     stmt = (
-        select(year, month, C.c.status, func.coalesce(C.c.outcome, ""), func.count())
+        select(year, month, C.c.status, C.c.outcome, func.count())
         .select_from(C.join(OP, OP.c.operator_id == C.c.operator_id))
         .where(C.c.status.in_(CLOSED_STATES), C.c.closed_at.is_not(None), _in_scope(scope))
-        .group_by(year, month, C.c.status, func.coalesce(C.c.outcome, ""))
+        .group_by(year, month, C.c.status, C.c.outcome)
     )
     with engine.connect() as conn:
         rows = [
-            (f"{int(y):04d}-{int(mo):02d}", s, o, int(n)) for y, mo, s, o, n in conn.execute(stmt)
+            (f"{int(y):04d}-{int(mo):02d}", s, o or "", int(n))
+            for y, mo, s, o, n in conn.execute(stmt)
         ]
     frame = pd.DataFrame(rows, columns=["month", "status", "outcome", "cases"])
     return frame.sort_values(["month", "status", "outcome"], ignore_index=True)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
-from sqlalchemy import DDL, Connection, Engine, String, delete, inspect
+from sqlalchemy import DDL, Connection, Engine, String, Table, delete, inspect
 
 import reference_data
 from data_access.imports.upsert import upsert_rows
@@ -142,7 +144,7 @@ def upgrade_schema(engine: Engine) -> list[str]:
     return added
 
 
-def _widen(conn: Connection, table, present: list[dict]) -> list[str]:
+def _widen(conn: Connection, table: Table, present: Sequence[Mapping[str, Any]]) -> list[str]:
     """ALTER a varchar column stored shorter than the model declares (a catalogue-only change
     on PostgreSQL); names and lengths from the models, never from input."""
     stored = {c["name"]: getattr(c["type"], "length", None) for c in present}
