@@ -79,7 +79,7 @@ age["bucket"] = [tr(BUCKET_TEXT[b]) for b in age["bucket"]]
 ageing_chart = px.bar(age, x="bucket", y="cases", title=tr("cs.ageing"),
                       category_orders={"bucket": [tr(BUCKET_TEXT[b]) for b in AGE_BUCKETS]},
                       labels={"bucket": tr("cs.ageing.axis"), "cases": tr("cs.cases_axis")})  # fmt: skip
-c1.plotly_chart(whole_counts(ageing_chart), width="stretch")
+c1.plotly_chart(whole_counts(ageing_chart).update_layout(height=300), width="stretch")
 closed = cases.outcomes_per_month(url, scope)
 if closed.empty:
     c2.caption(tr("cs.outcomes_none"))
@@ -90,7 +90,7 @@ else:
                            labels={"month": tr("cs.month"), "cases": tr("cs.cases_axis"),
                                    "result": tr("cs.col.outcome")})  # fmt: skip
     outcome_chart.update_xaxes(type="category")
-    c2.plotly_chart(whole_counts(outcome_chart), width="stretch")
+    c2.plotly_chart(whole_counts(outcome_chart).update_layout(height=300), width="stretch")
 
 chosen_states = st.multiselect(
     tr("cs.filter_status"), list(CASE_STATES), default=["open", "investigating"],
