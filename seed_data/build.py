@@ -19,6 +19,7 @@ from seed_data import roles as R
 from seed_data.applications import Applications, generate_applications
 from seed_data.bulkload import BulkLoader
 from seed_data.common import SCALES, date_strings, datetime_strings, day_number
+from seed_data.demo_cases import add_demo_cases
 from seed_data.misuse import plan_misuse
 from seed_data.operators import ROLE_NAMES, Operators, generate_operators
 from seed_data.persons import Population, generate_population
@@ -203,6 +204,7 @@ def build_city(
     report(0.82, "演示账号")
     ensure_demo_users(engine)
     _compute_figures(engine, as_of, report)
+    result.rows["privacy_case"] = add_demo_cases(engine, scale, as_of, seed)
     result.seconds = time.perf_counter() - started
     report(1.0, f"完成，用时 {result.seconds:.1f} 秒")
     return result
