@@ -73,8 +73,9 @@ def make_id_number(region_code: str, birth_date: dt.date, sequence: int) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """4127**********123X: the first four and the last four characters stay visible."""
-    if not value:
+    """4127**********123X: the first four and the last four characters stay visible. Missing
+    (None, or NaN: pandas' string columns hold a missing value as NaN) reads as ""."""
+    if not isinstance(value, str) or not value:
         return ""
     if len(value) <= 8:
         return "*" * len(value)
@@ -82,8 +83,9 @@ def mask_id_number(value: str | None) -> str:
 
 
 def mask_name(value: str | None) -> str:
-    """王*明 for three characters, 王* for two; only the family name and last character stay."""
-    if not value:
+    """王*明 for three characters, 王* for two; only the family name and last character stay.
+    Missing (None or NaN, as for a lookup of an unknown subject) reads as ""."""
+    if not isinstance(value, str) or not value:
         return ""
     if len(value) == 1:
         return "*"

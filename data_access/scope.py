@@ -33,6 +33,9 @@ Subjects and the columns that carry their department:
 - notices: a user's own inbox and digest subscription (every role; always restricted to the
   signed-in user's name, never to a department: no one reads another's messages). What a digest
   says is read with the recipient's own Scope through the subjects above.
+- privacy_cases: privacy cases (the investigation of one operator's alerts), their history,
+  evidence and the operator's access status (privacy officers and administrators, every case);
+- operator_access: lifting an operator's suspended access (administrators).
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ POLICY: dict[str, dict[str, str]] = {
     "supervision_office": dict(CITY_ROLES),
     "supervision_reply": {"admin": ALL, "department_head": OWN},
     "notices": {**CITY_ROLES, "department_head": ALL, "privacy_officer": ALL},
+    "privacy_cases": {"privacy_officer": ALL, "admin": ALL},
+    "operator_access": {"admin": ALL},
 }
 SUBJECT_TEXT = {
     "coverage": "coverage figures",
@@ -84,6 +89,8 @@ SUBJECT_TEXT = {
     "supervision_office": "opening and closing supervision items",
     "supervision_reply": "answering supervision items",
     "notices": "one's own messages and digest subscription",
+    "privacy_cases": "privacy cases",
+    "operator_access": "lifting an operator's suspension",
 }
 
 

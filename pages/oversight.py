@@ -8,17 +8,28 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from services import cases
 from services import oversight as ov
 from services.oversight import ALERT_STATUSES
 from ui.access import require_page
 from ui.alert_reasons import headline, reasons
+from ui.cases import case_action
 from ui.charts import numeric_dates, whole_counts
 from ui.exports import to_excel
 from ui.formatting import format_datetime, format_number, format_percent
 from ui.grid import show_table
 from ui.i18n import N_
 from ui.markdown import escape_markdown
-from ui.session import current_scope, current_user, database_url, filters, lang, tr, trn
+from ui.session import (
+    current_scope,
+    current_user,
+    database_url,
+    filters,
+    lang,
+    today,
+    tr,
+    trn,
+)  # fmt: skip
 from ui.tables import catalogue_names
 
 require_page("oversight")
@@ -246,3 +257,13 @@ with st.form("ov_triage", clear_on_submit=True):
             user = current_user() or {}
             status = ov.triage(url, scope, alert_id, user["username"], action, note)
             st.success(tr("oversight.saved", status=status_labels[status]))
+
+username = (current_user() or {})["username"]
+case_action(
+    queue, alert_id, cases.active_case_of(url, scope, detail["operator_id"]),
+    cases.cases_of_alerts(url, scope, tuple(int(a) for a in queue["alert_id"])),
+    cases.assignees(url, scope), today(),
+    lambda ids, assignee, deadline, summary: cases.open_case(
+        url, scope, username, ids, assignee, deadline, summary, today()),
+    lambda case_id, ids: cases.add_alerts(url, scope, username, case_id, ids),
+)  # fmt: skip

@@ -135,7 +135,7 @@ def detect(
     say = progress or (lambda _msg: None)
     log = _read(engine, date_from, date_to, say)
     if log is None:
-        return []
+        return _with_suspensions(engine, [], date_from, date_to)
     scored_purposes = log.purposes.filter(pl.col("date") >= date_from, pl.col("date") <= date_to)
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
     rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
@@ -159,7 +159,26 @@ def detect(
         if key not in best or a.score > best[key].score:
             best[key] = a
     out = sorted(best.values(), key=lambda a: (-a.score, a.operator_id, a.window_start))
-    return out
+    return _with_suspensions(engine, out, date_from, date_to)
+
+
+def _with_suspensions(
+    engine: Engine, alerts: list[Alert], date_from: dt.date, date_to: dt.date
+) -> list[Alert]:
+    """Suspended operators (scoring.anomaly_suspension): a lookup after the suspension raises
+    an alert by itself, and every later alert of the operator says they are suspended."""
+    from scoring.anomaly_suspension import note_suspensions
+
+    with engine.connect() as conn:
+        suspended = source.suspended(conn)
+        if suspended.is_empty():
+            return alerts
+        after = [
+            (w.start, w.end, source.after_suspension(conn, w.start, w.end))
+            for w in week_windows(date_from, date_to, 0)
+            if w.scored
+        ]
+    return note_suspensions(alerts, suspended, after)
 
 
 def _score(values: list[float]) -> float:

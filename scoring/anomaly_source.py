@@ -213,3 +213,31 @@ def terminals(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Data
     schema = {"op": pl.String, "terminal": pl.String, "n": pl.Int64, "unauth": pl.Int64,
               "first": pl.Datetime("us"), "last": pl.Datetime("us")}  # fmt: skip
     return _frame(conn, stmt, schema)
+
+
+def suspended(conn: Connection) -> pl.DataFrame:
+    """op, since, case_id: operators whose access is suspended now (a confirmed privacy case)."""
+    stmt = select(OP.c.operator_id, OP.c.access_since, OP.c.access_case_id).where(
+        OP.c.access_status == "suspended", OP.c.access_since.is_not(None)
+    )
+    rows = conn.execute(stmt).all()
+    return pl.DataFrame(
+        [(str(o), s, int(c) if c is not None else None) for o, s, c in rows],
+        schema={"op": pl.String, "since": pl.Datetime("us"), "case_id": pl.Int64},
+        orient="row",
+    )
+
+
+def after_suspension(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, n: lookups in the window made by a suspended operator at or after the suspension."""
+    stmt = (
+        select(Q.c.operator_id, func.count())
+        .select_from(Q.join(OP, OP.c.operator_id == Q.c.operator_id))
+        .where(
+            _in_window(start, end),
+            OP.c.access_status == "suspended",
+            Q.c.queried_at >= OP.c.access_since,
+        )
+        .group_by(Q.c.operator_id)
+    )
+    return _frame(conn, stmt, {"op": pl.String, "n": pl.Int64})

@@ -21,6 +21,7 @@ from seed_data.accounts import plan_accounts
 from seed_data.applications import Applications, generate_applications
 from seed_data.bulkload import BulkLoader
 from seed_data.common import SCALES, date_strings, datetime_strings, day_number
+from seed_data.demo_cases import add_demo_cases
 from seed_data.misuse import plan_misuse
 from seed_data.operators import ROLE_NAMES, Operators, generate_operators
 from seed_data.persons import Population, generate_population
@@ -210,6 +211,7 @@ def build_city(
         report(0.83, "督办事项")
         result.rows["supervision_item"] = seed_supervision(engine, as_of)
     _compute_figures(engine, as_of, report)
+    result.rows["privacy_case"] = add_demo_cases(engine, scale, as_of, seed)
     result.seconds = time.perf_counter() - started
     report(1.0, f"完成，用时 {result.seconds:.1f} 秒")
     return result

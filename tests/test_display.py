@@ -43,6 +43,14 @@ def test_charts_label_dates_with_numbers_and_counts_with_whole_numbers():
     assert figure.layout.yaxis.tickformat == ",d" and figure.layout.yaxis.dtick == 1
     big = whole_counts(px.bar(pd.DataFrame({"x": ["a"], "n": [400]}), x="x", y="n"))
     assert big.layout.yaxis.dtick is None  # plotly spaces large counts itself
+    # an operator without peers: the peers' line has no values (None), a gap and no count
+    days = [dt.date(2026, 3, 1), dt.date(2026, 3, 2)]
+    activity = pd.DataFrame({"day": days, "operator": [3, 40], "peers": [None, None]})
+    long = activity.melt(id_vars="day", value_vars=["operator", "peers"], var_name="who")
+    lonely = whole_counts(px.line(long, x="day", y="value", color="who"))
+    assert lonely.layout.yaxis.tickformat == ",d" and lonely.layout.yaxis.dtick is None
+    alone = activity.assign(operator=[2, 5]).melt(id_vars="day", var_name="who")
+    assert whole_counts(px.line(alone, x="day", y="value", color="who")).layout.yaxis.dtick == 1
 
 
 def test_the_gap_is_hidden_only_with_the_counts_it_comes_from():

@@ -26,6 +26,7 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access.engine import get_engine
+from data_access.queries import cases as case_queries
 from data_access.queries import coverage as cv
 from data_access.queries import oversight as ov
 from data_access.queries.reporting import Thresholds
@@ -371,6 +372,20 @@ def check_inbox(r: Rendered, user_key: str, url: str) -> None:
     assert not {row.body for row in rows if row.username != username} & shown
 
 
+def check_cases(r: Rendered, user_key: str, url: str) -> None:
+    """Every case of the city (the privacy officers' and administrators' subject) in the list's
+    default states; none in the world: the page says so."""
+    from data_access.schema.case_models import PrivacyCase
+
+    with get_engine(url).connect() as conn:
+        active = set(conn.scalars(select(PrivacyCase.case_id).where(
+            PrivacyCase.status.in_(["open", "investigating"]))))  # fmt: skip
+    shown = {int(v) for v in values_in(r, zh("cs.col.case_id"), downloads=False)}
+    assert shown == active
+    if not active:
+        assert zh("cs.none") in [i.value for i in r.main.info]
+
+
 # page key -> (checker, marks). A page being rewritten can be marked
 # pytest.mark.xfail(strict=False, reason=...) here until its checker is complete.
 EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
@@ -380,6 +395,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Rendered, str, str], None], tuple]] = {
     "scores": (check_scores, ()),
     "oversight": (check_oversight, ()),
     "query_points": (check_query_points, ()),
+    "cases": (check_cases, ()),
     "person": (check_person, ()),
     "subject": (check_subject, ()),
     "repair": (check_repair, ()),
@@ -632,6 +648,9 @@ def refused_for_oversight(url: str, scope: Scope) -> None:
         lambda: ov.alert_trend(engine, scope),
         lambda: ov_service.queue(url, scope, (), 0.0, None, None, None),
         lambda: ov_service.evidence(url, scope, 1),
+        lambda: case_queries.cases(engine, scope, TINY_AS_OF),
+        lambda: case_queries.history(engine, scope, 1),
+        lambda: case_queries.open_case(engine, scope, "x", [1], "x", END, "", TINY_AS_OF),
         lambda: ov_service.activity(url, scope, "x", START, END),
     ]
     for call in calls:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -82,3 +83,6 @@ def test_masking():
     assert mask_name("王建明") == "王*明"
     assert mask_name("李娜") == "李*"
     assert mask_name("欧阳小明") == "欧**明"
+    # a lookup of an unknown subject: no name, NaN in a pandas string column
+    names = pd.Series(["王建明", None], dtype="str").map(mask_name)
+    assert names.tolist() == ["王*明", ""] and mask_id_number(float("nan")) == ""  # type: ignore[arg-type]

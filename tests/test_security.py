@@ -164,9 +164,11 @@ def test_injection_strings_in_every_text_input(scratch, monkeypatch, user_key, p
     grew = {k for k in after if after[k] != before[k]}
     # lookups logged, triage decisions, policy versions, (an administrator setting an odd but
     # rule-abiding password) account changes, and supervision items opened, answered or returned
-    # with the typed text as their note are the only writes of these forms
+    # with the typed text as their note, and privacy cases opened or moved on (the typed text as
+    # their summary or note) are the only writes of these forms
     assert grew <= {"query_log", "operator", "alert_event", "alert", "policy_version",
-                    "account_event", "supervision_item", "supervision_event"}  # fmt: skip
+                    "account_event", "supervision_item", "supervision_event", "privacy_case",
+                    "case_alert", "case_event"}  # fmt: skip
     with get_engine(scratch).connect() as conn:  # no username made of an injection string
         assert all(USERNAME.fullmatch(u) for u in conn.scalars(select(m.DashboardUser.username)))
 
@@ -484,7 +486,8 @@ def test_the_oversight_case_file_neutralises_the_planted_values(world):
     assert_export_is_inert(case_file)
 
 
-EXPORTERS = {"to_csv", "to_excel", "circular_workbook"}
+# the ui.exports functions, and the workbooks built with ui.exports.to_excel
+EXPORTERS = {"to_csv", "to_excel", "circular_workbook", "review_workbook", "case_workbook"}
 # Downloads that are not spreadsheets of data, with the reason they need no neutralising.
 NOT_SPREADSHEETS = {
     "policy.toml": "the what-if rules as TOML, the administrator's own numbers",

@@ -249,7 +249,7 @@ def test_pages_outside_a_role_are_not_registered(app, role, page):
 
 def test_role_menus():
     keys = {role: [p.key for p in pages_for_role(role)] for role in USERS}
-    assert keys["privacy_officer"] == ["oversight", "subject"]
+    assert keys["privacy_officer"] == ["oversight", "cases", "query_points", "subject", "inbox"]
     assert "oversight" not in keys["department_head"] and "subject" not in keys["department_head"]
     assert keys["admin"] == [p.key for p in PAGES]
     assert pages_for_role("hacker") == []

@@ -3,6 +3,7 @@ and counts on whole-number ticks (no "0.2 件")."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 # Plotly picks the tick spacing; each range of spacing gets a numeric, language-free format.
@@ -21,14 +22,16 @@ def numeric_dates(figure: Any) -> Any:
 
 
 def whole_counts(figure: Any, axis: str = "y") -> Any:
-    """A count axis: whole numbers only, from zero."""
+    """A count axis: whole numbers only, from zero. Missing points (None or NaN: a line with no
+    value that day, such as the peers' average of an operator without peers) are gaps, not counts."""
     update = figure.update_yaxes if axis == "y" else figure.update_xaxes
     update(tickformat=",d", rangemode="tozero", minallowed=0)
     maximum = 0.0
     for trace in figure.data:
         values = getattr(trace, axis, None)
-        if values is not None and len(values):
-            maximum = max(maximum, max(float(v) for v in values if v == v))
+        for value in () if values is None else values:
+            if value is not None and not math.isnan(float(value)):
+                maximum = max(maximum, float(value))
     if maximum <= 10:
         update(dtick=1)
     return figure

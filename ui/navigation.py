@@ -69,6 +69,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Privacy oversight: anomaly detection on the query log and case triage",
     ),
     PageSpec(
+        "cases",
+        "pages/cases.py",
+        ":material/folder_shared:",
+        "oversight",
+        frozenset({"privacy_officer", "admin"}),
+        "Privacy cases: one operator's alerts investigated, decided and acted on",
+    ),
+    PageSpec(
         "query_points",
         "pages/query_points.py",
         ":material/storefront:",
@@ -149,6 +157,7 @@ PAGE_TITLES = {
     "coverage": N_("page.coverage"),
     "scores": N_("page.scores"),
     "oversight": N_("page.oversight"),
+    "cases": N_("page.cases"),
     "query_points": N_("page.query_points"),
     "subject": N_("page.subject"),
     "person": N_("page.person"),

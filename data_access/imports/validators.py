@@ -285,8 +285,12 @@ def operators() -> Kind:
 
 # --------------------------------------------------------------------------- query log
 
-# query_log.flags, in this order, comma-separated (models.QueryLog).
-FLAG_ORDER = ("invalid_id", "unknown_subject", "unknown_purpose", "unknown_channel", "truncated")
+# query_log.flags, in this order, comma-separated (models.QueryLog). `suspended`: the operator's
+# access was suspended (a confirmed privacy case, data_access.queries.cases) before the lookup;
+# the row is kept like every other. Every combination fits the column (invalid_id and
+# unknown_subject never go together).
+FLAG_ORDER = ("invalid_id", "unknown_subject", "unknown_purpose", "unknown_channel", "truncated",
+              "suspended")  # fmt: skip
 _QUERY_FREE_COLUMNS = (
     "subject_id_number", "purpose_code", "authorization_ref", "channel", "terminal_id"
 )  # fmt: skip
@@ -330,10 +334,26 @@ def _valid_ids(subjects: pl.Series) -> tuple[np.ndarray, pl.Series]:
     return verdict, upper.alias(subjects.name)
 
 
+def _suspended_since(conn: Connection, operators: Iterable[str]) -> dict[str, dt.datetime]:
+    """operator -> when their access was suspended, for those of them suspended now."""
+    op = m.Operator.__table__
+    wanted = list(operators)
+    found: dict[str, dt.datetime] = {}
+    for i in range(0, len(wanted), IN_CHUNK):
+        stmt = select(op.c.operator_id, op.c.access_since).where(
+            in_values(conn, op.c.operator_id, wanted[i : i + IN_CHUNK]),
+            op.c.access_status == "suspended",
+            op.c.access_since.is_not(None),
+        )
+        found.update((str(o), since) for o, since in conn.execute(stmt))
+    return found
+
+
 def _check_query_frame(conn: Connection, frame: Frame, report: FrameReport,
-                       cache: set[str]) -> None:  # fmt: skip
+                       cache: set[str], suspended: dict[str, dt.datetime]) -> None:  # fmt: skip
     """Flags (kept, never refused), a known operator (else refused), a known subject (else
-    flagged). `cache` holds the operators already found during this import."""
+    flagged), a lookup after the operator's suspension (flagged). `cache` holds the operators
+    already found during this import, `suspended` those of them suspended (and since when)."""
     v = frame.values
     bits = np.zeros(frame.height, dtype=np.int64)
     width = m.QUERY_TEXT_WIDTH
@@ -357,6 +377,11 @@ def _check_query_frame(conn: Connection, frame: Frame, report: FrameReport,
     wanted = set(operators.filter(pl.Series(live)).unique().to_list()) - cache
     if wanted:
         cache.update(known_values(conn, m.Operator.__table__.c.operator_id, wanted))
+        suspended.update(_suspended_since(conn, wanted))
+    if suspended:
+        since = operators.replace_strict(suspended, default=None, return_dtype=pl.Datetime("us"))
+        after = (v["queried_at"].cast(pl.Datetime("us")) >= since).fill_null(False).to_numpy()
+        bits |= (live & after) * _FLAG_BIT["suspended"]
     unknown_op = live & ~operators.is_in(sorted(cache)).to_numpy()
     if unknown_op.any():
         rows = np.flatnonzero(unknown_op)
@@ -383,9 +408,10 @@ with_vector(unbounded, lambda values: values)
 
 def query_log() -> Kind:
     operators_seen: set[str] = set()
+    suspended: dict[str, dt.datetime] = {}
 
     def check_frame(conn: Connection, frame: Frame, report: FrameReport) -> None:
-        _check_query_frame(conn, frame, report, operators_seen)
+        _check_query_frame(conn, frame, report, operators_seen, suspended)
 
     return Kind(
         name="query-log",

@@ -297,13 +297,23 @@ class Operator(Base):
     role: Mapped[str] = mapped_column(String(32))
     county_code: Mapped[str | None] = mapped_column(ForeignKey("county.code"))
     id_number: Mapped[str | None] = mapped_column(String(18))
+    # access to the credit platform: NULL or "active", or "suspended" by a privacy case confirmed
+    # with the outcome access_suspended (data_access.queries.cases); since when, by which case.
+    # Never written by the operator import, so a re-import never reactivates anyone.
+    access_status: Mapped[str | None] = mapped_column(String(12))
+    access_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    access_case_id: Mapped[int | None] = mapped_column(Integer)
+
+
+FLAGS_WIDTH = 96  # every combination of the flags fits (was 64: widened by the schema upgrade)
 
 
 class QueryLog(Base):
     """Every lookup of a person's credit information. Never loses a row: problems are flagged.
 
     flags: comma-separated, empty when clean: invalid_id, unknown_subject, unknown_purpose,
-    unknown_channel, truncated (a value longer than QUERY_TEXT_WIDTH was cut to fit).
+    unknown_channel, truncated (a value longer than QUERY_TEXT_WIDTH was cut to fit), suspended
+    (made by an operator whose access was suspended before the lookup).
     """
 
     __tablename__ = "query_log"
@@ -315,7 +325,7 @@ class QueryLog(Base):
     authorization_ref: Mapped[str | None] = mapped_column(String(QUERY_TEXT_WIDTH))
     channel: Mapped[str] = mapped_column(String(QUERY_TEXT_WIDTH))
     terminal_id: Mapped[str | None] = mapped_column(String(QUERY_TEXT_WIDTH))
-    flags: Mapped[str] = mapped_column(String(64), default="")
+    flags: Mapped[str] = mapped_column(String(FLAGS_WIDTH), default="")
     __table_args__ = (
         Index("ix_query_operator_time", "operator_id", "queried_at"),
         Index("ix_query_time", "queried_at"),
@@ -454,6 +464,7 @@ class ImportRun(Base):
 # coverage rollups.
 from data_access.schema import account_models as _account_models  # noqa: E402, F401
 from data_access.schema import calendar_models as _calendar_models  # noqa: E402, F401
+from data_access.schema import case_models as _case_models  # noqa: E402, F401
 from data_access.schema import job_models as _job_models  # noqa: E402, F401
 from data_access.schema import notice_models as _notice_models  # noqa: E402, F401
 from data_access.schema import rollup_models as _rollup_models  # noqa: E402, F401

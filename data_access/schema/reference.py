@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
-from sqlalchemy import DDL, Connection, Engine, delete, inspect
+from sqlalchemy import DDL, Connection, Engine, String, Table, delete, inspect
 
 import reference_data
 from data_access.imports.upsert import upsert_rows
@@ -113,8 +115,10 @@ def load_calendar(conn: Connection) -> None:
 
 
 def upgrade_schema(engine: Engine) -> list[str]:
-    """Bring a database made by an earlier version up to the models: create missing tables and
-    add missing nullable columns (the only changes made so far). Returns `table.column` added."""
+    """Bring a database made by an earlier version up to the models: create missing tables, add
+    missing nullable columns and, on PostgreSQL, widen a text column the models made longer
+    (query_log.flags; the partitions follow their parent). Returns `table.column` added or
+    widened."""
     if engine.dialect.name == "postgresql":  # query_log partitioned by month (schema.partitions)
         query_log = m.QueryLog.__table__
         others = [t for t in m.Base.metadata.sorted_tables if t is not query_log]
@@ -135,7 +139,24 @@ def upgrade_schema(engine: Engine) -> list[str]:
                     DDL(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
                 )  # names and types from the models, never from input
                 added.append(f"{table.name}.{column.name}")
+            if engine.dialect.name == "postgresql":
+                added += _widen(conn, table, present.get_columns(table.name))
     return added
+
+
+def _widen(conn: Connection, table: Table, present: Sequence[Mapping[str, Any]]) -> list[str]:
+    """ALTER a varchar column stored shorter than the model declares (a catalogue-only change
+    on PostgreSQL); names and lengths from the models, never from input."""
+    stored = {c["name"]: getattr(c["type"], "length", None) for c in present}
+    widened = []
+    for column in table.columns:
+        want = getattr(column.type, "length", None)
+        have = stored.get(column.name)
+        if isinstance(column.type, String) and want and have and have < want:
+            conn.execute(DDL(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} "
+                             f"TYPE VARCHAR({int(want)})"))  # fmt: skip
+            widened.append(f"{table.name}.{column.name}")
+    return widened
 
 
 def schema_is_current(engine: Engine) -> bool:
