@@ -213,3 +213,33 @@ def terminals(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Data
     schema = {"op": pl.String, "terminal": pl.String, "n": pl.Int64, "unauth": pl.Int64,
               "first": pl.Datetime("us"), "last": pl.Datetime("us")}  # fmt: skip
     return _frame(conn, stmt, schema)
+
+
+def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, ref, at, s_county, s_birth: every lookup under a reference the operator used at least
+    BATCH_MIN times in the window (a batch run), with the person's county and date of birth."""
+    big = (
+        select(Q.c.operator_id.label("op"), Q.c.authorization_ref.label("ref"))
+        .where(_in_window(start, end), ~_no_ref())
+        .group_by(Q.c.operator_id, Q.c.authorization_ref)
+        .having(func.count() >= BATCH_MIN)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Q.c.operator_id,
+            Q.c.authorization_ref,
+            type_coerce(Q.c.queried_at, String),
+            P.c.county_code,
+            type_coerce(P.c.birth_date, String),
+        )
+        .select_from(
+            Q.join(
+                big, and_(big.c.op == Q.c.operator_id, big.c.ref == Q.c.authorization_ref)
+            ).outerjoin(P, P.c.id_number == Q.c.subject_id_number)
+        )
+        .where(_in_window(start, end))
+    )
+    schema = {"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"), "s_county": pl.String,
+              "s_birth": pl.String}  # fmt: skip
+    return _frame(conn, stmt, schema)
