@@ -1,13 +1,16 @@
 """Batch piggyback: persons slipped into a real batch run under its reference.
 
-A batch run (one reference, at least BATCH_MIN lookups by one operator in a week, at a steady
-pace) has a bulk: its rhythm (the median interval between its lookups) and, often, a county or an
-age band. A lookup of the run is odd when it breaks the run's rhythm (it lies closer to its
-neighbours than a quarter of the run's median interval: typed in between) or, in a run whose
+A batch run (one sitting, without a pause of SITTING_BREAK, of at least RUN_MIN lookups under one
+reference by one operator, at a pace of at most RUN_PACE) has a bulk: its rhythm (the median
+interval between its lookups) and, often, a county or an age band. A lookup of the run is odd
+when it breaks the run's rhythm (it lies closer to its neighbours than a quarter of the run's
+median interval: typed in between) or, in a run whose
 persons are nine in ten of one county or born within 25 years of each other, when its person is
 of another county or outside that band. The operator's odd lookups are judged as a share of their
 batch lookups against the peers' share (negative binomial, anomaly_peers): a run's own noise is
-common to every operator who runs batches.
+common to every operator who runs batches. A broken rhythm has innocent causes too (a retried
+lookup, a clerk's list worked in spurts), so the signal is capped at the alert threshold
+(anomaly_range.PIGGYBACK_CAP): alone it raises a low alert, with other evidence a higher one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import polars as pl
 
 from scoring.anomaly_peers import LEVELS, nb_evidence, peer_baseline
 
+RUN_MIN = 20  # lookups of one sitting under one reference that make a run
+SITTING_BREAK = 1800.0  # seconds: a longer pause ends a sitting
 RUN_PACE = 600.0  # seconds: a median interval above this is no run (a reference typed over days)
 BREAK_SHARE = 0.25  # closer to its neighbours than this share of the run's median interval
 BULK_COUNTY = 0.9  # a run whose persons are this share of one county has a county
@@ -29,7 +34,9 @@ def odd_batch_lookups(batch: pl.DataFrame) -> pl.DataFrame:
     b = batch.sort("op", "ref", "at").with_columns(
         year=pl.col("s_birth").str.slice(0, 4).cast(pl.Int32, strict=False)
     )
-    key = ["op", "ref"]
+    pause = pl.col("at").diff().dt.total_seconds().over("op", "ref")
+    b = b.with_columns(sitting=(pause.fill_null(0.0) > SITTING_BREAK).cum_sum().over("op", "ref"))
+    key = ["op", "ref", "sitting"]
     step = pl.col("at").diff().dt.total_seconds().over(key)
     nxt = (pl.col("at").shift(-1) - pl.col("at")).dt.total_seconds().over(key)
     b = b.with_columns(prev=step, next=nxt)
@@ -41,7 +48,7 @@ def odd_batch_lookups(batch: pl.DataFrame) -> pl.DataFrame:
         y95=pl.col("year").quantile(0.95).over(key),
     )
     b = b.with_columns(top_share=(pl.col("s_county") == pl.col("top")).mean().over(key))
-    run = pl.col("pace").is_not_null() & (pl.col("pace") <= RUN_PACE)
+    run = (pl.len().over(key) >= RUN_MIN) & (pl.col("pace") <= RUN_PACE)
     rhythm = pl.col("near") < BREAK_SHARE * pl.col("pace")
     county = (pl.col("top_share") >= BULK_COUNTY) & (pl.col("s_county") != pl.col("top"))
     band = pl.col("y95") - pl.col("y05") <= AGE_BAND

@@ -49,7 +49,7 @@ RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_
                  "unknown",
                  "hours", "days", "purpose", "repeat", "batch", "reuse", "terminal",
                  "dormant", "piggyback", "crowd")  # fmt: skip
-PIGGYBACK_CAP = 6.0  # a broken batch rhythm has innocent causes too (a retried lookup)
+PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
 HABIT_SIGNALS = (
     "unauth",
     "out_county",
