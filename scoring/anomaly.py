@@ -36,7 +36,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.0"
+DETECTOR_VERSION = "anomaly-2.1"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -70,6 +70,7 @@ class _Log:
     refs: pl.DataFrame  # op, ref, n, persons, days, first, last over the scored range
     terminals: pl.DataFrame  # op, terminal, n, unauth, first, last, win (look-back weeks too)
     closed: set
+    batch: pl.DataFrame  # op, ref, at, s_county, s_birth: lookups of batch runs in the range
 
 
 PAIR_KEYS = ["op", "subject"]
@@ -78,7 +79,7 @@ PERSON_COLS = ["s_county", "s_res", "s_name", "s_sensitive"]
 
 def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -> _Log | None:
     windows = week_windows(date_from, date_to, LOOKBACK_WEEKS)
-    weeks, daily, pairs, hourly, purposes, refs, terms = [], [], [], [], [], [], []
+    weeks, daily, pairs, hourly, purposes, refs, terms, runs = [], [], [], [], [], [], [], []
     with engine.connect() as conn:
         ops = prepare_operators(source.operators(conn))
         mates = colleague_pairs(ops)
@@ -102,6 +103,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
                     day=pl.col("date").dt.day().cast(pl.Int32))  # fmt: skip
                 hourly.append(hour.join(calendar, on="day").drop("day"))
                 refs.append(refs_w)
+                runs.append(source.batch_lookups(conn, w.start, w.end))
                 say(f"week {w.start:%Y-%m-%d}: {int(hour['n'].sum()):,} lookups read")
     if not pairs:
         return None
@@ -121,7 +123,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     )  # fmt: skip
     return _Log(
         ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
-        pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()),
+        pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()), pl.concat(runs),
     )  # fmt: skip
 
 
@@ -139,7 +141,7 @@ def detect(
     scored_purposes = log.purposes.filter(pl.col("date") >= date_from, pl.col("date") <= date_to)
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
     rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
-                         log.terminals, log.closed)  # fmt: skip
+                         log.terminals, log.closed, log.batch)  # fmt: skip
     rng = with_history(rng, log.weeks.filter(~pl.col("scored")))
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())

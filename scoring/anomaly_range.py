@@ -15,6 +15,9 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | purpose | lookups under purposes the peer group (almost) never uses |
 | repeat | the person looked up on the most days, against how often the peers' persons recur |
 | batch | the reference used for the most persons, against the peers' references |
+| dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
+| piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
+| crowd | persons looked up by several departments within days, without a reference (anomaly_crowd) |
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from scoring.anomaly_batch import piggyback_evidence
+from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
+from scoring.anomaly_dormant import dormant_evidence
 from scoring.anomaly_peers import (
     COUNTY_LEVELS,
     DEPT_LEVELS,
@@ -41,7 +47,9 @@ from scoring.anomaly_peers import (
 
 RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
                  "unknown",
-                 "hours", "days", "purpose", "repeat", "batch", "reuse", "terminal")  # fmt: skip
+                 "hours", "days", "purpose", "repeat", "batch", "reuse", "terminal",
+                 "dormant", "piggyback", "crowd")  # fmt: skip
+PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
 HABIT_SIGNALS = (
     "unauth",
     "out_county",
@@ -126,8 +134,10 @@ def range_evidence(
     refs: pl.DataFrame,
     terminals: pl.DataFrame,
     closed_dates: set,
+    batch: pl.DataFrame | None = None,
 ) -> RangeEvidence:
-    """Evidence of every range signal for every operator active in the range."""
+    """Evidence of every range signal for every operator active in the range (batch: the
+    lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal)."""
     per = pairs.group_by("op").agg(
         pl.col("n").sum(),
         pl.len().alias("persons"),
@@ -259,6 +269,24 @@ def range_evidence(
     ev["reuse"] = np.where(reuse_x >= 3, tail_evidence(reuse_x, reuse_chance, reuse_tail), 0.0)
     expected["reuse"] = reuse_tail * reuse_chance
 
+    # an account resuming after a long silence, unlike before; persons slipped into batch runs;
+    # persons in the news
+    ev["dormant"], dorm = dormant_evidence(
+        f, keys, hourly, pairs, purposes, terminals, closed_dates
+    )
+    expected["dormant"] = dorm["aspect_exp"].to_numpy()
+    if batch is None:
+        batch = pl.DataFrame(schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
+                                     "s_county": pl.String, "s_birth": pl.String})  # fmt: skip
+    pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, batch)
+    ev["piggyback"] = np.minimum(pig_ev, PIGGYBACK_CAP)
+    ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, crowd_pairs(pairs, f))
+    f = f.with_columns(
+        **{c: dorm[c] for c in ("gap", "pause", "resume", "pre_days", "pre_span", "post_days",
+                                "post_span", "post_n", "aspect", "aspect_k")},
+        **{c: pig[c] for c in ("pig_k", "pig_n", "pig_runs", "pig_ref", "pig_aspect")},
+        **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_depts")},
+    )  # fmt: skip
     f = f.with_columns(
         hours_k=pl.Series((hours * rare).sum(axis=1)),
         off_n=off_n["n"].fill_null(0),
@@ -280,6 +308,15 @@ def range_evidence(
         hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
     )
     flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign)
+    flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
+    flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
+    resumed = f.filter(pl.col("resume").is_not_null()).select("op", "resume")
+    flagged["dormant"] = (
+        hourly.join(resumed, on="op").filter(pl.col("date") >= pl.col("resume"))
+        .group_by("op").agg(pl.col("date").min().cast(pl.Datetime("us")).alias("first"),
+                            (pl.col("date").max().cast(pl.Datetime("us")) + pl.duration(days=1))
+                            .alias("last"), pl.col("n").sum())
+    )  # fmt: skip
     # a share of *how* an operator works (hours, days, references, other counties, unknown IDs)
     # far from the peers' is as often a remit of their own as misuse; *whom* they look up
     # (kin, colleagues, the watch list, one person again and again) rarely has an innocent

@@ -129,6 +129,8 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
             f"One authorisation reference ('{row['reuse_ref']}') used for at least {x} persons on "
             f"at least {x} days: only {_pct(tail)} of the peer group's references are reused so",
         )
+    if name in ("dormant", "piggyback", "crowd"):
+        return _new_reason(name, row, float(rng.expected[name][i]))
     if name == "batch":
         n, tail = int(row["ref_n"]), row["ref_tail"]
         return (
@@ -178,4 +180,71 @@ def week_reason(name: str, row: dict, expected: float) -> tuple[str, str]:
         f"按本人其他各周（及同组人员）的比例预计约 {_fmt(expected)} {unit_zh}",
         f"In the window: {k} {what_en}{d_en} of {basis} {unit_en}, about {_fmt(expected)} expected "
         "from the operator's other weeks (and peers)",
+    )
+
+
+DORMANT_ASPECTS = {  # what the resumed lookups show (zh, en)
+    "out": ("查询外县居民", "of residents of other counties"),
+    "terminal": ("使用此前从未用过的终端", "from terminals never used before"),
+    "purpose": ("使用此前极少用的查询事由", "under purposes hardly used before"),
+    "hours": ("在此前极少工作的时段", "at hours hardly worked before"),
+    "days": ("（恢复后无查询的工作日）", "(working days without lookups since)"),
+}
+
+
+def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
+    """(zh, en) for the dormant, piggyback and crowd signals, with their numbers and baseline."""
+    if name == "dormant":
+        gap, resume = int(row["gap"]), row["resume"]
+        pre, span = int(row["pre_days"]), int(row["pre_span"])
+        post, post_span, n = int(row["post_days"]), int(row["post_span"]), int(row["post_n"])
+        aspect, k = row["aspect"], int(row["aspect_k"])
+        zh_a, en_a = DORMANT_ASPECTS.get(aspect, (aspect, aspect))
+        if aspect == "days":
+            zh_b = f"恢复后 {post_span} 个工作日中只有 {post} 天有查询，按此前节奏预计约 {_fmt(post_span - exp)} 天"
+            en_b = (
+                f"since then lookups on only {post} of {post_span} working days, about "
+                f"{_fmt(post_span - exp)} expected from the earlier rhythm"
+            )
+        else:
+            zh_b = f"恢复后 {n} 次查询中 {k} 次{zh_a}，按此前（及同组人员）预计约 {_fmt(exp)} 次"
+            en_b = (
+                f"of the {n} lookups since, {k} {en_a}, about {_fmt(exp)} expected from before "
+                "(and the peers)"
+            )
+        return (
+            f"账号此前在 {span} 个工作日中有 {pre} 天查询，随后沉寂 {gap} 个工作日，自 {resume} 起恢复使用；{zh_b}",
+            f"The account worked on {pre} of {span} working days, then was silent for {gap} "
+            f"working days and resumed on {resume}: {en_b}",
+        )
+    if name == "piggyback":
+        k, n, runs, ref = int(row["pig_k"]), int(row["pig_n"]), int(row["pig_runs"]), row["pig_ref"]
+        if row["pig_aspect"] == "beat":
+            zh_w, en_w = (
+                "打乱批次节奏（与相邻查询的间隔不到批次常规间隔的四分之一）",
+                (
+                    "off the run's rhythm (closer to their neighbours than a quarter of its usual "
+                    "interval)"
+                ),
+            )
+        else:
+            zh_w, en_w = (
+                "与批次主体不符（批次九成为同一县或同一年龄段的人，这些人不是）",
+                (
+                    "unlike the run's bulk (a run of nine in ten of one county or age band, these not)"
+                ),
+            )
+        return (
+            f"批量核查中 {k} 次查询{zh_w}，共 {runs} 个批次（如“{ref}”），占其批量查询 {n} 次的 "
+            f"{_pct(k / max(n, 1))}，按同组人员的比例预计约 {_fmt(exp)} 次",
+            f"{k} batch lookups {en_w} in {runs} runs (e.g. '{ref}') of {n} batch lookups "
+            f"({_pct(k / max(n, 1))}), about {_fmt(exp)} expected from the peers' share",
+        )
+    k, u, depts = int(row["crowd_k"]), int(row["crowd_u"]), int(row["crowd_depts"])
+    return (
+        f"{k} 位无授权编号查询的人在前后两天内也被其他部门人员无授权编号查询（最多 {depts} 个部门），"
+        f"占其无授权编号查询对象 {u} 位中的 {_pct(k / max(u, 1))}，按全部人员的比例预计约 {_fmt(exp)} 位",
+        f"{k} persons looked up without a reference were also looked up without one by other "
+        f"departments within two days (up to {depts} departments), of {u} such persons, about "
+        f"{_fmt(exp)} expected from all operators' share",
     )

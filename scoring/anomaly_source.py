@@ -241,3 +241,31 @@ def after_suspension(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         .group_by(Q.c.operator_id)
     )
     return _frame(conn, stmt, {"op": pl.String, "n": pl.Int64})
+def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, ref, at, s_county, s_birth: every lookup under a reference the operator used at least
+    BATCH_MIN times in the window (a batch run), with the person's county and date of birth."""
+    big = (
+        select(Q.c.operator_id.label("op"), Q.c.authorization_ref.label("ref"))
+        .where(_in_window(start, end), ~_no_ref())
+        .group_by(Q.c.operator_id, Q.c.authorization_ref)
+        .having(func.count() >= BATCH_MIN)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Q.c.operator_id,
+            Q.c.authorization_ref,
+            type_coerce(Q.c.queried_at, String),
+            P.c.county_code,
+            type_coerce(P.c.birth_date, String),
+        )
+        .select_from(
+            Q.join(
+                big, and_(big.c.op == Q.c.operator_id, big.c.ref == Q.c.authorization_ref)
+            ).outerjoin(P, P.c.id_number == Q.c.subject_id_number)
+        )
+        .where(_in_window(start, end))
+    )
+    schema = {"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"), "s_county": pl.String,
+              "s_birth": pl.String}  # fmt: skip
+    return _frame(conn, stmt, schema)

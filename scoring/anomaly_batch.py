@@ -1,0 +1,118 @@
+"""Batch piggyback: persons slipped into a real batch run under its reference.
+
+A batch run (one sitting, without a pause of SITTING_BREAK, of at least RUN_MIN lookups under one
+reference by one operator, at a pace of at most RUN_PACE) has a bulk: its rhythm (the median
+interval between its lookups) and, often, a county or an age band. A lookup of the run is odd
+when it breaks the run's rhythm (it lies closer to its neighbours than a quarter of the run's
+median interval: typed in between) or, in a run whose
+persons are nine in ten of one county or born within 25 years of each other, when its person is
+of another county or outside that band. The operator's odd lookups are judged as a share of their
+batch lookups against the peers' share (negative binomial, anomaly_peers): a run's own noise is
+common to every operator who runs batches. A broken rhythm has innocent causes too (a retried
+lookup, a clerk's list worked in spurts), so the signal is capped at the alert threshold
+(anomaly_range.PIGGYBACK_CAP): alone it raises a low alert, with other evidence a higher one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from scoring.anomaly_peers import LEVELS, nb_evidence, peer_baseline
+
+RUN_MIN = 20  # lookups of one sitting under one reference that make a run
+SITTING_BREAK = 1800.0  # seconds: a longer pause ends a sitting
+RUN_PACE = 600.0  # seconds: a median interval above this is no run (a reference typed over days)
+BREAK_SHARE = 0.25  # closer to its neighbours than this share of the run's median interval
+BULK_COUNTY = 0.9  # a run whose persons are this share of one county has a county
+AGE_BAND = 25  # years: a run whose middle 90 % of persons were born within them has an age band
+
+
+def odd_batch_lookups(batch: pl.DataFrame) -> pl.DataFrame:
+    """The lookups of batch runs (op, ref, at, s_county, s_birth) with `odd` (breaks the run's
+    rhythm, or differs from its county or age band) and `run` (the lookup is part of a run)."""
+    b = batch.sort("op", "ref", "at").with_columns(
+        year=pl.col("s_birth").str.slice(0, 4).cast(pl.Int32, strict=False)
+    )
+    pause = pl.col("at").diff().dt.total_seconds().over("op", "ref")
+    b = b.with_columns(sitting=(pause.fill_null(0.0) > SITTING_BREAK).cum_sum().over("op", "ref"))
+    key = ["op", "ref", "sitting"]
+    step = pl.col("at").diff().dt.total_seconds().over(key)
+    nxt = (pl.col("at").shift(-1) - pl.col("at")).dt.total_seconds().over(key)
+    b = b.with_columns(prev=step, next=nxt)
+    b = b.with_columns(
+        pace=pl.col("prev").median().over(key),
+        near=pl.min_horizontal("prev", "next"),
+        top=pl.col("s_county").drop_nulls().mode().first().over(key),
+        y05=pl.col("year").quantile(0.05).over(key),
+        y95=pl.col("year").quantile(0.95).over(key),
+    )
+    b = b.with_columns(top_share=(pl.col("s_county") == pl.col("top")).mean().over(key))
+    run = (pl.len().over(key) >= RUN_MIN) & (pl.col("pace") <= RUN_PACE)
+    rhythm = pl.col("near") < BREAK_SHARE * pl.col("pace")
+    county = (pl.col("top_share") >= BULK_COUNTY) & (pl.col("s_county") != pl.col("top"))
+    band = pl.col("y95") - pl.col("y05") <= AGE_BAND
+    age = band & ((pl.col("year") < pl.col("y05") - 2) | (pl.col("year") > pl.col("y95") + 2))
+    off_beat = (rhythm.fill_null(False) & run).fill_null(False)
+    off_bulk = ((county.fill_null(False) | age.fill_null(False)) & run).fill_null(False)
+    return b.with_columns(run=run.fill_null(False), off_beat=off_beat, off_bulk=off_bulk,
+                          odd=off_beat | off_bulk)  # fmt: skip
+
+
+def piggyback_evidence(
+    f: pl.DataFrame, keys: dict[str, np.ndarray], batch: pl.DataFrame
+) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
+    """(evidence, expected odd lookups) per row of f (column op) and a frame op, pig_k, pig_n,
+    pig_runs, pig_ref (the run with most odd lookups), first, last, n (its odd lookups)."""
+    odd = odd_batch_lookups(batch).filter(pl.col("run"))
+    per = odd.group_by("op").agg(
+        pl.col("off_beat").sum().alias("beat_k"),
+        pl.col("off_bulk").sum().alias("bulk_k"),
+        pl.len().alias("pig_n"),
+    )
+    j = f.select("op").join(per, on="op", how="left").fill_null(0)
+    n = j["pig_n"].to_numpy().astype(float)
+    # off the run's beat, and off its bulk, each against the peers' share; the stronger counts
+    evs, exps = [], []
+    for col in ("beat_k", "bulk_k"):
+        k = j[col].to_numpy().astype(float)
+        b = peer_baseline(keys, k, n, LEVELS)
+        exps.append(np.nan_to_num(b.mu) * n)
+        evs.append(np.where(k >= 3, nb_evidence(k, exps[-1], b.kappa), 0.0))
+    which = np.where(evs[0] >= evs[1], 0, 1)
+    ev = np.clip(np.maximum(evs[0], evs[1]) - np.log10(2.0), 0.0, None)
+    expected = np.where(which == 0, exps[0], exps[1])
+    j = j.with_columns(
+        pig_aspect=pl.Series(np.where(which == 0, "beat", "bulk"), dtype=pl.String),
+        pig_k=pl.Series(np.where(which == 0, j["beat_k"], j["bulk_k"]).astype(float)),
+        pig_runs=pl.Series(np.zeros(j.height)),
+    )
+    odd = odd.join(j.select("op", "pig_aspect"), on="op").with_columns(
+        odd=pl.when(pl.col("pig_aspect") == "beat").then("off_beat").otherwise("off_bulk")
+    )
+    runs = odd.filter(pl.col("odd")).group_by("op").agg(pl.col("ref").n_unique().alias("runs"))
+    j = (
+        j.join(runs, on="op", how="left")
+        .with_columns(pig_runs=pl.col("runs").fill_null(0))
+        .drop("runs")
+    )
+    top = (
+        odd.filter(pl.col("odd"))
+        .group_by("op", "ref")
+        .agg(
+            pl.len().alias("n"), pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
+        )
+        .sort(["op", "n", "ref"], descending=[False, True, False])
+        .group_by("op", maintain_order=True)
+        .first()
+        .rename({"ref": "pig_ref"})
+    )
+    spans = (
+        odd.filter(pl.col("odd"))
+        .group_by("op")
+        .agg(
+            pl.col("at").min().alias("first"), pl.col("at").max().alias("last"), pl.len().alias("n")
+        )
+    )
+    info = j.join(top.select("op", "pig_ref"), on="op", how="left")
+    return ev, expected, info.join(spans, on="op", how="left")

@@ -1,0 +1,209 @@
+"""Dormant-then-active accounts: lookups that resume after a long silence and look different.
+
+An account whose owner left, or that sat unused for weeks, and is then used again by someone
+else shows two things together: a silence far longer than its own rhythm (the operator worked
+on a share `a` of working days; a run of G silent working days somewhere in their W working days
+has chance about W * (1 - a)^G), and resumed activity unlike the earlier one: persons of other
+counties, terminals, purposes or hours the account did not use before, or work on far fewer
+days. Each difference is judged as a share of the resumed lookups against the operator's own
+share before the silence (other counties, working days) or against the peers' novelty after
+their own longest silence (terminals, purposes, hours). The evidence is the weaker of the
+silence and the strongest difference (both must hold): an innocent long leave ends in the same
+work as before, a secondment without a silence is the weekly and range views' business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from scoring.anomaly_peers import LEVELS, nb_evidence, peer_baseline
+
+MIN_GAP = 5  # working days of silence before an account counts as dormant
+MIN_PRE_DAYS = 5  # active days before the silence that establish the operator's rhythm
+MIN_PRE_SPAN = 15  # working days (three weeks) before the silence
+MIN_POST = 10  # lookups after the silence
+RARE_OWN_SHARE = 0.02  # a purpose or hour making under 2 % of the earlier lookups is new
+OWN_KAPPA = 10.0  # spread of the operator's own share between periods
+ASPECT_CAP = 4.0  # one difference alone only supports other evidence
+ASPECTS = ("out", "terminal", "purpose", "hours", "days")
+
+
+def _working_rank(dates: pl.Series, closed: set) -> dict[dt.date, int]:
+    """Each date -> number of working days (not closed) before it within the range."""
+    rank, out = 0, {}
+    for d in sorted(set(dates.to_list())):
+        out[d] = rank
+        if d not in closed:
+            rank += 1
+    return out
+
+
+def silences(hourly: pl.DataFrame, closed: set) -> pl.DataFrame:
+    """Per operator: the longest silence in working days (gap), the day activity resumed after
+    it (resume), the last active day before it (pause), the active working days before it and
+    the working days they span (pre_days, pre_span), active working days after it and the
+    working days from the resumption to the end of the range (post_days, post_span), and the
+    working days between the operator's first and last active days (span)."""
+    daily = hourly.group_by("op", "date").agg(pl.col("n").sum())
+    cols = {"op": pl.String, "gap": pl.Int64, "pause": pl.Date, "resume": pl.Date,
+            "pre_days": pl.Int64, "pre_span": pl.Int64, "post_days": pl.Int64,
+            "post_span": pl.Int64, "span": pl.Int64}  # fmt: skip
+    if daily.is_empty():
+        return pl.DataFrame(schema=cols)
+    rank = _working_rank(daily["date"], closed)
+    last_rank = max(rank.values()) + (0 if max(rank) in closed else 1)
+    w = daily.filter(~pl.col("date").is_in(list(closed))).with_columns(
+        r=pl.col("date").replace_strict(rank, return_dtype=pl.Int64)
+    )
+    w = w.sort("op", "r").with_columns(gap=(pl.col("r") - pl.col("r").shift(1) - 1).over("op"))
+    # the longest silence per operator (the first such when tied)
+    top = w.filter(pl.col("gap").is_not_null()).sort(
+        ["op", "gap", "r"], descending=[False, True, False]
+    )
+    top = (
+        top.group_by("op", maintain_order=True)
+        .first()
+        .select("op", "gap", pl.col("date").alias("resume"), pl.col("r").alias("r_resume"))
+    )
+    per = w.group_by("op").agg(pl.col("r").min().alias("r0"), pl.col("r").max().alias("r1"))
+    x = w.join(top, on="op").with_columns(before=pl.col("r") < pl.col("r_resume"))
+    agg = x.group_by("op").agg(
+        pl.col("before").sum().alias("pre_days"),
+        (~pl.col("before")).sum().alias("post_days"),
+        pl.col("date").filter(pl.col("before")).max().alias("pause"),
+        pl.col("r").filter(pl.col("before")).max().alias("r_pause"),
+    )
+    out = (
+        top.join(agg, on="op")
+        .join(per, on="op")
+        .with_columns(
+            pre_span=pl.col("r_pause") - pl.col("r0") + 1,
+            post_span=pl.lit(last_rank) - pl.col("r_resume"),
+            span=pl.col("r1") - pl.col("r0") + 1,
+        )
+    )
+    return out.select(list(cols)).cast(cols)  # type: ignore[arg-type]
+
+
+def dormant_evidence(
+    f: pl.DataFrame,
+    keys: dict[str, np.ndarray],
+    hourly: pl.DataFrame,
+    pairs: pl.DataFrame,
+    purposes: pl.DataFrame,
+    terminals: pl.DataFrame,
+    closed: set,
+) -> tuple[np.ndarray, pl.DataFrame]:
+    """Evidence per row of f (one per operator, column op) and the numbers for the reasons:
+    gap, pause, resume, pre_days, pre_span, post_days, post_span, post_n, gap_ev, aspect (the
+    strongest difference), aspect_k (resumed lookups that show it) and aspect_exp (expected)."""
+    s = f.select("op").join(silences(hourly, closed), on="op", how="left")
+    resume = s.select("op", "resume")
+    day = hourly.join(resume, on="op").with_columns(post=pl.col("date") >= pl.col("resume"))
+    counts = f.select("op").join(
+        day.group_by("op").agg(
+            pl.col("n").filter(pl.col("post")).sum().alias("post_n"),
+            pl.col("n").filter(~pl.col("post")).sum().alias("pre_n"),
+        ),
+        on="op",
+        how="left",
+    )
+    post_n = counts["post_n"].fill_null(0).to_numpy().astype(float)
+    rows = f.height
+    k = {a: np.zeros(rows) for a in ASPECTS}
+    exp = {a: np.zeros(rows) for a in ASPECTS}
+    ev = {a: np.zeros(rows) for a in ASPECTS}
+
+    # persons of other counties (county operators): against the operator's own earlier share
+    p = pairs.join(resume, on="op").with_columns(
+        post=pl.col("first").dt.date() >= pl.col("resume"),
+        pre=pl.col("last").dt.date() < pl.col("resume"),
+    )
+    po = (
+        f.select("op")
+        .join(
+            p.group_by("op").agg(
+                (pl.col("n") * pl.col("out")).filter(pl.col("post")).sum().alias("k_post"),
+                pl.col("n").filter(pl.col("post")).sum().alias("n_post"),
+                (pl.col("n") * pl.col("out")).filter(pl.col("pre")).sum().alias("k_pre"),
+                pl.col("n").filter(pl.col("pre")).sum().alias("n_pre"),
+            ),
+            on="op",
+            how="left",
+        )
+        .fill_null(0)
+    )
+    kp, np_, kpre, npre = (
+        po[c].to_numpy().astype(float) for c in ("k_post", "n_post", "k_pre", "n_pre")
+    )
+    everyone = kpre.sum() / max(npre.sum(), 1.0)
+    own = (kpre + 10.0 * everyone) / (npre + 10.0)
+    k["out"], exp["out"] = kp, own * np_
+    ev["out"] = nb_evidence(kp, exp["out"], OWN_KAPPA)
+
+    # terminals never used before the silence (look-back weeks included)
+    t = terminals.filter(pl.col("terminal") != "").join(resume, on="op")
+    seen = t.filter(pl.col("first").dt.date() < pl.col("resume")).select("op", "terminal").unique()
+    new = t.filter(pl.col("first").dt.date() >= pl.col("resume")).join(
+        seen, on=["op", "terminal"], how="anti"
+    )
+    tk = f.select("op").join(new.group_by("op").agg(pl.col("n").sum()), on="op", how="left")
+    k["terminal"] = tk["n"].fill_null(0).to_numpy().astype(float)
+
+    # purposes and hours the operator hardly used before the silence
+    def rare_after(frame: pl.DataFrame, item: str) -> np.ndarray:
+        x = frame.join(resume, on="op").with_columns(post=pl.col("date") >= pl.col("resume"))
+        pre = x.filter(~pl.col("post")).group_by("op", item).agg(pl.col("n").sum())
+        pre = pre.with_columns(share=pl.col("n") / pl.col("n").sum().over("op"))
+        post = x.filter(pl.col("post")).group_by("op", item).agg(pl.col("n").sum())
+        post = post.join(pre.select("op", item, "share"), on=["op", item], how="left")
+        hit = post.filter(pl.col("share").fill_null(0.0) < RARE_OWN_SHARE)
+        j = f.select("op").join(hit.group_by("op").agg(pl.col("n").sum()), on="op", how="left")
+        return j["n"].fill_null(0).to_numpy().astype(float)
+
+    k["purpose"] = rare_after(purposes, "purpose")
+    k["hours"] = rare_after(hourly, "hour")
+    valid = ~s["resume"].is_null().to_numpy()
+    for a in ("terminal", "purpose", "hours"):
+        # the peers' novelty after their own longest silence
+        b = peer_baseline(keys, np.where(valid, k[a], 0.0), np.where(valid, post_n, 0.0), LEVELS)
+        exp[a] = np.nan_to_num(b.mu) * post_n
+        ev[a] = nb_evidence(k[a], exp[a], b.kappa)
+
+    # working days: far fewer active days after the silence than the earlier rhythm gives
+    num = {c: s[c].fill_null(0).to_numpy().astype(float) for c in
+           ("gap", "pre_days", "pre_span", "post_days", "post_span", "span")}  # fmt: skip
+    a_pre = (num["pre_days"] + 1.0) / (num["pre_span"] + 2.0)  # the earlier rhythm (Laplace)
+    k["days"] = num["post_span"] - num["post_days"]  # silent working days after resuming
+    exp["days"] = num["post_span"] * (1.0 - a_pre)
+    ev["days"] = nb_evidence(k["days"], exp["days"], OWN_KAPPA)
+
+    # the silence against the operator's own rhythm
+    with np.errstate(divide="ignore"):
+        log_p = np.log10(np.maximum(num["span"], 1.0)) + num["gap"] * np.log10(1.0 - a_pre)
+    gap_ev = np.clip(-log_p, 0.0, 40.0)
+    # each difference alone is a habit (a new assignment changes purposes, a new desk the
+    # terminal): capped, and several of them together make the change
+    m = np.minimum(np.column_stack([ev[a] for a in ASPECTS]), ASPECT_CAP)
+    best = m.argmax(axis=1)
+    rest = np.where(m >= 2.0, m, 0.0).sum(axis=1) - np.where(
+        m.max(axis=1) >= 2.0, m.max(axis=1), 0.0
+    )
+    change = m.max(axis=1) + 0.5 * rest - np.log10(len(ASPECTS))
+    ok = (valid & (num["gap"] >= MIN_GAP) & (num["pre_days"] >= MIN_PRE_DAYS)
+          & (num["pre_span"] >= MIN_PRE_SPAN) & (post_n >= MIN_POST))  # fmt: skip
+    evidence = np.where(ok, np.clip(np.minimum(gap_ev, change), 0.0, None), 0.0)
+    idx = np.arange(rows)
+    info = s.with_columns(
+        post_n=pl.Series(post_n),
+        gap_ev=pl.Series(gap_ev),
+        aspect=pl.Series([ASPECTS[i] for i in best], dtype=pl.String),
+        aspect_k=pl.Series(np.column_stack([k[a] for a in ASPECTS])[idx, best]),
+        aspect_exp=pl.Series(np.column_stack([exp[a] for a in ASPECTS])[idx, best]),
+        a_pre=pl.Series(a_pre),
+        **{f"ev_{a}": pl.Series(ev[a]) for a in ASPECTS},
+    )
+    return evidence, info

@@ -1,0 +1,143 @@
+"""The dormant, piggyback and crowd signals on small hand-built frames (pure functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence
+from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
+from scoring.anomaly_dormant import dormant_evidence, silences
+from scoring.anomaly_peers import group_keys
+
+START = dt.date(2026, 6, 1)  # a Monday
+DAYS = [START + dt.timedelta(days=i) for i in range(84)]
+CLOSED = {d for d in DAYS if d.weekday() >= 5}
+WORKING = [d for d in DAYS if d not in CLOSED]  # 60 working days
+
+
+def _ops(names: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"op": names, "dept": ["D"] * len(names), "role": ["r"] * len(names),
+                         "op_county": ["411621"] * len(names)})  # fmt: skip
+
+
+def _dormant_world():
+    """Six operators working every working day at 10:00 from their own terminal, persons of their
+    own county. `ghost` stops after 25 working days, is silent for 20 and then is used on 3 days
+    from a new terminal for persons of another county; `leave` takes the same 20 days off and
+    comes back to the same work."""
+    hourly, pairs, terms, purposes = [], [], [], []
+    names = ["ghost", "leave", "p1", "p2", "p3", "p4"]
+    for op in names:
+        days = WORKING
+        if op in ("ghost", "leave"):
+            days = WORKING[:25] + (WORKING[45:] if op == "leave" else WORKING[45:48])
+        for i, d in enumerate(days):
+            new = op == "ghost" and d >= WORKING[45]
+            hourly.append((op, d, 10, 5, 0))
+            purposes.append((op, d, "LICENSING", 5))
+            at = dt.datetime.combine(d, dt.time(10))
+            terms.append((op, "T-new" if new else f"T-{op}", 5, 0, at, at, 0))
+            for j in range(5):
+                pairs.append((op, f"{op}-{i}-{j}", 1, at, at, new))
+    hourly_f = pl.DataFrame(hourly, schema={"op": pl.String, "date": pl.Date, "hour": pl.Int32,
+                                            "n": pl.Int64, "unauth": pl.Int64}, orient="row")  # fmt: skip
+    pairs_f = pl.DataFrame(pairs, schema={"op": pl.String, "subject": pl.String, "n": pl.Int64,
+                                          "first": pl.Datetime("us"), "last": pl.Datetime("us"),
+                                          "out": pl.Boolean}, orient="row")  # fmt: skip
+    terms_f = pl.DataFrame(terms, schema={"op": pl.String, "terminal": pl.String, "n": pl.Int64,
+                                          "unauth": pl.Int64, "first": pl.Datetime("us"),
+                                          "last": pl.Datetime("us"), "win": pl.Int32}, orient="row")  # fmt: skip
+    purposes_f = pl.DataFrame(purposes, schema={"op": pl.String, "date": pl.Date,
+                                                "purpose": pl.String, "n": pl.Int64}, orient="row")  # fmt: skip
+    return _ops(names), hourly_f, pairs_f, purposes_f, terms_f
+
+
+def test_the_longest_silence_is_counted_in_working_days():
+    _, hourly, *_ = _dormant_world()
+    s = {r["op"]: r for r in silences(hourly, CLOSED).to_dicts()}
+    assert s["ghost"]["gap"] == 20 and s["ghost"]["resume"] == WORKING[45]
+    assert s["ghost"]["pre_days"] == 25 and s["ghost"]["pre_span"] == 25
+    assert s["ghost"]["post_days"] == 3 and s["ghost"]["post_span"] == 15
+    assert s["p1"]["gap"] == 0  # weekends are no silence
+
+
+def test_an_account_used_after_a_silence_unlike_before_is_dormant_a_leave_is_not():
+    f, hourly, pairs, purposes, terms = _dormant_world()
+    ev, info = dormant_evidence(f, group_keys(f), hourly, pairs, purposes, terms, CLOSED)
+    by = dict(zip(f["op"], ev, strict=True))
+    assert by["ghost"] >= 4.0
+    assert by["leave"] < 2.0  # the same silence, then the same work
+    assert by["p1"] == 0.0
+    row = info.filter(pl.col("op") == "ghost").row(0, named=True)
+    assert row["aspect"] in ("out", "terminal", "days") and row["post_n"] == 15
+
+
+def _run(op: str, ref: str, start: dt.datetime, n: int, step: int, county: str = "411621"):
+    return [(op, ref, start + dt.timedelta(seconds=step * i), county, "1980-01-01")
+            for i in range(n)]  # fmt: skip
+
+
+def _batch(rows) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
+                                      "s_county": pl.String, "s_birth": pl.String}, orient="row")  # fmt: skip
+
+
+def test_lookups_off_a_runs_rhythm_or_its_county_are_odd():
+    t0 = dt.datetime(2026, 6, 1, 10)
+    rows = _run("a", "R1", t0, 30, 20)
+    rows += [("a", "R1", t0 + dt.timedelta(seconds=202), "411622", "1990-05-05")]  # typed in
+    rows += _run("a", "R2", t0 + dt.timedelta(hours=2), 30, 20)
+    rows += [("a", "R2", t0 + dt.timedelta(hours=2, seconds=610), "411699", "1980-01-01")]
+    odd = odd_batch_lookups(_batch(rows))
+    beat = odd.filter(pl.col("off_beat"))
+    # the typed-in lookup and the run's lookup it sits next to
+    assert beat.height == 2 and set(beat["ref"]) == {"R1"}
+    bulk = odd.filter(pl.col("off_bulk"))
+    assert bulk["s_county"].to_list() == ["411622", "411699"]
+    assert odd["run"].all()
+
+
+def test_piggyback_evidence_against_peers_who_run_clean_batches():
+    t0 = dt.datetime(2026, 6, 1, 10)
+    rows = []
+    names = ["pig", "q1", "q2", "q3", "q4", "q5"]
+    for k, op in enumerate(names):
+        for r in range(4):
+            start = t0 + dt.timedelta(days=r, minutes=k * 30)
+            rows += _run(op, f"{op}-R{r}", start, 30, 20)
+            if op == "pig":  # two persons slipped into every run
+                rows += [(op, f"{op}-R{r}", start + dt.timedelta(seconds=20 * j + 3), "411621",
+                          "1980-01-01") for j in (5, 15)]  # fmt: skip
+    ev, expected, info = piggyback_evidence(_ops(names), group_keys(_ops(names)), _batch(rows))
+    by = dict(zip(names, ev, strict=True))
+    assert by["pig"] >= 4.0 and all(by[q] == 0.0 for q in names[1:])
+    row = info.filter(pl.col("op") == "pig").row(0, named=True)
+    assert row["pig_aspect"] == "beat" and row["pig_k"] == 16 and row["pig_runs"] == 4
+
+
+def test_persons_looked_up_by_several_departments_within_days_make_a_crowd():
+    day = dt.datetime(2026, 6, 3, 10)
+    ops = pl.DataFrame({"op": ["e", "c", "x", "y"], "dept": ["EDU", "ECO", "PSB", "EDU"]})
+    rows = [
+        ("e", "news", 0, day),
+        ("c", "news", 0, day + dt.timedelta(days=1)),
+        ("x", "news", 2, day),  # a case reference: no part of the crowd
+        ("e", "old", 0, day),
+        ("c", "old", 0, day + dt.timedelta(days=10)),  # days apart
+        ("e", "same", 0, day),
+        ("y", "same", 0, day),
+    ]  # one department
+    rows += [("y", f"p{i}", 0, day) for i in range(40)]
+    pairs = pl.DataFrame(rows, schema={"op": pl.String, "subject": pl.String, "n_ref": pl.Int64,
+                                       "first": pl.Datetime("us")}, orient="row")  # fmt: skip
+    cp = crowd_pairs(pairs, ops)
+    crowd = cp.filter(pl.col("crowd")).sort("op")
+    assert crowd.select("op", "subject").rows() == [("c", "news"), ("e", "news")]
+    ev, expected, info = crowd_evidence(ops.select("op"), cp)
+    rate = 2 / cp.height
+    assert np.isclose(expected[0], 3 * rate)  # e: three unreferenced persons
+    assert ev[0] > 0 and ev[2] == 0.0 and ev[3] == 0.0
+    assert info.filter(pl.col("op") == "e")["crowd_depts"][0] == 2
