@@ -241,6 +241,8 @@ def after_suspension(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         .group_by(Q.c.operator_id)
     )
     return _frame(conn, stmt, {"op": pl.String, "n": pl.Int64})
+
+
 def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, ref, at, s_county, s_birth: every lookup under a reference the operator used at least
     BATCH_MIN times in the window (a batch run), with the person's county and date of birth."""
