@@ -28,6 +28,7 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the marks
 def pytest_collection_modifyitems(config, items) -> None:
     """Keep each test file on one pytest-xdist worker (its module fixtures are built once) and all
     the browser tests and the load benchmark on one worker together: each starts a dashboard

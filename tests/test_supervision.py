@@ -316,6 +316,11 @@ def test_a_department_head_forcing_another_item_sees_nothing_of_it(
     from tests.apptest import open_page
     from ui.session import today
 
+    # an item of the EDU head's own, so that the chooser is there whatever ran before
+    own = sv.open_item(get_engine(city_url), OFFICE, "leading_office", unit_code="EDU",
+                       source="delivery", source_ref="EDU|own", facts={"item_code": "Y"},
+                       seen_on=TODAY, deadline=today() + dt.timedelta(days=3),
+                       action="教育局的整改要求", today=today())  # fmt: skip
     samr = sv.open_item(get_engine(city_url), OFFICE, "leading_office", unit_code="SAMR",
                         source="delivery", source_ref="SAMR|forced", facts={"item_code": "X"},
                         seen_on=TODAY, deadline=today() + dt.timedelta(days=3),
@@ -325,7 +330,7 @@ def test_a_department_head_forcing_another_item_sees_nothing_of_it(
     assert not app.exception
     chooser = app.selectbox(key="sv_item")
     offered = {int(label.split(" · ")[0]) for label in chooser.options}  # "number · unit ..."
-    assert offered and samr not in offered and chooser.value != samr
+    assert own in offered and samr not in offered and chooser.value != samr
     shown = " ".join(str(v) for f in app.main.dataframe for v in f.value.to_numpy().ravel())
     assert "市场监管局的整改要求" not in shown and "市市场监督管理局" not in shown
 
