@@ -76,7 +76,7 @@ tile(
 counted = overview.red_list_and_green_channel(url, scope, as_of, chosen["counties"])
 lists = None if counted is None else f"{counted[0]:,} / {counted[1]:,}"
 tile(row2[1], tr("overview.lists"), lists, definition=tr("def.lists"), page="pages/scores.py")
-tile(row2[2], tr("overview.alerts"), alerts)
+tile(row2[2], tr("overview.alerts"), alerts, definition=tr("def.open_alerts"))
 overdue = overview.overdue_cases(url, scope, as_of, chosen["counties"])
 tile(
     row2[3], tr("overview.overdue_cases"), overdue["now"],
