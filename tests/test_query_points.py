@@ -11,8 +11,9 @@ import datetime as dt
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from data_access.__main__ import main as cli
 from data_access.engine import get_engine
@@ -147,3 +148,49 @@ def test_the_page_as_a_privacy_officer(tiny_city_url, monkeypatch):
     assert points[t("qp.col.reasons", "zh")].str.len().gt(0).all()
     # the tiny log covers 21 days: dormant accounts are not judged, and the page says so
     assert t("qp.dormant_not_judged", "zh", days=qp.DORMANT_DAYS) in [i.value for i in app.info]
+
+
+def test_a_complete_month_is_stored_and_an_import_into_it_forgets_it(world, tmp_path):
+    """October is complete: the first review stores its figures, the second reads them back
+    with the same answers; importing lookups dated in October forgets them and the review counts
+    the new rows; the month in progress is never stored."""
+    import csv
+
+    from data_access.imports.importer import import_file
+    from data_access.queries import query_month_rollup as qm
+    from data_access.schema.rollup_models import QueryMonthLookups, RollupRun
+
+    engine = get_engine(world)
+    counted = qp.month_review(engine, OFFICER, OCT)
+    with engine.connect() as conn:
+        months = set(
+            conn.execute(select(RollupRun.as_of).where(RollupRun.part == qm.PART)).scalars()
+        )
+        stored = conn.execute(select(func.sum(QueryMonthLookups.lookups)).where(
+            QueryMonthLookups.month == OCT)).scalar_one()  # fmt: skip
+    assert OCT in months and dt.date(2026, 9, 1) in months and stored == 70
+    again = qp.month_review(engine, OFFICER, OCT)
+    for name in ("points", "terminals", "shared", "dormant"):
+        pd.testing.assert_frame_equal(getattr(counted, name), getattr(again, name))
+    assert again.totals == counted.totals
+
+    path = tmp_path / "october.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["query_id", "queried_at", "operator_id", "subject_id_number",
+                         "purpose_code", "authorization_ref", "channel", "terminal_id"])  # fmt: skip
+        for i in range(6):
+            writer.writerow([f"late-{i}", "2026-10-30T10:00:00", "w1", f"S9{i:04d}",
+                             "LICENSING", "REF-9", "WEB", "T-A"])  # fmt: skip
+    result = import_file(engine, "query-log", path)
+    assert result.ok and result.rows_written == 6
+    with engine.connect() as conn:
+        assert OCT not in set(conn.execute(select(RollupRun.as_of).where(RollupRun.part == qm.PART)).scalars())  # fmt: skip
+    after = qp.month_review(engine, OFFICER, OCT)
+    assert after.totals["lookups"] == 76
+    assert after.points.set_index("point").loc["GOVSERVICE|411602", "lookups"] == 26
+
+    this_month = qm.month_start(qm.today())
+    qm.month_figures(engine, OFFICER, this_month)
+    with engine.connect() as conn:
+        assert this_month not in set(conn.execute(select(RollupRun.as_of)).scalars())

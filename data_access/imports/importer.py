@@ -52,6 +52,7 @@ from data_access.imports.validators import (
     in_values,
     kind_spec,
 )
+from data_access.queries import query_month_rollup
 from data_access.schema import models as m
 from data_access.schema.partitions import (
     IMPORT_LOCK,
@@ -369,19 +370,29 @@ def _write(conn: Connection, kind: Kind, rows: list[Row], keep: tuple[str, ...] 
 
 
 def _write_frame(
-    conn: Connection, kind: Kind, frame: Frame, copying: bool, months: set[dt.date]
+    conn: Connection,
+    kind: Kind,
+    frame: Frame,
+    copying: bool,
+    months: set[dt.date],
+    written_months: set[dt.date],
 ) -> int:
     """Write the chunk's good rows column-wise; the rows inserted or updated. `copying`: the
     keys are known to be new (checked against the database and the file), COPY them, into the
-    monthly partitions they need (made here when missing; `months`: those already ensured)."""
+    monthly partitions they need (made here when missing; `months`: those already ensured).
+    `written_months` collects the months of a partitioned kind's rows (stored rollups of those
+    months are forgotten before the import commits)."""
     keep = ~frame.bad
     if frame.skip is not None:
         keep &= ~frame.skip
     if not keep.any():
         return 0
-    if copying and kind.partition_by is not None:
+    if kind.partition_by is not None:
         touched = frame.values[kind.partition_by].filter(pl.Series(keep)).dt.truncate("1mo")
-        ensure_months(driver_of(conn), (d.date() for d in touched.unique().to_list()), months)
+        touched_months = [d.date() for d in touched.unique().to_list() if d is not None]
+        written_months.update(touched_months)
+        if copying:
+            ensure_months(driver_of(conn), touched_months, months)
     series = [frame.values[c.name] for c in kind.columns]
     if frame.flags is not None and "flags" in kind.table.c:
         series.append(frame.flags)
@@ -574,6 +585,7 @@ def _import_file(
         # table (elsewhere: INSERT ... ON CONFLICT DO NOTHING, stored keys compared afterwards)
         copying = bool(spec.compared) and conn.dialect.driver == "psycopg"
         months: set[dt.date] = set()  # partitions ensured (PostgreSQL's query_log)
+        written_months: set[dt.date] = set()  # months of the query-log rows written
         trans = conn.begin()
         if copying and not dry_run:
             # one query-log import at a time: the keys it finds new stay new until it commits
@@ -632,7 +644,7 @@ def _import_file(
                 if writing and result.ok:
                     try:
                         if spec.check_frame is not None:
-                            written = _write_frame(conn, spec, frame, copying, months)
+                            written = _write_frame(conn, spec, frame, copying, months, written_months)
                             valid = int((~frame.bad).sum())
                             if spec.compared and written < valid:
                                 _check_stored(conn, spec, frame, batch)  # some were stored
@@ -665,6 +677,8 @@ def _import_file(
             if gc_was_enabled:
                 gc.enable()
         if result.ok and not dry_run:
+            # the stored monthly figures of the months these lookups fall in are now wrong
+            query_month_rollup.forget_months(conn, written_months)
             conn.execute(
                 insert(m.ImportRun.__table__).values(
                     kind=kind,

@@ -40,9 +40,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, case, exists, func, or_, select, true
+from sqlalchemy import Connection, Engine, case, func, select
 
 from data_access.id_number import mask_name
+from data_access.queries import query_month_rollup as qm
+from data_access.queries.query_month_rollup import MonthFigures
 from data_access.schema import models as m
 from data_access.scope import Scope
 
@@ -113,19 +115,6 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
-def _no_ref():
-    return or_(Q.c.authorization_ref.is_(None), func.trim(Q.c.authorization_ref) == "")
-
-
-def _unauthorised():
-    """1 for a lookup without a known purpose, or without the reference its purpose needs."""
-    return case(
-        (PU.c.code.is_(None), 1),
-        (and_(PU.c.needs_authorization == true(), _no_ref()), 1),
-        else_=0,
-    )
-
-
 def _scoped(scope: Scope):
     return scope.department_condition("oversight", OP.c.department_code)
 
@@ -155,44 +144,17 @@ def default_month(engine: Engine, scope: Scope, today: dt.date) -> dt.date | Non
 # --------------------------------------------------------------------------- SQL aggregates
 
 
-def _pairs(conn: Connection, scope: Scope, month: dt.date) -> pd.DataFrame:
-    """op, terminal ('' for none), bucket (0..2 the months before, 3 the month), n, unauth:
-    one GROUP BY over the four months' range, the month told by a CASE on queried_at."""
-    bounds = [_at(add_months(month, k)) for k in range(-COMPARISON_MONTHS, 2)]
-    bucket = case(
-        *((Q.c.queried_at < b, k) for k, b in enumerate(bounds[1:-1])), else_=COMPARISON_MONTHS
-    ).label("bucket")
-    terminal = func.coalesce(Q.c.terminal_id, "").label("terminal")
-    stmt = (
-        select(
-            Q.c.operator_id,
-            terminal,
-            bucket,
-            func.count().label("n"),
-            func.sum(_unauthorised()).label("unauth"),
-        )  # fmt: skip
-        .select_from(
-            Q.join(OP, OP.c.operator_id == Q.c.operator_id).outerjoin(
-                PU, PU.c.code == Q.c.purpose_code
-            )
-        )
-        .where(Q.c.queried_at >= bounds[0], Q.c.queried_at < bounds[-1], _scoped(scope))
-        .group_by(Q.c.operator_id, terminal, bucket)
-    )
-    frame = pd.DataFrame(
-        conn.execute(stmt).all(), columns=["op", "terminal", "bucket", "n", "unauth"]
-    )
-    frame["terminal"] = frame["terminal"].fillna("").astype(str).str.strip()
-    return frame.astype({"bucket": "int64", "n": "int64", "unauth": "int64"})
-
-
-def _persons(conn: Connection, scope: Scope, start: dt.datetime, end: dt.datetime) -> int:
-    stmt = (
-        select(func.count(func.distinct(Q.c.subject_id_number)))
-        .select_from(Q.join(OP, OP.c.operator_id == Q.c.operator_id))
-        .where(Q.c.queried_at >= start, Q.c.queried_at < end, _scoped(scope))
-    )
-    return int(conn.scalar(stmt) or 0)
+def _pairs(engine: Engine, scope: Scope, month: dt.date) -> tuple[pd.DataFrame, MonthFigures]:
+    """op, terminal ('' for none), bucket (0..2 the months before, 3 the month), n, unauth; and
+    the month's own figures. Each month from its stored rollup when there is one
+    (data_access.queries.query_month_rollup), else one GROUP BY over its range."""
+    frames, figures = [], None
+    for k in range(COMPARISON_MONTHS + 1):
+        figures = qm.month_figures(engine, scope, add_months(month, k - COMPARISON_MONTHS))
+        frames.append(figures.pairs.assign(bucket=k))
+    assert figures is not None
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.astype({"bucket": "int64", "n": "int64", "unauth": "int64"}), figures
 
 
 def _operators(conn: Connection, scope: Scope) -> pd.DataFrame:
@@ -244,42 +206,36 @@ def _open_alerts(conn: Connection, scope: Scope, end: dt.datetime) -> pd.DataFra
         "op", "open", "escalated", "top_score", "first_window", "last_window"])  # fmt: skip
 
 
-def _dormant(conn: Connection, scope: Scope, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
-    """Operators with >= DORMANT_MIN_PERSONS persons in the month and no lookup in the
-    DORMANT_DAYS before it: op, lookups, persons, first_in_month, last_before (None: none)."""
+def _dormant(
+    conn: Connection, scope: Scope, month_ops: pd.DataFrame, start: dt.datetime
+) -> pd.DataFrame:
+    """Operators with >= DORMANT_MIN_PERSONS persons in the month (`month_ops`, the month's
+    figures per operator) and no lookup in the DORMANT_DAYS before it: op, lookups, persons,
+    first_in_month, last_before (None: none). The last lookup before the month is one probe of
+    `ix_query_operator_time` per candidate."""
+    busy = month_ops[month_ops["persons"] >= DORMANT_MIN_PERSONS]
+    columns = ["op", "lookups", "persons", "first_in_month", "last_before"]
+    if busy.empty:
+        return pd.DataFrame(columns=columns)
     earlier = Q.alias("earlier")
-    month_ops = (
-        select(
-            Q.c.operator_id.label("op"),
-            func.count().label("lookups"),
-            func.count(func.distinct(Q.c.subject_id_number)).label("persons"),
-            func.min(Q.c.queried_at).label("first_in_month"),
-        )
-        .where(Q.c.queried_at >= start, Q.c.queried_at < end)
-        .group_by(Q.c.operator_id)
-        .having(func.count(func.distinct(Q.c.subject_id_number)) >= DORMANT_MIN_PERSONS)
-        .subquery()
-    )
-    recent = exists().where(
-        earlier.c.operator_id == month_ops.c.op,
-        earlier.c.queried_at >= start - dt.timedelta(days=DORMANT_DAYS),
-        earlier.c.queried_at < start,
-    )
     last_before = (
         select(func.max(earlier.c.queried_at))
-        .where(earlier.c.operator_id == month_ops.c.op, earlier.c.queried_at < start)
+        .where(earlier.c.operator_id == OP.c.operator_id, earlier.c.queried_at < start)
         .scalar_subquery()
     )
-    stmt = (
-        select(month_ops, last_before.label("last_before"))
-        .select_from(month_ops.join(OP, OP.c.operator_id == month_ops.c.op))
-        .where(~recent, _scoped(scope))
-    )
-    frame = pd.DataFrame(conn.execute(stmt).all(), columns=[
-        "op", "lookups", "persons", "first_in_month", "last_before"])  # fmt: skip
-    for column in ("first_in_month", "last_before"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
+    last: dict[str, object] = {}
+    ids = busy["op"].tolist()
+    for i in range(0, len(ids), 500):
+        stmt = select(OP.c.operator_id, last_before).where(
+            OP.c.operator_id.in_(ids[i : i + 500]), _scoped(scope)
+        )
+        last.update(dict(conn.execute(stmt).all()))
+    frame = busy[busy["op"].isin(list(last))].copy()
+    frame["last_before"] = pd.to_datetime(frame["op"].map(last))
+    idle_since = pd.Timestamp(start - dt.timedelta(days=DORMANT_DAYS))
+    frame = frame[frame["last_before"].isna() | (frame["last_before"] < idle_since)]
+    frame["first_in_month"] = pd.to_datetime(frame["first_in_month"])
+    return frame[columns].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- the review
@@ -305,14 +261,14 @@ def month_review(engine: Engine, scope: Scope, month: dt.date) -> MonthReview:
     scope.require("oversight")
     month = month_start(month)
     start, end = _at(month), _at(add_months(month, 1))
+    pairs, figures = _pairs(engine, scope, month)
+    persons = figures.persons
     with engine.connect() as conn:
         log_first = conn.scalar(select(func.min(Q.c.queried_at)))
-        pairs = _pairs(conn, scope, month)
         ops = _operators(conn, scope)
-        persons = _persons(conn, scope, start, end)
         alerts = _alerts(conn, scope, start, end)
         open_alerts = _open_alerts(conn, scope, end)
-        dormant = _dormant(conn, scope, start, end)
+        dormant = _dormant(conn, scope, figures.operators, start)
     log_first = pd.Timestamp(log_first).to_pydatetime() if log_first is not None else None
     judged = log_first is not None and log_first <= start - dt.timedelta(days=DORMANT_DAYS)
     if not judged:

@@ -57,3 +57,34 @@ class RollupRun(Base):
     import_generation: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     seconds: Mapped[float | None] = mapped_column(Float)
+
+
+class QueryMonthLookups(Base):
+    """One complete month of the query log: lookups of one operator at one terminal ('' for
+    lookups without one) and how many of them were unauthorised (query_month_rollup._unauthorised)."""
+
+    __tablename__ = "query_month_lookups"
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
+    operator_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(String(255), primary_key=True)
+    lookups: Mapped[int] = mapped_column(Integer)
+    unauthorised: Mapped[int] = mapped_column(Integer)
+
+
+class QueryMonthOperator(Base):
+    """One complete month of one operator: lookups, distinct persons looked up, first lookup."""
+
+    __tablename__ = "query_month_operator"
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    operator_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lookups: Mapped[int] = mapped_column(Integer)
+    persons: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class QueryMonthTotal(Base):
+    """One complete month: distinct persons looked up by anyone (does not add up over operators)."""
+
+    __tablename__ = "query_month_total"
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    persons: Mapped[int] = mapped_column(Integer)
