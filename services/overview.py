@@ -84,7 +84,7 @@ def overdue_cases(
     page's `pending_past_limit` and `answer_past_limit`), now and on the same date last year."""
     out = {}
     for label, day in (("now", as_of), ("last_year", one_year_earlier(as_of))):
-        h = repair.handled(url, scope, day, counties)
+        h = repair.unfinished(url, scope, day, counties)
         out[label] = (
             int((h[rp.PENDING_PAST_LIMIT] | h[rp.ANSWER_PAST_LIMIT]).sum()) if len(h) else 0
         )

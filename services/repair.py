@@ -37,6 +37,15 @@ def handled(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]) -
 
 
 @service("repair")
+def unfinished(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]) -> pd.DataFrame:
+    """`handled`, only the applications received and not both decided and answered by the date:
+    every one that can be past a legal limit on it, without the city's finished ones."""
+    engine = get_engine(url)
+    frame = rp.read_applications(engine, scope, as_of, counties, unfinished_only=True)
+    return rp.handling(frame, as_of, calendar(url))
+
+
+@service("repair")
 def uncounted_years(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> list[int]:

@@ -283,6 +283,23 @@ def test_overdue_list_and_departments_match_the_hand_count(hand):
     assert rp.uncounted_years(h, AS_OF, CAL, D(2023, 1, 1), END) == [2023]
 
 
+@pytest.mark.parametrize("day", [D(2026, 10, 9), D(2026, 10, 16), D(2026, 9, 14), D(2025, 10, 16)])
+def test_unfinished_applications_are_every_one_past_a_limit(hand, day):
+    """The overview reads only applications received and not both decided and answered by the
+    date; the ones past a limit on the date are exactly the full count's."""
+
+    def past(frame: pd.DataFrame) -> set[str]:
+        late = frame[rp.PENDING_PAST_LIMIT] | frame[rp.ANSWER_PAST_LIMIT]
+        return set(frame.loc[late, "application_id"])
+
+    full = rp.handling(rp.read_applications(hand, ADMIN, day), day, CAL)
+    some = rp.handling(rp.read_applications(hand, ADMIN, day, unfinished_only=True), day, CAL)
+    assert past(some) == past(full)
+    assert len(some) < len(full)
+    if day == D(2026, 10, 16):
+        assert past(some) == {"A4"}
+
+
 def _limits_file(monkeypatch, rows: list[tuple]) -> None:
     """Replace reference_data/legal_limits.csv by these rows (kind, effective_from,
     decision_days, answer_days, extension_days)."""

@@ -644,7 +644,9 @@ def _import_file(
                 if writing and result.ok:
                     try:
                         if spec.check_frame is not None:
-                            written = _write_frame(conn, spec, frame, copying, months, written_months)
+                            written = _write_frame(
+                                conn, spec, frame, copying, months, written_months
+                            )
                             valid = int((~frame.bad).sum())
                             if spec.compared and written < valid:
                                 _check_stored(conn, spec, frame, batch)  # some were stored

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 
 from data_access.id_number import mask_id_number, mask_name
 from data_access.queries.display_period import displayed_record_conditions
@@ -81,10 +81,16 @@ def _county_condition(id_column, counties: Sequence[str]) -> list[ColumnElement[
 
 
 def read_applications(
-    engine: Engine, scope: Scope, as_of: dt.date, counties: Sequence[str] = ()
+    engine: Engine,
+    scope: Scope,
+    as_of: dt.date,
+    counties: Sequence[str] = (),
+    *,
+    unfinished_only: bool = False,
 ) -> pd.DataFrame:
     """The applications in scope filed on or before the as-of date (FRAME_COLUMNS), applicant's
-    ID number and name masked."""
+    ID number and name masked. `unfinished_only`: only those received and not both decided and
+    answered by the date, the only ones that can be past a limit on it (the overview's tile)."""
     a, p = m.Application, m.Person
     dept = scope.department("repair")
     stmt = (
@@ -108,6 +114,16 @@ def read_applications(
     )
     if dept is not None:
         stmt = stmt.where(a.handling_dept == dept)
+    if unfinished_only:
+        stmt = stmt.where(
+            a.received_at <= as_of,
+            or_(
+                a.decided_at.is_(None),
+                a.decided_at > as_of,
+                a.answered_at.is_(None),
+                a.answered_at > as_of,
+            ),
+        )
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=FRAME_COLUMNS)
     frame["subject"] = frame["subject"].map(mask_id_number)
