@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from data_access.queries import score_store as store
 from data_access.queries.display_period import add_months
 from data_access.queries.person_file import shown_record_conditions
-from data_access.queries.scores import AGE_BANDS
+from data_access.queries.scores import AGE_BANDS, summarise_run
 from data_access.schema.models import CreditRecord
 from data_access.schema.score_models import LISTS
 from data_access.scope import Scope
@@ -116,6 +116,8 @@ def score_database(
                     )
             result.seconds = time.perf_counter() - started
             store.finish_run(conn, run_id, result.persons_scored, result.seconds)
+            with clock("summarise"):
+                summarise_run(conn, run_id)
         clock.add("commit", time.perf_counter() - started - result.seconds)
         result.seconds = time.perf_counter() - started
         if sink:

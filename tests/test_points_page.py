@@ -134,6 +134,46 @@ def test_what_if_with_the_same_rules_moves_nobody(scored_city):
     pd.testing.assert_frame_equal(left, right.reset_index(drop=True))
 
 
+def test_the_run_stores_its_distribution_and_an_older_run_gets_one_on_first_view(scored_city):
+    """The points run writes score_distribution before it commits; it equals the count over
+    person_score. A run stored without one (an earlier version) is counted once and stored;
+    county filters read the stored rows."""
+    from sqlalchemy import delete, func, select
+
+    from data_access.queries import scores as q
+    from data_access.schema import score_models as sm
+
+    engine = get_engine(scored_city)
+    scope = Scope("admin")
+    run_id = q.latest_run(engine, scope, TINY_AS_OF)["run_id"]
+    d = sm.ScoreDistribution
+    with engine.connect() as conn:
+        rows = conn.scalar(select(func.count()).select_from(d).where(d.run_id == run_id))
+        live = pd.DataFrame(
+            conn.execute(q._count_run(run_id)).all(), columns=["run_id", *q.DISTRIBUTION_COLUMNS]
+        ).drop(columns="run_id")
+    assert rows and rows == len(live)
+    key = ["county_code", "gender", "age_band", "grade"]
+    stored = q.distribution(engine, scope, run_id, ())
+    pd.testing.assert_frame_equal(
+        stored.sort_values(key).reset_index(drop=True),
+        q._typed(live).sort_values(key).reset_index(drop=True),
+    )
+    assert int(stored["persons"].sum()) == q.latest_run(engine, scope, TINY_AS_OF)["persons_scored"]
+    with engine.begin() as conn:
+        conn.execute(delete(d).where(d.run_id == run_id))
+    again = q.distribution(engine, scope, run_id, ())
+    pd.testing.assert_frame_equal(again, stored)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(d).where(d.run_id == run_id)) == rows
+    county = stored["county_code"].iloc[0]
+    one = q.distribution(engine, scope, run_id, (county,))
+    assert set(one["county_code"]) == {county}
+    assert int(one["persons"].sum()) == int(
+        stored.loc[stored["county_code"] == county, "persons"].sum()
+    )
+
+
 def test_admin_opens_a_ledger_and_the_view_is_logged(scored_city, monkeypatch, server_navigation):
     from sqlalchemy import select
 

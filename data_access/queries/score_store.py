@@ -69,8 +69,10 @@ SCORED_POLARITIES = ("positive", "negative")
 
 
 def ensure_score_tables(engine: Engine) -> None:
-    """Create score_run and person_score when missing (databases made before they existed)."""
-    m.Base.metadata.create_all(engine, tables=[sm.ScoreRun.__table__, sm.PersonScore.__table__])
+    """Create score_run, person_score and score_distribution when missing (databases made
+    before they existed)."""
+    tables = [sm.ScoreRun.__table__, sm.PersonScore.__table__, sm.ScoreDistribution.__table__]
+    m.Base.metadata.create_all(engine, tables=tables)
 
 
 def _frame(conn: Connection, stmt, schema: dict[str, Any]) -> pl.DataFrame:
@@ -197,6 +199,9 @@ def begin_run(
     ).all()
     if old:
         conn.execute(delete(score).where(score.run_id.in_(old)))
+        if conn.dialect.has_table(conn, sm.ScoreDistribution.__tablename__):
+            dist = sm.ScoreDistribution
+            conn.execute(delete(dist).where(dist.run_id.in_(old)))
         conn.execute(delete(run).where(run.run_id.in_(old)))
     key = conn.execute(
         insert(run).values(

@@ -6,9 +6,11 @@ scope and filters. Fairness flags compare each group with the city.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, inspect, select
+from sqlalchemy import Connection, Engine, case, func, insert, inspect, select
+from sqlalchemy.exc import DBAPIError
 
 from data_access.schema import score_models as sm
 from data_access.scope import Scope
@@ -18,6 +20,7 @@ LOW_GRADES = ("C", "D")
 FLAG_RATIO = 1.5  # a group flagged when its rate is this many times the city's
 FLAG_MIN_PERSONS = 20  # ... and it has at least this many persons
 LIST_COUNTS = (*sm.LISTS, "pending_objection")
+_LOG = logging.getLogger(__name__)
 
 
 def latest_run(engine: Engine, scope: Scope, as_of: dt.date) -> dict | None:
@@ -64,14 +67,12 @@ def _age_band():
     return case(*whens, else_="?")
 
 
-def distribution(
-    engine: Engine, scope: Scope, run_id: int, counties: tuple[str, ...]
-) -> pd.DataFrame:
-    """Persons of the run by county, gender, age band and grade, with the list counts and pending
-    objections (columns county_code, gender, age_band, grade, persons, red_list, green_channel,
-    serious_record, black_list, pending_objection; green_channel and serious_record are 0 in runs
-    of policies before 2026.2, which did not compute them). counties: empty for the whole city."""
-    scope.require("city")
+DISTRIBUTION_COLUMNS = ["county_code", "gender", "age_band", "grade", "persons", *LIST_COUNTS]
+
+
+def _count_run(run_id: int):
+    """The run's persons by county, gender, age band and grade, counted over person_score
+    (columns run_id and DISTRIBUTION_COLUMNS)."""
     s = sm.PersonScore
     band = _age_band().label("age_band")
     # One expression object in SELECT and GROUP BY: PostgreSQL must see the same bound parameter.
@@ -80,28 +81,75 @@ def distribution(
     def count(flag):
         return func.sum(case((flag, 1), else_=0))
 
-    stmt = (
+    return (
         select(
+            s.run_id,
             s.county_code,
             gender.label("gender"),
             band,
             s.grade,
             func.count().label("persons"),
-            count(s.red_list).label("red_list"),
-            count(s.green_channel).label("green_channel"),
-            count(s.serious_record).label("serious_record"),
-            count(s.black_list).label("black_list"),
-            count(s.pending_objection).label("pending_objection"),
+            *(count(getattr(s, name)).label(name) for name in LIST_COUNTS),
         )
         .where(s.run_id == run_id)
-        .group_by(s.county_code, gender, band, s.grade)
+        .group_by(s.run_id, s.county_code, gender, band, s.grade)
     )
-    if counties:
-        stmt = stmt.where(s.county_code.in_(counties))
+
+
+def summarise_run(conn: Connection, run_id: int) -> None:
+    """Store the run's distribution (score_distribution) in the caller's transaction, in one
+    INSERT ... SELECT: the points run calls it before it commits."""
+    conn.execute(
+        insert(sm.ScoreDistribution).from_select(
+            ["run_id", *DISTRIBUTION_COLUMNS], _count_run(run_id)
+        )
+    )
+
+
+def _summarised(conn: Connection, run_id: int) -> bool:
+    d = sm.ScoreDistribution
+    return conn.execute(select(d.run_id).where(d.run_id == run_id).limit(1)).first() is not None
+
+
+def distribution(
+    engine: Engine, scope: Scope, run_id: int, counties: tuple[str, ...]
+) -> pd.DataFrame:
+    """Persons of the run by county, gender, age band and grade, with the list counts and pending
+    objections (columns county_code, gender, age_band, grade, persons, red_list, green_channel,
+    serious_record, black_list, pending_objection; green_channel and serious_record are 0 in runs
+    of policies before 2026.2, which did not compute them). counties: empty for the whole city.
+    Read from the run's stored distribution; a run stored without one (computed by an earlier
+    version) is counted once and its distribution stored."""
+    scope.require("city")
+    d = sm.ScoreDistribution
+    sm.ScoreDistribution.__table__.create(engine, checkfirst=True)
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
+        stored = _summarised(conn, run_id)
+    if not stored:
+        try:
+            with engine.begin() as conn:
+                if not _summarised(conn, run_id):
+                    summarise_run(conn, run_id)
+        except DBAPIError as exc:  # another session stored it meanwhile, or a read-only user
+            _LOG.warning("score distribution of run %s not stored: %s", run_id, exc.orig or exc)
+            stmt = _count_run(run_id)
+            if counties:
+                stmt = stmt.where(sm.PersonScore.county_code.in_(counties))
+            with engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+            frame = pd.DataFrame(rows, columns=["run_id", *DISTRIBUTION_COLUMNS])
+            return _typed(frame.drop(columns="run_id"))
+    stmt = select(*(getattr(d, name) for name in DISTRIBUTION_COLUMNS)).where(d.run_id == run_id)
+    if counties:
+        stmt = stmt.where(d.county_code.in_(counties))
+    stmt = stmt.order_by(d.county_code, d.gender, d.age_band, d.grade)
+    with engine.connect() as conn:
+        return _typed(pd.DataFrame(conn.execute(stmt).all(), columns=DISTRIBUTION_COLUMNS))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("persons", *LIST_COUNTS):
-        frame[column] = frame[column].astype("int64")
+        frame[column] = frame[column].fillna(0).astype("int64")
     return frame
 
 

@@ -81,6 +81,26 @@ class PersonScore(Base):
     )
 
 
+class ScoreDistribution(Base):
+    """A finished run counted by county, gender ('?' unknown), age band and grade, with its list
+    counts: what the points page and the overview's list tile read, instead of counting six
+    million person_score rows on every first view. Written with the run (and for an older run at
+    its first view); deleted with it. data_access.queries.scores owns it."""
+
+    __tablename__ = "score_distribution"
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    gender: Mapped[str] = mapped_column(String(1), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(8), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(8), primary_key=True)
+    persons: Mapped[int] = mapped_column(Integer)
+    red_list: Mapped[int] = mapped_column(Integer)
+    green_channel: Mapped[int] = mapped_column(Integer)
+    serious_record: Mapped[int] = mapped_column(Integer)
+    black_list: Mapped[int] = mapped_column(Integer)
+    pending_objection: Mapped[int] = mapped_column(Integer)
+
+
 class PolicyVersion(Base):
     """A points policy saved by an administrator from the what-if editor (TOML text, checked).
 
