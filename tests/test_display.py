@@ -35,6 +35,21 @@ def test_missing_values_read_as_a_dash_and_numbers_keep_their_form():
     assert "None" not in shown.astype(str).to_numpy().ravel().tolist()
 
 
+def test_a_column_of_dates_with_gaps_is_one_type_arrow_accepts():
+    """Dates beside "—" (a decision not yet taken) become ISO text, so Streamlit need not repair
+    the column (it logged a failed Arrow conversion for the repair page's decision dates)."""
+    import pyarrow as pa
+
+    frame = pd.DataFrame({
+        "decided_at": [dt.date(2026, 10, 9), None, dt.date(2026, 11, 2)],
+        "answered": [dt.datetime(2026, 10, 9, 14, 5), None, None],
+    })  # fmt: skip
+    shown = for_display(frame)
+    assert list(shown["decided_at"]) == ["2026-10-09", MISSING, "2026-11-02"]
+    assert list(shown["answered"]) == ["2026-10-09 14:05", MISSING, MISSING]
+    pa.Table.from_pandas(shown)  # raised ArrowTypeError before
+
+
 def test_charts_label_dates_with_numbers_and_counts_with_whole_numbers():
     data = pd.DataFrame({"week": pd.to_datetime(["2026-10-05", "2026-11-02"]), "n": [1, 2]})
     figure = whole_counts(numeric_dates(px.bar(data, x="week", y="n")))

@@ -8,6 +8,7 @@ fills the page's width."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,9 +20,21 @@ MISSING = "—"
 STATUS_COLOURS = {"green": "#1B7F3B", "amber": "#A15C00", "red": "#C62828"}
 
 
+def _day_text(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return MISSING if pd.isna(value) else value  # type: ignore[call-overload]
+
+
 def _shown_column(values: pd.Series) -> pd.Series:
     if not values.isna().any():
         return values
+    present = values.dropna()
+    if values.dtype == object and len(present) and all(isinstance(v, dt.date) for v in present):
+        # dates beside "—": one type for the column (Arrow refuses a column of dates and text)
+        return values.map(_day_text).astype(object)
     if pd.api.types.is_bool_dtype(values) or values.dtype == object:
         return values.astype(object).where(values.notna(), MISSING)
     if pd.api.types.is_numeric_dtype(values):
