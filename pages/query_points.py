@@ -3,6 +3,8 @@ to review (opinion 二.二.2), ranked by a transparent rule, and the monthly use
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from services import query_points as qps
@@ -65,7 +67,7 @@ with st.expander(tr("qp.definitions"), icon=":material/menu_book:"):
         st.markdown(f"- {escape_markdown(text)}")
 
 st.download_button(
-    tr("qp.download"), rr.review_workbook(review, language),
+    tr("qp.download"), partial(rr.review_workbook, review, language),  # built when pressed
     file_name=f"user_risk_review_{month:%Y-%m}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

@@ -6,6 +6,7 @@ the trend, records whose display period ends in the next 30 days, and the standi
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import plotly.express as px
@@ -419,7 +420,9 @@ if scope.sees_all_departments or not flagged.empty:
 
 # ----------------------------------------------------------------------------- export and glossary
 
-workbook = to_excel(
+# built when the button is pressed (on its own thread: every text is translated here first)
+workbook = partial(
+    to_excel,
     {
         tr("repair.tab.time"): summary_shown,
         tr("repair.overdue.by_department"): by_dept_shown,
@@ -429,10 +432,10 @@ workbook = to_excel(
         tr("repair.tab.expiring"): expiring_shown,
         tr("repair.check.title"): check_table,
     },
-    title=tr("repair.export.title"),
-    subtitle=tr("repair.caption", start=start, end=end, as_of=as_of, counties=county_text,
+    tr("repair.export.title"),
+    tr("repair.caption", start=start, end=end, as_of=as_of, counties=county_text,
                 scope=scope_text()),
-    percent_columns={tr("repair.col.decision_on_time_rate"), tr("repair.col.answer_on_time_rate")},
+    {tr("repair.col.decision_on_time_rate"), tr("repair.col.answer_on_time_rate")},
 )  # fmt: skip
 st.download_button(
     tr("repair.export.excel"), workbook, file_name=f"repair_{start:%Y%m}-{end:%Y%m}_{stamp}.xlsx",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import plotly.express as px
 import streamlit as st
@@ -271,8 +272,9 @@ with tabs[5]:
 with tabs[6]:
     st.caption(tr("reporting.export_note"))
     heat = reporting.heat_map(url, scope, start, end, as_of)
-    workbook = circular_workbook(
-        card, status, annual, heat, start, end, as_of, language, thresholds_text,
+    workbook = partial(  # built when the button is pressed
+        circular_workbook, card, status, annual, heat, start, end, as_of, language,
+        thresholds_text,
         supervision=items_table(items_supervised, language),
     )  # fmt: skip
     stamp = f"{start:%Y%m}-{end:%Y%m}_{as_of:%Y%m%d}"

@@ -93,13 +93,16 @@ def read_applications(
     answered by the date, the only ones that can be past a limit on it (the overview's tile)."""
     a, p = m.Application, m.Person
     dept = scope.department("repair")
+    # the applicant's name, one probe of person's key per application: an outer join made
+    # PostgreSQL hash all nine million persons of the city for 46,000 applications (2.5 s)
+    name = select(p.name).where(p.id_number == a.id_number).scalar_subquery()
     stmt = (
         select(
             a.application_id,
             a.kind,
             a.handling_dept,
             a.id_number,
-            p.name,
+            name,
             a.filed_at,
             a.received_at,
             a.decided_at,
@@ -108,7 +111,6 @@ def read_applications(
             a.extended_decision_days,
         )
         .select_from(a)
-        .outerjoin(p, p.id_number == a.id_number)
         .where(a.filed_at <= as_of, *_county_condition(a.id_number, counties))
         .order_by(a.received_at, a.application_id)
     )
@@ -125,7 +127,8 @@ def read_applications(
             ),
         )
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=FRAME_COLUMNS)
+        rows = [tuple(row) for row in conn.execute(stmt)]  # plain tuples: pandas probes Rows
+    frame = pd.DataFrame.from_records(rows, columns=FRAME_COLUMNS)
     frame["subject"] = frame["subject"].map(mask_id_number)
     frame["name"] = frame["name"].map(mask_name)
     for column in ("filed_at", "received_at", "decided_at", "answered_at"):
@@ -135,6 +138,8 @@ def read_applications(
 
 def _as_dates(column: pd.Series) -> pd.Series:
     """datetime.date values, None where missing (both engines' drivers, any pandas dtype)."""
+    if column.dtype == object and all(type(d) is dt.date for d in column.dropna()):
+        return column.where(column.notna(), None)  # the drivers' dates already
     days = pd.to_datetime(column)
     return pd.Series(
         [None if pd.isna(d) else d.date() for d in days], index=column.index, dtype=object
