@@ -6,6 +6,7 @@ the trend, records whose display period ends in the next 30 days, and the standi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from functools import partial
 
 import pandas as pd
@@ -214,35 +215,30 @@ def kind_label(kind: str) -> str:
 
 
 def localised(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The columns in order, codes turned into names, headed in the language."""
+    """The columns in order, codes turned into names, headed in the language (each distinct
+    code translated once: the overdue list of the city has thousands of rows)."""
     out = frame[columns].copy()
-    if "kind" in out:
-        out["kind"] = out["kind"].map(kind_label)
-    for column in ("handling_dept", "source_dept"):
+    names = {
+        "kind": kind_label,
+        "handling_dept": lambda c: dept_names.get(c, c),
+        "source_dept": lambda c: dept_names.get(c, c),
+        "state": lambda s: tr(OUTCOME_TEXT[s]),
+        "outcome": lambda s: tr(OUTCOME_TEXT[s]),
+        "reasons": lambda r: "；".join(tr(REASON_TEXT[x]) for x in r.split(",") if x),
+        "category_code": lambda c: category_names.get(c, c),
+        "domain_code": lambda c: domain_names.get(c, c or ""),
+        "severity": lambda s: tr(SEVERITY_TEXT[s]) if s else None,
+        "status": lambda s: tr(STATUS_TEXT[s]),
+    }
+    for column, name in names.items():
         if column in out:
-            out[column] = out[column].map(lambda c: dept_names.get(c, c))
-    if "state" in out:
-        out["state"] = out["state"].map(lambda s: tr(OUTCOME_TEXT[s]))
-    if "outcome" in out:
-        out["outcome"] = out["outcome"].map(lambda s: tr(OUTCOME_TEXT[s]))
-    if "reasons" in out:
-        out["reasons"] = out["reasons"].map(
-            lambda r: "；".join(tr(REASON_TEXT[x]) for x in r.split(",") if x)
-        )
-    if "category_code" in out:
-        out["category_code"] = out["category_code"].map(lambda c: category_names.get(c, c))
-    if "domain_code" in out:
-        out["domain_code"] = out["domain_code"].map(lambda c: domain_names.get(c, c or ""))
-    if "severity" in out:
-        out["severity"] = out["severity"].map(lambda s: tr(SEVERITY_TEXT[s]) if s else None)
-    if "status" in out:
-        out["status"] = out["status"].map(lambda s: tr(STATUS_TEXT[s]))
+            out[column] = out[column].map(functools.cache(name))
     return out.rename(columns={c: tr(COLUMN_TEXT[c]) for c in columns})
 
 
 def csv_button(frame: pd.DataFrame, name: str) -> None:
     st.download_button(
-        tr("repair.export.csv"), to_csv(frame), file_name=f"repair_{name}_{stamp}.csv",
+        tr("repair.export.csv"), partial(to_csv, frame), file_name=f"repair_{name}_{stamp}.csv",
         mime="text/csv", icon=":material/download:", key=f"rp_csv_{name}",
     )  # fmt: skip
 
