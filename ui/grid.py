@@ -2,9 +2,10 @@
 holds. A missing value reads "—" (never None, nan or NaT); whole numbers keep their thousands
 separators; a number column the page configures itself (a percentage, a progress bar) is left to
 its configuration, unless it has missing cells: Streamlit would draw them as "None", so such a
-number column is written as text in its format, "—" where missing; a status column can colour its words (green for
-good), the shape in front of each word saying the same for anyone who cannot see colour; the table
-fills the page's width."""
+number column is written as text in its format, "—" where missing; a status column can colour its
+words (green for good), the shape in front of each word saying the same for anyone who cannot see
+colour (tables longer than COLOURED_ROWS_MAX rows keep the words and shapes only); the table fills
+the page's width."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 MISSING = "—"
+COLOURED_ROWS_MAX = 1000  # longer tables are shown without coloured status words
 # a red/amber/green status's colour, dark enough to read as text on white
 STATUS_COLOURS = {"green": "#1B7F3B", "amber": "#A15C00", "red": "#C62828"}
 
@@ -134,4 +136,7 @@ def show_table(
             frame, kwargs["column_config"]
         )
     shown = for_display(frame, kwargs.get("column_config"))
-    st.dataframe(coloured(shown, colours) if colours else shown, **kwargs)
+    # colour is a second cue (the word says it): a long table goes without, since the Styler
+    # that colours it costs about 0.1 s per thousand rows of every render
+    colour = bool(colours) and len(shown) <= COLOURED_ROWS_MAX
+    st.dataframe(coloured(shown, colours) if colour else shown, **kwargs)

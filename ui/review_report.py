@@ -104,7 +104,7 @@ def role_text(role: object, lang: str) -> str:
     return t(ROLE_TEXT[role], lang) if role in ROLE_TEXT else (str(role) if role else EMPTY)
 
 
-def _reasons(row: pd.Series, texts: dict[str, str], city_share: float | None, lang: str) -> str:
+def _reasons(row: dict, texts: dict[str, str], city_share: float | None, lang: str) -> str:
     found = []
     for rule, points in qp.RULES:
         if not row.get(f"r_{rule}"):
@@ -136,7 +136,9 @@ def _ranked(frame: pd.DataFrame, review: MonthReview, lang: str, *, terminal: bo
     out |= {
         t("qp.col.level", lang): frame["level"].map(lambda v: t(LEVEL_TEXT[v], lang)),
         t("qp.col.risk_points", lang): frame["risk_points"],
-        t("qp.col.reasons", lang): [_reasons(r, texts, city, lang) for _, r in frame.iterrows()],
+        t("qp.col.reasons", lang): [
+            _reasons(r, texts, city, lang) for r in frame.to_dict("records")
+        ],
         t("qp.col.lookups", lang): frame["lookups"],
         t("qp.col.previous_average", lang): frame["previous_average"].round(1),
         t("qp.col.operators", lang): frame["operators"],
