@@ -41,12 +41,14 @@ PART = "querylog"
 TABLES = (QueryMonthLookups, QueryMonthOperator, QueryMonthTotal)
 Q, OP, PU = (t.__table__ for t in (m.QueryLog, m.Operator, m.Purpose))
 _LOG = logging.getLogger(__name__)
+OPERATOR_COLUMNS = ["op", "lookups", "persons", "first_in_month", "last_in_month"]
 
 
 @dataclass
 class MonthFigures:
     """One month's figures: `pairs` (op, terminal, n, unauth), `operators` (op, lookups,
-    persons, first_in_month), `persons` (distinct persons looked up), `stored` (read back)."""
+    persons, first_in_month, last_in_month), `persons` (distinct persons looked up), `stored`
+    (read back)."""
 
     pairs: pd.DataFrame
     operators: pd.DataFrame
@@ -121,14 +123,13 @@ def count_month(conn: Connection, scope: Scope, month: dt.date) -> MonthFigures:
             func.count(),
             func.count(func.distinct(Q.c.subject_id_number)),
             func.min(Q.c.queried_at),
+            func.max(Q.c.queried_at),
         )
         .select_from(Q.join(OP, OP.c.operator_id == Q.c.operator_id))
         .where(*in_month)
         .group_by(Q.c.operator_id)
     )
-    operators = pd.DataFrame(
-        conn.execute(ops_stmt).all(), columns=["op", "lookups", "persons", "first_in_month"]
-    )
+    operators = pd.DataFrame(conn.execute(ops_stmt).all(), columns=OPERATOR_COLUMNS)
     persons_stmt = (
         select(func.count(func.distinct(Q.c.subject_id_number)))
         .select_from(Q.join(OP, OP.c.operator_id == Q.c.operator_id))
@@ -144,7 +145,8 @@ def _typed_pairs(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _typed_operators(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.astype({"op": str, "lookups": "int64", "persons": "int64"})
-    frame["first_in_month"] = pd.to_datetime(frame["first_in_month"])
+    for column in ("first_in_month", "last_in_month"):
+        frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
@@ -165,9 +167,11 @@ def _read(conn: Connection, month: dt.date) -> MonthFigures:
     )
     operators = pd.DataFrame(
         conn.execute(
-            select(op.operator_id, op.lookups, op.persons, op.first_at).where(op.month == month)
+            select(op.operator_id, op.lookups, op.persons, op.first_at, op.last_at).where(
+                op.month == month
+            )
         ).all(),
-        columns=["op", "lookups", "persons", "first_in_month"],
+        columns=OPERATOR_COLUMNS,
     )
     persons = conn.scalar(select(QueryMonthTotal.persons).where(QueryMonthTotal.month == month))
     return MonthFigures(
@@ -201,8 +205,13 @@ def store_month(engine: Engine, month: dt.date, figures: MonthFigures, seconds: 
     (another session stored them at the same moment, or this user may not write)."""
     pairs = figures.pairs.rename(columns={"op": "operator_id", "n": "lookups",
                                           "unauth": "unauthorised"})  # fmt: skip
-    ops = figures.operators.rename(columns={"op": "operator_id", "first_in_month": "first_at"})
-    ops = ops.assign(first_at=[t.to_pydatetime() for t in ops["first_at"]])
+    ops = figures.operators.rename(
+        columns={"op": "operator_id", "first_in_month": "first_at", "last_in_month": "last_at"}
+    )
+    ops = ops.assign(
+        first_at=[t.to_pydatetime() for t in ops["first_at"]],
+        last_at=[t.to_pydatetime() for t in ops["last_at"]],
+    )
     computed = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
     try:
         ensure_tables(engine)

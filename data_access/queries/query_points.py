@@ -144,15 +144,14 @@ def default_month(engine: Engine, scope: Scope, today: dt.date) -> dt.date | Non
 # --------------------------------------------------------------------------- SQL aggregates
 
 
-def _pairs(engine: Engine, scope: Scope, month: dt.date) -> tuple[pd.DataFrame, MonthFigures]:
+def _pairs(engine: Engine, scope: Scope, month: dt.date) -> tuple[pd.DataFrame, list[MonthFigures]]:
     """op, terminal ('' for none), bucket (0..2 the months before, 3 the month), n, unauth; and
-    the month's own figures. Each month from its stored rollup when there is one
-    (data_access.queries.query_month_rollup), else one GROUP BY over its range."""
-    frames, figures = [], None
+    the figures of the four months, the month last. Each month from its stored rollup when
+    there is one (data_access.queries.query_month_rollup), else one GROUP BY over its range."""
+    frames, figures = [], []
     for k in range(COMPARISON_MONTHS + 1):
-        figures = qm.month_figures(engine, scope, add_months(month, k - COMPARISON_MONTHS))
-        frames.append(figures.pairs.assign(bucket=k))
-    assert figures is not None
+        figures.append(qm.month_figures(engine, scope, add_months(month, k - COMPARISON_MONTHS)))
+        frames.append(figures[-1].pairs.assign(bucket=k))
     frame = pd.concat(frames, ignore_index=True)
     return frame.astype({"bucket": "int64", "n": "int64", "unauth": "int64"}), figures
 
@@ -207,13 +206,22 @@ def _open_alerts(conn: Connection, scope: Scope, end: dt.datetime) -> pd.DataFra
 
 
 def _dormant(
-    conn: Connection, scope: Scope, month_ops: pd.DataFrame, start: dt.datetime
+    conn: Connection, scope: Scope, figures: list[MonthFigures], start: dt.datetime
 ) -> pd.DataFrame:
-    """Operators with >= DORMANT_MIN_PERSONS persons in the month (`month_ops`, the month's
-    figures per operator) and no lookup in the DORMANT_DAYS before it: op, lookups, persons,
-    first_in_month, last_before (None: none). The last lookup before the month is one probe of
-    `ix_query_operator_time` per candidate."""
-    busy = month_ops[month_ops["persons"] >= DORMANT_MIN_PERSONS]
+    """Operators with >= DORMANT_MIN_PERSONS persons in the month (the last of `figures`) and
+    no lookup in the DORMANT_DAYS before it: op, lookups, persons, first_in_month, last_before
+    (None: none). The months before (the rest of `figures`, which cover more than DORMANT_DAYS)
+    tell who worked recently from their last lookups; the last lookup before the month of
+    each remaining candidate is one probe of `ix_query_operator_time`."""
+    idle_since = pd.Timestamp(start - dt.timedelta(days=DORMANT_DAYS))
+    month_ops = figures[-1].operators
+    recent: set[str] = set()
+    for earlier in figures[:-1]:
+        ops = earlier.operators
+        recent.update(ops.loc[ops["last_in_month"] >= idle_since, "op"])
+    busy = month_ops[
+        (month_ops["persons"] >= DORMANT_MIN_PERSONS) & ~month_ops["op"].isin(list(recent))
+    ]
     columns = ["op", "lookups", "persons", "first_in_month", "last_before"]
     if busy.empty:
         return pd.DataFrame(columns=columns)
@@ -232,7 +240,6 @@ def _dormant(
         last.update(dict(conn.execute(stmt).all()))
     frame = busy[busy["op"].isin(list(last))].copy()
     frame["last_before"] = pd.to_datetime(frame["op"].map(last))
-    idle_since = pd.Timestamp(start - dt.timedelta(days=DORMANT_DAYS))
     frame = frame[frame["last_before"].isna() | (frame["last_before"] < idle_since)]
     frame["first_in_month"] = pd.to_datetime(frame["first_in_month"])
     return frame[columns].reset_index(drop=True)
@@ -262,13 +269,13 @@ def month_review(engine: Engine, scope: Scope, month: dt.date) -> MonthReview:
     month = month_start(month)
     start, end = _at(month), _at(add_months(month, 1))
     pairs, figures = _pairs(engine, scope, month)
-    persons = figures.persons
+    persons = figures[-1].persons
     with engine.connect() as conn:
         log_first = conn.scalar(select(func.min(Q.c.queried_at)))
         ops = _operators(conn, scope)
         alerts = _alerts(conn, scope, start, end)
         open_alerts = _open_alerts(conn, scope, end)
-        dormant = _dormant(conn, scope, figures.operators, start)
+        dormant = _dormant(conn, scope, figures, start)
     log_first = pd.Timestamp(log_first).to_pydatetime() if log_first is not None else None
     judged = log_first is not None and log_first <= start - dt.timedelta(days=DORMANT_DAYS)
     if not judged:

@@ -72,7 +72,8 @@ class QueryMonthLookups(Base):
 
 
 class QueryMonthOperator(Base):
-    """One complete month of one operator: lookups, distinct persons looked up, first lookup."""
+    """One complete month of one operator: lookups, distinct persons looked up, first and last
+    lookup."""
 
     __tablename__ = "query_month_operator"
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
@@ -80,6 +81,7 @@ class QueryMonthOperator(Base):
     lookups: Mapped[int] = mapped_column(Integer)
     persons: Mapped[int] = mapped_column(Integer)
     first_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class QueryMonthTotal(Base):
