@@ -80,8 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     rollups = sub.add_parser(
         "rollups",
-        help="compute and store the city-wide coverage rollups for the date and a year earlier "
-        "(what the overview and coverage pages read; a nightly job)",
+        help="compute and store the city-wide coverage rollups for the date and a year earlier, "
+        "the domain rollups for the date, and the query log's complete months up to the last "
+        "(what the overview, coverage and query-points pages read; a nightly job)",
     )
     rollups.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today, Asia/Shanghai)")
     jobs = sub.add_parser("jobs", help="the scheduled jobs: run them, or see their last runs")
@@ -422,11 +423,18 @@ def _rollups(engine, as_of) -> int:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
+    from data_access.queries import domain_rollup, query_month_rollup
     from data_access.queries.coverage_rollup import refresh_with_last_year
 
     as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     for day, seconds in refresh_with_last_year(engine, as_of).items():
         print(f"coverage rollups as of {day} stored ({seconds:.1f} s)")
+    started = time.perf_counter()
+    domain_rollup.refresh(engine, as_of)
+    print(f"domain rollups as of {as_of} stored ({time.perf_counter() - started:.1f} s)")
+    last_month = query_month_rollup.month_start(as_of.replace(day=1) - dt.timedelta(days=1))
+    months = query_month_rollup.refresh(engine, last_month)
+    print("query-log months stored: " + (", ".join(f"{d:%Y-%m}" for d in months) or "none missing"))
     return 0
 
 

@@ -32,11 +32,14 @@ def today_in_city() -> dt.date:
 
 
 def _rollups(engine: Engine, day: dt.date, say: Progress, **_: object) -> tuple[str, int, str]:
-    from data_access.queries import query_month_rollup
+    from data_access.queries import domain_rollup, query_month_rollup
     from data_access.queries.coverage_rollup import refresh_with_last_year
 
     seconds = refresh_with_last_year(engine, day)
     text = "; ".join(f"{d} {s:.1f} s" for d, s in seconds.items())
+    started = time.perf_counter()
+    domain_rollup.refresh(engine, day)
+    text += f"; domains {time.perf_counter() - started:.1f} s"
     # the query-points review opens on the last complete month and compares the three before
     last_month = query_month_rollup.month_start(day.replace(day=1) - dt.timedelta(days=1))
     months = query_month_rollup.refresh(engine, last_month)

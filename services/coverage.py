@@ -14,7 +14,7 @@ from data_access.engine import get_engine
 from data_access.queries import coverage as cv
 from data_access.queries import coverage_measures as measures
 from data_access.queries import coverage_rollup as rollup
-from data_access.queries import small_cells
+from data_access.queries import domain_rollup, small_cells
 from data_access.queries.coverage import ADULT_STUDENT, DEFAULT_TARGET, DEFINITIONS
 from data_access.scope import Scope
 from services.base import reference, service, transform
@@ -69,7 +69,8 @@ def domain_records(
     """Every breakdown of `coverage.BREAKDOWNS` of the scope's visible domain records."""
     engine = get_engine(url)
     return {
-        by: cv.domain_records(engine, scope, as_of, start, by, counties) for by in cv.BREAKDOWNS
+        by: domain_rollup.domain_records(engine, scope, as_of, start, by, counties)
+        for by in cv.BREAKDOWNS
     }
 
 
@@ -77,7 +78,7 @@ def domain_records(
 def domain_display_status(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]
 ) -> pd.DataFrame:
-    return cv.domain_display_status(get_engine(url), scope, as_of, counties)
+    return domain_rollup.domain_display_status(get_engine(url), scope, as_of, counties)
 
 
 @reference("when the stored rollup was computed: a time stamp, no one's data")

@@ -403,18 +403,28 @@ def _visible_domain_records(
     return conditions
 
 
+def _county_key():
+    """The county of a record's person ('' for a person not in the register): a grouping key
+    that keeps counts of distinct persons additive over counties (a person lives in one)."""
+    return func.coalesce(m.Person.county_code, "")
+
+
 def _grouped_domain_records(
-    engine: Engine, keys: list, names: list[str], conditions
+    engine: Engine, keys: list, names: list[str], conditions, by_county: bool = False
 ) -> pd.DataFrame:
     c, cat = m.CreditRecord, m.RecordCategory
+    if by_county:
+        keys, names = [_county_key(), *keys], ["county_code", *names]
+    source = c.__table__.join(cat, cat.code == c.category_code)
+    if by_county:
+        source = source.outerjoin(m.Person, m.Person.id_number == c.id_number)
     stmt = (
         select(
             *keys,
             func.count().label("records"),
             func.count(distinct(c.id_number)).label("persons"),
         )
-        .select_from(c)
-        .join(cat, cat.code == c.category_code)
+        .select_from(source)
         .where(*conditions)
         .group_by(*keys)
         .order_by(*keys)
@@ -461,17 +471,19 @@ def domain_records(
     by: str,
     counties: Sequence[str] = (),
     domains: Sequence[str] | None = None,
+    by_county: bool = False,
 ) -> pd.DataFrame:
     """Visible records of the scoped domains decided in [start, as-of], counted per domain and
     `by` (one of BREAKDOWNS): polarity; category, polarity and severity; reporting department
     and polarity; month of decision (YYYY-MM) and polarity. Columns: the keys, records, persons
-    (distinct persons behind the records, for small-cell suppression)."""
+    (distinct persons behind the records, for small-cell suppression). by_county: also per
+    county of the person (a first column county_code; the stored rollup's grain)."""
     keys, names = _breakdown_keys(by)
     conditions = _visible_domain_records(scope, as_of, start, counties, domains)
-    frame = _grouped_domain_records(engine, keys, names, conditions)
+    frame = _grouped_domain_records(engine, keys, names, conditions, by_county)
     if by == "month":
         frame.insert(
-            1,
+            2 if by_county else 1,
             "month",
             [
                 f"{int(y):04d}-{int(n):02d}"
@@ -488,10 +500,12 @@ def domain_display_status(
     as_of: dt.date,
     counties: Sequence[str] = (),
     domains: Sequence[str] | None = None,
+    by_county: bool = False,
 ) -> pd.DataFrame:
     """Per domain, the negative records decided on or before the as-of date and not revoked:
     all of them, those displayed, those past their display period and those whose display ends
-    in the next 30 days (records and distinct persons each)."""
+    in the next 30 days (records and distinct persons each). by_county: also per county of the
+    person (a first column county_code)."""
     c = m.CreditRecord
     expired = c.display_until <= as_of
     displayed = and_(c.display_until > as_of, c.status.in_(DISPLAYED_STATUSES))
@@ -512,24 +526,30 @@ def domain_display_status(
             func.sum(case((condition, 1), else_=0)).label(name),
             func.count(distinct(case((condition, c.id_number)))).label(f"{name}_persons"),
         ]
+    keys = [_county_key(), c.domain_code] if by_county else [c.domain_code]
     stmt = (
         select(
-            c.domain_code,
+            *keys,
             func.count().label("negative_total"),
             func.count(distinct(c.id_number)).label("negative_total_persons"),
             *measures,
         )
         .where(*conditions)
-        .group_by(c.domain_code)
-        .order_by(c.domain_code)
+        .group_by(*keys)
+        .order_by(*keys)
     )
-    columns = [
-        "domain_code", "negative_total", "negative_total_persons", "displayed", "displayed_persons",
-        "expired", "expired_persons", "expiring", "expiring_persons",
-    ]  # fmt: skip
+    if by_county:
+        stmt = stmt.select_from(c.__table__.outerjoin(m.Person, m.Person.id_number == c.id_number))
+    columns = [*(["county_code"] if by_county else []), *DISPLAY_STATUS_COLUMNS]
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=columns)
-    return as_int(frame, columns[1:])
+    return as_int(frame, DISPLAY_STATUS_COLUMNS[1:])
+
+
+DISPLAY_STATUS_COLUMNS = [
+    "domain_code", "negative_total", "negative_total_persons", "displayed", "displayed_persons",
+    "expired", "expired_persons", "expiring", "expiring_persons",
+]  # fmt: skip
 
 
 def as_int(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

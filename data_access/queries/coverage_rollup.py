@@ -33,10 +33,23 @@ from sqlalchemy.exc import DBAPIError
 from data_access.queries import coverage as cv
 from data_access.queries.display_period import one_year_earlier
 from data_access.schema import models as m
-from data_access.schema.rollup_models import PopulationRollup, RollupRun, RosterCoverageRollup
+from data_access.schema.rollup_models import (
+    DomainRecordRollup,
+    DomainStatusRollup,
+    PopulationRollup,
+    RollupRun,
+    RosterCoverageRollup,
+)
 from data_access.scope import Scope
 
-ROLLUP_TABLES = (RosterCoverageRollup, PopulationRollup, RollupRun)
+# the domain rollups (data_access.queries.domain_rollup) share the marker and its freshness
+ROLLUP_TABLES = (
+    RosterCoverageRollup,
+    PopulationRollup,
+    DomainRecordRollup,
+    DomainStatusRollup,
+    RollupRun,
+)
 SOURCE_KINDS = ("persons", "roster", "credit-records")
 CITY = Scope("admin", None)
 _LOG = logging.getLogger(__name__)

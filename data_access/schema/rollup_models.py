@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, Integer, String
+from sqlalchemy import Date, DateTime, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from data_access.schema.models import Base
@@ -90,3 +90,41 @@ class QueryMonthTotal(Base):
     __tablename__ = "query_month_total"
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     persons: Mapped[int] = mapped_column(Integer)
+
+
+class DomainRecordRollup(Base):
+    """coverage.domain_records of the whole city for an as-of date and a window start, one row
+    per breakdown, county of the person ('' not in the register), domain and the breakdown's
+    keys (key_1..key_3 in the breakdown's column order; None where the record has none).
+    Distinct persons add up over counties: a person lives in one."""
+
+    __tablename__ = "domain_record_rollup"
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    window_start: Mapped[dt.date] = mapped_column(Date)
+    breakdown: Mapped[str] = mapped_column(String(16))
+    county_code: Mapped[str] = mapped_column(String(16))
+    domain_code: Mapped[str] = mapped_column(String(32))
+    key_1: Mapped[str | None] = mapped_column(String(64))
+    key_2: Mapped[str | None] = mapped_column(String(64))
+    key_3: Mapped[str | None] = mapped_column(String(64))
+    records: Mapped[int] = mapped_column(Integer)
+    persons: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_domain_record_rollup_key", "as_of", "window_start", "breakdown"),)
+
+
+class DomainStatusRollup(Base):
+    """coverage.domain_display_status of the whole city on one date, per county and domain."""
+
+    __tablename__ = "domain_status_rollup"
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    domain_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    negative_total: Mapped[int] = mapped_column(Integer)
+    negative_total_persons: Mapped[int] = mapped_column(Integer)
+    displayed: Mapped[int] = mapped_column(Integer)
+    displayed_persons: Mapped[int] = mapped_column(Integer)
+    expired: Mapped[int] = mapped_column(Integer)
+    expired_persons: Mapped[int] = mapped_column(Integer)
+    expiring: Mapped[int] = mapped_column(Integer)
+    expiring_persons: Mapped[int] = mapped_column(Integer)
