@@ -30,9 +30,16 @@ def calendar(url: str) -> WorkCalendar:
 
 
 @service("repair")
-def handled(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]) -> pd.DataFrame:
-    """The applications in scope with their handling times as of the date (repair.handling)."""
-    frame = rp.read_applications(get_engine(url), scope, as_of, counties)
+def handled(
+    url: str,
+    scope: Scope,
+    as_of: dt.date,
+    counties: tuple[str, ...],
+    since: dt.date | None = None,
+) -> pd.DataFrame:
+    """The applications in scope with their handling times as of the date (repair.handling);
+    with `since`, only those a period starting that day uses (repair.read_applications)."""
+    frame = rp.read_applications(get_engine(url), scope, as_of, counties, since=since)
     return rp.handling(frame, as_of, calendar(url))
 
 
@@ -52,7 +59,7 @@ def uncounted_years(
     """Years without a calendar that the period's figures counted through, and the as-of year
     when it has none (pending applications are counted to the as-of date)."""
     cal = calendar(url)
-    years = rp.uncounted_years(handled(url, scope, as_of, counties), as_of, cal, start, end)
+    years = rp.uncounted_years(handled(url, scope, as_of, counties, start), as_of, cal, start, end)
     return sorted(set(years) | set(cal.missing_years(as_of, as_of)))
 
 
@@ -60,50 +67,48 @@ def uncounted_years(
 def summary(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    return rp.summary(handled(url, scope, as_of, counties), start, end)
+    return rp.summary(handled(url, scope, as_of, counties, start), start, end)
 
 
 @service("repair")
 def time_distribution(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    return rp.time_distribution(handled(url, scope, as_of, counties), start, end)
+    return rp.time_distribution(handled(url, scope, as_of, counties, start), start, end)
 
 
 @service("repair")
 def overdue_by_department(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    return rp.overdue_by_department(handled(url, scope, as_of, counties), start, end)
+    return rp.overdue_by_department(handled(url, scope, as_of, counties, start), start, end)
 
 
 @service("repair")
 def overdue_list(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    return rp.overdue_list(handled(url, scope, as_of, counties), start, end, calendar(url))
+    return rp.overdue_list(handled(url, scope, as_of, counties, start), start, end, calendar(url))
 
 
 @service("repair")
 def outcomes(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    return rp.outcomes(handled(url, scope, as_of, counties), start, end)
+    return rp.outcomes(handled(url, scope, as_of, counties, start), start, end)
 
 
 @service("repair")
 def monthly_trend(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    return rp.monthly_trend(handled(url, scope, as_of, counties), start, end)
+    return rp.monthly_trend(handled(url, scope, as_of, counties, start), start, end)
 
 
 @service("repair")
 def first_received(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]) -> dt.date:
     """The earliest receipt date in scope (the as-of date when there is none)."""
-    received = handled(url, scope, as_of, counties)
-    days = [d for d in received.loc[received["received"], "received_at"]]
-    return min(days) if days else as_of
+    return rp.first_received(get_engine(url), scope, as_of, counties) or as_of
 
 
 @service("repair")

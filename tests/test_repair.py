@@ -300,6 +300,28 @@ def test_unfinished_applications_are_every_one_past_a_limit(hand, day):
         assert past(some) == {"A4"}
 
 
+@pytest.mark.parametrize("start", [START, D(2026, 10, 1), D(2023, 1, 1)])
+def test_a_period_reads_only_the_applications_it_uses_with_the_same_figures(hand, start):
+    """The repair page reads the applications a period uses (`since`): every figure of the
+    period is the one counted over all applications."""
+    full = handled(hand)
+    some = rp.handling(rp.read_applications(hand, ADMIN, AS_OF, since=start), AS_OF, CAL)
+    for figures in (rp.summary, rp.time_distribution, rp.overdue_by_department, rp.outcomes,
+                    rp.monthly_trend):  # fmt: skip
+        pd.testing.assert_frame_equal(figures(some, start, END), figures(full, start, END))
+    pd.testing.assert_frame_equal(
+        rp.overdue_list(some, start, END, CAL), rp.overdue_list(full, start, END, CAL)
+    )
+    assert rp.uncounted_years(some, AS_OF, CAL, start, END) == rp.uncounted_years(
+        full, AS_OF, CAL, start, END
+    )
+    if start == D(2026, 10, 1):
+        assert len(some) < len(full)
+    assert rp.first_received(hand, ADMIN, AS_OF) == min(
+        d for d in full.loc[full["received"], "received_at"]
+    )
+
+
 def _limits_file(monkeypatch, rows: list[tuple]) -> None:
     """Replace reference_data/legal_limits.csv by these rows (kind, effective_from,
     decision_days, answer_days, extension_days)."""

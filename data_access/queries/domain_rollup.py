@@ -73,9 +73,7 @@ def _store(engine: Engine, as_of: dt.date, part: str, model: Any, rows: list[dic
 
 def _count_records(engine: Engine, as_of: dt.date, start: dt.date) -> dict[str, pd.DataFrame]:
     """Every breakdown of the city's visible records of the window, per county."""
-    return {
-        by: cv.domain_records(engine, cr.CITY, as_of, start, by, by_county=True) for by in KEYS
-    }
+    return {by: cv.domain_records(engine, cr.CITY, as_of, start, by, by_county=True) for by in KEYS}
 
 
 def store_records(engine: Engine, as_of: dt.date, start: dt.date) -> dict[str, pd.DataFrame]:

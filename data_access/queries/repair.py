@@ -87,10 +87,14 @@ def read_applications(
     counties: Sequence[str] = (),
     *,
     unfinished_only: bool = False,
+    since: dt.date | None = None,
 ) -> pd.DataFrame:
     """The applications in scope filed on or before the as-of date (FRAME_COLUMNS), applicant's
     ID number and name masked. `unfinished_only`: only those received and not both decided and
-    answered by the date, the only ones that can be past a limit on it (the overview's tile)."""
+    answered by the date, the only ones that can be past a limit on it (the overview's tile).
+    `since` (a period's first day, on or before the as-of date): only those a period from that
+    day uses: not yet received, decided or answered, or received, decided or answered since;
+    an application finished before the period is in none of its figures."""
     a, p = m.Application, m.Person
     dept = scope.department("repair")
     # the applicant's name, one probe of person's key per application: an outer join made
@@ -116,6 +120,17 @@ def read_applications(
     )
     if dept is not None:
         stmt = stmt.where(a.handling_dept == dept)
+    if since is not None:
+        stmt = stmt.where(
+            or_(
+                a.received_at.is_(None),
+                a.received_at >= since,
+                a.decided_at.is_(None),
+                a.decided_at >= since,
+                a.answered_at.is_(None),
+                a.answered_at >= since,
+            )
+        )
     if unfinished_only:
         stmt = stmt.where(
             a.received_at <= as_of,
@@ -134,6 +149,22 @@ def read_applications(
     for column in ("filed_at", "received_at", "decided_at", "answered_at"):
         frame[column] = _as_dates(frame[column])
     return frame
+
+
+def first_received(
+    engine: Engine, scope: Scope, as_of: dt.date, counties: Sequence[str] = ()
+) -> dt.date | None:
+    """The earliest receipt on or before the as-of date of an application in scope (None: none)."""
+    a = m.Application
+    dept = scope.department("repair")
+    stmt = select(func.min(a.received_at)).where(
+        a.filed_at <= as_of, a.received_at <= as_of, *_county_condition(a.id_number, counties)
+    )
+    if dept is not None:
+        stmt = stmt.where(a.handling_dept == dept)
+    with engine.connect() as conn:
+        first = conn.scalar(stmt)
+    return None if first is None else pd.Timestamp(first).date()
 
 
 def _as_dates(column: pd.Series) -> pd.Series:
