@@ -248,3 +248,38 @@ def test_a_department_head_meets_a_missing_domain_rollup_with_the_live_count(cit
             kind="credit-records", file_name="x.csv", started_at=dt.datetime(2026, 11, 1)))  # fmt: skip
         conn.commit()
     assert not rollup.is_fresh(city, TINY_AS_OF, part)
+
+
+@pytest.mark.parametrize("counties", [(), ("411627",), ("411602", "411628")])
+def test_the_residents_tile_reads_the_population_rollup(city, counties):
+    from data_access.queries import overview
+
+    with city.connect() as conn:
+        stmt = select(func.count()).select_from(m.Person)
+        if counties:
+            stmt = stmt.where(m.Person.county_code.in_(counties))
+        live = conn.scalar(stmt)
+    assert live > 0
+    rollup.refresh(city, TINY_AS_OF)  # fresh again after the tests above imported
+    assert rollup.residents(city, counties) == live
+    assert overview.residents(city, OFFICE, counties) == live
+
+
+def test_a_population_rollup_stored_without_residents_is_dropped_and_counted_again(tmp_path):
+    from sqlalchemy import text
+
+    from data_access.schema.reference import init_schema
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    init_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE population_rollup"))
+        conn.execute(text("CREATE TABLE population_rollup (as_of DATE, county_code VARCHAR(16), "
+                          "adults INTEGER, PRIMARY KEY (as_of, county_code))"))  # fmt: skip
+        conn.execute(text("INSERT INTO population_rollup VALUES ('2026-11-01', '411602', 5)"))
+    assert rollup.residents(engine) is None
+    rollup.ensure_tables(engine)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(PopulationRollup)) == 0
+    assert rollup.population_counts(engine, TINY_AS_OF)["adults"] == 0
+    assert rollup.residents(engine) == 0

@@ -335,8 +335,9 @@ def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = 
 def population_by_county(
     engine: Engine, as_of: dt.date, counties: Sequence[str] = ()
 ) -> pd.DataFrame:
-    """`population_counts` per county (all, or the selected ones): one row per county with adults.
-    Distinct persons add up over counties: a person lives in one."""
+    """`population_counts` per county (all, or the selected ones), and `residents` (every person
+    of the county in the register, of any age): one row per county with residents. Distinct
+    persons add up over counties: a person lives in one."""
     adult = [adult_condition(as_of), *_county_conditions(counties)]
     c, p = m.CreditRecord, m.Person
 
@@ -355,8 +356,15 @@ def population_by_county(
     adults = (
         select(p.county_code, func.count().label("adults")).where(*adult).group_by(p.county_code)
     )
+    residents = (
+        select(p.county_code, func.count().label("residents"))
+        .where(*_county_conditions(counties))
+        .group_by(p.county_code)
+    )
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(adults).all(), columns=["county_code", "adults"])
+        everyone = pd.DataFrame(conn.execute(residents).all(), columns=["county_code", "residents"])
+        frame = everyone.merge(frame, on="county_code", how="left")
         for label, conditions in (
             ("negative", displayed_negative(as_of)),
             ("positive", recent_positive(as_of)),
@@ -367,7 +375,7 @@ def population_by_county(
             )
             frame = frame.merge(part, on="county_code", how="left")
     frame = frame.sort_values("county_code", ignore_index=True)
-    return as_int(frame, POPULATION_COLUMNS)
+    return as_int(frame, ["residents", *POPULATION_COLUMNS])
 
 
 # --------------------------------------------------------------------------- domains

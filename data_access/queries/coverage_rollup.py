@@ -27,7 +27,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from data_access.queries import coverage as cv
@@ -61,7 +61,16 @@ def _now() -> dt.datetime:
 
 
 def ensure_tables(engine: Engine) -> None:
-    """Create the rollup tables on a database built before they existed."""
+    """Create the rollup tables on a database built before they existed; a population rollup
+    stored before it counted residents is dropped (a cache: the next read computes it again)."""
+    with engine.connect() as conn:
+        if engine.dialect.has_table(conn, PopulationRollup.__tablename__):
+            columns = {c["name"] for c in inspect(conn).get_columns(PopulationRollup.__tablename__)}
+            if "residents" not in columns:
+                PopulationRollup.__table__.drop(conn)
+                if engine.dialect.has_table(conn, RollupRun.__tablename__):
+                    conn.execute(delete(RollupRun).where(RollupRun.part == POPULATION))
+                conn.commit()
     for model in ROLLUP_TABLES:
         model.__table__.create(engine, checkfirst=True)
 
@@ -189,6 +198,27 @@ def roster_counts(
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=cv.ROSTER_COLUMNS)
     return cv.as_int(frame, cv.ROSTER_COLUMNS[2:])
+
+
+def residents(engine: Engine, counties: Sequence[str] = ()) -> int | None:
+    """Persons in the register (in the chosen counties) from the newest fresh population
+    rollup, whatever its date (every import of persons makes them all stale); None without one."""
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, RollupRun.__tablename__):
+            return None
+        newest = conn.execute(
+            select(RollupRun.as_of)
+            .where(RollupRun.part == POPULATION, RollupRun.import_generation == _generation(conn))
+            .order_by(RollupRun.as_of.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if newest is None:
+            return None
+        p = PopulationRollup
+        stmt = select(func.coalesce(func.sum(p.residents), 0)).where(p.as_of == newest)
+        if counties:
+            stmt = stmt.where(p.county_code.in_(list(counties)))
+        return int(conn.execute(stmt).scalar_one())
 
 
 def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = ()) -> pd.Series:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
+from data_access.queries import coverage_rollup
 from data_access.schema import models as m
 from data_access.scope import Scope
 
 
 def residents(engine: Engine, scope: Scope, counties: tuple[str, ...] = ()) -> int:
-    """Persons in the database, in the chosen counties (all when empty), counted in SQL."""
+    """Persons in the database, in the chosen counties (all when empty): from a fresh population
+    rollup (coverage_rollup.residents), else counted in SQL."""
     scope.require("city")
+    stored = coverage_rollup.residents(engine, counties)
+    if stored is not None:
+        return stored
     stmt = select(func.count()).select_from(m.Person)
     if counties:
         stmt = stmt.where(m.Person.county_code.in_(counties))

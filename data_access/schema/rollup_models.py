@@ -34,11 +34,13 @@ class RosterCoverageRollup(Base):
 
 
 class PopulationRollup(Base):
-    """coverage.population_counts of one county on one date (adults and the records they hold)."""
+    """coverage.population_counts of one county on one date (adults and the records they hold),
+    and the county's residents in the register (the overview's first tile)."""
 
     __tablename__ = "population_rollup"
     as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     county_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    residents: Mapped[int] = mapped_column(Integer)
     adults: Mapped[int] = mapped_column(Integer)
     negative_records: Mapped[int] = mapped_column(Integer)
     negative_persons: Mapped[int] = mapped_column(Integer)
