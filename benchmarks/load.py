@@ -1,7 +1,8 @@
 """Benchmark: N signed-in users at once against a running dashboard, each opening every page of its
 role's menu; prints p50/p95 page times and errors per page.
 
-    python benchmarks/load.py --db URL [--sessions 10] [--rounds 2] [--timeout 60] [--check]
+    python benchmarks/load.py --db URL [--sessions 10] [--rounds 2] [--timeout 60] [--servers 1]
+                              [--check]
 
 Starts its own dashboard server on 127.0.0.1 (a free port) over the database and creates one
 load-test account per session (username `load_<n>`, roles in turn: the leading office, a
@@ -9,7 +10,9 @@ department head of each department in turn, the privacy officer, an administrato
 the end. Each session is a real Streamlit websocket session (the browser's protocol: a BackMsg
 asking to run a page, ForwardMsgs back until the script has finished), signed in the way a
 reload signs in: a server-side session opened for the account and its token in the session
-cookie. No browser draws the pages, so on this two-core machine the server alone is measured;
+cookie. With --servers K it starts K dashboard processes and puts session i on process i mod K,
+as a proxy with sticky sessions would (deploy/README.md); each process has its own caches. No
+browser draws the pages, so on this two-core machine the server alone is measured;
 the browser's own drawing (a few hundred ms) is not included. Sessions run at once; each opens
 the pages of its menu by name, `--rounds` times (the first round of the first sessions meets
 empty caches: the cold case).
@@ -58,7 +61,7 @@ from ui.i18n import t  # noqa: E402
 from ui.navigation import pages_for_role  # noqa: E402
 from ui.session_cookie import COOKIE  # noqa: E402
 
-MAX_SESSIONS, MAX_ROUNDS = 50, 5
+MAX_SESSIONS, MAX_ROUNDS, MAX_SERVERS = 50, 5, 8
 TARGET_P95 = 3.0
 ERROR_ALERT = 1  # Alert.Format.ERROR
 RERUN = 2  # ForwardMsg.FINISHED_EARLY_FOR_RERUN: the page goes on in a new run
@@ -211,13 +214,14 @@ async def one_session(
 
 
 async def run(
-    base: str, tokens: dict[str, str], sessions: list[tuple[str, str | None]], rounds: int,
-    timeout: float,
+    bases: list[str], tokens: dict[str, str], sessions: list[tuple[str, str | None]],
+    rounds: int, timeout: float,
 ) -> Timings:  # fmt: skip
+    """Every session at once, session i on server i mod len(bases) (a proxy's sticky sessions)."""
     timings = Timings()
     await asyncio.gather(*[
-        one_session(base, tokens[username], role, rounds, timeout, timings)
-        for username, (role, _dept) in zip(tokens, sessions, strict=True)
+        one_session(bases[i % len(bases)], tokens[username], role, rounds, timeout, timings)
+        for i, (username, (role, _dept)) in enumerate(zip(tokens, sessions, strict=True))
     ])  # fmt: skip
     return timings
 
@@ -263,25 +267,36 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a page may take")
     parser.add_argument("--check", action="store_true", help="exit 1 unless p95 < 3 s, no error")
+    parser.add_argument(
+        "--servers", type=int, default=1,
+        help="dashboard processes (deploy/README.md: several behind the proxy, sticky sessions)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.rounds <= MAX_ROUNDS:
         parser.error(f"--sessions 1..{MAX_SESSIONS}, --rounds 1..{MAX_ROUNDS}")
+    if not 1 <= args.servers <= MAX_SERVERS:
+        parser.error(f"--servers 1..{MAX_SERVERS}")
     sessions = roles_in_turn(args.sessions)
     tokens = make_accounts(args.db, sessions)
-    log = ROOT / "var" / "load-server.log"
-    log.parent.mkdir(exist_ok=True)
-    server, base = start_server(args.db, log)
-    started = time.perf_counter()
+    (ROOT / "var").mkdir(exist_ok=True)
+    logs = [ROOT / "var" / f"load-server-{k}.log" for k in range(args.servers)]
+    servers = []
     try:
-        timings = asyncio.run(run(base, tokens, sessions, args.rounds, args.timeout))
+        for log in logs:
+            servers.append(start_server(args.db, log))
+        started = time.perf_counter()
+        bases = [base for _, base in servers]
+        timings = asyncio.run(run(bases, tokens, sessions, args.rounds, args.timeout))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server, _ in servers:
+            server.terminate()
+            server.wait(timeout=30)
         disable_accounts(args.db, list(tokens))
     table, ok = report(timings)
     print(
-        f"{args.sessions} sessions x {args.rounds} rounds against {get_engine(args.db).dialect.name}"
-        f" in {time.perf_counter() - started:.0f} s (server log: {log})\n"
+        f"{args.sessions} sessions x {args.rounds} rounds on {args.servers} dashboard process(es)"
+        f" against {get_engine(args.db).dialect.name} in {time.perf_counter() - started:.0f} s"
+        f" (server logs: {ROOT / 'var'}/load-server-*.log)\n"
     )
     print(table)
     print(

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 
 from data_access.engine import get_engine
 from data_access.imports.importer import import_file
@@ -277,9 +277,12 @@ def test_a_population_rollup_stored_without_residents_is_dropped_and_counted_aga
         conn.execute(text("CREATE TABLE population_rollup (as_of DATE, county_code VARCHAR(16), "
                           "adults INTEGER, PRIMARY KEY (as_of, county_code))"))  # fmt: skip
         conn.execute(text("INSERT INTO population_rollup VALUES ('2026-11-01', '411602', 5)"))
-    assert rollup.residents(engine) is None
-    rollup.ensure_tables(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(RollupRun).values(as_of=dt.date(2026, 11, 1), part=rollup.POPULATION,
+                                              import_generation=0, computed_at=dt.datetime.now()))  # fmt: skip
+    assert rollup.residents(engine) is None  # the old table is dropped, its marker with it
     with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(RollupRun)) == 0
         assert conn.scalar(select(func.count()).select_from(PopulationRollup)) == 0
     assert rollup.population_counts(engine, TINY_AS_OF)["adults"] == 0
     assert rollup.residents(engine) == 0

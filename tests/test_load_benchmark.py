@@ -27,9 +27,10 @@ def city_copy(tiny_city_url, tmp_path) -> str:
 
 def test_four_sessions_open_every_page_of_their_roles(city_copy, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["load.py", "--db", city_copy, "--sessions", "4",
-                                      "--rounds", "1"])  # fmt: skip
+                                      "--rounds", "1", "--servers", "2"])  # fmt: skip
     assert load.main() == 0
     out = capsys.readouterr().out
+    assert "4 sessions x 1 rounds on 2 dashboard process(es)" in out
     rows = [line for line in out.splitlines()[1:] if line.startswith("| ") and ")" in line[:40]]
     rows = [line for line in rows if not line.startswith("| page")]
     # one view of every page of the four roles' menus
