@@ -123,7 +123,10 @@ def log_months(engine: Engine, scope: Scope) -> tuple[dt.date, dt.date] | None:
     """The first and the last month with lookups (both via the time index), or None."""
     scope.require("oversight")
     with engine.connect() as conn:
-        first, last = conn.execute(select(func.min(Q.c.queried_at), func.max(Q.c.queried_at))).one()
+        # two statements: SQLite answers a lone MIN or MAX from the index's end, but scans the
+        # whole index (20 million lookups on the city: 2.5 s) for both in one SELECT
+        first = conn.scalar(select(func.min(Q.c.queried_at)))
+        last = conn.scalar(select(func.max(Q.c.queried_at)))
     if first is None:
         return None
     return month_start(pd.Timestamp(first).date()), month_start(pd.Timestamp(last).date())
