@@ -90,3 +90,27 @@ def test_the_scores_page_names_only_the_courts_list_a_black_list(page, server):
     # "黑名单" appears only where the page says the platform makes none
     assert main.count("黑名单") == main.count("不自行制造黑名单")
     shot(page, "scores_page")
+
+
+def test_workbooks_are_built_when_their_button_is_pressed(page, server):
+    """The repair and query-points workbooks are made on the click (a deferred download), not
+    on every render: the browser still receives a whole workbook with every sheet."""
+    import io
+    import zipfile
+
+    page.goto(f"{server}/repair")
+    sign_in(page, "e2e_admin", PASSWORD)
+    heading(page, "异议与信用修复")
+    for address, title, label, sheets in (
+        ("repair", "异议与信用修复", "下载全部表格（Excel）", 7),
+        ("query_points", "网点与账户", "下载月度用户风险评估（Excel）", 7),
+    ):
+        page.goto(f"{server}/{address}")
+        heading(page, title)
+        with page.expect_download(timeout=WAIT_MS) as info:
+            page.get_by_role("button", name=label).click()
+        download = info.value
+        data = open(download.path(), "rb").read()
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        assert download.suggested_filename.endswith(".xlsx")
+        assert len([n for n in names if n.startswith("xl/worksheets/sheet")]) == sheets, names
