@@ -117,12 +117,28 @@ def _store(engine: Engine, as_of: dt.date, part: str) -> pd.DataFrame:
         model, frame = PopulationRollup, cv.population_by_county(engine, as_of)
     records = cast(list[dict[str, Any]], frame.to_dict(orient="records"))  # str column names
     rows = [{"as_of": as_of, **row} for row in records]
+    write(engine, as_of, part, model, rows, generation, time.perf_counter() - started)
+    return frame
+
+
+def write(
+    engine: Engine,
+    as_of: dt.date,
+    part: str,
+    model: Any,
+    rows: list[dict[str, Any]],
+    generation: int,
+    seconds: float | None,
+    *narrower: Any,
+) -> None:
+    """Replace the model's rows of the date (and of the `narrower` conditions) and the part's
+    marker in one transaction (the coverage and domain rollups)."""
     marker = {"as_of": as_of, "part": part, "import_generation": generation,
-              "computed_at": _now(), "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
+              "computed_at": _now(), "seconds": None if seconds is None else round(seconds, 2)}  # fmt: skip
     try:
         ensure_tables(engine)
         with engine.begin() as conn:
-            conn.execute(delete(model).where(model.as_of == as_of))
+            conn.execute(delete(model).where(model.as_of == as_of, *narrower))
             conn.execute(delete(RollupRun).where(RollupRun.as_of == as_of, RollupRun.part == part))
             if rows:
                 conn.execute(insert(model), rows)
@@ -130,8 +146,7 @@ def _store(engine: Engine, as_of: dt.date, part: str) -> pd.DataFrame:
     except DBAPIError as exc:
         # Another session stored the same rollup at the same moment, another writer holds the
         # lock, or this database user may not write here: the figures are still right.
-        _LOG.warning("coverage rollup %s %s not stored: %s", part, as_of, exc.orig or exc)
-    return frame
+        _LOG.warning("rollup %s %s not stored: %s", part, as_of, exc.orig or exc)
 
 
 def forget_all(engine: Engine) -> None:

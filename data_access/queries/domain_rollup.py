@@ -21,14 +21,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, func, select
 
 from data_access.queries import coverage as cv
 from data_access.queries import coverage_rollup as cr
 from data_access.queries.coverage_measures import month_window_start
 from data_access.schema import models as m
-from data_access.schema.rollup_models import DomainRecordRollup, DomainStatusRollup, RollupRun
+from data_access.schema.rollup_models import DomainRecordRollup, DomainStatusRollup
 from data_access.scope import Scope
 
 # a breakdown's columns after domain_code, stored in key_1..key_3 in this order
@@ -48,27 +47,14 @@ def _records_part(start: dt.date) -> str:
 
 
 def _store(engine: Engine, as_of: dt.date, part: str, model: Any, rows: list[dict]) -> None:
-    """Replace the part's rows and marker for the date; keep quiet when the database refuses
-    (another session stored it at the same moment, or this user may not write)."""
+    """Replace the part's rows and marker for the date (coverage_rollup.write)."""
     with engine.connect() as conn:
         generation = cr._generation(conn)
-    marker = {"as_of": as_of, "part": part, "import_generation": generation,
-              "computed_at": cr._now(), "seconds": None}  # fmt: skip
-    try:
-        cr.ensure_tables(engine)
-        with engine.begin() as conn:
-            if model is DomainRecordRollup:
-                start = dt.datetime.strptime(part[3:], "%Y%m%d").date()
-                conn.execute(delete(model).where(model.as_of == as_of,
-                                                 model.window_start == start))  # fmt: skip
-            else:
-                conn.execute(delete(model).where(model.as_of == as_of))
-            conn.execute(delete(RollupRun).where(RollupRun.as_of == as_of, RollupRun.part == part))
-            if rows:
-                conn.execute(insert(model), rows)
-            conn.execute(insert(RollupRun), marker)
-    except DBAPIError as exc:
-        _LOG.warning("domain rollup %s %s not stored: %s", part, as_of, exc.orig or exc)
+    narrower = []
+    if model is DomainRecordRollup:
+        start = dt.datetime.strptime(part[3:], "%Y%m%d").date()
+        narrower.append(model.window_start == start)
+    cr.write(engine, as_of, part, model, rows, generation, None, *narrower)
 
 
 def _count_records(engine: Engine, as_of: dt.date, start: dt.date) -> dict[str, pd.DataFrame]:
