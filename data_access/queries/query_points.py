@@ -4,7 +4,8 @@ The credit office audits every place lookups are made from, the staff there and 
 This module owns the month's figures, per terminal and per service point, the accounts to look at
 (shared terminals, operators on several terminals, dormant accounts that suddenly work, open
 alerts) and a transparent risk rank. Every figure is counted in SQL over one month's range of
-`queried_at` (the `ix_query_time` index; on PostgreSQL the month's partition): the database
+`queried_at` (the `ix_query_time` index; on PostgreSQL the month's partition), or read from the
+month's stored rollup once it has ended (data_access.queries.query_month_rollup): the database
 returns one row per operator, terminal and month, never a lookup (the city logs about 1.7 million
 lookups a month); the small aggregate is rolled up to terminals and points here.
 
