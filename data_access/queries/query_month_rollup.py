@@ -22,6 +22,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -217,12 +218,10 @@ def store_month(engine: Engine, month: dt.date, figures: MonthFigures, seconds: 
         ensure_tables(engine)
         with engine.begin() as conn:
             forget_months(conn, [month])
-            if len(pairs):
-                conn.execute(insert(QueryMonthLookups), [
-                    {"month": month, **r} for r in pairs.to_dict(orient="records")])  # fmt: skip
-            if len(ops):
-                conn.execute(insert(QueryMonthOperator), [
-                    {"month": month, **r} for r in ops.to_dict(orient="records")])  # fmt: skip
+            for model, frame in ((QueryMonthLookups, pairs), (QueryMonthOperator, ops)):
+                records = cast(list[dict[str, Any]], frame.to_dict(orient="records"))
+                if records:
+                    conn.execute(insert(model), [{"month": month, **r} for r in records])
             conn.execute(insert(QueryMonthTotal), {"month": month, "persons": figures.persons})
             conn.execute(insert(RollupRun), {"as_of": month, "part": PART, "import_generation": 0,
                                              "computed_at": computed,

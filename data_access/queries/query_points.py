@@ -220,8 +220,8 @@ def _dormant(
     idle_since = pd.Timestamp(start - dt.timedelta(days=DORMANT_DAYS))
     month_ops = figures[-1].operators
     recent: set[str] = set()
-    for earlier in figures[:-1]:
-        ops = earlier.operators
+    for before in figures[:-1]:
+        ops = before.operators
         recent.update(ops.loc[ops["last_in_month"] >= idle_since, "op"])
     busy = month_ops[
         (month_ops["persons"] >= DORMANT_MIN_PERSONS) & ~month_ops["op"].isin(list(recent))
