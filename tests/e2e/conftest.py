@@ -34,10 +34,16 @@ def _free_port() -> int:
 )
 def server(request, tmp_path_factory) -> Iterator[str]:
     """A dashboard server on a tiny city with two accounts of known passwords, on each engine."""
+    yield from serve(request.param, tmp_path_factory)
+
+
+def serve(engine_name: str, tmp_path_factory) -> Iterator[str]:
+    """Build the tiny city on the engine, start a dashboard server on it, yield its address; a
+    module whose checks do not depend on the engine overrides `server` with SQLite alone."""
     from seed_data.build import build_city
 
     folder = tmp_path_factory.mktemp("e2e")
-    if request.param == "sqlite":
+    if engine_name == "sqlite":
         url = f"sqlite:///{folder / 'credit.db'}"
     else:
         url = create_pg_database("credit_e2e")
@@ -70,7 +76,7 @@ def server(request, tmp_path_factory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=20)
         log.close()
-        if request.param == "postgresql":
+        if engine_name == "postgresql":
             drop_pg_database(url)
     assert "Traceback" not in (folder / "server.log").read_text()
 

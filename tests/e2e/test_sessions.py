@@ -9,8 +9,21 @@ Fixtures in tests/e2e/conftest.py, shared steps in tests/e2e/browser.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+
 from data_access.accounts.users import DEMO_PASSWORD
 from tests.e2e.browser import PASSWORD, WAIT_MS, heading, session_cookie, shot, sign_in
+from tests.e2e.conftest import serve
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """SQLite alone: what these checks see (cookies, reloads, redirects, downloads) is the
+    browser's and the server's, not the engine's; the session store itself is tested on both
+    engines in tests/test_accounts.py."""
+    yield from serve("sqlite", tmp_path_factory)
 
 
 def _no_english_dialog(page) -> None:
