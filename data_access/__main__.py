@@ -423,18 +423,17 @@ def _rollups(engine, as_of) -> int:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from data_access.queries import domain_rollup, query_month_rollup
-    from data_access.queries.coverage_rollup import refresh_with_last_year
+    from data_access.queries.rollups import refresh_nightly
 
     as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    for day, seconds in refresh_with_last_year(engine, as_of).items():
+    done = refresh_nightly(engine, as_of)
+    for day, seconds in done.coverage_seconds.items():
         print(f"coverage rollups as of {day} stored ({seconds:.1f} s)")
-    started = time.perf_counter()
-    domain_rollup.refresh(engine, as_of)
-    print(f"domain rollups as of {as_of} stored ({time.perf_counter() - started:.1f} s)")
-    last_month = query_month_rollup.month_start(as_of.replace(day=1) - dt.timedelta(days=1))
-    months = query_month_rollup.refresh(engine, last_month)
-    print("query-log months stored: " + (", ".join(f"{d:%Y-%m}" for d in months) or "none missing"))
+    print(f"domain rollups as of {as_of} stored ({done.domain_seconds:.1f} s)")
+    print(
+        "query-log months stored: "
+        + (", ".join(f"{d:%Y-%m}" for d in done.months) or "none missing")
+    )
     return 0
 
 

@@ -32,19 +32,17 @@ def today_in_city() -> dt.date:
 
 
 def _rollups(engine: Engine, day: dt.date, say: Progress, **_: object) -> tuple[str, int, str]:
-    from data_access.queries import domain_rollup, query_month_rollup
-    from data_access.queries.coverage_rollup import refresh_with_last_year
+    from data_access.queries.rollups import refresh_nightly
 
-    seconds = refresh_with_last_year(engine, day)
-    text = "; ".join(f"{d} {s:.1f} s" for d, s in seconds.items())
-    started = time.perf_counter()
-    domain_rollup.refresh(engine, day)
-    text += f"; domains {time.perf_counter() - started:.1f} s"
-    # the query-points review opens on the last complete month and compares the three before
-    last_month = query_month_rollup.month_start(day.replace(day=1) - dt.timedelta(days=1))
-    months = query_month_rollup.refresh(engine, last_month)
-    stored = ", ".join(f"{d:%Y-%m}" for d in months) or "none missing"
-    return "ok", len(seconds), f"coverage rollups stored: {text}; query-log months: {stored}"
+    done = refresh_nightly(engine, day)
+    text = "; ".join(f"{d} {s:.1f} s" for d, s in done.coverage_seconds.items())
+    text += f"; domains {done.domain_seconds:.1f} s"
+    stored = ", ".join(f"{d:%Y-%m}" for d in done.months) or "none missing"
+    return (
+        "ok",
+        len(done.coverage_seconds),
+        f"coverage rollups stored: {text}; query-log months: {stored}",
+    )
 
 
 def _points(engine: Engine, day: dt.date, say: Progress, **_: object) -> tuple[str, int, str]:

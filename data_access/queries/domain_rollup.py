@@ -46,14 +46,12 @@ def _records_part(start: dt.date) -> str:
     return f"dom{start:%Y%m%d}"
 
 
-def _store(engine: Engine, as_of: dt.date, part: str, model: Any, rows: list[dict]) -> None:
+def _store(
+    engine: Engine, as_of: dt.date, part: str, model: Any, rows: list[dict], *narrower: Any
+) -> None:
     """Replace the part's rows and marker for the date (coverage_rollup.write)."""
     with engine.connect() as conn:
         generation = cr._generation(conn)
-    narrower = []
-    if model is DomainRecordRollup:
-        start = dt.datetime.strptime(part[3:], "%Y%m%d").date()
-        narrower.append(model.window_start == start)
     cr.write(engine, as_of, part, model, rows, generation, None, *narrower)
 
 
@@ -77,7 +75,8 @@ def store_records(engine: Engine, as_of: dt.date, start: dt.date) -> dict[str, p
                 value = record[keys[i]] if i < len(keys) else None
                 row[f"key_{i + 1}"] = None if value is None or value != value else str(value)
             rows.append(row)
-    _store(engine, as_of, _records_part(start), DomainRecordRollup, rows)
+    _store(engine, as_of, _records_part(start), DomainRecordRollup, rows,
+           DomainRecordRollup.window_start == start)  # fmt: skip
     _LOG.info("domain records rollup %s %s: %.1f s", as_of, start, time.perf_counter() - started)
     return city
 

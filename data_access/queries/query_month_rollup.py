@@ -48,21 +48,20 @@ OPERATOR_COLUMNS = ["op", "lookups", "persons", "first_in_month", "last_in_month
 @dataclass
 class MonthFigures:
     """One month's figures: `pairs` (op, terminal, n, unauth), `operators` (op, lookups,
-    persons, first_in_month, last_in_month), `persons` (distinct persons looked up), `stored`
-    (read back)."""
+    persons, first_in_month, last_in_month), `persons` (distinct persons looked up)."""
 
     pairs: pd.DataFrame
     operators: pd.DataFrame
     persons: int
-    stored: bool = False
 
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+def add_months(month: dt.date, n: int) -> dt.date:
+    k = month.year * 12 + month.month - 1 + n
+    return dt.date(k // 12, k % 12 + 1, 1)
 
 
 def today() -> dt.date:
@@ -71,10 +70,10 @@ def today() -> dt.date:
 
 def is_complete(month: dt.date, on: dt.date | None = None) -> bool:
     """Whether the month has ended (by the city's clock unless `on` is given)."""
-    return next_month(month_start(month)) <= (on or today())
+    return add_months(month_start(month), 1) <= (on or today())
 
 
-def _at(day: dt.date) -> dt.datetime:
+def at_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
@@ -104,7 +103,7 @@ def _joined():
 def count_month(conn: Connection, scope: Scope, month: dt.date) -> MonthFigures:
     """Count the month in the query log, within the scope's departments (three GROUP BYs over
     the month's range of `queried_at`)."""
-    start, end = _at(month), _at(next_month(month))
+    start, end = at_midnight(month), at_midnight(add_months(month, 1))
     scoped = scope.department_condition("oversight", OP.c.department_code)
     in_month = (Q.c.queried_at >= start, Q.c.queried_at < end, scoped)
     terminal = func.coalesce(Q.c.terminal_id, "").label("terminal")
@@ -175,9 +174,7 @@ def _read(conn: Connection, month: dt.date) -> MonthFigures:
         columns=OPERATOR_COLUMNS,
     )
     persons = conn.scalar(select(QueryMonthTotal.persons).where(QueryMonthTotal.month == month))
-    return MonthFigures(
-        _typed_pairs(pairs), _typed_operators(operators), int(persons or 0), stored=True
-    )
+    return MonthFigures(_typed_pairs(pairs), _typed_operators(operators), int(persons or 0))
 
 
 def forget_months(conn: Connection, months: Iterable[dt.date]) -> None:
@@ -264,5 +261,5 @@ def refresh(engine: Engine, last_month: dt.date, months: int = 4) -> list[dt.dat
             if not present:
                 month_figures(engine, Scope("admin", None), month)
                 stored.append(month)
-        month = month_start(month - dt.timedelta(days=1))
+        month = add_months(month, -1)
     return stored

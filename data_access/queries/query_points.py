@@ -45,7 +45,12 @@ from sqlalchemy import Connection, Engine, case, func, select
 
 from data_access.id_number import mask_name
 from data_access.queries import query_month_rollup as qm
-from data_access.queries.query_month_rollup import MonthFigures
+from data_access.queries.query_month_rollup import (
+    MonthFigures,
+    add_months,
+    at_midnight,
+    month_start,
+)
 from data_access.schema import models as m
 from data_access.scope import Scope
 
@@ -101,19 +106,6 @@ class MonthReview:
     multi_terminal: pd.DataFrame = field(default_factory=pd.DataFrame)
     dormant: pd.DataFrame = field(default_factory=pd.DataFrame)
     open_alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    k = month.year * 12 + month.month - 1 + n
-    return dt.date(k // 12, k % 12 + 1, 1)
-
-
-def _at(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time())
 
 
 def _scoped(scope: Scope):
@@ -271,7 +263,7 @@ def month_review(engine: Engine, scope: Scope, month: dt.date) -> MonthReview:
     """The month's review (month: any day of it)."""
     scope.require("oversight")
     month = month_start(month)
-    start, end = _at(month), _at(add_months(month, 1))
+    start, end = at_midnight(month), at_midnight(add_months(month, 1))
     pairs, figures = _pairs(engine, scope, month)
     persons = figures[-1].persons
     with engine.connect() as conn:
@@ -287,7 +279,7 @@ def month_review(engine: Engine, scope: Scope, month: dt.date) -> MonthReview:
     # months before the month that the log covers (their average is over these only)
     covered = [
         k for k in range(COMPARISON_MONTHS)
-        if log_first is not None and log_first < _at(add_months(month, k - COMPARISON_MONTHS + 1))
+        if log_first is not None and log_first < at_midnight(add_months(month, k - COMPARISON_MONTHS + 1))
     ]  # fmt: skip
     n_prev = len(covered)
     review = MonthReview(month, start, end, log_first, judged)
