@@ -107,7 +107,8 @@ def test_the_english_toggle_holds_through_the_menu(page, server, role):
     page.goto(server)
     sign_in(page, USERS[role], PASSWORD)
     page.get_by_role("button", name="退出登录").wait_for(timeout=WAIT_MS)
-    page.get_by_text("English", exact=True).click()
+    # the sidebar's toggle: the sign-in form's own may still be on the way out
+    page.get_by_test_id("stSidebarUserContent").get_by_text("English", exact=True).click()
     page.get_by_role("button", name="Sign out").wait_for(timeout=WAIT_MS)
     problems: dict[str, list[str]] = {}
     for spec in pages_for_role(role):
