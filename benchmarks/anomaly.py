@@ -51,7 +51,8 @@ P = m.Person.__table__
 OP = m.Operator.__table__
 GENERATORS = {"held_a": ROOT / "benchmarks/heldout/gen_a/generate.py",
               "held_b": ROOT / "benchmarks/heldout/gen_b/generate.py",
-              "held_c": ROOT / "benchmarks/heldout/gen_c/generate.py"}  # fmt: skip
+              "held_c": ROOT / "benchmarks/heldout/gen_c/generate.py",
+              "held_d": ROOT / "benchmarks/heldout/gen_d/generate.py"}  # fmt: skip
 
 
 @dataclass
