@@ -121,26 +121,34 @@ def peer_baseline(
     chain: tuple[str, ...] = LEVELS,
     min_peers: int = MIN_PEERS,
     min_n: float = MIN_LOOKUPS,
+    prior_weight: float = PRIOR_WEIGHT,
+    size: np.ndarray | None = None,
+    prior_share: float | None = None,
 ) -> Baseline:
     """Leave-one-out peer share and spread for every operator row, from the finest peer group
     of the chain with at least min_peers other operators of at least min_n lookups (mu is nan,
-    and so no evidence, where none has)."""
+    and so no evidence, where none has). n may be an exposure (an expected count) instead of
+    lookups; prior_weight is then in its unit, size (lookups or persons) decides who counts as a
+    peer, and prior_share (1: as chance has it) replaces everyone's share as the prior."""
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
     rows = len(k)
     mu = np.full(rows, np.nan)
     kappa = np.full(rows, KAPPA_MAX)
     peers = np.zeros(rows, dtype=int)
-    eligible = n >= min_n
+    size = n if size is None else np.asarray(size, dtype=float)
+    eligible = size >= min_n
     total_n = n[eligible].sum()
-    overall = k[eligible].sum() / total_n if total_n else (k.sum() / max(n.sum(), 1.0))
-    level, group = choose_groups(keys, n, chain, min_peers, min_n)
+    overall = k[eligible].sum() / total_n if total_n else (k.sum() / max(n.sum(), 1e-9))
+    if prior_share is not None:
+        overall = prior_share
+    level, group = choose_groups(keys, size, chain, min_peers, min_n)
     for g, members in group_members(keys, group).items():
         good = members[eligible[members]]
         for i in np.flatnonzero(group == g):
             others = good[good != i]
             kk, nn = k[others], n[others]
-            pooled = (kk.sum() + PRIOR_WEIGHT * overall) / (nn.sum() + PRIOR_WEIGHT)
+            pooled = (kk.sum() + prior_weight * overall) / (nn.sum() + prior_weight)
             rates = kk / np.maximum(nn, 1.0)
             sd = _robust_sd(rates)
             tau2 = max(sd**2 - float(np.mean(pooled / np.maximum(nn, 1.0))), 0.0)

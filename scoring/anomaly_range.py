@@ -22,7 +22,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -30,6 +30,8 @@ import polars as pl
 from scoring.anomaly_batch import piggyback_evidence
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
 from scoring.anomaly_dormant import dormant_evidence
+from scoring.anomaly_enumeration import PREFIX as ENUM_PREFIX
+from scoring.anomaly_enumeration import enumeration_evidence, enumeration_groups
 from scoring.anomaly_peers import (
     COUNTY_LEVELS,
     DEPT_LEVELS,
@@ -44,11 +46,12 @@ from scoring.anomaly_peers import (
     peer_baseline,
     tail_evidence,
 )
+from scoring.anomaly_village import village_exposure
 
 RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
                  "unknown",
                  "hours", "days", "purpose", "repeat", "batch", "reuse", "terminal",
-                 "dormant", "piggyback", "crowd")  # fmt: skip
+                 "dormant", "piggyback", "crowd", "enumeration")  # fmt: skip
 PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
 HABIT_SIGNALS = (
     "unauth",
@@ -79,6 +82,9 @@ SHARE_COLUMNS = {
     "terminal": ("term_k", "n"),
 }
 RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
+# kin and neighbours are judged against an exposure (expected persons), not a share of persons;
+# the prior "as chance has it" (observed = exposed) weighs this many expected persons
+EXPOSURE_PRIOR = 5.0
 RARE_HOUR_SHARE = 0.005  # an hour the peer group uses for < 0.5 % of its lookups
 RARE_PURPOSE_SHARE = 0.005  # a purpose the peer group uses for < 0.5 % of its lookups
 PURPOSE_FLOOR = 0.0005
@@ -94,6 +100,8 @@ class RangeEvidence:
     baseline: dict[str, Baseline]
     flagged: dict[str, pl.DataFrame]  # per signal: op, first, last, n of the flagged lookups
     rare_purposes: pl.DataFrame  # op, purpose: purposes foreign to the operator's peer group
+    # the peers' share of persons, for the weekly view's prior where the range judges an exposure
+    shares: dict[str, Baseline] = field(default_factory=dict)
 
 
 def _rare_mask(keys: dict, group: np.ndarray, counts: np.ndarray, share: float) -> np.ndarray:
@@ -174,9 +182,26 @@ def range_evidence(
     b_u = share_signal("unauth", unauth, n)
     # the operator's own unauthorised share, pulled towards the peers' with little history
     u_rate = (unauth + 50.0 * b_u.mu) / (n + 50.0)
+    # kin and neighbours against what the operator's work exposes them to (anomaly_village)
+    village = village_exposure(pairs, f, ops)
+    f = f.with_columns(village_exp=village["village_exp"], kin_exp=village["kin_exp"])
+    exposure = {
+        "kin": village["kin_exp"].to_numpy(),
+        "neighbours": village["village_exp"].to_numpy(),
+    }
+    shares: dict[str, Baseline] = {}
     for name, c in RELATIONS.items():
         k = f[f"{c}_s"].to_numpy().astype(float)
-        share_signal(name, k, persons)
+        if name in exposure:
+            k = k + (f["kin_s"].to_numpy() if name == "neighbours" else 0.0)
+            b = peer_baseline(keys, k, exposure[name], LEVELS, prior_weight=EXPOSURE_PRIOR,
+                              size=persons, prior_share=1.0)  # fmt: skip
+            expected[name] = b.mu * exposure[name]
+            ev[name] = nb_evidence(k, expected[name], b.kappa)
+            baselines[name] = b
+            shares[name] = peer_baseline(keys, f[f"{c}_s"].to_numpy().astype(float), persons)
+        else:
+            share_signal(name, k, persons)
         # a fifth of the operator's persons or more is their work (HR reviewing the staff, a
         # village's own service window), not curiosity: only the part looked up without
         # authorisation then counts in full
@@ -268,6 +293,10 @@ def range_evidence(
     )
     ev["reuse"] = np.where(reuse_x >= 3, tail_evidence(reuse_x, reuse_chance, reuse_tail), 0.0)
     expected["reuse"] = reuse_tail * reuse_chance
+    # unregistered ID numbers stepping through the sequence digits (anomaly_enumeration)
+    enum = enumeration_evidence(f, enumeration_groups(pairs))
+    ev["enumeration"] = enum["enum_ev"].to_numpy()
+    expected["enumeration"] = enum["enum_exp"].to_numpy()
 
     # an account resuming after a long silence, unlike before; persons slipped into batch runs;
     # persons in the news
@@ -301,6 +330,9 @@ def range_evidence(
         reuse_x=pl.Series(reuse_x),
         reuse_ref=pl.Series(reuse_ref, dtype=pl.String),
         reuse_tail=pl.Series(reuse_tail),
+        enum_x=enum["enum_x"],
+        enum_prefix=enum["enum_prefix"],
+        enum_tail=enum["enum_tail"],
         ref=pl.Series(ref_item, dtype=pl.String),
         peer_group=pl.Series(item_group.astype(str)),
         focus_k=pl.Series(focus_k),
@@ -323,7 +355,7 @@ def range_evidence(
     # explanation. Habit evidence is capped so that it never outranks the persons.
     for name in HABIT_SIGNALS:
         ev[name] = np.minimum(ev[name], HABIT_CAP)
-    return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes)
+    return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes, shares)
 
 
 FOREIGN_SHARE = 0.1
@@ -493,6 +525,11 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
     reuse = f.filter(pl.col("reuse_ref").is_not_null()).select("op", ref="reuse_ref")
     out["reuse"] = span(refs.join(reuse, on=["op", "ref"]), "first", "last")
     out["terminal"] = span(foreign, "first", "last")
+    enum = f.filter(pl.col("enum_prefix").is_not_null()).select("op", "enum_prefix")
+    out["enumeration"] = span(
+        pairs.filter(pl.col("unknown"))
+        .with_columns(enum_prefix=pl.col("subject").str.slice(0, ENUM_PREFIX))
+        .join(enum, on=["op", "enum_prefix"]), "first", "last")  # fmt: skip
     return out
 
 

@@ -129,6 +129,18 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
             f"One authorisation reference ('{row['reuse_ref']}') used for at least {x} persons on "
             f"at least {x} days: only {_pct(tail)} of the peer group's references are reused so",
         )
+    if name in ("kin", "neighbours"):
+        return _village_reason(name, row, rng, i)
+    if name == "enumeration":
+        prefix, x, tail = str(row["enum_prefix"]), int(row["enum_x"]), row["enum_tail"]
+        shown = f"{prefix[:4]}{'*' * (len(prefix) - 4)}"  # masked as every ID number on screen
+        return (
+            f"整个时段：查询 {x} 个库中不存在、仅顺序码不同的身份证号（{shown}…，同一出生日期和地区），"
+            f"全部查询人员中只有 {_pct(tail)} 出现这样的一组号码",
+            f"Over the range: {x} ID numbers not in the registry that differ only in their "
+            f"sequence digits ({shown}..., one birth date and place): only {_pct(tail)} of all "
+            "operators' such groups are so large",
+        )
     if name in ("dormant", "piggyback", "crowd"):
         return _new_reason(name, row, float(rng.expected[name][i]))
     if name == "batch":
@@ -158,6 +170,37 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         f"{_pct(k / basis)}，{ctx_zh}，预计约 {_fmt(exp)} {unit_zh}",
         f"Over the range: {k} {what_en}{d_en} of {basis} {unit_en} ({_pct(k / basis)}), "
         f"{ctx_en}, about {_fmt(exp)} expected",
+    )
+
+
+def _village_reason(name: str, row: dict, rng, i) -> tuple[str, str]:
+    """Kin and neighbours are judged against the operator's exposure (anomaly_village): the
+    reason gives the count, the chance expectation and the peers' factor over it."""
+    from scoring.anomaly_peers import LEVEL_WORDS
+
+    kin = int(row["kin_s"])
+    exp = float(rng.expected[name][i])
+    base = rng.baseline[name]
+    lv_zh, lv_en = LEVEL_WORDS[str(base.level[i])]
+    peers, factor = int(base.peers[i]), float(base.mu[i])
+    if name == "kin":
+        k, of, chance = kin, kin + int(row["nb_s"]), float(row["kin_exp"])
+        zh = (f"整个时段：查询与本人同姓同村（社区）的居民 {k} 人（本村共查询 {of} 人），"
+              f"按该姓在本村被查询者中的比例偶然约 {_fmt(chance)} 人")  # fmt: skip
+        en = (f"Over the range: {k} residents sharing the operator's surname and village (of "
+              f"{of} residents of the village looked up), by chance about {_fmt(chance)} from "
+              "how common the surname is among the village's persons looked up")  # fmt: skip
+    else:
+        k, of, chance = kin + int(row["nb_s"]), int(row["persons"]), float(row["village_exp"])
+        zh = (f"整个时段：查询本人所在村（社区）居民 {k} 人（共查询 {of} 人），"
+              f"按本县其他查询落在该村的比例偶然约 {_fmt(chance)} 人")  # fmt: skip
+        en = (f"Over the range: {k} residents of the operator's own village or community (of "
+              f"{of} persons looked up), by chance about {_fmt(chance)} from how often the "
+              "county's other lookups reach that village")  # fmt: skip
+    return (
+        f"{zh}，{lv_zh}（{peers} 人）通常为偶然的 {_fmt(factor)} 倍，预计约 {_fmt(exp)} 人",
+        f"{en}, and {lv_en} ({peers}) usually at {_fmt(factor)} times chance: about "
+        f"{_fmt(exp)} expected",
     )
 
 

@@ -20,7 +20,10 @@ from scoring.anomaly_range import HISTORY, RangeEvidence, foreign_terminals
 
 OWN_PRIOR = 200.0  # lookups (or persons) of weight given to the peers' share
 WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but they vary
-WEEK_CAPPED = ("terminal",)  # a week at a colleague's desk is common; evidence of it stays modest
+# habits, as at the range horizon: a week at a colleague's desk, a week of field work in another
+# county, a campaign's lists looked up without a purpose are tasks as often as misuse; evidence
+# of them stays modest (the unauthorised part of hours and days, purposes and volume do not)
+WEEK_CAPPED = ("terminal", "out_county", "unauth")
 WEEK_CAP = 5.0
 WEEK_REMIT_SHARE = 0.5
 MIN_COUNT = {"kin": 2, "neighbours": 3, "colleagues": 1, "sensitive": 2}  # others: 5
@@ -88,7 +91,7 @@ def weekly_evidence(
             peer = np.full(rng.frame.height, np.nan)
             kappa = np.full(rng.frame.height, WEEK_KAPPA_MIN)
         else:
-            base = rng.baseline[name]
+            base = rng.shares.get(name, rng.baseline[name])
             peer, kappa = base.mu, base.kappa
         # without remit peers, the share of all operators is the prior
         overall = float(np.nansum(k)) / max(float(np.nansum(b)), 1.0)

@@ -48,8 +48,11 @@ def test_cli_stores_writes_csv_and_reruns_idempotently(engine, db_url, tmp_path,
     assert [float(r["score"]) for r in rows] == sorted(
         (float(r["score"]) for r in rows), reverse=True
     )
+    # on top: the kin episode (six of the village's residents, against next to none by chance),
+    # from the first to the day after the last kin lookup
+    assert (rows[0]["operator_id"], rows[0]["horizon"]) == ("psb0001", "range")
     assert rows[0]["window_start"] == "2026-11-16T00:00:00"
-    assert rows[0]["window_end"] == "2026-11-23T00:00:00"
+    assert rows[0]["window_end"] == "2026-11-20T00:00:00"
 
     with engine.connect() as conn:
         runs = conn.execute(select(m.AnomalyRun.__table__)).mappings().all()

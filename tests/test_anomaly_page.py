@@ -32,7 +32,8 @@ def _seed_alerts(engine) -> None:
 def test_queue_evidence_and_append_only_triage(engine):
     _seed_alerts(engine)
     queue = ov.alert_queue(engine, OFFICER, ("open",), 0.0, None, None, None)
-    assert list(queue["operator_id"])[0] == "psb0002"
+    # the kin episode and the kin week on top, then the harvest
+    assert list(queue["operator_id"])[:3] == ["psb0001", "psb0001", "psb0002"]
     assert queue["score"].is_monotonic_decreasing and len(queue) == 6
     assert queue["operator_id"].nunique() == 4  # a week alert and a range alert for two of them
     kin = int(queue.loc[queue["operator_id"] == "psb0001", "alert_id"].iloc[0])
@@ -79,11 +80,11 @@ def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server
     assert len(app.dataframe[0].value) == 6  # four operators: two with a week and a range alert
     assert any("The detector last ran at" in c.value and "2026-10-26 to 2026-11-22" in c.value
                for c in app.caption)  # fmt: skip
-    assert any("without a purpose" in md.value for md in app.markdown)
+    assert any("surname and village" in md.value for md in app.markdown)  # the top alert: kin
     app.text_area(key="ov_note").set_value("")
     app.button[0].click().run()
     assert app.warning and "note" in app.warning[0].value
-    app.text_area(key="ov_note").set_value("Harvesting confirmed with the department")
+    app.text_area(key="ov_note").set_value("Kin lookups confirmed with the department")
     app.radio(key="ov_action").set_value("confirm")
     app.button[0].click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -92,10 +93,10 @@ def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server
         notes = conn.execute(select(m.AlertEvent.note, m.AlertEvent.action)).all()
         status = conn.execute(  # the top alert, the one decided on the page
             select(m.Alert.status)
-            .where(m.Alert.operator_id == "psb0002")
+            .where(m.Alert.operator_id == "psb0001")
             .order_by(m.Alert.score.desc())
         ).scalar()
-    assert notes == [("Harvesting confirmed with the department", "confirm")]
+    assert notes == [("Kin lookups confirmed with the department", "confirm")]
     assert status == "confirmed"
 
 
