@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine
 
+from data_access.queries import anomaly_week_store as week_store
 from scoring import anomaly_source as source
 from scoring.anomaly_features import (
     colleague_pairs,
@@ -36,7 +37,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.1"
+DETECTOR_VERSION = "anomaly-2.2"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -77,13 +78,33 @@ PAIR_KEYS = ["op", "subject"]
 PERSON_COLS = ["s_county", "s_res", "s_name", "s_sensitive"]
 
 
+def _whole_week(w) -> bool:
+    return not w.scored and (w.end - w.start).days == 7
+
+
 def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -> _Log | None:
     windows = week_windows(date_from, date_to, LOOKBACK_WEEKS)
+    if (date_to - date_from).days + 1 < RANGE_MIN_DAYS:
+        # a daily run: the stored whole weeks are the history; the days of the range's own week
+        # before it are not read (on the city they would cost as much as the stored weeks save)
+        windows = [w for w in windows if w.scored or _whole_week(w)]
     weeks, daily, pairs, hourly, purposes, refs, terms, runs = [], [], [], [], [], [], [], []
+    to_store: dict[dt.date, dict[str, pl.DataFrame]] = {}
     with engine.connect() as conn:
         ops = prepare_operators(source.operators(conn))
         mates = colleague_pairs(ops)
+        generation = week_store.generation(conn)
         for i, w in enumerate(windows):
+            stored = None
+            if _whole_week(w):
+                stored = week_store.load_week(conn, w.start.date(), DETECTOR_VERSION, generation)
+            if stored is not None:  # a look-back week read before: the same frames, renumbered
+                win = pl.lit(i, pl.Int32).alias("win")
+                weeks.append(stored["features"].with_columns(win))
+                daily.append(stored["daily"].with_columns(win))
+                purposes.append(stored["purposes"].with_columns(win))
+                terms.append(stored["terminals"].with_columns(win))
+                continue
             hour = source.hourly(conn, w.start, w.end)
             if hour.is_empty():
                 continue
@@ -97,6 +118,9 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
                 win=pl.lit(i, pl.Int32)))  # fmt: skip
             terms.append(source.terminals(conn, w.start, w.end).with_columns(
                 win=pl.lit(i, pl.Int32), scored=pl.lit(w.scored)))  # fmt: skip
+            if _whole_week(w):
+                to_store[w.start.date()] = {"features": weeks[-1], "daily": days,
+                                            "purposes": purposes[-1], "terminals": terms[-1]}  # fmt: skip
             if w.scored:
                 pairs.append(subj)
                 calendar = days.select("date").unique().with_columns(
@@ -105,6 +129,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
                 refs.append(refs_w)
                 runs.append(source.batch_lookups(conn, w.start, w.end))
                 say(f"week {w.start:%Y-%m-%d}: {int(hour['n'].sum()):,} lookups read")
+    week_store.store_weeks(engine, to_store, DETECTOR_VERSION, generation)
     if not pairs:
         return None
     daily_all = pl.concat(daily)

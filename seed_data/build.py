@@ -228,11 +228,12 @@ def _compute_figures(
     instead: a year at once would need several times this machine's memory), the display check.
     Each is recorded in job_run like a nightly run (started by seed_data); a failure stops the
     build with its message."""
-    from data_access.queries import coverage_rollup, query_month_rollup
+    from data_access.queries import anomaly_week_store, coverage_rollup, query_month_rollup
     from jobs.nightly import run_job
 
     coverage_rollup.forget_all(engine)
     query_month_rollup.forget_all(engine)
+    anomaly_week_store.forget_all(engine)
     with engine.connect() as conn:
         first = conn.scalar(select(func.min(m.QueryLog.queried_at)))
     steps = [

@@ -52,7 +52,7 @@ from data_access.imports.validators import (
     in_values,
     kind_spec,
 )
-from data_access.queries import query_month_rollup
+from data_access.queries import anomaly_week_store, query_month_rollup
 from data_access.schema import models as m
 from data_access.schema.partitions import (
     IMPORT_LOCK,
@@ -681,6 +681,7 @@ def _import_file(
         if result.ok and not dry_run:
             # the stored monthly figures of the months these lookups fall in are now wrong
             query_month_rollup.forget_months(conn, written_months)
+            anomaly_week_store.forget_months(conn, written_months)  # the detector's look-back
             conn.execute(
                 insert(m.ImportRun.__table__).values(
                     kind=kind,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, Index, Integer, String
+from sqlalchemy import Date, DateTime, Float, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from data_access.schema.models import Base
@@ -130,3 +130,18 @@ class DomainStatusRollup(Base):
     expired_persons: Mapped[int] = mapped_column(Integer)
     expiring: Mapped[int] = mapped_column(Integer)
     expiring_persons: Mapped[int] = mapped_column(Integer)
+
+
+class AnomalyWeek(Base):
+    """One complete ISO week of the query log as the anomaly detector reads it for its look-back
+    (scoring.anomaly): per part (features, daily, purposes, terminals) a polars frame in Arrow
+    IPC form. `version` is the detector's; `import_generation` the newest import of persons or
+    operators when it was computed (their attributes decide kin, colleagues, the watch list)."""
+
+    __tablename__ = "anomaly_week"
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    part: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    import_generation: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime)
