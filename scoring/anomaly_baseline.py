@@ -5,6 +5,24 @@ from __future__ import annotations
 import numpy as np
 
 
+def median_without_each(values: np.ndarray) -> np.ndarray:
+    """The median of the values without each one of them in turn (at least two values), for
+    every one: sorted once, the others' middle is one of two neighbours."""
+    m = len(values)
+    order = np.argsort(values, kind="stable")
+    s = values[order]
+    pos = np.empty(m, dtype=int)
+    pos[order] = np.arange(m)
+    rest = m - 1
+
+    def kept(j: int) -> np.ndarray:  # the j-th smallest of the others
+        return s[j + (j >= pos)]
+
+    if rest % 2:
+        return kept(rest // 2)
+    return (kept(rest // 2 - 1) + kept(rest // 2)) / 2.0
+
+
 def loo_median(groups: np.ndarray, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Median of the group's other valid values for every row (nan when there are fewer than 3)."""
     out = np.full(len(values), np.nan)
@@ -15,10 +33,8 @@ def loo_median(groups: np.ndarray, values: np.ndarray, valid: np.ndarray) -> np.
         ok = idx[valid[idx]]
         if len(ok) < 3:
             continue
-        all_median = float(np.median(values[ok]))
-        for i in idx:
-            others = ok[ok != i]
-            out[i] = np.median(values[others]) if len(others) < len(ok) else all_median
+        out[idx] = float(np.median(values[ok]))
+        out[ok] = median_without_each(values[ok])
     return out
 
 
@@ -29,6 +45,10 @@ def group_median(keys: np.ndarray, values: np.ndarray, exclude: np.ndarray) -> n
     order = np.argsort(keys, kind="stable")
     bounds = np.flatnonzero(np.diff(keys[order])) + 1
     for idx in np.split(order, bounds):
+        if len(np.unique(exclude[idx])) == len(idx):  # one row each: leave that row out
+            if len(idx) >= 2:
+                out[idx] = median_without_each(values[idx])
+            continue
         for i in idx:
             others = idx[exclude[idx] != exclude[i]]
             if len(others):

@@ -19,6 +19,8 @@ import numpy as np
 import polars as pl
 from scipy.stats import nbinom
 
+from scoring.anomaly_baseline import median_without_each
+
 MIN_PEERS = 4  # other operators with enough lookups to form a baseline
 MIN_LOOKUPS = 30  # lookups (or persons) an operator needs to count as a peer
 PRIOR_WEIGHT = 200.0  # lookups of weight given to the broader group's share
@@ -71,6 +73,23 @@ def _robust_sd(rates: np.ndarray) -> float:
     med = np.median(rates)
     mad = 1.4826 * float(np.median(np.abs(rates - med)))
     return max(mad, 0.5 * float(np.std(rates)))
+
+
+def _robust_sd_leave_one_out(rates: np.ndarray) -> np.ndarray:
+    """_robust_sd of the rates without each one of them in turn, for every one (exact)."""
+    m = len(rates)
+    if m - 1 < 3:
+        return np.array([_robust_sd(np.delete(rates, i)) for i in range(m)])
+    med = median_without_each(rates)
+    mad = np.empty(m)
+    for value in np.unique(med):  # the others' median takes two or three values
+        rows = np.flatnonzero(med == value)
+        dev = np.abs(rates - value)
+        mad[rows] = median_without_each(dev)[rows]
+    rest = m - 1
+    mean = (rates.sum() - rates) / rest
+    var = np.maximum((np.square(rates).sum() - np.square(rates)) / rest - mean**2, 0.0)
+    return np.maximum(1.4826 * mad, 0.5 * np.sqrt(var))
 
 
 def choose_groups(
@@ -145,16 +164,29 @@ def peer_baseline(
     level, group = choose_groups(keys, size, chain, min_peers, min_n)
     for g, members in group_members(keys, group).items():
         good = members[eligible[members]]
-        for i in np.flatnonzero(group == g):
-            others = good[good != i]
-            kk, nn = k[others], n[others]
-            pooled = (kk.sum() + prior_weight * overall) / (nn.sum() + prior_weight)
-            rates = kk / np.maximum(nn, 1.0)
-            sd = _robust_sd(rates)
-            tau2 = max(sd**2 - float(np.mean(pooled / np.maximum(nn, 1.0))), 0.0)
-            mu[i] = max(pooled, 1e-6)
-            kappa[i] = np.clip(mu[i] ** 2 / tau2, KAPPA_MIN, KAPPA_MAX) if tau2 > 0 else KAPPA_MAX
-            peers[i] = len(others)
+        rows_g = np.flatnonzero(group == g)
+        kk, nn = k[good], n[good]
+        rates = kk / np.maximum(nn, 1.0)
+        inv = 1.0 / np.maximum(nn, 1.0)
+        # every row's peers are the group's eligible operators without the row itself: sums
+        # less its own part, the spread of the others' rates (leave one out, exactly)
+        at = {int(op): j for j, op in enumerate(good)}
+        own = np.array([at.get(int(i), -1) for i in rows_g])
+        inside = own >= 0
+        sd_loo = _robust_sd_leave_one_out(rates)
+        sd_all = _robust_sd(rates)
+        sum_k = kk.sum() - np.where(inside, kk[own], 0.0)
+        sum_n = nn.sum() - np.where(inside, nn[own], 0.0)
+        count = len(good) - inside.astype(int)
+        pooled = (sum_k + prior_weight * overall) / (sum_n + prior_weight)
+        sd = np.where(inside, sd_loo[own], sd_all)
+        mean_inv = (inv.sum() - np.where(inside, inv[own], 0.0)) / np.maximum(count, 1)
+        tau2 = np.maximum(sd**2 - pooled * mean_inv, 0.0)
+        mu[rows_g] = np.maximum(pooled, 1e-6)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spread = np.clip(mu[rows_g] ** 2 / tau2, KAPPA_MIN, KAPPA_MAX)
+        kappa[rows_g] = np.where(tau2 > 0, spread, KAPPA_MAX)
+        peers[rows_g] = count
     return Baseline(mu, kappa, level, peers)
 
 
