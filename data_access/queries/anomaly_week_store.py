@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterable
 
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from data_access.schema import models as m
 from data_access.schema.rollup_models import AnomalyWeek
 
 SOURCE_KINDS = ("persons", "operators")
 T = AnomalyWeek.__table__
+_LOG = logging.getLogger(__name__)
 
 
 def ensure_table(engine: Engine) -> None:
@@ -65,10 +68,12 @@ def store_weeks(
     weeks: dict[dt.date, dict[str, pl.DataFrame]],
     version: str,
     import_generation: int,
-) -> None:
-    """Store complete weeks (replacing what was stored for them), in one transaction."""
+) -> bool:
+    """Store complete weeks (replacing what was stored for them), in one transaction. A run
+    beside it that stores the same weeks first wins; this one's are then dropped (False): the
+    store only saves work, it never fails a run."""
     if not weeks:
-        return
+        return True
     ensure_table(engine)
     now = dt.datetime.now()
     rows = []
@@ -79,9 +84,14 @@ def store_weeks(
             rows.append({"week_start": week_start, "part": part, "version": version,
                          "import_generation": import_generation, "payload": buf.getvalue(),
                          "computed_at": now})  # fmt: skip
-    with engine.begin() as conn:
-        conn.execute(delete(T).where(T.c.week_start.in_(list(weeks))))
-        conn.execute(insert(T), rows)
+    try:
+        with engine.begin() as conn:
+            conn.execute(delete(T).where(T.c.week_start.in_(list(weeks))))
+            conn.execute(insert(T), rows)
+    except DBAPIError as exc:  # a concurrent run stored them (unique key), or a locked file
+        _LOG.warning("look-back weeks not stored: %s", str(exc).splitlines()[0])
+        return False
+    return True
 
 
 def forget_months(conn: Connection, months: Iterable[dt.date]) -> None:
