@@ -79,7 +79,10 @@ PERSON_COLS = ["s_county", "s_res", "s_name", "s_sensitive"]
 
 
 def _whole_week(w) -> bool:
-    return not w.scored and (w.end - w.start).days == 7
+    """A look-back week of seven days that has ended (only such weeks are stored: lookups the
+    dashboard logs itself, not through the importer, fall in the current week)."""
+    ended = w.end.date() <= dt.date.today()
+    return not w.scored and (w.end - w.start).days == 7 and ended
 
 
 def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -> _Log | None:
