@@ -21,11 +21,16 @@ MIN_GROUP = 3  # distinct unregistered numbers under one prefix; two is a typo a
 MAX_RATIO = 0.5
 
 
+def enumeration_prefix() -> pl.Expr:
+    """The part of a looked-up ID number that stays when only its sequence is varied."""
+    return pl.col("subject").str.slice(0, PREFIX)
+
+
 def enumeration_groups(pairs: pl.DataFrame) -> pl.DataFrame:
     """op, item (the 14-character prefix), x (distinct unregistered numbers under it)."""
     return (
         pairs.filter(pl.col("unknown") & (pl.col("subject").str.len_chars() == 18))
-        .group_by("op", item=pl.col("subject").str.slice(0, PREFIX))
+        .group_by("op", item=enumeration_prefix())
         .agg(x=pl.col("subject").n_unique())
     )
 
@@ -41,13 +46,12 @@ def enumeration_evidence(f: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
             pl.col("item").first(),
             chances=pl.len(),
             two=(pl.col("x") >= 2).sum(),
-            three=(pl.col("x") >= 3).sum(),
         )  # fmt: skip
     )
     j = (
         f.select("op")
         .join(top, on="op", how="left")
-        .with_columns(pl.col("x", "chances", "two", "three").fill_null(0))
+        .with_columns(pl.col("x", "chances", "two").fill_null(0))
     )
     items, two = groups.height, int(top["two"].sum())
     own_items = j["chances"].to_numpy().astype(float)

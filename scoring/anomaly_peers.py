@@ -170,9 +170,8 @@ def peer_baseline(
         inv = 1.0 / np.maximum(nn, 1.0)
         # every row's peers are the group's eligible operators without the row itself: sums
         # less its own part, the spread of the others' rates (leave one out, exactly)
-        at = {int(op): j for j, op in enumerate(good)}
-        own = np.array([at.get(int(i), -1) for i in rows_g])
-        inside = own >= 0
+        own = np.minimum(np.searchsorted(good, rows_g), len(good) - 1)  # a group has peers
+        inside = good[own] == rows_g
         sd_loo = _robust_sd_leave_one_out(rates)
         sd_all = _robust_sd(rates)
         sum_k = kk.sum() - np.where(inside, kk[own], 0.0)

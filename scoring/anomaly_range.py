@@ -30,8 +30,11 @@ import polars as pl
 from scoring.anomaly_batch import piggyback_evidence
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
 from scoring.anomaly_dormant import dormant_evidence
-from scoring.anomaly_enumeration import PREFIX as ENUM_PREFIX
-from scoring.anomaly_enumeration import enumeration_evidence, enumeration_groups
+from scoring.anomaly_enumeration import (
+    enumeration_evidence,
+    enumeration_groups,
+    enumeration_prefix,
+)
 from scoring.anomaly_peers import (
     COUNTY_LEVELS,
     DEPT_LEVELS,
@@ -168,9 +171,9 @@ def range_evidence(
     baselines: dict[str, Baseline] = {}
     flagged: dict[str, pl.DataFrame] = {}
 
-    def share_signal(name, k, basis, mask=None, chain=LEVELS) -> Baseline:
+    def share_signal(name, k, basis, mask=None, chain=LEVELS, **exposure_kw) -> Baseline:
         use = keys if mask is None else {lv: np.where(mask, key, "-") for lv, key in keys.items()}
-        b = peer_baseline(use, k, basis, chain)
+        b = peer_baseline(use, k, basis, chain, **exposure_kw)
         expected[name] = b.mu * basis
         ev[name] = nb_evidence(k, expected[name], b.kappa)
         if mask is not None:
@@ -193,13 +196,10 @@ def range_evidence(
     for name, c in RELATIONS.items():
         k = f[f"{c}_s"].to_numpy().astype(float)
         if name in exposure:
+            shares[name] = peer_baseline(keys, k, persons)
             k = k + (f["kin_s"].to_numpy() if name == "neighbours" else 0.0)
-            b = peer_baseline(keys, k, exposure[name], LEVELS, prior_weight=EXPOSURE_PRIOR,
-                              size=persons, prior_share=1.0)  # fmt: skip
-            expected[name] = b.mu * exposure[name]
-            ev[name] = nb_evidence(k, expected[name], b.kappa)
-            baselines[name] = b
-            shares[name] = peer_baseline(keys, f[f"{c}_s"].to_numpy().astype(float), persons)
+            share_signal(name, k, exposure[name], prior_weight=EXPOSURE_PRIOR, size=persons,
+                         prior_share=1.0)  # fmt: skip
         else:
             share_signal(name, k, persons)
         # a fifth of the operator's persons or more is their work (HR reviewing the staff, a
@@ -528,7 +528,7 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
     enum = f.filter(pl.col("enum_prefix").is_not_null()).select("op", "enum_prefix")
     out["enumeration"] = span(
         pairs.filter(pl.col("unknown"))
-        .with_columns(enum_prefix=pl.col("subject").str.slice(0, ENUM_PREFIX))
+        .with_columns(enum_prefix=enumeration_prefix())
         .join(enum, on=["op", "enum_prefix"]), "first", "last")  # fmt: skip
     return out
 
