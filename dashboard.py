@@ -111,13 +111,22 @@ def ensure_database(url: str) -> None:
     st.success(tr("db.built"))
 
 
+def _keep_language() -> None:
+    st.session_state["lang"] = st.session_state["lang_choice"]
+
+
 def language_choice() -> None:
+    """The language toggle. The choice lives in plain session state ("lang"), not in the widget's
+    own: a widget's value is dropped when a run that would have drawn it is cut short (a click
+    on a page link right after the toggle), which switched a session back to Chinese."""
+    st.session_state["lang_choice"] = lang()
     st.radio(
         tr("filters.language"),
         LANGUAGES,
         format_func=lambda code: "中文" if code == "zh" else "English",
         horizontal=True,
-        key="lang",
+        key="lang_choice",
+        on_change=_keep_language,
     )
 
 

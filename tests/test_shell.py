@@ -104,7 +104,7 @@ def test_the_demo_sign_in_lists_its_accounts_and_offers_the_language_first(app, 
                  "`admin`：系统管理员", "`dept_samr`：市市场监督管理局部门负责人"):  # fmt: skip
         assert line in listed
     assert DEMO_PASSWORD in listed
-    app.radio(key="lang").set_value("en").run()
+    app.radio(key="lang_choice").set_value("en").run()
     assert [w.label for w in app.text_input] == ["Username", "Password"]
     assert "Accounts of the demo database" in [e.label for e in app.expander]
 

@@ -124,3 +124,20 @@ def test_the_english_toggle_holds_through_the_menu(page, server, role):
         if found:
             problems[spec.key] = found
     assert problems == {}
+
+
+def test_english_chosen_just_before_a_page_link_stays(page, server):
+    """The toggle clicked and, before its run has finished, a page link: the next page and the
+    one after it are still in English (the choice is kept apart from the widget's own state)."""
+    page.goto(server)
+    sign_in(page, USERS["leading_office"], PASSWORD)
+    page.get_by_role("button", name="退出登录").wait_for(timeout=WAIT_MS)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    page.get_by_test_id("stSidebarUserContent").get_by_text("English", exact=True).click()
+    either = re.compile(f"^({t('page.reporting', 'zh')}|{t('page.reporting', 'en')})$")
+    sidebar.get_by_role("link", name=either).click()  # whichever is drawn: no wait for the run
+    page.get_by_role("button", name="Sign out").wait_for(timeout=WAIT_MS)
+    sidebar.get_by_role("link", name=t("page.coverage", "en")).click()
+    heading(page, t("page.coverage", "en"))
+    _settled(page)
+    assert sidebar.get_by_role("link", name=t("page.reporting", "en")).count() == 1
