@@ -1,7 +1,8 @@
 """Import one file of one kind: read, validate and write it as a single transaction.
 
-`import_file` streams the file in chunks (BATCH_ROWS rows) inside one open transaction. Each
-chunk is validated column-wise: its cells become a polars frame (stripped, blank rows dropped,
+`import_file` streams the file in chunks (BATCH_ROWS rows) inside one open transaction, the next
+chunk read and parsed in a worker thread while the database checks and writes this one
+(prefetch.read_ahead). Each chunk is validated column-wise: its cells become a polars frame (stripped, blank rows dropped,
 NUL characters refused), every column is parsed by its parser's vector companion with the parser
 itself naming each value the companion leaves (parsing.vector), keys are checked against the file
 so far (duplicates: polars within the chunk, a compact hash set across chunks), then the kind's
@@ -26,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from data_access.engine import DatabaseBusy, is_busy
 from data_access.imports.bulk_write import bulk_upsert, bulk_upsert_frame, copy_frame
 from data_access.imports.keyset import KeySet
 from data_access.imports.parsing import PY_WHITESPACE, SHANGHAI, too_long, vector
+from data_access.imports.prefetch import read_ahead
 from data_access.imports.readers import NUL_REASON, Chunk, ReadError, Source, open_source
 from data_access.imports.validators import (
     FLAG_ORDER,
@@ -237,6 +239,20 @@ def _parse(kind: Kind, raw: pl.DataFrame, lines: np.ndarray, batch: _Batch) -> F
         _parse_column(col, raw.get_column(col.name) if col.name in present else None, n, frame,
                       batch)  # fmt: skip
     return frame
+
+
+def _parsed_chunks(
+    source: Source, kind: Kind, batch_rows: int
+) -> Iterator[tuple[Chunk, Frame, list]]:
+    """Each chunk of the file read and parsed column-wise, with the problems found so far (run
+    ahead of the checks and writes in a worker thread: read_ahead)."""
+    for chunk in source.chunks(batch_rows):
+        found = _Batch()
+        for line, reason in source.problems:
+            found.add(line, _Batch.PARSE, None, reason)
+        source.problems.clear()
+        raw, lines = _frame(chunk, source.columns, found)
+        yield chunk, _parse(kind, raw, lines, found), found.items
 
 
 def _rows(frame: Frame, names: tuple[str, ...]) -> list[Row]:
@@ -607,12 +623,8 @@ def _import_file(
             return report
 
         try:
-            for chunk in source.chunks(batch_rows):
-                for line, reason in source.problems:
-                    batch.add(line, _Batch.PARSE, None, reason)
-                source.problems.clear()
-                raw, lines = _frame(chunk, source.columns, batch)
-                frame = _parse(spec, raw, lines, batch)
+            for chunk, frame, found in read_ahead(_parsed_chunks(source, spec, batch_rows)):
+                batch.items.extend(found)
                 result.rows_read += frame.height
                 duplicates.check(frame, batch)
                 writing = not dry_run and result.ok
