@@ -5,6 +5,8 @@ outcomes, one case's alerts, history and evidence, its transitions, the case fil
 
 from __future__ import annotations
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -156,7 +158,7 @@ else:
             )  # fmt: skip
 
 st.download_button(
-    tr("cs.export"), case_workbook(detail, alerts, steps, files, dept_names, language),
+    tr("cs.export"), partial(case_workbook, detail, alerts, steps, files, dept_names, language),
     file_name=f"privacy_case_{case_id}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:", key=f"cs_export_{case_id}",

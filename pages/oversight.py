@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import plotly.express as px
@@ -224,7 +225,9 @@ else:
         width="stretch",
     )
 
-case_file = to_excel(
+# built when the button is pressed (the texts translated here first)
+case_file = partial(
+    to_excel,
     {
         tr("oversight.case.summary"): pd.DataFrame({
             tr("oversight.col.alert_id"): [alert_id], tr("oversight.col.score"): [round(detail["score"], 1)],

@@ -7,6 +7,8 @@ same user, and is closed by the button, by sign-out or by a new search.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -274,7 +276,7 @@ if kept:
     }
     st.download_button(
         tr("pf.export"),
-        to_excel(sheets, title=tr("page.person") + f" {file.id_number} {file.query_id}"),
+        partial(to_excel, sheets, title=tr("page.person") + f" {file.id_number} {file.query_id}"),
         file_name=f"person-file-{file.query_id}.xlsx",
         icon=":material/download:",
     )

@@ -7,6 +7,8 @@ channel; the clerk is withheld). Making it is a lookup written to the query log 
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -138,7 +140,8 @@ if kept:
     show_table(lookups)
     st.download_button(
         tr("subject.export"),
-        to_excel(
+        partial(
+            to_excel,
             {tr("subject.records"): records, tr("subject.lookups"): lookups},
             title=tr("page.subject") + f" {report.name} {report.id_number}",
             subtitle=tr(

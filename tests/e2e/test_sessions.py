@@ -106,8 +106,9 @@ def test_the_scores_page_names_only_the_courts_list_a_black_list(page, server):
 
 
 def test_workbooks_are_built_when_their_button_is_pressed(page, server):
-    """The repair and query-points workbooks are made on the click (a deferred download), not
-    on every render: the browser still receives a whole workbook with every sheet."""
+    """The repair, query-points and alert workbooks are made on the click (a deferred download),
+    not on every render: the browser still receives a whole workbook with every sheet. (The
+    tiny world has no privacy case; the case file is deferred alike, tests/test_security.py.)"""
     import io
     import zipfile
 
@@ -117,6 +118,7 @@ def test_workbooks_are_built_when_their_button_is_pressed(page, server):
     for address, title, label, sheets in (
         ("repair", "异议与信用修复", "下载全部表格（Excel）", 7),
         ("query_points", "网点与账户", "下载月度用户风险评估（Excel）", 7),
+        ("oversight", "查询行为监测", "导出案卷（Excel）", 3),
     ):
         page.goto(f"{server}/{address}")
         heading(page, title)
