@@ -286,3 +286,65 @@ def test_a_population_rollup_stored_without_residents_is_dropped_and_counted_aga
         assert conn.scalar(select(func.count()).select_from(PopulationRollup)) == 0
     assert rollup.population_counts(engine, TINY_AS_OF)["adults"] == 0
     assert rollup.residents(engine) == 0
+
+
+def _counting_roster_counts(monkeypatch, pause: float = 0.3) -> list[Scope]:
+    """cv.roster_counts, recording who runs it and lasting a little longer (so that viewers meet)."""
+    import time
+
+    live = cv.roster_counts
+    calls: list[Scope] = []
+
+    def counted(engine, scope, as_of, *args, **kwargs):
+        calls.append(scope)
+        time.sleep(pause)
+        return live(engine, scope, as_of, *args, **kwargs)
+
+    monkeypatch.setattr(cv, "roster_counts", counted)
+    return calls
+
+
+def test_viewers_meeting_a_missing_rollup_together_compute_it_once(city, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    day = dt.date(2026, 5, 31)
+    assert day not in stored_dates(city, rollup.ROSTER)
+    expected = cv.roster_counts(city, OFFICE, day)
+    calls = _counting_roster_counts(monkeypatch)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: rollup.roster_counts(city, OFFICE, day), range(6)))
+    assert calls == [rollup.CITY]  # one city-wide computation, five viewers waited for it
+    for answer in answers:
+        pd.testing.assert_frame_equal(answer, expected)
+    assert day in stored_dates(city, rollup.ROSTER)
+
+
+@pytest.mark.postgres
+def test_another_server_process_computing_it_is_waited_for_not_repeated(city, monkeypatch):
+    """Another process holds the rollup's advisory lock (it is computing): this viewer waits,
+    then reads what that process stored, without computing it again."""
+    import threading
+
+    from data_access.queries import rollup_once
+
+    if city.dialect.name != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    day = dt.date(2026, 4, 30)
+    name = f"{rollup.ROSTER}@{day}"
+    calls = _counting_roster_counts(monkeypatch, pause=0.0)
+    holder = city.connect()  # another session of the database, as another process would have
+    holder.execute(select(func.pg_advisory_lock(rollup_once.LOCK_SPACE,
+                                                rollup_once._lock_key(name))))  # fmt: skip
+    answer: list[pd.DataFrame] = []
+    viewer = threading.Thread(target=lambda: answer.append(rollup.roster_counts(city, OFFICE, day)))
+    viewer.start()
+    viewer.join(timeout=1.0)
+    assert viewer.is_alive()  # waiting for the lock
+    rollup._store(city, day, rollup.ROSTER)  # what the other process does while it holds it
+    calls.clear()
+    holder.execute(select(func.pg_advisory_unlock(rollup_once.LOCK_SPACE,
+                                                  rollup_once._lock_key(name))))  # fmt: skip
+    holder.close()
+    viewer.join(timeout=30)
+    assert not viewer.is_alive() and calls == []
+    pd.testing.assert_frame_equal(answer[0], cv.roster_counts(city, OFFICE, day))

@@ -13,8 +13,9 @@ it stale. Every write of those tables goes through data_access.imports.importer,
 import_run row in the same transaction; the seed build computes the rollups at its end.
 
 Who computes: a scope that sees all departments computes and stores a missing or stale rollup
-(the city-wide query is the one it would run anyway); a department head meets a missing one with
-the live query of its own scope, which is fast, and never waits for the city's.
+(the city-wide query is the one it would run anyway), one viewer at a time: the others wait for
+it and read what it stored (rollup_once); a department head meets a missing one with the live
+query of its own scope, which is fast, and never waits for the city's.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -32,6 +33,7 @@ from sqlalchemy.exc import DBAPIError
 
 from data_access.queries import coverage as cv
 from data_access.queries.display_period import one_year_earlier
+from data_access.queries.rollup_once import compute_once
 from data_access.schema import models as m
 from data_access.schema.rollup_models import (
     DomainRecordRollup,
@@ -54,6 +56,7 @@ SOURCE_KINDS = ("persons", "roster", "credit-records")
 CITY = Scope("admin", None)
 _LOG = logging.getLogger(__name__)
 ROSTER, POPULATION = "roster", "population"
+T = TypeVar("T")
 
 
 def _now() -> dt.datetime:
@@ -93,6 +96,12 @@ def is_fresh(engine: Engine, as_of: dt.date, part: str) -> bool:
             )
         ).scalar_one_or_none()
         return stored is not None and stored == _generation(conn)
+
+
+def store_once(engine: Engine, as_of: dt.date, part: str, compute: Callable[[], T]) -> T | None:
+    """compute() (which stores the part's rollup for the date) unless another viewer stored it
+    while this one waited for the rollup's lock (rollup_once): then None, read the table."""
+    return compute_once(engine, f"{part}@{as_of}", lambda: is_fresh(engine, as_of, part), compute)
 
 
 def computed_at(engine: Engine, as_of: dt.date) -> dt.datetime | None:
@@ -198,9 +207,9 @@ def roster_counts(
     if not is_fresh(engine, as_of, ROSTER):
         if not scope.sees_all_departments:
             return cv.roster_counts(engine, scope, as_of, counties, professions)
-        city = _store(engine, as_of, ROSTER)
-        if not is_fresh(engine, as_of, ROSTER):  # not stored, or an import came meanwhile
-            return _narrowed(city, counties, professions)
+        city = store_once(engine, as_of, ROSTER, lambda: _store(engine, as_of, ROSTER))
+        if city is not None and not is_fresh(engine, as_of, ROSTER):  # not stored, or an
+            return _narrowed(city, counties, professions)  # import came meanwhile
     r = RosterCoverageRollup
     stmt = (
         select(*(getattr(r, name) for name in cv.ROSTER_COLUMNS))
@@ -245,9 +254,9 @@ def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = 
     """`coverage.population_counts`, the same figures, from the stored rollup (computed when
     missing or stale: the population is a city-wide reference, not a department's data)."""
     if not is_fresh(engine, as_of, POPULATION):
-        city = _store(engine, as_of, POPULATION)
-        if not is_fresh(engine, as_of, POPULATION):  # not stored, or an import came meanwhile
-            city = _narrowed(city, counties, None)
+        city = store_once(engine, as_of, POPULATION, lambda: _store(engine, as_of, POPULATION))
+        if city is not None and not is_fresh(engine, as_of, POPULATION):  # not stored, or an
+            city = _narrowed(city, counties, None)  # import came meanwhile
             return pd.Series([int(city[n].sum()) for n in cv.POPULATION_COLUMNS],
                              index=cv.POPULATION_COLUMNS)  # fmt: skip
     p = PopulationRollup

@@ -122,8 +122,8 @@ def domain_records(
     if not cr.is_fresh(engine, as_of, part):
         if not scope.sees_all_departments:
             return cv.domain_records(engine, scope, as_of, start, by, counties)
-        city = store_records(engine, as_of, start)
-        if not cr.is_fresh(engine, as_of, part):
+        city = cr.store_once(engine, as_of, part, lambda: store_records(engine, as_of, start))
+        if city is not None and not cr.is_fresh(engine, as_of, part):
             return _summed(city[by], ["domain_code", *KEYS[by]], counties)
     r = DomainRecordRollup
     keys = [getattr(r, f"key_{i + 1}") for i in range(len(KEYS[by]))]
@@ -153,8 +153,8 @@ def domain_display_status(
     if not cr.is_fresh(engine, as_of, STATUS):
         if not scope.sees_all_departments:
             return cv.domain_display_status(engine, scope, as_of, counties)
-        city = store_status(engine, as_of)
-        if not cr.is_fresh(engine, as_of, STATUS):
+        city = cr.store_once(engine, as_of, STATUS, lambda: store_status(engine, as_of))
+        if city is not None and not cr.is_fresh(engine, as_of, STATUS):
             return _summed(city, ["domain_code"], counties)
     s = DomainStatusRollup
     numbers = cv.DISPLAY_STATUS_COLUMNS[1:]
