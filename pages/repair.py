@@ -18,7 +18,7 @@ from services.repair import REASONS
 from ui.access import require_page, scope_text
 from ui.charts import numeric_dates, whole_counts
 from ui.exports import to_csv, to_excel
-from ui.formatting import format_datetime, format_percent
+from ui.formatting import format_date, format_datetime, format_percent
 from ui.grid import show_table
 from ui.i18n import N_
 from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
@@ -92,7 +92,7 @@ k6.metric(tr("repair.m.overdue"), f"{len(overdue_list):,}", help=tr("repair.def.
 
 # ----------------------------------------------------------------------------- display check
 
-checked_at, check = repair.display_check_result(url, scope, as_of, counties)
+checked_at, checked_for, check = repair.display_check_result(url, scope, as_of, counties)
 shows = check[check["kind"] == "shows"]
 flagged = shows[shows["records"] > 0]
 used = check[(check["kind"] == "uses") & (check["records"] > 0)]
@@ -399,7 +399,11 @@ def display_check_panel() -> None:
         with st.expander(trn("repair.check.all.one", "repair.check.all.other", len(check))):
             show_table(check_table, hide_index=True, width="stretch")
         st.caption(tr("repair.def.check"))
-        if checked_at is not None:
+        if checked_at is not None and checked_for != as_of:
+            st.warning(tr("repair.check.earlier", day=format_date(checked_for, language),
+                          at=format_datetime(checked_at, language)),
+                       icon=":material/history:")  # fmt: skip
+        elif checked_at is not None:
             st.caption(tr("repair.check.stored", at=format_datetime(checked_at, language)))
         else:
             st.caption(tr("repair.check.live"))

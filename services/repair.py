@@ -14,7 +14,7 @@ from data_access.engine import get_engine
 from data_access.queries import display_check as dc
 from data_access.queries import repair as rp
 from data_access.queries.display_check import REASONS
-from data_access.queries.display_check_store import latest_stored, run_and_store
+from data_access.queries.display_check_store import latest_before, latest_stored, run_and_store
 from data_access.queries.repair import EXPIRING_COLUMNS, OVERDUE_LIST_COLUMNS
 from data_access.queries.workdays import WorkCalendar, load_calendar
 from data_access.scope import Scope
@@ -128,17 +128,24 @@ def display_check(
 @service("repair", cached=False)
 def display_check_result(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]
-) -> tuple[dt.datetime | None, pd.DataFrame]:
-    """The standing display check: the stored city-wide result for the date when there is one
-    and no county is chosen (seed builds and the nightly job store it; other departments' record
-    IDs hidden from a department head), else the check run now in the scope (checked_at None)."""
-    stored = None if counties else latest_stored(get_engine(url), as_of)
-    if stored is not None:
-        checked_at, check = stored
+) -> tuple[dt.datetime | None, dt.date | None, pd.DataFrame]:
+    """The standing display check: (checked_at, the date checked, results). With no county
+    chosen, the stored city-wide result for the date (seed builds and the nightly job store it),
+    else the newest of the week before it (the nightly job has not run yet for the date: the
+    page says which day was checked); other departments' record IDs hidden from a department
+    head. Else (a county chosen, or nothing stored of late) the check run now in the scope
+    (checked_at and the date None)."""
+    engine = get_engine(url)
+    stored = None if counties else latest_stored(engine, as_of)
+    found = None if stored is None else (stored[0], as_of, stored[1])
+    if found is None and not counties:
+        found = latest_before(engine, as_of)
+    if found is not None:
+        checked_at, checked_for, check = found
         if not scope.sees_all_departments:
             check = check.assign(sample_record_ids="")
-        return checked_at, check
-    return None, display_check(url, scope, as_of, counties)
+        return checked_at, checked_for, check
+    return None, None, display_check(url, scope, as_of, counties)
 
 
 @service("city", cached=False)

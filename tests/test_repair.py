@@ -631,6 +631,29 @@ def test_the_page_shows_the_stored_check_and_its_time(hand, db_url, monkeypatch,
     assert any("实时运行" in c.value for c in app.caption)
 
 
+def test_before_the_nightly_check_the_page_shows_the_last_one_and_its_day(
+    hand, db_url, monkeypatch, server_navigation
+):
+    """The nightly job has not run for the date yet: the page shows the newest check of the week
+    before, saying which day it checked, and runs no check of its own for each viewer."""
+    from data_access.queries.display_check_store import run_and_store
+
+    earlier = AS_OF - dt.timedelta(days=2)
+    run_and_store(hand, earlier, now=dt.datetime(2026, 10, 14, 2, 0))
+
+    def not_run(*args, **kwargs):
+        raise AssertionError("the check ran for the viewer")
+
+    monkeypatch.setattr(dc, "display_check", not_run)
+    app = open_page(db_url, "pages/repair.py", USERS["leading_office"], monkeypatch,
+                    as_of=AS_OF, timeout=90, fresh_cache=True)  # fmt: skip
+    assert not app.exception, [e.value for e in app.exception]
+    (warning,) = [w.value for w in app.warning if "尚未运行" in w.value]
+    assert f"{earlier:%Y-%m-%d}" in warning or f"{earlier.year}年" in warning
+    assert "2026-10-14 02:00" in warning
+    assert any("0 条超过展示期的记录" in s.value for s in app.success)
+
+
 def test_a_failing_check_reaches_a_department_head_too(
     hand, db_url, monkeypatch, server_navigation
 ):

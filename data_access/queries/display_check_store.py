@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -18,6 +19,8 @@ from sqlalchemy import Engine, insert, select
 
 from data_access.queries.display_check import CHECK_COLUMNS, display_check
 from data_access.schema.models import DisplayCheckRun
+
+RECENT_DAYS = 7  # an earlier check is shown (with its date) for at most this many days
 
 
 def _now() -> dt.datetime:
@@ -42,10 +45,32 @@ def run_and_store(
 
 def latest_stored(engine: Engine, as_of: dt.date) -> tuple[dt.datetime, pd.DataFrame] | None:
     """The newest stored city-wide check for the date, or None."""
+    found = _newest(engine, DisplayCheckRun.as_of == as_of)
+    return None if found is None else (found[0], found[2])
+
+
+def latest_before(
+    engine: Engine, as_of: dt.date, days: int = RECENT_DAYS
+) -> tuple[dt.datetime, dt.date, pd.DataFrame] | None:
+    """The newest stored check of the `days` days before the date: (checked_at, the date it
+    checked, results), or None. What a page shows at once when the nightly job has not yet run
+    for the date (saying which day it is), rather than running the whole check for every viewer."""
+    return _newest(
+        engine,
+        DisplayCheckRun.as_of < as_of,
+        DisplayCheckRun.as_of >= as_of - dt.timedelta(days=days),
+    )
+
+
+def _newest(engine: Engine, *conditions: Any) -> tuple[dt.datetime, dt.date, pd.DataFrame] | None:
     stmt = (
-        select(DisplayCheckRun.checked_at, DisplayCheckRun.results)
-        .where(DisplayCheckRun.as_of == as_of)
-        .order_by(DisplayCheckRun.checked_at.desc(), DisplayCheckRun.run_id.desc())
+        select(DisplayCheckRun.checked_at, DisplayCheckRun.as_of, DisplayCheckRun.results)
+        .where(*conditions)
+        .order_by(
+            DisplayCheckRun.as_of.desc(),
+            DisplayCheckRun.checked_at.desc(),
+            DisplayCheckRun.run_id.desc(),
+        )
         .limit(1)
     )
     with engine.connect() as conn:
@@ -54,7 +79,8 @@ def latest_stored(engine: Engine, as_of: dt.date) -> tuple[dt.datetime, pd.DataF
         row = conn.execute(stmt).first()
     if row is None:
         return None
-    return row.checked_at, pd.DataFrame(json.loads(row.results), columns=CHECK_COLUMNS)
+    frame = pd.DataFrame(json.loads(row.results), columns=CHECK_COLUMNS)
+    return row.checked_at, row.as_of, frame
 
 
 def failing(frame: pd.DataFrame) -> pd.DataFrame:
