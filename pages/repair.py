@@ -383,6 +383,10 @@ def display_check_panel() -> None:
     finds a record shown or counted that may not be (their data may be among them)."""
     with st.container(border=True):
         st.markdown("**" + tr("repair.check.title") + "**")
+        if checked_at is not None and checked_for != as_of:
+            st.warning(tr("repair.check.earlier", day=format_date(checked_for, language),
+                          at=format_datetime(checked_at, language)),
+                       icon=":material/history:")  # fmt: skip
         if flagged.empty:
             st.success(
                 trn("repair.check.ok.one", "repair.check.ok.other", len(shows)),
@@ -399,14 +403,10 @@ def display_check_panel() -> None:
         with st.expander(trn("repair.check.all.one", "repair.check.all.other", len(check))):
             show_table(check_table, hide_index=True, width="stretch")
         st.caption(tr("repair.def.check"))
-        if checked_at is not None and checked_for != as_of:
-            st.warning(tr("repair.check.earlier", day=format_date(checked_for, language),
-                          at=format_datetime(checked_at, language)),
-                       icon=":material/history:")  # fmt: skip
-        elif checked_at is not None:
-            st.caption(tr("repair.check.stored", at=format_datetime(checked_at, language)))
-        else:
+        if checked_at is None:
             st.caption(tr("repair.check.live"))
+        elif checked_for == as_of:
+            st.caption(tr("repair.check.stored", at=format_datetime(checked_at, language)))
         if scope.sees_all_departments and st.button(
             tr("repair.check.rerun"), icon=":material/refresh:", key="rp_check_rerun"
         ):

@@ -652,6 +652,7 @@ def test_before_the_nightly_check_the_page_shows_the_last_one_and_its_day(
     assert f"{earlier:%Y-%m-%d}" in warning or f"{earlier.year}年" in warning
     assert "2026-10-14 02:00" in warning
     assert any("0 条超过展示期的记录" in s.value for s in app.success)
+    assert not any("实时运行" in c.value for c in app.caption)  # not run now, and not said so
 
 
 def test_a_failing_check_reaches_a_department_head_too(
