@@ -32,6 +32,8 @@ while month >= first:
     months.append(month)
     month = qps.add_months(month, -1)
 as_of = filters()["as_of"]
+if filters()["counties"]:  # service points are the whole scope's: say so rather than seem filtered
+    st.info(tr("qp.counties_not_applied"), icon=":material/filter_alt_off:")
 default = qps.default_month(url, scope, as_of)
 month = st.selectbox(
     tr("qp.pick_month"), months, index=months.index(default) if default in months else 0,

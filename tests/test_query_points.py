@@ -148,6 +148,18 @@ def test_the_page_as_a_privacy_officer(tiny_city_url, monkeypatch):
     assert points[t("qp.col.reasons", "zh")].str.len().gt(0).all()
     # the tiny log covers 21 days: dormant accounts are not judged, and the page says so
     assert t("qp.dormant_not_judged", "zh", days=qp.DORMANT_DAYS) in [i.value for i in app.info]
+    assert t("qp.counties_not_applied", "zh") not in [i.value for i in app.info]
+
+
+def test_a_county_filter_the_page_does_not_apply_is_said_so(tiny_city_url, monkeypatch):
+    """The global county filter does not narrow the review (service points are the scope's):
+    the page says so instead of showing city-wide figures as if they were the county's."""
+    from tests.apptest import open_page
+
+    app = open_page(tiny_city_url, "pages/query_points.py", "privacy_officer", monkeypatch,
+                    filter_counties=["411602"])  # fmt: skip
+    assert not app.exception, [e.value for e in app.exception]
+    assert t("qp.counties_not_applied", "zh") in [i.value for i in app.info]
 
 
 def test_a_complete_month_is_stored_and_an_import_into_it_forgets_it(world, tmp_path):
