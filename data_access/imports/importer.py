@@ -622,8 +622,9 @@ def _import_file(
 
             return report
 
+        parsed = read_ahead(_parsed_chunks(source, spec, batch_rows))
         try:
-            for chunk, frame, found in read_ahead(_parsed_chunks(source, spec, batch_rows)):
+            for chunk, frame, found in parsed:
                 batch.items.extend(found)
                 result.rows_read += frame.height
                 duplicates.check(frame, batch)
@@ -688,6 +689,7 @@ def _import_file(
             trans.rollback()
             raise
         finally:
+            parsed.close()  # the worker stopped before the file is closed, whatever happened
             if gc_was_enabled:
                 gc.enable()
         if result.ok and not dry_run:

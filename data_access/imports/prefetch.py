@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ class _Failed:
         self.exc = exc
 
 
-def read_ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
     """Yield the items of `items`, produced in a worker thread at most `depth` items ahead."""
     ready: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
