@@ -89,17 +89,23 @@ def with_missing_numbers_as_text(
     return out, new_config
 
 
+def _holds_numbers_only(values: pd.Series) -> bool:
+    """An object column whose values (missing aside) are all numbers, and there are some."""
+    present = values.dropna()
+    return bool(len(present)) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in present
+    )
+
+
 def for_display(frame: pd.DataFrame, configured: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The frame as shown: missing values as "—" except in the configured columns."""
     keep = set(configured or ())
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        present = values.dropna()
-        numbers = bool(len(present)) and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in present
-        )
-        if column in keep and (numbers or pd.api.types.is_numeric_dtype(values)):
+        if column in keep and (
+            pd.api.types.is_numeric_dtype(values) or _holds_numbers_only(values)
+        ):
             # a configured number column formats itself: numbers with empty cells, never text
             out[column] = pd.to_numeric(values, errors="coerce")
         else:
