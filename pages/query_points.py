@@ -32,8 +32,7 @@ while month >= first:
     months.append(month)
     month = qps.add_months(month, -1)
 as_of = filters()["as_of"]
-if filters()["counties"]:  # service points are the whole scope's: say so rather than seem filtered
-    st.info(tr("qp.counties_not_applied"), icon=":material/filter_alt_off:")
+counties = tuple(filters()["counties"])
 default = qps.default_month(url, scope, as_of)
 month = st.selectbox(
     tr("qp.pick_month"), months, index=months.index(default) if default in months else 0,
@@ -41,7 +40,9 @@ month = st.selectbox(
 )  # fmt: skip
 if month >= qps.month_start(as_of):
     st.caption(tr("qp.month_not_complete"))
-review = qps.review(url, scope, month)
+review = qps.review(url, scope, month, counties)
+if counties:
+    st.caption(tr("qp.counties_shown", counties=rr.counties_text(review, language)))
 totals = review.totals
 
 TILES = (

@@ -41,6 +41,7 @@ def default_month(url: str, scope: Scope, today: dt.date) -> dt.date | None:
 
 
 @service("oversight")
-def review(url: str, scope: Scope, month: dt.date) -> MonthReview:
-    """The month's figures, ranked points and terminals, and the accounts to look at."""
-    return queries.month_review(get_engine(url), scope, month)
+def review(url: str, scope: Scope, month: dt.date, counties: tuple[str, ...] = ()) -> MonthReview:
+    """The month's figures, ranked points and terminals, and the accounts to look at (of the
+    operators of `counties` when any are given)."""
+    return queries.month_review(get_engine(url), scope, month, counties)

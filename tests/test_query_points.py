@@ -103,6 +103,37 @@ def test_the_months_figures(world):
     assert not qp.month_review(engine, OFFICER, dt.date(2026, 7, 1)).dormant_judged
 
 
+def test_a_review_narrowed_to_a_county_keeps_its_operators_and_the_scopes_rules(world):
+    engine = get_engine(world)
+    review = qp.month_review(engine, OFFICER, OCT, ("411602",))
+    assert review.counties == ("411602",)
+    assert list(review.points["point"]) == ["GOVSERVICE|411602"]
+    # judged as in the whole review: 25 % unauthorised against the scope's 7.1 %, not its own
+    assert review.points.loc[0, "risk_points"] == 7
+    with engine.connect() as conn:
+        persons = conn.scalar(
+            select(func.count(func.distinct(m.QueryLog.subject_id_number))).where(
+                m.QueryLog.operator_id.in_(["w1", "w2"]),
+                m.QueryLog.queried_at >= dt.datetime(2026, 10, 1),
+                m.QueryLog.queried_at < dt.datetime(2026, 11, 1),
+            )
+        )
+    totals = review.totals
+    assert (totals["lookups"], totals["unauthorised"], totals["operators"]) == (20, 5, 2)
+    assert totals["persons"] == persons and 0 < persons < 70
+    assert totals["unauthorised_share"] == pytest.approx(5 / 20)
+    assert (totals["points"], totals["high_points"], totals["dormant_operators"]) == (1, 1, 0)
+    assert review.dormant.empty  # p1 is a city-level officer
+    assert list(review.open_alerts["op"]) == ["w2"] and list(review.multi_terminal["op"]) == ["w2"]
+    assert set(review.shared["op"]) == {"w1", "w2"}
+    assert set(review.terminals["county_code"]) == {"411602"}
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(review, "zh")))
+    heading = " ".join(str(c.value) for c in book.worksheets[0][2] if c.value)
+    assert "川汇区" in heading  # the workbook says which county it covers
+    nobody = qp.month_review(engine, OFFICER, OCT, ("411628",))
+    assert nobody.points.empty and nobody.totals["lookups"] == 0 and nobody.totals["persons"] == 0
+
+
 def test_a_department_head_is_refused(world):
     from services import query_points as service
 
@@ -148,18 +179,22 @@ def test_the_page_as_a_privacy_officer(tiny_city_url, monkeypatch):
     assert points[t("qp.col.reasons", "zh")].str.len().gt(0).all()
     # the tiny log covers 21 days: dormant accounts are not judged, and the page says so
     assert t("qp.dormant_not_judged", "zh", days=qp.DORMANT_DAYS) in [i.value for i in app.info]
-    assert t("qp.counties_not_applied", "zh") not in [i.value for i in app.info]
 
 
-def test_a_county_filter_the_page_does_not_apply_is_said_so(tiny_city_url, monkeypatch):
-    """The global county filter does not narrow the review (service points are the scope's):
-    the page says so instead of showing city-wide figures as if they were the county's."""
+def test_the_global_county_filter_narrows_the_page(tiny_city_url, monkeypatch):
     from tests.apptest import open_page
 
     app = open_page(tiny_city_url, "pages/query_points.py", "privacy_officer", monkeypatch,
                     filter_counties=["411602"])  # fmt: skip
     assert not app.exception, [e.value for e in app.exception]
-    assert t("qp.counties_not_applied", "zh") in [i.value for i in app.info]
+    review = qp.month_review(get_engine(tiny_city_url), OFFICER, dt.date(2026, 11, 1), ("411602",))
+    whole = qp.month_review(get_engine(tiny_city_url), OFFICER, dt.date(2026, 11, 1))
+    assert 0 < review.totals["lookups"] < whole.totals["lookups"]
+    tiles = {x.label: x.value for x in app.metric}
+    assert tiles[t("qp.tile.lookups", "zh")] == f"{review.totals['lookups']:,}"
+    assert any("川汇区" in c.value and "市级操作员不在其中" in c.value for c in app.caption)
+    shown = app.dataframe[0].value[t("qp.col.point", "zh")]
+    assert len(shown) == len(review.points) and shown.str.contains("川汇区").all()
 
 
 def test_a_complete_month_is_stored_and_an_import_into_it_forgets_it(world, tmp_path):

@@ -272,6 +272,12 @@ def summary_table(review: MonthReview, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("qp.summary.item", lang), t("qp.summary.value", lang)])
 
 
+def counties_text(review: MonthReview, lang: str) -> str:
+    """The counties a review is narrowed to, by name."""
+    names = catalogue_names("counties", lang)
+    return ("、" if lang == "zh" else ", ").join(names.get(c, c) for c in review.counties)
+
+
 def review_workbook(review: MonthReview, lang: str) -> bytes:
     """The monthly user-risk review: summary, points, terminals, multi-terminal operators,
     dormant accounts, open alerts per operator, shared terminals."""
@@ -284,9 +290,12 @@ def review_workbook(review: MonthReview, lang: str) -> bytes:
         t("qp.sheet.alerts", lang): alerts_table(review, lang),
         t("qp.sheet.shared", lang): shared_table(review, lang),
     }
+    subtitle = t("qp.report.subtitle", lang)
+    if review.counties:
+        subtitle += " " + t("qp.counties_shown", lang, counties=counties_text(review, lang))
     return to_excel(
         sheets,
         title=t("qp.report.title", lang, month=month_text(review.month, lang)),
-        subtitle=t("qp.report.subtitle", lang),
+        subtitle=subtitle,
         percent_columns={t("qp.col.unauthorised_share", lang)},
     )

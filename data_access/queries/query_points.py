@@ -38,6 +38,7 @@ Reads need the `oversight` subject (privacy officers and administrators).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -106,6 +107,7 @@ class MonthReview:
     multi_terminal: pd.DataFrame = field(default_factory=pd.DataFrame)
     dormant: pd.DataFrame = field(default_factory=pd.DataFrame)
     open_alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    counties: tuple[str, ...] = ()  # the counties it is narrowed to (none: the whole scope)
 
 
 def _scoped(scope: Scope):
@@ -259,8 +261,14 @@ def _risk(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def month_review(engine: Engine, scope: Scope, month: dt.date) -> MonthReview:
-    """The month's review (month: any day of it)."""
+def month_review(
+    engine: Engine, scope: Scope, month: dt.date, counties: Sequence[str] = ()
+) -> MonthReview:
+    """The month's review (month: any day of it). With `counties`, narrowed to the operators of
+    those counties (city-level operators have none): their points, terminals (by the point most
+    of a terminal's lookups come from), accounts and alerts, and totals over them alone; the
+    rules are judged as for the whole scope (the unauthorised share against the scope's, a
+    terminal shared across offices whatever the county), so a rank means the same either way."""
     scope.require("oversight")
     month = month_start(month)
     start, end = at_midnight(month), at_midnight(add_months(month, 1))
@@ -455,4 +463,54 @@ def month_review(engine: Engine, scope: Scope, month: dt.date) -> MonthReview:
         "previous_lookups": int(prev["n"].sum()) / n_prev if n_prev else None,
         "comparison_months": n_prev,
     }
+    if counties:
+        review.counties = tuple(counties)
+        _narrow(engine, scope, review, ops, cur, prev, alerts, list(counties))
     return review
+
+
+def _narrow(engine: Engine, scope: Scope, review: MonthReview, ops: pd.DataFrame,
+            cur: pd.DataFrame, prev: pd.DataFrame, alerts: pd.DataFrame,
+            counties: list[str]) -> None:  # fmt: skip
+    """The review of the operators of `counties` only (see month_review)."""
+    mine = set(ops.loc[ops["county_code"].isin(counties), "op"])
+    cur, prev = cur[cur["op"].isin(mine)], prev[prev["op"].isin(mine)]
+    review.points = review.points[review.points["county_code"].isin(counties)].reset_index(
+        drop=True
+    )
+    review.terminals = review.terminals[review.terminals["county_code"].isin(counties)].reset_index(
+        drop=True
+    )
+    for name in ("shared", "multi_terminal", "dormant", "open_alerts"):
+        frame = getattr(review, name)
+        setattr(review, name, frame[frame["op"].isin(mine)].reset_index(drop=True))
+    with engine.connect() as conn:
+        persons = conn.scalar(
+            select(func.count(func.distinct(Q.c.subject_id_number)))
+            .select_from(Q.join(OP, OP.c.operator_id == Q.c.operator_id))
+            .where(
+                Q.c.queried_at >= review.start,
+                Q.c.queried_at < review.end,
+                OP.c.county_code.in_(counties),
+                _scoped(scope),
+            )  # fmt: skip
+        )
+    total, unauth = int(cur["n"].sum()), int(cur["unauth"].sum())
+    n_prev = review.totals["comparison_months"]
+    review.totals.update({
+        "lookups": total,
+        "persons": int(persons or 0),
+        "unauthorised": unauth,
+        "unauthorised_share": unauth / total if total else None,
+        "operators": int(cur["op"].nunique()),
+        "points": len(review.points),
+        "terminals": len(review.terminals),
+        "no_terminal": int(cur.loc[cur["terminal"] == "", "n"].sum()),
+        "shared_terminals": int(review.shared["terminal"].nunique()) if len(review.shared) else 0,
+        "multi_terminal_operators": len(review.multi_terminal),
+        "dormant_operators": len(review.dormant),
+        "alerted_operators": int(alerts["op"].isin(mine).sum()) if len(alerts) else 0,
+        "open_alert_operators": len(review.open_alerts),
+        "high_points": int((review.points["level"] == "high").sum()),
+        "previous_lookups": int(prev["n"].sum()) / n_prev if n_prev else None,
+    })  # fmt: skip
