@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scale", choices=list(SCALES), default="demo")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today, Asia/Shanghai)"
+    )
     return p
 
 
