@@ -14,7 +14,7 @@ from data_access.engine import get_engine
 from data_access.queries import display_check as dc
 from data_access.queries import repair as rp
 from data_access.queries.display_check import REASONS
-from data_access.queries.display_check_store import latest_before, latest_stored, run_and_store
+from data_access.queries.display_check_store import latest_recent, run_and_store
 from data_access.queries.repair import EXPIRING_COLUMNS, OVERDUE_LIST_COLUMNS
 from data_access.queries.workdays import WorkCalendar, load_calendar
 from data_access.scope import Scope
@@ -135,11 +135,7 @@ def display_check_result(
     page says which day was checked); other departments' record IDs hidden from a department
     head. Else (a county chosen, or nothing stored of late) the check run now in the scope
     (checked_at and the date None)."""
-    engine = get_engine(url)
-    stored = None if counties else latest_stored(engine, as_of)
-    found = None if stored is None else (stored[0], as_of, stored[1])
-    if found is None and not counties:
-        found = latest_before(engine, as_of)
+    found = None if counties else latest_recent(get_engine(url), as_of)
     if found is not None:
         checked_at, checked_for, check = found
         if not scope.sees_all_departments:

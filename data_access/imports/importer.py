@@ -2,18 +2,18 @@
 
 `import_file` streams the file in chunks (BATCH_ROWS rows) inside one open transaction, the next
 chunk read and parsed in a worker thread while the database checks and writes this one
-(prefetch.read_ahead). Each chunk is validated column-wise: its cells become a polars frame (stripped, blank rows dropped,
-NUL characters refused), every column is parsed by its parser's vector companion with the parser
-itself naming each value the companion leaves (parsing.vector), keys are checked against the file
-so far (duplicates: polars within the chunk, a compact hash set across chunks), then the kind's
-checks run: column-wise for the query log (flags, operators, subjects: one SELECT ... IN per
-chunk and column), row by row for the other kinds (their rules tie columns together; their files
-are small). The chunk is then written in bulk by its natural key (bulk_write: one executemany on
-SQLite, COPY on PostgreSQL). Every problem is collected with its file, line, column and reason,
-a chunk's in line order. If there is any problem the transaction is rolled back: nothing of the
-file is written (after the first problem the rest of the file is still validated, so that every
-bad line is reported, but no longer written). `dry_run` validates everything and writes nothing.
-A successful import is recorded in import_run.
+(prefetch.read_ahead). Each chunk is validated column-wise: its cells become a polars frame
+(stripped, blank rows dropped, NUL characters refused), every column is parsed by its parser's
+vector companion with the parser itself naming each value the companion leaves (parsing.vector),
+keys are checked against the file so far (duplicates: polars within the chunk, a compact hash set
+across chunks), then the kind's checks run: column-wise for the query log (flags, operators,
+subjects: one SELECT ... IN per chunk and column), row by row for the other kinds (their rules tie
+columns together; their files are small). The chunk is then written in bulk by its natural key
+(bulk_write: one executemany on SQLite, COPY on PostgreSQL). Every problem is collected with its
+file, line, column and reason, a chunk's in line order. If there is any problem the transaction is
+rolled back: nothing of the file is written (after the first problem the rest of the file is still
+validated, so that every bad line is reported, but no longer written). `dry_run` validates
+everything and writes nothing. A successful import is recorded in import_run.
 
 Audit rows (the query log: update=False, `Kind.compared`) are never altered: a query_id already
 stored must carry the same values and is then left alone. On SQLite the chunk is inserted with

@@ -207,9 +207,10 @@ def roster_counts(
     if not is_fresh(engine, as_of, ROSTER):
         if not scope.sees_all_departments:
             return cv.roster_counts(engine, scope, as_of, counties, professions)
+        # None: another viewer stored it meanwhile; not fresh: not stored, or an import came
         city = store_once(engine, as_of, ROSTER, lambda: _store(engine, as_of, ROSTER))
-        if city is not None and not is_fresh(engine, as_of, ROSTER):  # not stored, or an
-            return _narrowed(city, counties, professions)  # import came meanwhile
+        if city is not None and not is_fresh(engine, as_of, ROSTER):
+            return _narrowed(city, counties, professions)
     r = RosterCoverageRollup
     stmt = (
         select(*(getattr(r, name) for name in cv.ROSTER_COLUMNS))
@@ -255,8 +256,8 @@ def population_counts(engine: Engine, as_of: dt.date, counties: Sequence[str] = 
     missing or stale: the population is a city-wide reference, not a department's data)."""
     if not is_fresh(engine, as_of, POPULATION):
         city = store_once(engine, as_of, POPULATION, lambda: _store(engine, as_of, POPULATION))
-        if city is not None and not is_fresh(engine, as_of, POPULATION):  # not stored, or an
-            city = _narrowed(city, counties, None)  # import came meanwhile
+        if city is not None and not is_fresh(engine, as_of, POPULATION):  # as roster_counts
+            city = _narrowed(city, counties, None)
             return pd.Series([int(city[n].sum()) for n in cv.POPULATION_COLUMNS],
                              index=cv.POPULATION_COLUMNS)  # fmt: skip
     p = PopulationRollup

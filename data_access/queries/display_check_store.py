@@ -49,15 +49,16 @@ def latest_stored(engine: Engine, as_of: dt.date) -> tuple[dt.datetime, pd.DataF
     return None if found is None else (found[0], found[2])
 
 
-def latest_before(
+def latest_recent(
     engine: Engine, as_of: dt.date, days: int = RECENT_DAYS
 ) -> tuple[dt.datetime, dt.date, pd.DataFrame] | None:
-    """The newest stored check of the `days` days before the date: (checked_at, the date it
-    checked, results), or None. What a page shows at once when the nightly job has not yet run
-    for the date (saying which day it is), rather than running the whole check for every viewer."""
+    """The newest stored check of the date, else of the `days` days before it: (checked_at, the
+    date it checked, results), or None. An earlier day's is what a page shows at once when the
+    nightly job has not yet run for the date (saying which day it is), rather than running the
+    whole check for every viewer."""
     return _newest(
         engine,
-        DisplayCheckRun.as_of < as_of,
+        DisplayCheckRun.as_of <= as_of,
         DisplayCheckRun.as_of >= as_of - dt.timedelta(days=days),
     )
 
