@@ -53,7 +53,7 @@ from scoring.anomaly_village import village_exposure
 
 RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
                  "unknown",
-                 "hours", "days", "purpose", "repeat", "batch", "reuse", "terminal",
+                 "hours", "days", "purpose", "repeat", "fixation", "batch", "reuse", "terminal",
                  "dormant", "piggyback", "crowd", "enumeration")  # fmt: skip
 PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
 HABIT_SIGNALS = (
@@ -253,6 +253,9 @@ def range_evidence(
 
     # purposes the peer group (almost) never uses
     dept_level, dept_group = choose_groups(keys, n, DEPT_LEVELS)
+    # a small department: its few other operators still say which purposes it never uses
+    small_level, small_group = choose_groups(keys, n, ("dept",), min_peers=1)
+    dept_group = np.where(dept_level == "none", small_group, dept_group)
     ops_list = f["op"].to_list()
     purpose_k, purpose_mu, purpose_top, rare_purposes = _foreign_purposes(
         f, purposes, dept_group, membership(keys, dept_group, ops_list)
@@ -274,6 +277,13 @@ def range_evidence(
 
     ev["repeat"] = np.where(rep_days >= 3, tail_evidence(rep_days, rep_chance, rep_tail), 0.0)
     expected["repeat"] = rep_tail * rep_chance
+    # one person looked up again and again without authorisation: a slip is once, not a habit
+    fixed = pairs.filter(pl.col("unauth") > 0).select(
+        "op", pl.col("subject").alias("item"), pl.col("unauth").alias("x")
+    )
+    fix_n, fix_subject, fix_chance, fix_tail = _largest_item(f, item_group, members, fixed, "bulk")
+    ev["fixation"] = np.where(fix_n >= 3, tail_evidence(fix_n, fix_chance, fix_tail), 0.0)
+    expected["fixation"] = fix_tail * fix_chance
     ref_n, ref_item, ref_chance, ref_tail = _largest_item(
         f, item_group, members, refs.group_by("op", "ref").agg(pl.col("n").sum())
         .select("op", pl.col("ref").alias("item"), pl.col("n").alias("x")),
@@ -324,6 +334,9 @@ def range_evidence(
         rep_days=pl.Series(rep_days),
         rep_subject=pl.Series(rep_subject, dtype=pl.String),
         rep_tail=pl.Series(rep_tail),
+        fix_n=pl.Series(fix_n),
+        fix_subject=pl.Series(fix_subject, dtype=pl.String),
+        fix_tail=pl.Series(fix_tail),
         ref_tail=pl.Series(ref_tail),
         ref_n=pl.Series(ref_n),
         term_k=term["term_k"].fill_null(0),
@@ -441,9 +454,10 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
 
 
 def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataFrame,
-                  geometric_tail: bool = False):  # fmt: skip
+                  geometric_tail: bool | str = False):  # fmt: skip
     """The operator's largest item (x) and the share of their peer group's items (without their
-    own) that reach it."""
+    own) that reach it: counted (False), counted or geometric beyond the peers' largest (True),
+    or the geometric decay of the peers' bulk alone ("bulk")."""
     top = (
         items.sort(["op", "x", "item"], descending=[False, True, False])
         .group_by("op", maintain_order=True)
@@ -465,6 +479,7 @@ def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataF
             pl.len().alias("items"),
             (pl.col("x") >= pl.col("top_x")).sum().alias("reach"),
             (pl.col("x") >= 2).sum().alias("two"),
+            (pl.col("x") >= 3).sum().alias("three"),
             pl.col("x").filter(pl.col("x") >= 2).mean().alias("mean2"),
             pl.col("top_x").first(),
         )
@@ -479,9 +494,18 @@ def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataF
     top_x = t["top_x"].fill_null(0).to_numpy().astype(float)
     geometric = (two + 0.5) / (peer_items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
     empirical = (reach + 0.5) / (peer_items + 1.0)
-    tail = (
-        np.maximum(reach / np.maximum(peer_items, 1.0), geometric) if geometric_tail else empirical
-    )
+    if geometric_tail == "bulk":
+        # the bulk's own decay, one step from 2 to 3: an extreme item of another peer (a second
+        # misuser in the group) does not make the tail heavier
+        three = t["three"].fill_null(0).to_numpy().astype(float)
+        q = np.clip((three + 0.5) / (two + 1.0), 0.0, 0.999)
+        tail = (two + 0.5) / (peer_items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
+    else:
+        tail = (
+            np.maximum(reach / np.maximum(peer_items, 1.0), geometric)
+            if geometric_tail
+            else empirical
+        )
     tail = np.where(peer_items > 0, tail, 1.0)
     return x, j["item"].to_list(), chances, tail
 
@@ -520,6 +544,8 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
                             "first", "last")  # fmt: skip
     rep = f.filter(pl.col("rep_subject").is_not_null()).select("op", subject="rep_subject")
     out["repeat"] = span(pairs.join(rep, on=["op", "subject"]), "first", "last")
+    fix = f.filter(pl.col("fix_subject").is_not_null()).select("op", subject="fix_subject")
+    out["fixation"] = span(pairs.join(fix, on=["op", "subject"]), "first", "last")
     ref = f.filter(pl.col("ref").is_not_null()).select("op", "ref")
     out["batch"] = span(refs.join(ref, on=["op", "ref"]), "first", "last")
     reuse = f.filter(pl.col("reuse_ref").is_not_null()).select("op", ref="reuse_ref")

@@ -114,6 +114,15 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
             f"Looked up the same person ({who}) on {days} different days: only {_pct(tail)} of "
             "the persons the peer group looks up are looked up on so many days",
         )
+    if name == "fixation":
+        from data_access.id_number import mask_id_number
+
+        who, k, tail = mask_id_number(row["fix_subject"]), int(row["fix_n"]), row["fix_tail"]
+        return (
+            f"无查询事由或授权编号反复查询同一人（{who}）{k} 次，同组人员无授权查询的人中只有 {_pct(tail)} 被这样查询这么多次",
+            f"Looked up the same person ({who}) {k} times without a purpose or reference: only "
+            f"{_pct(tail)} of the persons the peer group looks up without one are looked up so often",
+        )
     if name == "out_focus":
         zh, en = _names("counties").get(row["focus_county"] or "", ("?", "?"))
         k, exp = int(row["focus_k"]), float(rng.expected["out_focus"][i])
