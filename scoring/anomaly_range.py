@@ -284,6 +284,12 @@ def range_evidence(
     fix_n, fix_subject, fix_chance, fix_tail = _largest_item(f, item_group, members, fixed, "bulk")
     ev["fixation"] = np.where(fix_n >= 3, tail_evidence(fix_n, fix_chance, fix_tail), 0.0)
     expected["fixation"] = fix_tail * fix_chance
+    # the reasons name the peer group the persons were compared with
+    size = members.group_by("grp").len()
+    sizes = dict(zip(size["grp"].to_list(), size["len"].to_list(), strict=True))
+    item_peers = np.array([max(sizes.get(g, 1) - 1, 0) for g in item_group], dtype=float)
+    for name, tail in (("repeat", rep_tail), ("fixation", fix_tail)):
+        baselines[name] = Baseline(tail, np.full(f.height, np.nan), item_level, item_peers)
     ref_n, ref_item, ref_chance, ref_tail = _largest_item(
         f, item_group, members, refs.group_by("op", "ref").agg(pl.col("n").sum())
         .select("op", pl.col("ref").alias("item"), pl.col("n").alias("x")),

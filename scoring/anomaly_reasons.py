@@ -83,6 +83,8 @@ SHARES = {  # signal: what is counted (zh, en), unit (zh, en); the columns: SHAR
 
 def _pct(x: float) -> str:
     x *= 100.0
+    if 0 < x < 0.005:
+        return "<0.01%"
     if x >= 10:
         return f"{x:.0f}%"
     return f"{x:.1f}%" if x >= 0.1 else f"{x:.2f}%"
@@ -105,23 +107,27 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
     """(zh, en) for one signal of one operator over the whole range, with the baseline used."""
     from scoring.anomaly_peers import LEVEL_WORDS
 
-    if name == "repeat":
+    if name in ("repeat", "fixation"):
         from data_access.id_number import mask_id_number
 
-        who, days, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
+        base = rng.baseline[name]
+        lv_zh, lv_en = LEVEL_WORDS[str(base.level[i])]
+        peers = int(base.peers[i])
+        if name == "repeat":
+            who, x, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
+            return (
+                f"在 {x} 个不同日期反复查询同一人（{who}），{lv_zh}（{peers} 人）查询的人中只有 "
+                f"{_pct(tail)} 被查询这么多天",
+                f"Looked up the same person ({who}) on {x} different days: only {_pct(tail)} of "
+                f"the persons the {lv_en} ({peers}) look up are looked up on so many days",
+            )
+        who, x, tail = mask_id_number(row["fix_subject"]), int(row["fix_n"]), row["fix_tail"]
         return (
-            f"在 {days} 个不同日期反复查询同一人（{who}），同组人员查询的人中只有 {_pct(tail)} 被查询这么多天",
-            f"Looked up the same person ({who}) on {days} different days: only {_pct(tail)} of "
-            "the persons the peer group looks up are looked up on so many days",
-        )
-    if name == "fixation":
-        from data_access.id_number import mask_id_number
-
-        who, k, tail = mask_id_number(row["fix_subject"]), int(row["fix_n"]), row["fix_tail"]
-        return (
-            f"无查询事由或授权编号反复查询同一人（{who}）{k} 次，同组人员无授权查询的人中只有 {_pct(tail)} 被这样查询这么多次",
-            f"Looked up the same person ({who}) {k} times without a purpose or reference: only "
-            f"{_pct(tail)} of the persons the peer group looks up without one are looked up so often",
+            f"无查询事由或授权编号反复查询同一人（{who}）{x} 次，{lv_zh}（{peers} 人）无授权查询的人中"
+            f"只有 {_pct(tail)} 被这样查询这么多次",
+            f"Looked up the same person ({who}) {x} times without a purpose or reference: only "
+            f"{_pct(tail)} of the persons the {lv_en} ({peers}) look up without one are looked up "
+            "so often",
         )
     if name == "out_focus":
         zh, en = _names("counties").get(row["focus_county"] or "", ("?", "?"))
