@@ -329,8 +329,11 @@ def _continue_to_wanted_page() -> None:
 
 def _signed_out_pages() -> list[StreamlitPage]:
     """Before sign-in every address shows the sign-in form; after it, the same address the page."""
+    # the default page answers the bare address; Streamlit gives a default page the address ""
+    # (its own url_path typed shows "Page not found"), so /signin is a page of its own
     pages = [st.Page(sign_in_form, title=tr("signin.title"), icon=":material/login:",
-                     url_path="signin", default=True)]  # fmt: skip
+                     url_path="signin_default", default=True),
+             st.Page(sign_in_form, title=tr("signin.title"), url_path="signin")]  # fmt: skip
     known = {"signin"}
     for spec in PAGES:
         pages.append(st.Page(sign_in_form, title=tr(PAGE_TITLES[spec.key]), url_path=spec.key))

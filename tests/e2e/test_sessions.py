@@ -45,6 +45,18 @@ def test_a_link_survives_sign_in_and_a_reload_keeps_the_session(page, server):
     heading(page, "异议与信用修复")
 
 
+def test_the_sign_in_address_shows_the_form(page, server):
+    """/signin (a bookmark, a link in a notice) is the sign-in form, not Streamlit's "Page not
+    found" (a default page's own address is not routed: the form has a page of its own)."""
+    page.goto(f"{server}/signin")
+    page.get_by_label("用户名").wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(1000)  # the dialog, if any, comes with the first run
+    _no_english_dialog(page)
+    sign_in(page, "e2e_dept", PASSWORD)
+    heading(page, "部门报送进度")
+    _no_english_dialog(page)
+
+
 def test_a_page_the_role_may_not_open_lands_home_in_chinese(page, server):
     page.goto(server)
     sign_in(page, "e2e_dept", PASSWORD)
