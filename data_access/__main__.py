@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from data_access.clock import city_today
+
 if TYPE_CHECKING:
     from data_access.imports.importer import ImportResult
 
@@ -346,9 +348,6 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _querylog(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     from data_access.schema import partitions as qp
     from data_access.schema.reference import init_schema
 
@@ -367,7 +366,7 @@ def _querylog(engine, args: argparse.Namespace, parser: argparse.ArgumentParser)
                 print(f"{month:8} {part.name:24} {part.rows or 0:>12,} rows "
                       f"{(part.bytes or 0) / 2**20:>10,.1f} MB")  # fmt: skip
             return 0
-        today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        today = city_today()
         cutoff = qp.retention_cutoff(today)
         if args.before > cutoff:
             print(f"error: months from {cutoff:%Y-%m} are within the retention period "
@@ -396,13 +395,10 @@ def _cli_actor() -> str:
 
 
 def _display_check(engine, as_of) -> int:
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     import scoring.display_consumers  # noqa: F401  the points consumers (a CLI composes both)
     from data_access.queries.display_check_store import failing, run_and_store
 
-    as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    as_of = as_of or city_today()
     started = time.perf_counter()
     checked_at, frame = run_and_store(engine, as_of)
     for row in frame.itertuples(index=False):
@@ -420,12 +416,9 @@ def _display_check(engine, as_of) -> int:
 
 
 def _rollups(engine, as_of) -> int:
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     from data_access.queries.rollups import refresh_nightly
 
-    as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    as_of = as_of or city_today()
     done = refresh_nightly(engine, as_of)
     for day, seconds in done.coverage_seconds.items():
         print(f"coverage rollups as of {day} stored ({seconds:.1f} s)")
@@ -443,7 +436,8 @@ def _jobs(engine, args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     import pandas as pd
 
-    from data_access.queries.jobs import STALE_HOURS, city_now, health, last_runs
+    from data_access.clock import city_now
+    from data_access.queries.jobs import STALE_HOURS, health, last_runs
     from data_access.schema.reference import upgrade_schema
     from jobs.nightly import expand, run_job
 

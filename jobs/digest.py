@@ -32,10 +32,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from data_access.clock import city_now
 from data_access.queries import notices
 from data_access.queries import repair as repair_q
 from data_access.queries import supervision as supervision_q
-from data_access.queries.jobs import city_now, health, last_runs
+from data_access.queries.jobs import health, last_runs
 from data_access.queries.reporting import (
     catalogue_items,
     delivered_per_period,

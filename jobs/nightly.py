@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from data_access.clock import city_now, city_today
 from data_access.queries import jobs as record
-from data_access.queries.jobs import CITY_TZ, city_now
 from data_access.schema.job_models import JOB_NAMES
 
 Progress = Callable[[str], None]
@@ -28,7 +28,7 @@ class JobOutcome:
 
 
 def today_in_city() -> dt.date:
-    return dt.datetime.now(CITY_TZ).date()
+    return city_today()
 
 
 def _rollups(engine: Engine, day: dt.date, say: Progress, **_: object) -> tuple[str, int, str]:

@@ -67,7 +67,7 @@ run = ov.last_run(url, scope)
 if run is None:
     st.warning(tr("oversight.never_ran"), icon=":material/schedule:")
 else:
-    age = (dt.datetime.now() - run["ran_at"]).days
+    age = run["age_days"]
     if age >= 2:
         st.warning(tr("oversight.stale_run", days=age, ran_at=format_datetime(run["ran_at"], language)),
                    icon=":material/schedule:")  # fmt: skip

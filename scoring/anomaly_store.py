@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, bindparam, delete, insert, select, update
 
+from data_access.clock import city_now
 from data_access.schema import models as m
 from scoring.anomaly import DETECTOR_VERSION, Alert
 
@@ -43,7 +44,7 @@ def store_alerts(
     m.Base.metadata.create_all(engine, tables=[R])  # databases made before runs were recorded
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
-    now = dt.datetime.now().replace(microsecond=0)
+    now = city_now()
     result = StoreResult()
     with engine.begin() as conn:
         existing = {

@@ -19,6 +19,7 @@ import pandas as pd
 import polars as pl
 from sqlalchemy import Engine, select
 
+from data_access.clock import city_now
 from data_access.queries import score_store as store
 from data_access.queries.display_period import add_months
 from data_access.queries.person_file import shown_record_conditions
@@ -89,7 +90,7 @@ def score_database(
         if sink:
             sink.write((",".join(OUT_COLUMNS) + "\n").encode())
         with engine.begin() as conn:
-            now = dt.datetime.now().replace(microsecond=0)
+            now = city_now()
             with clock("replace"):
                 run_id = store.begin_run(conn, policy.version, as_of, text, now)
             result = RunResult(run_id, policy.version, as_of)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from sqlalchemy import Engine, insert, inspect, select
 
+from data_access.clock import city_now
 from data_access.schema.score_models import PolicyVersion
 from data_access.scope import Scope
 from data_access.text import clean_text
@@ -33,7 +33,7 @@ def save_policy_version(
         conn.execute(
             insert(PolicyVersion),
             {"version": version, "text": checked.text, "saved_by": username,
-             "saved_at": dt.datetime.now(), "note": note},
+             "saved_at": city_now(), "note": note},
         )  # fmt: skip
     return checked
 

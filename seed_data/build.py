@@ -6,12 +6,12 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import Engine, func, select
 
 from data_access.accounts.users import demo_accounts, ensure_demo_users
+from data_access.clock import city_today
 from data_access.queries.notices import subscribe_defaults
 from data_access.schema import models as m
 from data_access.schema.models import COMMENDATION_LEVELS, RECORD_STATUSES, SEVERITIES
@@ -158,7 +158,7 @@ def build_city(
         raise SeedError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     # today in Zhoukou, as the dashboard and the nightly jobs count it (a build at 20:00 UTC
     # otherwise stored its rollups and display check for the day before the dashboard's)
-    as_of = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    as_of = as_of or city_today()
     if as_of < dt.date(2024, 3, 1):
         raise SeedError(f"as-of date {as_of} is too early: the reporting data start in 2024")
     spec = SCALES[scale]

@@ -9,8 +9,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from data_access.clock import city_now
 from data_access.engine import get_engine
-from data_access.queries.jobs import STALE_HOURS, city_now, health, last_runs
+from data_access.queries.jobs import STALE_HOURS, health, last_runs
 from data_access.schema.job_models import JOB_NAMES
 from data_access.scope import Scope
 from jobs.nightly import JobOutcome

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
+from data_access.clock import city_now
 from data_access.engine import get_engine
 from data_access.queries import oversight as queries
 from data_access.queries.oversight import ACTIONS, EVIDENCE_LIMIT
@@ -50,7 +51,11 @@ def activity(
 
 @service("oversight", cached=False)
 def last_run(url: str, scope: Scope) -> dict | None:
-    return queries.last_run(get_engine(url), scope)
+    """The detector's last run, with its age in whole days by the city's clock (age_days)."""
+    run = queries.last_run(get_engine(url), scope)
+    if run is not None:
+        run = {**run, "age_days": (city_now() - run["ran_at"]).days}
+    return run
 
 
 @service("oversight", cached=False)

@@ -66,6 +66,9 @@ def test_cli_stores_writes_csv_and_reruns_idempotently(engine, db_url, tmp_path,
     )
     assert runs[0]["alerts"] == 6 and runs[0]["operators_alerted"] == 4
     assert runs[0]["lookups"] == logged and runs[0]["detector_version"].startswith("anomaly-2")
+    # stamped by the city's clock (Asia/Shanghai), whatever the server's time zone
+    city = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=8)
+    assert abs(runs[0]["ran_at"] - city) < dt.timedelta(minutes=2)
 
     first = _alerts(engine)
     assert set(first) == {"psb0001", "psb0002", "psb0003", "psb0004"}

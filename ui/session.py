@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from data_access.accounts import user_sessions
+from data_access.clock import city_today
 from data_access.engine import ENV_VAR, get_engine, resolve_url
 from data_access.scope import Scope
 from ui import session_cookie
@@ -40,7 +40,7 @@ def database_url() -> str:
 
 def today() -> dt.date:
     """Today in Zhoukou (Asia/Shanghai), whatever the server's clock zone."""
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return city_today()
 
 
 def lang() -> str:

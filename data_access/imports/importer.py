@@ -38,10 +38,11 @@ from sqlalchemy import ARRAY, Connection, Engine, bindparam, func, insert, selec
 from sqlalchemy import column as sa_column
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from data_access.clock import city_now
 from data_access.engine import DatabaseBusy, is_busy
 from data_access.imports.bulk_write import bulk_upsert, bulk_upsert_frame, copy_frame
 from data_access.imports.keyset import KeySet
-from data_access.imports.parsing import PY_WHITESPACE, SHANGHAI, too_long, vector
+from data_access.imports.parsing import PY_WHITESPACE, too_long, vector
 from data_access.imports.prefetch import read_ahead
 from data_access.imports.readers import NUL_REASON, Chunk, ReadError, Source, open_source
 from data_access.imports.validators import (
@@ -129,10 +130,6 @@ def ensure_schema(engine: Engine) -> None:
     """Create the schema and load the reference catalogues when any table or column is missing."""
     if not schema_is_current(engine):
         init_schema(engine)
-
-
-def _now_local() -> dt.datetime:
-    return dt.datetime.now(SHANGHAI).replace(tzinfo=None)
 
 
 class _Batch:
@@ -577,7 +574,7 @@ def _import_file(
     path = Path(path)
     result = ImportResult(file=name or str(path), kind=kind, dry_run=dry_run)
     problems = _Problems(result, max_problems)
-    started_at = _now_local()
+    started_at = city_now()
     t0 = time.perf_counter()
     ensure_schema(engine)
     try:

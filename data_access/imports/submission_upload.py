@@ -44,9 +44,10 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access.clock import city_now
 from data_access.engine import DatabaseBusy
 from data_access.imports.importer import MAX_PROBLEMS, ImportResult, Problem, import_file
-from data_access.imports.parsing import SHANGHAI, period_problem
+from data_access.imports.parsing import period_problem
 from data_access.imports.submission_files import (
     ItemRules,
     display_name,
@@ -226,10 +227,6 @@ def template_csv(item: Item) -> bytes:
 # --------------------------------------------------------------------------- validate and accept
 
 
-def _now_local() -> dt.datetime:
-    return dt.datetime.now(SHANGHAI).replace(tzinfo=None)
-
-
 def _period_rules(
     report: DeliveryReport, item: Item, period: str, today: dt.date
 ) -> tuple[ItemRules, dt.date] | None:
@@ -331,7 +328,7 @@ def validate_delivery(
 
     Raises PermissionError (another department's item) and LookupError (unknown item); every
     other refusal is a problem in the report, with line and column where there is one."""
-    today = today or _now_local().date()
+    today = today or city_now().date()
     report, *_ = _check(engine, scope, item_code, period, file_name, content, today, nil_return,
                         write=False)  # fmt: skip
     return report
@@ -354,7 +351,7 @@ def accept_delivery(
 
     The rows are validated and written by `import_file` in one transaction (a refused file writes
     nothing); the submission follows in a second transaction (see the module docstring)."""
-    now = now or _now_local()
+    now = now or city_now()
     report, item, due, result = _check(engine, scope, item_code, period, file_name, content,
                                        now.date(), nil_return, write=True,
                                        username=username)  # fmt: skip

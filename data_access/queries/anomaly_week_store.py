@@ -24,6 +24,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
+from data_access.clock import city_now
 from data_access.schema import models as m
 from data_access.schema.rollup_models import AnomalyWeek
 
@@ -75,7 +76,7 @@ def store_weeks(
     if not weeks:
         return True
     ensure_table(engine)
-    now = dt.datetime.now()
+    now = city_now()
     rows = []
     for week_start, parts in weeks.items():
         for part, frame in parts.items():

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select
 
+from data_access.clock import CITY_TZ
 from data_access.imports.upsert import upsert_rows
 from data_access.schema import models as m
 from data_access.text import clean_text
@@ -66,7 +66,7 @@ def record_view(
         update=False,
     )  # fmt: skip
     query_id = f"DASH-{uuid.uuid4().hex}"
-    when = now or dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    when = now or dt.datetime.now(CITY_TZ).replace(tzinfo=None)
     known = conn.execute(
         select(m.Person.id_number).where(m.Person.id_number == subject_id_number)
     ).first()

@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, case, extract, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from data_access.clock import city_now
 from data_access.queries.supervision import SupervisionError, check_evidence
 from data_access.schema import models as m
 from data_access.schema.case_models import (
@@ -71,11 +71,6 @@ class CaseError(ValueError):
         super().__init__(f"{code}: {values}" if values else code)
         self.code = code
         self.values = values
-
-
-def _now() -> dt.datetime:
-    """Now as the schema stores times: naive, Asia/Shanghai."""
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
 
 
 def _in_scope(scope: Scope):
@@ -182,7 +177,7 @@ def open_case(
         raise CaseError("deadline_past", today=today)
     if deadline > today + dt.timedelta(days=MAX_DEADLINE_DAYS):
         raise CaseError("deadline_too_far", days=MAX_DEADLINE_DAYS)
-    at = now or _now()
+    at = now or city_now()
     with engine.begin() as conn:
         _check_assignee(conn, assignee)
         operator = _check_alerts(conn, scope, ids, None)
@@ -227,7 +222,7 @@ def add_alerts(
     """Add alerts of the case's operator to a case not yet closed; returns how many."""
     scope.require("privacy_cases")
     ids = _alert_ids(alert_ids)
-    at = now or _now()
+    at = now or city_now()
     with engine.begin() as conn:
         row = _visible_case(conn, scope, case_id)
         if row.status not in ACTIVE_STATES:
@@ -264,7 +259,7 @@ def move_case(
         raise CaseError("referral_outcome_required")
     if to_status not in ("confirmed", "referred") and outcome:
         raise CaseError("outcome_not_allowed")
-    at = now or _now()
+    at = now or city_now()
     with engine.begin() as conn:
         row = _visible_case(conn, scope, case_id)
         if to_status not in TRANSITIONS.get(row.status, ()):
@@ -317,7 +312,7 @@ def add_evidence(
         rows = check_evidence(files)  # every file checked before anything is written
     except SupervisionError as error:
         raise CaseError(error.code, **error.values) from error
-    at = now or _now()
+    at = now or city_now()
     with engine.begin() as conn:
         row = _visible_case(conn, scope, case_id)
         event_id = _event(conn, case_id, at, username, "evidence", row.status, row.status,
@@ -339,7 +334,7 @@ def lift_suspension(
     of the case that suspended them (returned)."""
     scope.require("operator_access")
     text = _text(note, "empty_note")
-    at = now or _now()
+    at = now or city_now()
     with engine.begin() as conn:
         row = conn.execute(
             select(OP.c.access_status, OP.c.access_case_id, C.c.status)

@@ -25,12 +25,12 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
 
+from data_access.clock import city_now
 from data_access.queries import coverage as cv
 from data_access.queries.display_period import one_year_earlier
 from data_access.queries.rollup_once import compute_once
@@ -57,10 +57,6 @@ CITY = Scope("admin", None)
 _LOG = logging.getLogger(__name__)
 ROSTER, POPULATION = "roster", "population"
 T = TypeVar("T")
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
 
 
 def ensure_tables(engine: Engine) -> None:
@@ -143,7 +139,7 @@ def write(
     """Replace the model's rows of the date (and of the `narrower` conditions) and the part's
     marker in one transaction (the coverage and domain rollups)."""
     marker = {"as_of": as_of, "part": part, "import_generation": generation,
-              "computed_at": _now(), "seconds": None if seconds is None else round(seconds, 2)}  # fmt: skip
+              "computed_at": city_now(), "seconds": None if seconds is None else round(seconds, 2)}  # fmt: skip
     try:
         ensure_tables(engine)
         with engine.begin() as conn:

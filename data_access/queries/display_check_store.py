@@ -12,19 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, insert, select
 
+from data_access.clock import city_now
 from data_access.queries.display_check import CHECK_COLUMNS, display_check
 from data_access.schema.models import DisplayCheckRun
 
 RECENT_DAYS = 7  # an earlier check is shown (with its date) for at most this many days
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
 
 
 def run_and_store(
@@ -33,7 +29,7 @@ def run_and_store(
     """Run the city-wide check for the date and store it; returns (checked_at, results)."""
     DisplayCheckRun.__table__.create(engine, checkfirst=True)
     frame = display_check(engine, as_of)
-    checked_at = now or _now()
+    checked_at = now or city_now()
     with engine.begin() as conn:
         conn.execute(
             insert(DisplayCheckRun),

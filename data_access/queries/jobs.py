@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
@@ -11,11 +10,6 @@ from sqlalchemy import Engine, func, insert, select, update
 from data_access.schema.job_models import JOB_NAMES, JobRun
 
 STALE_HOURS = 36  # a nightly job whose last good run is older than this is overdue
-CITY_TZ = ZoneInfo("Asia/Shanghai")  # job times are the city's wall-clock times
-
-
-def city_now() -> dt.datetime:
-    return dt.datetime.now(CITY_TZ).replace(tzinfo=None, microsecond=0)
 
 
 def start_run(engine: Engine, job: str, started_by: str, now: dt.datetime) -> int:

@@ -17,11 +17,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, and_, func, insert, or_, select, update
 
+from data_access.clock import city_now
 from data_access.schema import models as m
 from data_access.schema.notice_models import (
     FREQUENCIES,
@@ -49,11 +49,6 @@ class NoticeError(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-def city_now() -> dt.datetime:
-    """Now as the schema stores times: naive, Asia/Shanghai."""
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
 
 
 # --------------------------------------------------------------------------- the user's own

@@ -13,6 +13,7 @@ from typing import cast
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, insert, inspect, or_, select, update
 
+from data_access.clock import city_now
 from data_access.id_number import mask_id_number, mask_name
 from data_access.schema import models as m
 from data_access.scope import Scope
@@ -168,7 +169,7 @@ def triage(
         if conn.scalar(select(func.count()).select_from(A).where(A.c.alert_id == alert_id)) != 1:
             raise ValueError(f"no alert {alert_id}")
         conn.execute(update(A).where(A.c.alert_id == alert_id).values(status=status))
-        conn.execute(insert(E).values(alert_id=alert_id, at=dt.datetime.now().replace(microsecond=0),
+        conn.execute(insert(E).values(alert_id=alert_id, at=city_now(),
                                       username=username, action=action, note=note))  # fmt: skip
     return status
 

@@ -23,12 +23,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, select, true
 from sqlalchemy.exc import DBAPIError
 
+from data_access.clock import city_now, city_today
 from data_access.schema import models as m
 from data_access.schema.rollup_models import (
     QueryMonthLookups,
@@ -65,7 +65,7 @@ def add_months(month: dt.date, n: int) -> dt.date:
 
 
 def today() -> dt.date:
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return city_today()
 
 
 def is_complete(month: dt.date, on: dt.date | None = None) -> bool:
@@ -210,7 +210,7 @@ def store_month(engine: Engine, month: dt.date, figures: MonthFigures, seconds: 
         first_at=[t.to_pydatetime() for t in ops["first_at"]],
         last_at=[t.to_pydatetime() for t in ops["last_at"]],
     )
-    computed = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
+    computed = city_now()
     try:
         ensure_tables(engine)
         with engine.begin() as conn:

@@ -21,11 +21,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, insert, select, update
 
+from data_access.clock import city_now
 from data_access.schema import models as m
 from data_access.schema.supervision_models import (
     SUPERVISION_SOURCES,
@@ -72,11 +72,6 @@ class SupervisionError(ValueError):
         super().__init__(f"{code}: {values}" if values else code)
         self.code = code
         self.values = values
-
-
-def _now() -> dt.datetime:
-    """Now as the schema stores times: naive, Asia/Shanghai (whatever the server's zone)."""
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
 
 
 def _text(value: str | None, empty: str, too_long: str) -> str:
@@ -159,7 +154,7 @@ def open_item(
     if deadline > today + dt.timedelta(days=MAX_DEADLINE_DAYS):
         raise SupervisionError("deadline_too_far", days=MAX_DEADLINE_DAYS)
     ref = clean_text(source_ref)[:200]
-    at = now or _now()
+    at = now or city_now()
     with engine.begin() as conn:
         if conn.scalar(select(UNIT.c.code).where(UNIT.c.code == unit_code)) is None:
             raise SupervisionError("unknown_unit")
@@ -234,7 +229,7 @@ def answer_item(
     scope.access("supervision_reply")
     text = _text(reply, "empty_reply", "reply_too_long")
     evidence = check_evidence(files)  # every file checked before anything is written
-    at = now or _now()
+    at = now or city_now()
     with engine.begin() as conn:
         event_id = _transition(conn, scope, "supervision_reply", item_id, OPEN_STATES,
                                "answered", "answer", username, text, at)  # fmt: skip
@@ -256,7 +251,7 @@ def accept_item(
     text = clean_text(note)[:MAX_TEXT]
     with engine.begin() as conn:
         _transition(conn, scope, "supervision_office", item_id, ("answered",), CLOSED, "accept",
-                    username, text, now or _now())  # fmt: skip
+                    username, text, now or city_now())  # fmt: skip
     return CLOSED
 
 
@@ -273,7 +268,7 @@ def return_item(
     text = _text(reason, "empty_reason", "reason_too_long")
     with engine.begin() as conn:
         _transition(conn, scope, "supervision_office", item_id, ("answered",), "returned",
-                    "return", username, text, now or _now())  # fmt: skip
+                    "return", username, text, now or city_now())  # fmt: skip
     return "returned"
 
 
