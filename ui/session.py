@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from data_access.accounts import user_sessions
-from data_access.clock import city_today
+from data_access.clock import city_now, city_today
 from data_access.engine import ENV_VAR, get_engine, resolve_url
 from data_access.scope import Scope
 from ui import session_cookie
@@ -78,7 +78,7 @@ def sign_in(user: dict, token: str | None = None) -> None:
         "department_code": user.get("department_code"),
     }
     st.session_state["display_name"] = user.get("display_name", user["username"])
-    st.session_state["last_seen"] = dt.datetime.now()
+    st.session_state["last_seen"] = city_now()
     if token:
         st.session_state["session_token"] = token
 
@@ -100,7 +100,7 @@ def sign_out(because: str = "sign-out") -> None:
 
 def session_expired(now: dt.datetime | None = None) -> bool:
     """True when the user has been idle longer than SESSION_TIMEOUT; refreshes last_seen if not."""
-    now = now or dt.datetime.now()
+    now = now or city_now()
     last_seen = st.session_state.get("last_seen")
     if last_seen is not None and now - last_seen > SESSION_TIMEOUT:
         return True

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from data_access.accounts.users import DEMO_PASSWORD, hash_password, record_event, update_user
+from data_access.clock import city_now
 from data_access.schema import models as m
 from data_access.schema.account_models import AccountEvent, UserSession
 
@@ -62,7 +63,7 @@ def password_problems(password: str, username: str = "") -> list[str]:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return city_now()
 
 
 def _checked_password(password: str, username: str) -> str:
@@ -205,7 +206,7 @@ class AccountRow:
 def list_accounts(engine: Engine, now: dt.datetime | None = None) -> pd.DataFrame:
     """Every account with its state: active, locked (until when; a lock past its time is shown
     as not locked), failed attempts since the last success, and the last sign-in."""
-    now = now or dt.datetime.now()
+    now = now or city_now()
     u, s = m.DashboardUser, UserSession
     last = (
         select(s.username, func.max(s.created_at).label("last_sign_in"))

@@ -12,6 +12,7 @@ import secrets
 
 from sqlalchemy import Engine, insert, select, update
 
+from data_access.clock import city_now
 from data_access.schema import models as m
 from data_access.schema.account_models import UserSession
 
@@ -25,7 +26,7 @@ def _digest(token: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return city_now()
 
 
 def open_session(engine: Engine, username: str, now: dt.datetime | None = None) -> str:

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 
+from data_access.clock import city_now
 from data_access.imports.upsert import upsert_rows
 from data_access.schema import models as m
 from data_access.schema.account_models import AccountEvent
@@ -107,7 +108,7 @@ def authenticate(
     outrun the count; a lockout is recorded in the
     account audit and ends by itself after LOCKOUT. With `demo_password_signs_in` False (any
     database but the embedded demo) the demo password only lets its user set a new one."""
-    now = now or dt.datetime.now()
+    now = now or city_now()
     table = m.DashboardUser.__table__
     with engine.connect() as conn:
         row = (
@@ -164,7 +165,7 @@ def record_event(
     """One row of the account audit (account_event), in the caller's transaction."""
     conn.execute(
         insert(AccountEvent.__table__).values(
-            at=now or dt.datetime.now().replace(microsecond=0), actor=actor[:80],
+            at=now or city_now(), actor=actor[:80],
             username=username[:64], action=action, detail=detail,
         )
     )  # fmt: skip
@@ -222,7 +223,7 @@ def user_for_identity(
     unlinked identity, an inactive or a locked user is refused like a wrong password."""
     if not identity:
         return SignInResult(None, "sso_unlinked")
-    now = now or dt.datetime.now()
+    now = now or city_now()
     with engine.connect() as conn:
         row = (
             conn.execute(
