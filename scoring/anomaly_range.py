@@ -12,8 +12,9 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | unknown | lookups of ID numbers not in the registry |
 | hours | lookups at hours the peer group hardly works |
 | days | lookups on days most operators do not work (weekends, holidays, read from the log) |
-| purpose | lookups under purposes the peer group (almost) never uses |
+| purpose | lookups under purposes the peer group (almost) never uses (a small department's few other operators are its group) |
 | repeat | the person looked up on the most days, against how often the peers' persons recur |
+| fixation | the person looked up most often without authorisation, against the peers' such persons |
 | batch | the reference used for the most persons, against the peers' references |
 | dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
@@ -254,7 +255,7 @@ def range_evidence(
     # purposes the peer group (almost) never uses
     dept_level, dept_group = choose_groups(keys, n, DEPT_LEVELS)
     # a small department: its few other operators still say which purposes it never uses
-    small_level, small_group = choose_groups(keys, n, ("dept",), min_peers=1)
+    _, small_group = choose_groups(keys, n, ("dept",), min_peers=1)
     dept_group = np.where(dept_level == "none", small_group, dept_group)
     ops_list = f["op"].to_list()
     purpose_k, purpose_mu, purpose_top, rare_purposes = _foreign_purposes(
