@@ -16,6 +16,7 @@ from data_access.accounts.users import (
     authenticate,
     ensure_demo_users,
 )
+from data_access.clock import city_now
 from data_access.engine import get_engine
 from data_access.id_number import make_id_number
 from data_access.schema import models as m
@@ -207,7 +208,7 @@ def test_passwords_are_stored_as_argon2_hashes(shell_db):
 
 def test_session_times_out_after_idling(app):
     app.session_state["user"] = USERS["admin"]
-    app.session_state["last_seen"] = dt.datetime.now() - dt.timedelta(hours=2)
+    app.session_state["last_seen"] = city_now() - dt.timedelta(hours=2)
     app.run()
     assert "user" not in app.session_state
     assert [w.value for w in app.warning] == ["会话已超时，请重新登录。"]

@@ -17,6 +17,7 @@ from data_access.accounts.users import (
     link_identity,
     user_for_identity,
 )
+from data_access.clock import city_now
 from data_access.id_number import make_id_number
 from data_access.schema import models as m
 from ui import sso
@@ -76,7 +77,7 @@ def test_unlinked_inactive_and_locked_identities_are_refused(users):
         conn.execute(
             update(table)
             .where(table.c.username == "dept_tax")
-            .values(locked_until=dt.datetime.now() + dt.timedelta(minutes=10))
+            .values(locked_until=city_now() + dt.timedelta(minutes=10))
         )
     assert user_for_identity(users, "a@zk.gov.cn").user is None
     assert user_for_identity(users, "b@zk.gov.cn").reason == "locked"

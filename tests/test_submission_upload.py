@@ -552,7 +552,7 @@ def test_the_page_refuses_a_bad_row_then_accepts_and_the_reporting_page_counts_i
     import ui.session
 
     monkeypatch.setattr(ui.session, "today", lambda: TINY_AS_OF)
-    monkeypatch.setattr(su, "_now_local", lambda: dt.datetime(2026, 11, 26, 9, 0))
+    monkeypatch.setattr(su, "city_now", lambda: dt.datetime(2026, 11, 26, 9, 0))
     user = {"username": "dept_urban", "role": "department_head", "department_code": "URBAN"}
     engine = get_engine(city_url)
     assert bool(state(engine, "PENALTY-URBAN", "2026-10", "URBAN")["missing"])
