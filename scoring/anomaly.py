@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine
 
+from data_access.clock import city_today
 from data_access.queries import anomaly_week_store as week_store
 from scoring import anomaly_source as source
 from scoring.anomaly_features import (
@@ -81,7 +82,7 @@ PERSON_COLS = ["s_county", "s_res", "s_name", "s_sensitive"]
 def _whole_week(w) -> bool:
     """A look-back week of seven days that has ended (only such weeks are stored: lookups the
     dashboard logs itself, not through the importer, fall in the current week)."""
-    ended = w.end.date() <= dt.date.today()
+    ended = w.end.date() <= city_today()
     return not w.scored and (w.end - w.start).days == 7 and ended
 
 
