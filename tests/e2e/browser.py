@@ -46,6 +46,14 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
+def settled(page) -> None:
+    """Wait until the script has finished (Streamlit's running indicator gone): a click while
+    a run is still going may be taken by that run and lost."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
+    page.wait_for_timeout(300)
+
+
 def heading(page, text: str) -> None:
     page.get_by_role("heading", name=text).first.wait_for(timeout=WAIT_MS)
 

@@ -14,7 +14,15 @@ from collections.abc import Iterator
 import pytest
 
 from data_access.accounts.users import DEMO_PASSWORD
-from tests.e2e.browser import PASSWORD, WAIT_MS, heading, session_cookie, shot, sign_in
+from tests.e2e.browser import (
+    PASSWORD,
+    WAIT_MS,
+    heading,
+    session_cookie,
+    settled,
+    shot,
+    sign_in,
+)
 from tests.e2e.conftest import serve
 
 
@@ -134,6 +142,7 @@ def test_workbooks_are_built_when_their_button_is_pressed(page, server):
     ):
         page.goto(f"{server}/{address}")
         heading(page, title)
+        settled(page)
         with page.expect_download(timeout=WAIT_MS) as info:
             page.get_by_role("button", name=label).click()
         download = info.value

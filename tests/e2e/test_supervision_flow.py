@@ -5,8 +5,7 @@ each step (tests/e2e/browser.py says where)."""
 
 from __future__ import annotations
 
-from tests.e2e.browser import PASSWORD, WAIT_MS, heading, shot, sign_in
-from tests.e2e.test_walk import _settled
+from tests.e2e.browser import PASSWORD, WAIT_MS, heading, settled, shot, sign_in
 from ui.i18n import t
 
 EVIDENCE = b"%PDF-1.4\n% e2e evidence\n%%EOF\n"
@@ -44,7 +43,7 @@ def test_the_office_finds_the_form_under_each_figure(browser, server):
     ):
         page.goto(f"{server}/{address}")
         heading(page, zh(title))
-        _settled(page)
+        settled(page)
         page.get_by_role("tab", name=zh(tab)).click()
         page.get_by_text(zh(pick)).wait_for(timeout=WAIT_MS)
         form = page.get_by_role("button", name=zh("sv.open.submit"))
@@ -60,14 +59,14 @@ def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     context, page = _signed_in(browser, server, "e2e_office")
     page.goto(f"{server}/reporting")
     heading(page, zh("page.reporting"))
-    _settled(page)  # a click during the first run can be lost to its rerun
+    settled(page)  # a click during the first run can be lost to its rerun
     page.get_by_role("tab", name=zh("reporting.tab.drill")).click()
     page.get_by_label(zh("reporting.drill_unit")).click()
     page.keyboard.type(samr)  # the list is long: typed, it keeps the one unit
     page.get_by_role("option", name=samr, exact=True).click()
-    _settled(page)
+    settled(page)
     page.get_by_text(zh("sv.open.title", unit=samr)).wait_for(timeout=WAIT_MS)
-    _settled(page)
+    settled(page)
     page.get_by_role("button", name=zh("sv.open.submit")).click()
     page.get_by_text(zh("sv.open.done", item=1, unit=samr)).wait_for(timeout=WAIT_MS)
     shot(page, "supervision-1-opened-on-the-board")
@@ -78,7 +77,7 @@ def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     context, page = _signed_in(browser, server, "e2e_dept")
     page.goto(f"{server}/supervision")
     heading(page, zh("page.supervision"))
-    _settled(page)
+    settled(page)
     page.get_by_label(zh("sv.reply")).fill(
         "已补报该期数据，逾期原因为系统对接调整，已建立按月核对机制。"
     )
@@ -90,7 +89,7 @@ def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     assert not page.get_by_text("Press Ctrl+Enter").first.is_visible()  # the English hint hidden
     page.get_by_role("button", name=zh("sv.answer_submit")).click()
     page.get_by_text(zh("sv.answered_done", item=1)).wait_for(timeout=WAIT_MS)
-    _settled(page)
+    settled(page)
     shot(page, "supervision-3-answered")
     assert _problems(page) == []
     context.close()
@@ -99,7 +98,7 @@ def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     context, page = _signed_in(browser, server, "e2e_office")
     page.goto(f"{server}/supervision")
     heading(page, zh("page.supervision"))
-    _settled(page)
+    settled(page)
     page.get_by_role("button", name=zh("sv.evidence_download", name="整改报告.pdf")).wait_for(
         timeout=WAIT_MS
     )
@@ -111,7 +110,7 @@ def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     # 4. the overview counts it closed
     page.goto(f"{server}/overview")
     heading(page, zh("page.overview"))
-    _settled(page)
+    settled(page)
     closed = page.locator('[data-testid="stMetric"]').filter(has_text=zh("overview.sv_closed"))
     assert closed.locator('[data-testid="stMetricValue"]').inner_text().strip() == "1"
     shot(page, "supervision-5-overview")

@@ -10,7 +10,16 @@ import re
 
 import pytest
 
-from tests.e2e.browser import ACCOUNTS, PASSWORD, WAIT_MS, heading, session_cookie, shot, sign_in
+from tests.e2e.browser import (
+    ACCOUNTS,
+    PASSWORD,
+    WAIT_MS,
+    heading,
+    session_cookie,
+    settled,
+    shot,
+    sign_in,
+)
 from ui.i18n import t
 from ui.navigation import pages_for_role
 
@@ -20,13 +29,6 @@ FORBIDDEN = re.compile(
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
 )
 USERS = {role: username for username, (role, _dept) in ACCOUNTS.items()}
-
-
-def _settled(page) -> None:
-    """Wait until the script has finished (Streamlit's running indicator gone)."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
-    page.wait_for_timeout(300)
 
 
 def test_the_forbidden_words_are_words():
@@ -44,7 +46,7 @@ def test_every_page_of_the_menu_reads_well(page, server, role, request):
     for spec in pages_for_role(role):
         page.goto(f"{server}/{spec.key}")
         heading(page, t(f"page.{spec.key}", "zh"))
-        _settled(page)
+        settled(page)
         shot(page, f"{role}-{spec.key}")
         found = []
         if page.get_by_text("Page not found").count():
@@ -115,7 +117,7 @@ def test_the_english_toggle_holds_through_the_menu(page, server, role):
         title = t(f"page.{spec.key}", "en")
         page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title).click()
         heading(page, title)
-        _settled(page)
+        settled(page)
         shot(page, f"{role}-{spec.key}-en")
         text = page.locator('[data-testid="stMain"]').inner_text()
         found = sorted({m.group(0) for m in RAW.finditer(text)})
@@ -139,5 +141,5 @@ def test_english_chosen_just_before_a_page_link_stays(page, server):
     page.get_by_role("button", name="Sign out").wait_for(timeout=WAIT_MS)
     sidebar.get_by_role("link", name=t("page.coverage", "en")).click()
     heading(page, t("page.coverage", "en"))
-    _settled(page)
+    settled(page)
     assert sidebar.get_by_role("link", name=t("page.reporting", "en")).count() == 1
