@@ -461,7 +461,7 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
 
 
 def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataFrame,
-                  geometric_tail: bool | str = False):  # fmt: skip
+                  tail_kind: bool | str = False):  # fmt: skip
     """The operator's largest item (x) and the share of their peer group's items (without their
     own) that reach it: counted (False), counted or geometric beyond the peers' largest (True),
     or the geometric decay of the peers' bulk alone ("bulk")."""
@@ -498,21 +498,19 @@ def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataF
     two = t["two"].fill_null(0).to_numpy().astype(float)
     mean2 = t["mean2"].fill_null(2.0).to_numpy().astype(float)
     q = np.clip((mean2 - 2.0 + 0.5) / (mean2 - 1.0 + 0.5), 0.0, 0.999)
-    top_x = t["top_x"].fill_null(0).to_numpy().astype(float)
-    geometric = (two + 0.5) / (peer_items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
-    empirical = (reach + 0.5) / (peer_items + 1.0)
-    if geometric_tail == "bulk":
+    if tail_kind == "bulk":
         # the bulk's own decay, one step from 2 to 3: an extreme item of another peer (a second
         # misuser in the group) does not make the tail heavier
         three = t["three"].fill_null(0).to_numpy().astype(float)
         q = np.clip((three + 0.5) / (two + 1.0), 0.0, 0.999)
-        tail = (two + 0.5) / (peer_items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
+    top_x = t["top_x"].fill_null(0).to_numpy().astype(float)
+    geometric = (two + 0.5) / (peer_items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
+    if tail_kind == "bulk":
+        tail = geometric
+    elif tail_kind:
+        tail = np.maximum(reach / np.maximum(peer_items, 1.0), geometric)
     else:
-        tail = (
-            np.maximum(reach / np.maximum(peer_items, 1.0), geometric)
-            if geometric_tail
-            else empirical
-        )
+        tail = (reach + 0.5) / (peer_items + 1.0)
     tail = np.where(peer_items > 0, tail, 1.0)
     return x, j["item"].to_list(), chances, tail
 

@@ -16,13 +16,11 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from data_access.clock import CITY_TZ, city_today
 from data_access.id_number import PROVINCE_PREFIXES, parse_id_number
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 Parser = Callable[[str], Any]
 Vector = Callable[[pl.Series], pl.Series]
@@ -82,7 +80,7 @@ def parse_datetime(value: str) -> dt.datetime:
     _in_bounds(parsed.date(), value)
     if parsed.tzinfo is not None:
         try:
-            parsed = parsed.astimezone(SHANGHAI).replace(tzinfo=None)
+            parsed = parsed.astimezone(CITY_TZ).replace(tzinfo=None)
         except OverflowError:  # 9999-12-31T23:00:00-10:00 is past the last representable time
             raise ValueError(f"{value!r} is outside the plausible range") from None
     return parsed
@@ -115,7 +113,7 @@ with_vector(parse_datetime, _datetimes_vector)
 
 def today_local() -> dt.date:
     """Today in Asia/Shanghai: the import day that events may not come after."""
-    return dt.datetime.now(SHANGHAI).date()
+    return city_today()
 
 
 def not_in_future(parser: Parser) -> Parser:
