@@ -9,8 +9,9 @@ and 3% unknown subjects, which are kept and flagged), imports persons and operat
 - the project's import of the query log (`import_file`: every check of the contract, one
   transaction), then its idempotent re-import;
 - the plain load of the same file into an equivalent table (`query_log_plain`: the same columns,
-  key, indexes and operator foreign key, in the same database; on PostgreSQL partitioned by month
-  like query_log, its partitions made before the clock starts): read with the csv module, check
+  key and indexes, in the same database; on SQLite the operator foreign key; on PostgreSQL
+  partitioned by month like query_log, its partitions made before the clock starts, and no
+  operator key: query_log's own is a set-based trigger there): read with the csv module, check
   each subject's ID check character (a flag), and in one transaction write with `executemany`
   (SQLite, with the importer's page cache size) or psycopg's `COPY ... FROM STDIN` with
   `write_row` (PostgreSQL);
@@ -116,9 +117,11 @@ PLAIN_TABLE = "query_log_plain"
 
 
 def _plain_table(engine: Engine, path: Path) -> Table:
-    """query_log's columns, key, indexes and operator foreign key, under another name; on
-    PostgreSQL partitioned like it (a partition per month of the file, made beforehand, and a
-    default one), keyed by (query_id, queried_at)."""
+    """query_log's columns, key, indexes and operator key, under another name: on SQLite its
+    foreign key; on PostgreSQL partitioned like it (a partition per month of the file, made
+    beforehand, and a default one), keyed by (query_id, queried_at), and like it without a
+    foreign key (query_log keeps its operator key with set-based triggers there, which a plain
+    load leaves out)."""
     source = m.QueryLog.__table__
     metadata = MetaData()
     Table("operator", metadata, Column("operator_id", String(32), primary_key=True))
@@ -126,7 +129,7 @@ def _plain_table(engine: Engine, path: Path) -> Table:
     key = ("query_id", "queried_at") if pg else ("query_id",)
     columns = []
     for c in source.c:
-        fk = [ForeignKey("operator.operator_id")] if c.name == "operator_id" else []
+        fk = [ForeignKey("operator.operator_id")] if c.name == "operator_id" and not pg else []
         columns.append(Column(c.name, c.type, *fk, primary_key=c.name in key))
     options = {"postgresql_partition_by": "RANGE (queried_at)"} if pg else {}
     table = Table(PLAIN_TABLE, metadata, *columns, **options)

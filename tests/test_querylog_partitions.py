@@ -150,3 +150,180 @@ def test_sqlite_has_no_partitions(tmp_path, verb, capsys):
         main(["--db", f"sqlite:///{tmp_path / 'c.db'}", "querylog", *verb])
     assert stop.value.code == 2
     assert "PostgreSQL only" in capsys.readouterr().err
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def both(request, tmp_path):
+    """An empty schema with persons and operators, on each engine."""
+    from tests.conftest import _fresh
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'key.db'}"
+    else:
+        url = request.getfixturevalue("pg_database_url")
+    engine = _fresh(get_engine(url))
+    for kind, rows in (("persons", PERSONS), ("operators", OPERATORS)):
+        assert import_file(engine, kind, write_csv(tmp_path / f"{kind}.csv", rows)).ok
+    return engine
+
+
+def _lookup(query_id: str, operator: str) -> dict:
+    return {"query_id": query_id, "queried_at": dt.datetime(2026, 4, 2, 8, 30),
+            "operator_id": operator, "subject_id_number": P2, "channel": "DASHBOARD",
+            "flags": ""}  # fmt: skip
+
+
+def test_an_operator_with_lookups_stays(both):
+    """A foreign key on SQLite, triggers on operator on PostgreSQL (schema.partitions): an
+    operator who has lookups can be neither deleted nor renamed; SQLite also refuses a lookup of
+    an unknown operator written by hand (on PostgreSQL the importer refuses it: no per-row key)."""
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import IntegrityError
+
+    with both.begin() as conn:
+        conn.execute(insert(m.QueryLog), [_lookup("Q1", "OP1")])
+    if both.dialect.name == "sqlite":
+        with pytest.raises(IntegrityError), both.begin() as conn:
+            conn.execute(insert(m.QueryLog), [_lookup("Q2", "OP2"), _lookup("Q3", "NOBODY")])
+    operator = m.Operator.__table__
+    with pytest.raises(IntegrityError), both.begin() as conn:  # OP1 has a lookup
+        conn.execute(delete(operator).where(operator.c.operator_id == "OP1"))
+    with pytest.raises(IntegrityError), both.begin() as conn:
+        conn.execute(
+            update(operator).where(operator.c.operator_id == "OP1").values(operator_id="OP9")
+        )
+    if both.dialect.name == "postgresql":
+        with pytest.raises(IntegrityError), both.begin() as conn:
+            conn.exec_driver_sql("TRUNCATE operator CASCADE")
+    with both.begin() as conn:  # an operator without lookups may go, one with them may change
+        conn.execute(delete(operator).where(operator.c.operator_id == "OP3"))
+        conn.execute(update(operator).where(operator.c.operator_id == "OP1").values(name="改名"))
+    with both.connect() as conn:
+        assert conn.execute(select(m.QueryLog.query_id, m.QueryLog.operator_id)).all() == [
+            ("Q1", "OP1")
+        ]
+        assert set(conn.scalars(select(operator.c.operator_id))) == {"OP1", "OP2"}
+
+
+@pytest.mark.postgres
+def test_an_import_holds_its_operators_until_it_ends(pg, tmp_path, monkeypatch):
+    """While an import writes, its operators are locked as a foreign key would lock them: a
+    deletion waits (here: gives up after 0.2 s), and after the import it is refused."""
+    from sqlalchemy import delete, text
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from data_access.imports import copy_pipeline
+
+    operator = m.Operator.__table__
+    outcomes = []
+    real = copy_pipeline.copy_frame
+
+    def copy_while_deleting(conn, table, rows):
+        with pg.connect() as other:
+            other.execute(text("SET lock_timeout = '200ms'"))
+            try:
+                other.execute(delete(operator).where(operator.c.operator_id == "OP1"))
+                outcomes.append("deleted")
+            except OperationalError as exc:
+                outcomes.append(getattr(exc.orig, "sqlstate", None))
+            other.rollback()
+        return real(conn, table, rows)
+
+    monkeypatch.setattr(copy_pipeline, "copy_frame", copy_while_deleting)
+    result = import_file(pg, "query-log", _log(tmp_path / "q.csv", SPREAD), batch_rows=3)
+    assert result.ok and result.rows_written == 8, result.errors
+    assert outcomes == ["55P03", "55P03", "55P03"]  # lock_not_available, for every chunk
+    with pytest.raises(IntegrityError), pg.begin() as conn:
+        conn.execute(delete(operator).where(operator.c.operator_id == "OP1"))
+
+
+@pytest.mark.postgres
+def test_an_earlier_foreign_key_is_replaced_by_the_triggers(pg):
+    """A database made with the foreign key: the key goes, the operator's triggers come."""
+    from sqlalchemy.exc import IntegrityError
+
+    from data_access.schema.reference import upgrade_schema
+
+    with pg.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER operator_keeps_lookups ON operator")
+        conn.exec_driver_sql("ALTER TABLE query_log ADD FOREIGN KEY (operator_id) "
+                             "REFERENCES operator (operator_id)")  # fmt: skip
+        conn.execute(insert(m.QueryLog), [_lookup("Q1", "OP1")])
+    foreign_keys = ("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                    "AND conrelid = 'query_log'::regclass")  # fmt: skip
+    upgrade_schema(pg)
+    with pg.connect() as conn:
+        assert conn.exec_driver_sql(foreign_keys).scalar() == 0
+        assert qp.operator_key(qp.driver_of(conn)) is False  # nothing left to replace
+    with pytest.raises(IntegrityError), pg.begin() as conn:  # the trigger is back
+        conn.exec_driver_sql("DELETE FROM operator WHERE operator_id = 'OP1'")
+
+
+def test_known_values_whatever_the_values_hold(both):
+    """The importer's `column IN (values)`: on PostgreSQL text goes as one string split by the
+    server, unless a value is empty or holds the separator (then as an array): same answers."""
+    from data_access.imports.validators import known_values
+
+    column = m.Operator.__table__.c.operator_id
+    with both.connect() as conn:
+        assert known_values(conn, column, ["OP1", "OP3", "NOBODY"]) == {"OP1", "OP3"}
+        assert known_values(conn, column, ["OP1", "OP1\x1fOP2", "", "OP3"]) == {"OP1", "OP3"}
+        assert known_values(conn, column, []) == set()
+
+
+SPREAD = [f"2026-{month:02d}-{day:02d}T09:00:00" for month in (1, 2, 3, 4) for day in (3, 20)]
+
+
+@pytest.mark.postgres
+def test_chunks_checked_beside_the_copy_land_in_their_months(pg, tmp_path):
+    """Small chunks: each chunk's checks run on the second connection while the previous chunk
+    is COPied, its months' partitions made (and committed) there first (copy_pipeline)."""
+    result = import_file(pg, "query-log", _log(tmp_path / "q.csv", SPREAD), batch_rows=3)
+    assert result.ok and result.rows_written == 8, result.errors
+    counts = _rows_per_partition(pg)
+    assert counts["query_log_default"] == 0
+    assert [counts[f"query_log_y2026m{m:02d}"] for m in (1, 2, 3, 4)] == [2, 2, 2, 2]
+    again = import_file(pg, "query-log", _log(tmp_path / "q.csv", SPREAD), batch_rows=3)
+    assert again.ok and again.rows_written == 0  # ids stored in committed partitions found
+
+
+@pytest.mark.postgres
+def test_a_file_refused_late_leaves_no_month_behind(pg, tmp_path):
+    assert import_file(pg, "query-log", _log(tmp_path / "jan.csv", SPREAD[:1], "J")).ok
+    rows = [QUERY_HEADER] + [
+        [f"Q{i}", at, "OP1", P1, "EMPLOYMENT", f"A-{i}", "WEB", ""] for i, at in enumerate(SPREAD)
+    ]
+    rows[-1][2] = "NOBODY"  # line 9, in the third chunk: the first two are being written
+    result = import_file(pg, "query-log", write_csv(tmp_path / "q.csv", rows), batch_rows=3)
+    assert [(p.line, p.column) for p in result.errors] == [(9, "operator_id")]
+    assert result.rows_written == 0
+    assert _months(pg) == ["2026-01", "default"]  # the months it made are gone, January stays
+    with pg.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(m.QueryLog)) == 1
+
+
+@pytest.mark.postgres
+def test_a_copy_the_database_refuses_is_named_by_its_chunk(pg, tmp_path, monkeypatch):
+    """A COPY refused while the next chunk is checked (a key stored meanwhile by a writer that
+    took no lock): a problem at that chunk's first line, nothing of the file written."""
+    import psycopg
+
+    from data_access.imports import copy_pipeline
+
+    calls = []
+    real = copy_pipeline.copy_frame
+
+    def second_refused(conn, table, rows):
+        calls.append(rows.height)
+        if len(calls) == 2:
+            raise psycopg.errors.UniqueViolation('duplicate key value violates "query_log_pkey"')
+        return real(conn, table, rows)
+
+    monkeypatch.setattr(copy_pipeline, "copy_frame", second_refused)
+    result = import_file(pg, "query-log", _log(tmp_path / "q.csv", SPREAD), batch_rows=3)
+    assert [(p.line, p.column) for p in result.errors] == [(5, None)]
+    assert result.errors[0].reason.startswith("the database refused the rows from here: dup")
+    assert result.rows_written == 0 and calls == [3, 3]  # nothing written after the refusal
+    assert _months(pg) == ["default"]
+    with pg.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(m.QueryLog)) == 0

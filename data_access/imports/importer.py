@@ -34,13 +34,14 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import ARRAY, Connection, Engine, bindparam, func, insert, select, table
+from sqlalchemy import Connection, Engine, func, insert, select, table
 from sqlalchemy import column as sa_column
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from data_access.clock import city_now
 from data_access.engine import DatabaseBusy, is_busy
 from data_access.imports.bulk_write import bulk_upsert, bulk_upsert_frame, copy_frame
+from data_access.imports.copy_pipeline import ChunkRefused, CopyPipeline
 from data_access.imports.keyset import KeySet
 from data_access.imports.parsing import PY_WHITESPACE, too_long, vector
 from data_access.imports.prefetch import read_ahead
@@ -54,6 +55,7 @@ from data_access.imports.validators import (
     Row,
     in_values,
     kind_spec,
+    pg_array,
 )
 from data_access.queries import anomaly_week_store, query_month_rollup
 from data_access.schema import models as m
@@ -382,6 +384,25 @@ def _write(conn: Connection, kind: Kind, rows: list[Row], keep: tuple[str, ...] 
     return len(records)
 
 
+def _good_rows(kind: Kind, frame: Frame, months: set[dt.date]) -> pl.DataFrame | None:
+    """The chunk's rows to write (None when none is), as the table's columns. For a partitioned
+    kind the months of those rows are added to `months` (their partitions are needed, and the
+    stored rollups of those months are forgotten before the import commits)."""
+    keep = ~frame.bad
+    if frame.skip is not None:
+        keep &= ~frame.skip
+    if not keep.any():
+        return None
+    if kind.partition_by is not None:
+        touched = frame.values[kind.partition_by].filter(pl.Series(keep)).dt.truncate("1mo")
+        months.update(d.date() for d in touched.unique().to_list() if d is not None)
+    series = [frame.values[c.name] for c in kind.columns]
+    if frame.flags is not None and "flags" in kind.table.c:
+        series.append(frame.flags)
+    rows = pl.DataFrame(series)
+    return rows if keep.all() else rows.filter(pl.Series(keep))
+
+
 def _write_frame(
     conn: Connection,
     kind: Kind,
@@ -393,28 +414,36 @@ def _write_frame(
     """Write the chunk's good rows column-wise; the rows inserted or updated. `copying`: the
     keys are known to be new (checked against the database and the file), COPY them, into the
     monthly partitions they need (made here when missing; `months`: those already ensured).
-    `written_months` collects the months of a partitioned kind's rows (stored rollups of those
-    months are forgotten before the import commits)."""
-    keep = ~frame.bad
-    if frame.skip is not None:
-        keep &= ~frame.skip
-    if not keep.any():
+    `written_months` collects the months of a partitioned kind's rows."""
+    touched: set[dt.date] = set()
+    rows = _good_rows(kind, frame, touched)
+    if rows is None:
         return 0
-    if kind.partition_by is not None:
-        touched = frame.values[kind.partition_by].filter(pl.Series(keep)).dt.truncate("1mo")
-        touched_months = [d.date() for d in touched.unique().to_list() if d is not None]
-        written_months.update(touched_months)
-        if copying:
-            ensure_months(driver_of(conn), touched_months, months)
-    series = [frame.values[c.name] for c in kind.columns]
-    if frame.flags is not None and "flags" in kind.table.c:
-        series.append(frame.flags)
-    rows = pl.DataFrame(series)
-    if not keep.all():
-        rows = rows.filter(pl.Series(keep))
+    written_months |= touched
     if copying:
+        ensure_months(driver_of(conn), touched, months)
         return copy_frame(conn, kind.table, rows)
     return bulk_upsert_frame(conn, kind.table, rows, key=kind.key, update=kind.update)
+
+
+def _refused(exc: Exception, line: int, problems: _Problems) -> None:
+    """The database refused a chunk's rows: a problem at its first line (DatabaseBusy when
+    another writer held the database). A COPY's error comes from the driver itself."""
+    cause = exc.error if isinstance(exc, ChunkRefused) else exc
+    if not isinstance(cause, DBAPIError) and not _driver_error(cause):
+        raise cause
+    if is_busy(cause):
+        raise DatabaseBusy(str(getattr(cause, "orig", None) or cause)) from exc
+    first = str(getattr(cause, "orig", None) or cause).strip().splitlines()[0]
+    problems.add(line, None, f"the database refused the rows from here: {first}")
+
+
+def _driver_error(exc: BaseException) -> bool:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a requirement
+        return False
+    return isinstance(exc, psycopg.Error)
 
 
 def _check_stored(conn: Connection, kind: Kind, frame: Frame, batch: _Batch) -> None:
@@ -443,7 +472,7 @@ def _stored_in(conn: Connection, kind: Kind, ids: list[str]) -> list[Any]:
         return [kind.table]
     (key,) = kind.key
     column = kind.table.c[key]
-    wanted = func.unnest(bindparam("ids", ids, type_=ARRAY(column.type))).column_valued("v")
+    wanted = func.unnest(pg_array(column, ids)).column_valued("v")
     low, high = conn.execute(select(func.min(wanted), func.max(wanted))).one()
     found = []
     for part in list_partitions(pg, counts=False):
@@ -600,10 +629,16 @@ def _import_file(
         months: set[dt.date] = set()  # partitions ensured (PostgreSQL's query_log)
         written_months: set[dt.date] = set()  # months of the query-log rows written
         trans = conn.begin()
+        pipeline: CopyPipeline | None = None
+        checks = conn  # where the chunks are checked
         if copying and not dry_run:
             # one query-log import at a time: the keys it finds new stay new until it commits
             # (a partitioned query_log has no unique key on query_id alone: schema.partitions)
             conn.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
+            # the next chunk checked on a second connection while this one is COPied
+            pipeline = CopyPipeline(engine, conn, spec.table)
+            checks = pipeline.checks
+        committed = False
         gc_was_enabled = gc.isenabled()
         gc.disable()  # rows hold no reference cycles; collections only slow big files down
 
@@ -627,9 +662,11 @@ def _import_file(
                 duplicates.check(frame, batch)
                 writing = not dry_run and result.ok
                 if spec.check_frame is not None:
-                    spec.check_frame(conn, frame, report_frame)
+                    spec.check_frame(checks, frame, report_frame)
                     if spec.compared and (not writing or copying):
-                        _check_stored(conn, spec, frame, batch)
+                        _check_stored(checks, spec, frame, batch)
+                    if pipeline is not None:
+                        pipeline.end_checks()
                     good = ~frame.bad
                     result.rows_valid += int(good.sum())
                     if frame.flags is not None:
@@ -653,7 +690,12 @@ def _import_file(
                 batch.flush(problems, duplicates)
                 if writing and result.ok:
                     try:
-                        if spec.check_frame is not None:
+                        if pipeline is not None:
+                            rows_to_copy = _good_rows(spec, frame, written_months)
+                            if rows_to_copy is not None:
+                                pipeline.ensure_months(written_months)
+                                result.rows_written += pipeline.submit(rows_to_copy, chunk.lines[0])
+                        elif spec.check_frame is not None:
                             written = _write_frame(
                                 conn, spec, frame, copying, months, written_months
                             )
@@ -665,30 +707,37 @@ def _import_file(
                             result.rows_written += written
                         else:
                             result.rows_written += _write(conn, spec, good_rows, absent)
+                    except ChunkRefused as exc:  # the chunk written while this was checked
+                        _refused(exc, exc.line, problems)
+                        break
                     except (IntegrityError, DBAPIError) as exc:
-                        if is_busy(exc):
-                            raise DatabaseBusy(str(exc.orig or exc)) from exc
-                        first = str(exc.orig or exc).strip().splitlines()[0]
-                        problems.add(
-                            chunk.lines[0],
-                            None,
-                            f"the database refused the rows from here: {first}",
-                        )
+                        _refused(exc, chunk.lines[0], problems)
                         break
                 if progress is not None:
                     progress(result.rows_read, time.perf_counter() - t0)
+            if pipeline is not None:
+                try:
+                    result.rows_written += pipeline.wait()  # the last chunk
+                except ChunkRefused as exc:
+                    _refused(exc, exc.line, problems)
             for line, reason in source.problems:
                 problems.add(line, None, reason)
         except ReadError as exc:
             batch.flush(problems, duplicates)
             problems.add(exc.line, None, exc.reason)
         except BaseException:
+            if pipeline is not None:
+                pipeline.stop()
             trans.rollback()
+            if pipeline is not None:
+                pipeline.close(committed=False)
             raise
         finally:
             parsed.close()  # the worker stopped before the file is closed, whatever happened
             if gc_was_enabled:
                 gc.enable()
+        if pipeline is not None:
+            pipeline.stop()  # every COPY finished (a refused one, or one after a problem)
         if result.ok and not dry_run:
             # the stored monthly figures of the months these lookups fall in are now wrong
             query_month_rollup.forget_months(conn, written_months)
@@ -705,10 +754,13 @@ def _import_file(
                 )
             )
             trans.commit()
+            committed = True
         else:
             trans.rollback()
             if dry_run is False:
                 result.rows_written = 0
+        if pipeline is not None:
+            pipeline.close(committed)
     if not result.ok:
         duplicates.resolve(path, result, batch_rows)
         result.errors.sort(key=lambda p: p.line or 0)

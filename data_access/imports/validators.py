@@ -27,6 +27,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     func,
+    literal,
     select,
 )
 
@@ -166,8 +167,25 @@ def in_values(conn: Connection, column: Column, values: list[Any]) -> ColumnElem
         items = func.json_each(bindparam("in_values", json.dumps(values), type_=String))
         return column.in_(select(items.table_valued("value").c.value))
     if conn.dialect.name == "postgresql":
-        return column == any_(bindparam("in_values", values, type_=ARRAY(column.type)))
+        return column == any_(pg_array(column, values))
     return column.in_(values)
+
+
+_SEPARATOR = "\x1f"  # ASCII unit separator (a value holding it, or empty, goes as an array)
+
+
+def pg_array(column: Column, values: list[Any]) -> ColumnElement[Any]:
+    """PostgreSQL: the values as an array for `column`, in one bound parameter. Text goes as one
+    string split by the server (psycopg's array dumper costs more than the query it feeds:
+    0.05 s against 0.013 s for 45,000 ID numbers), anything else as an array."""
+    try:
+        text = _SEPARATOR.join(values)
+    except TypeError:  # not all text
+        text = None
+    if text is not None and text.count(_SEPARATOR) == len(values) - 1 and "" not in values:
+        joined = bindparam("in_values", text, type_=String)
+        return func.string_to_array(joined, bindparam("in_separator", _SEPARATOR, type_=String))
+    return bindparam("in_values", values, type_=ARRAY(column.type))
 
 
 def known_values(conn: Connection, column: Column, values: Iterable[Any]) -> set[Any]:
@@ -187,6 +205,24 @@ def known_values(conn: Connection, column: Column, values: Iterable[Any]) -> set
             params = tuple(compiled.params[name] for name in compiled.positiontup)
         found.update(row[0] for row in conn.exec_driver_sql(compiled.string, params))
     return found
+
+
+def unknown_values(conn: Connection, column: Column, values: Iterable[str]) -> set[str]:
+    """Which of these text values are not in the column: one bounded SELECT per chunk, the
+    database returning only the unknown ones (a few in a hundred for a query log's subjects)."""
+    wanted = list(set(values))
+    unknown: set[str] = set()
+    for i in range(0, len(wanted), IN_CHUNK):
+        part = wanted[i : i + IN_CHUNK]
+        value: ColumnElement[Any]
+        if conn.dialect.name == "postgresql":
+            value = func.unnest(pg_array(column, part)).column_valued("value")
+        else:
+            items = func.json_each(bindparam("in_values", json.dumps(part), type_=String))
+            value = items.table_valued("value").c.value
+        stored = select(literal(1)).where(column == value).exists()
+        unknown.update(conn.scalars(select(value).where(~stored)))
+    return unknown
 
 
 def _check_known_persons(conn: Connection, rows: list[Row], report: Report) -> None:
@@ -389,10 +425,10 @@ def _check_query_frame(conn: Connection, frame: Frame, report: FrameReport,
         report(frame, rows, "operator_id", [f"unknown operator {name!r}" for name in names])
     asked = ~frame.bad & valid
     subjects = v["subject_id_number"]
-    known = known_values(
+    unregistered = unknown_values(
         conn, m.Person.__table__.c.id_number, subjects.filter(pl.Series(asked)).unique().to_list()
     )
-    unknown_subject = asked & ~subjects.is_in(sorted(known)).to_numpy()
+    unknown_subject = asked & subjects.is_in(sorted(unregistered)).to_numpy()
     bits |= unknown_subject * _FLAG_BIT["unknown_subject"]
     frame.flags = pl.Series("flags", _FLAG_TEXT, dtype=pl.String).gather(bits)
 

@@ -19,7 +19,12 @@ from data_access.imports.upsert import upsert_rows
 from data_access.queries.workdays import calendar_rows
 from data_access.schema import models as m
 from data_access.schema.calendar_models import WorkCalendarDay
-from data_access.schema.partitions import create_partitioned
+from data_access.schema.partitions import (
+    create_partitioned,
+    driver_of,
+    is_partitioned,
+    operator_key,
+)
 
 REFERENCE_DIR = reference_data.DIR
 
@@ -124,7 +129,8 @@ def upgrade_schema(engine: Engine) -> list[str]:
         others = [t for t in m.Base.metadata.sorted_tables if t is not query_log]
         m.Base.metadata.create_all(engine, tables=others)
         with engine.begin() as conn:
-            create_partitioned(conn)
+            if not create_partitioned(conn) and is_partitioned(driver_of(conn)):
+                operator_key(driver_of(conn))  # an earlier version's foreign key replaced
     m.Base.metadata.create_all(engine)
     added: list[str] = []
     with engine.begin() as conn:  # one connection: a second would block SQLite's bulk loader
