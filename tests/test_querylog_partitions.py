@@ -242,7 +242,7 @@ def test_an_earlier_foreign_key_is_replaced_by_the_triggers(pg):
     """A database made with the foreign key: the key goes, the operator's triggers come."""
     from sqlalchemy.exc import IntegrityError
 
-    from data_access.schema.reference import upgrade_schema
+    from data_access.schema.reference import schema_is_current, upgrade_schema
 
     with pg.begin() as conn:
         conn.exec_driver_sql("DROP TRIGGER operator_keeps_lookups ON operator")
@@ -251,7 +251,9 @@ def test_an_earlier_foreign_key_is_replaced_by_the_triggers(pg):
         conn.execute(insert(m.QueryLog), [_lookup("Q1", "OP1")])
     foreign_keys = ("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
                     "AND conrelid = 'query_log'::regclass")  # fmt: skip
+    assert not schema_is_current(pg)  # so that the next import or start upgrades it
     upgrade_schema(pg)
+    assert schema_is_current(pg)
     with pg.connect() as conn:
         assert conn.exec_driver_sql(foreign_keys).scalar() == 0
         assert qp.operator_key(qp.driver_of(conn)) is False  # nothing left to replace

@@ -177,6 +177,20 @@ _OLD_FOREIGN_KEYS = (
 )
 
 
+def operator_key_current(pg: Any) -> bool:
+    """False when a partitioned query_log still has an earlier version's operator foreign key
+    or lacks a trigger of its operator key (True when query_log is not partitioned)."""
+    if not is_partitioned(pg):
+        return True
+    with pg.cursor() as cursor:
+        cursor.execute(_OLD_FOREIGN_KEYS, (PARENT,))
+        if cursor.fetchone() is not None:
+            return False
+        cursor.execute(_TRIGGERS, (list(_TRIGGER_NAMES),))
+        row = cursor.fetchone()
+    return row is not None and row[0] == len(_TRIGGER_NAMES)
+
+
 def operator_key(pg: Any) -> bool:
     """PostgreSQL, partitioned query_log: install the operator key's triggers when any is missing
     and drop the foreign key an earlier version declared. True when that key was replaced."""

@@ -24,6 +24,7 @@ from data_access.schema.partitions import (
     driver_of,
     is_partitioned,
     operator_key,
+    operator_key_current,
 )
 
 REFERENCE_DIR = reference_data.DIR
@@ -166,7 +167,8 @@ def _widen(conn: Connection, table: Table, present: Sequence[Mapping[str, Any]])
 
 
 def schema_is_current(engine: Engine) -> bool:
-    """True when every table and column of the models exists."""
+    """True when every table and column of the models exists (and, on PostgreSQL, the query
+    log's operator key is this version's: schema.partitions.operator_key)."""
     with engine.connect() as conn:
         present = inspect(conn)
         tables = set(present.get_table_names())
@@ -176,6 +178,8 @@ def schema_is_current(engine: Engine) -> bool:
             have = {c["name"] for c in present.get_columns(table.name)}
             if not {c.name for c in table.columns} <= have:
                 return False
+        if engine.dialect.name == "postgresql":
+            return operator_key_current(driver_of(conn))
     return True
 
 
