@@ -39,7 +39,7 @@ from data_access.accounts.users import (
 from data_access.engine import get_engine
 from data_access.schema.reference import upgrade_schema
 from data_access.status import database_state, is_embedded_default
-from ui import session_cookie, sso
+from ui import session_cookie, sso, warm_up
 from ui.i18n import LANGUAGES, N_
 from ui.navigation import (
     PAGE_TITLES,
@@ -400,6 +400,7 @@ def run_page(page: StreamlitPage) -> None:
 
 
 def main() -> None:
+    warm_up.start_once()  # a fresh process imports what the pages need while users sign in
     st.session_state.setdefault("lang", "zh")
     url = database_url()
     ensure_database(url)

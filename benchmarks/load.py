@@ -2,7 +2,7 @@
 role's menu; prints p50/p95 page times and errors per page.
 
     python benchmarks/load.py --db URL [--sessions 10] [--rounds 2] [--timeout 60] [--servers 1]
-                              [--check]
+                              [--check] [--fresh]
 
 Starts its own dashboard server on 127.0.0.1 (a free port) over the database and creates one
 load-test account per session (username `load_<n>`, roles in turn: the leading office, a
@@ -20,6 +20,11 @@ empty caches: the cold case).
 A page's time runs from the request until the server reports the script finished. An error is a
 page that raised (a Streamlit exception element), showed an error box, did not show its title
 (refused or sent elsewhere), or did not finish within --timeout seconds.
+
+Before the sessions, each process serves one sign-in page (what a proxy's readiness check or
+the first visitor does) and the benchmark waits until it reports its imports done (ui.warm_up):
+the sessions meet processes that have started, with empty data caches. `--fresh` skips this (the
+sessions then also wait for the process's first imports).
 
 Bounded: at most 50 sessions, 5 rounds, 127.0.0.1 only. With --check the exit code is 1 when the
 95th percentile of any page is 3 s or more or any page failed (the issue's target with N = 10).
@@ -60,6 +65,7 @@ from data_access.schema.reference import read_catalogue  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from ui.navigation import pages_for_role  # noqa: E402
 from ui.session_cookie import COOKIE  # noqa: E402
+from ui.warm_up import WARM_MESSAGE  # noqa: E402
 
 MAX_SESSIONS, MAX_ROUNDS, MAX_SERVERS = 50, 5, 8
 TARGET_P95 = 3.0
@@ -194,6 +200,25 @@ async def open_page(ws, page_key: str, base: str, timeout: float) -> tuple[float
             return time.perf_counter() - started, error
 
 
+async def warm_up(base: str, log: Path, timeout: float) -> None:
+    """What a proxy's readiness check (or the first visitor) does to a new process: one sign-in
+    page, no account; then wait until the process reports its imports done (ui.warm_up). No
+    query runs and no data cache is filled: the sessions still meet empty caches."""
+    uri = base.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(uri, subprotocols=["streamlit"], open_timeout=timeout) as ws:
+        await ws.send(run_request("", base))
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
+            if forward.WhichOneof("type") == "script_finished":
+                break
+    deadline = time.perf_counter() + timeout
+    while WARM_MESSAGE not in log.read_text(errors="replace"):
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"the dashboard did not report its warm-up; see {log}")
+        await asyncio.sleep(0.2)
+
+
 async def one_session(
     base: str, token: str, role: str, rounds: int, timeout: float, timings: Timings
 ) -> None:
@@ -271,6 +296,10 @@ def main() -> int:
         "--servers", type=int, default=1,
         help="dashboard processes (deploy/README.md: several behind the proxy, sticky sessions)",
     )  # fmt: skip
+    parser.add_argument(
+        "--fresh", action="store_true",
+        help="no warm-up: the sessions meet processes that have not run a script yet",
+    )  # fmt: skip
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.rounds <= MAX_ROUNDS:
         parser.error(f"--sessions 1..{MAX_SESSIONS}, --rounds 1..{MAX_ROUNDS}")
@@ -284,6 +313,9 @@ def main() -> int:
     try:
         for log in logs:
             servers.append(start_server(args.db, log))
+        if not args.fresh:
+            for (_, base), log in zip(servers, logs, strict=True):
+                asyncio.run(warm_up(base, log, args.timeout))
         started = time.perf_counter()
         bases = [base for _, base in servers]
         timings = asyncio.run(run(bases, tokens, sessions, args.rounds, args.timeout))

@@ -2,6 +2,8 @@
 
     python benchmarks/pages.py --db URL [--as-of YYYY-MM-DD] [--page repair] [--role admin]
 
+--as-of defaults to the city's date (data_access.clock), the date the nightly rollups are for.
+
 Each page is rendered through Streamlit's AppTest exactly as a signed-in user would meet it
 (dashboard.py first, then the page): once with empty caches ("first") and once more in the same
 process ("cached", the st.cache_data results of the first run reused). Prints a Markdown table of
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from data_access.clock import city_today  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
 # AppTest runs scripts in its own thread; Streamlit warns about the missing context once per cache
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--db", required=True, help="database URL (read; only missing coverage rollups are written)"
     )
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=city_today())
     parser.add_argument("--page", action="append", help="page file stem, e.g. repair (repeatable)")
     parser.add_argument("--role", action="append", choices=sorted(USERS))
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per render")

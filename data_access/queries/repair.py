@@ -242,18 +242,25 @@ def uncounted_years(
     if start is not None and end is not None:
         f = _period_flags(rows, start, end)
         rows = rows[f["in_received"] | f["in_decided"] | f["in_answered"] | f["pending"]]
-    years: set[int] = set()
+    # each application counts from its receipt to its last step (the as-of date while pending):
+    # the years it spans, taken once per (first year, last year) pair
+    spans: set[tuple[int, int]] = set()
     for first, decided, answered, d, a in zip(
         rows["received_at"], rows["decided"], rows["answered"], rows["decided_at"],
         rows["answered_at"], strict=True,
     ):  # fmt: skip
         last = max(d, a) if decided and answered else as_of
-        years.update(calendar.missing_years(first, max(first, last)))
+        spans.add((first.year, max(first, last).year))
+    years: set[int] = set()
+    for first_year, last_year in spans:
+        years.update(calendar.missing_years(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)))
     return sorted(years)
 
 
 def _between(column: pd.Series, start: dt.date, end: dt.date) -> np.ndarray:
-    return column.map(lambda d: d is not None and start <= d <= end).to_numpy(dtype=bool)
+    """Where the date (a datetime.date or None) is from start to end, inclusive: column-wise."""
+    days = pd.to_datetime(column, errors="coerce")
+    return ((days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))).to_numpy(dtype=bool)
 
 
 def _period_flags(h: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -382,7 +389,10 @@ def overdue_list(
     rows = h[late].copy()
     if rows.empty:
         return pd.DataFrame(columns=OVERDUE_LIST_COLUMNS)
-    rows["reasons"] = [",".join(r for r in OVERDUE_REASONS if flags.at[i, r]) for i in rows.index]
+    marked = flags.loc[rows.index, list(OVERDUE_REASONS)].to_numpy(dtype=bool)
+    rows["reasons"] = [
+        ",".join(r for r, on in zip(OVERDUE_REASONS, row, strict=True) if on) for row in marked
+    ]
     for deadline, limit in (("decision_deadline", "decision_limit"),
                             ("answer_deadline", "answer_limit")):  # fmt: skip
         rows[deadline] = [
@@ -422,7 +432,7 @@ def monthly_trend(h: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame
     out = pd.DataFrame({"month": months})
 
     def per_month(mask: pd.Series, column: str, value: pd.Series | None = None) -> pd.Series:
-        keys = f.loc[mask, column].map(_month)
+        keys = pd.to_datetime(f.loc[mask, column]).dt.strftime("%Y-%m")
         data = (value[mask] if value is not None else pd.Series(1, index=keys.index)).astype(float)
         return data.groupby(keys).sum()
 
@@ -453,6 +463,9 @@ def _expiring_conditions(
     conditions = [
         *displayed_record_conditions(as_of),
         c.category_code.in_(negative),
+        # implied by the display conditions for a negative record, but spelled out: the index on
+        # display_until then reads the next `days` days, not every period ended before (0.1 s)
+        c.display_until > as_of,
         c.display_until <= as_of + dt.timedelta(days=days),
         *_county_condition(c.id_number, counties),
     ]
