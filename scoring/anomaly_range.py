@@ -302,14 +302,14 @@ def range_evidence(
     reuse = refs.group_by("op", "ref").agg(pl.col("persons").sum(), pl.col("days").sum())
     reuse = reuse.select("op", pl.col("ref").alias("item"),
                          pl.min_horizontal("persons", "days").alias("x"))  # fmt: skip
-    # judged against every operator's references: such reuse is rare in any remit
-    everyone = np.full(f.height, "all@all", dtype=object)
-    everyone_members = membership(keys, everyone, ops_list)
+    # judged against the peers' references (the repeat signal's group): where a case's reference
+    # covers one case, a reference carried over weeks and many persons stands out
     reuse_x, reuse_ref, reuse_chance, reuse_tail = _largest_item(
-        f, everyone, everyone_members, reuse, True
+        f, item_group, members, reuse, True
     )
     ev["reuse"] = np.where(reuse_x >= 3, tail_evidence(reuse_x, reuse_chance, reuse_tail), 0.0)
     expected["reuse"] = reuse_tail * reuse_chance
+    baselines["reuse"] = Baseline(reuse_tail, np.full(f.height, np.nan), item_level, item_peers)
     # unregistered ID numbers stepping through the sequence digits (anomaly_enumeration)
     enum = enumeration_evidence(f, enumeration_groups(pairs))
     ev["enumeration"] = enum["enum_ev"].to_numpy()

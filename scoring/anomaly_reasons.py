@@ -139,10 +139,15 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         )
     if name == "reuse":
         x, tail = int(row["reuse_x"]), row["reuse_tail"]
+        base = rng.baseline[name]
+        lv_zh, lv_en = LEVEL_WORDS[str(base.level[i])]
+        peers = int(base.peers[i])
         return (
-            f"同一授权编号“{row['reuse_ref']}”在至少 {x} 天里用于至少 {x} 人，同组人员的授权编号中只有 {_pct(tail)} 这样反复使用",
+            f"同一授权编号“{row['reuse_ref']}”在至少 {x} 天里用于至少 {x} 人，{lv_zh}（{peers} 人）"
+            f"的授权编号中只有 {_pct(tail)} 这样反复使用",
             f"One authorisation reference ('{row['reuse_ref']}') used for at least {x} persons on "
-            f"at least {x} days: only {_pct(tail)} of the peer group's references are reused so",
+            f"at least {x} days: only {_pct(tail)} of the references of the {lv_en} ({peers}) "
+            "are reused so",
         )
     if name in ("kin", "neighbours"):
         return _village_reason(name, row, rng, i)

@@ -1,0 +1,56 @@
+"""The reuse signal on the hand-built log (both engines): one authorisation reference carried over
+weeks for many persons, in a remit whose references each cover one case, judged against the
+peers' references, the reason naming them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from anomaly_world import COUNTY_A, FIRST_DAY, LAST_DAY, build_world
+from sqlalchemy import insert, select
+
+from data_access.schema import models as m
+from scoring.anomaly import detect
+
+CARRIED = "XK202610270001"  # a genuine case's reference, then used as a blanket authorisation
+
+
+@pytest.fixture
+def alerts(engine):
+    build_world(engine)
+    with engine.connect() as conn:
+        persons = conn.scalars(select(m.Person.id_number).where(
+            m.Person.county_code == COUNTY_A, m.Person.name.like("%小明"))).all()  # fmt: skip
+    rows = [
+        {"query_id": f"R{j:04d}", "operator_id": "govservice0003",
+         "queried_at": dt.datetime.combine(dt.date(2026, 10, 27) + dt.timedelta(days=3 * j),
+                                           dt.time(10, 15 + j)),
+         "subject_id_number": persons[100 + j], "purpose_code": "LICENSING",
+         "authorization_ref": CARRIED, "channel": "WEB", "terminal_id": None, "flags": ""}
+        for j in range(9)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(m.QueryLog), rows)
+    return detect(engine, FIRST_DAY, LAST_DAY)
+
+
+def test_one_reference_carried_over_weeks_for_many_persons(alerts):
+    found = [a for a in alerts if a.operator_id == "govservice0003" and a.horizon == "range"]
+    assert found and found[0].signals[0] == "reuse", [(a.signals, a.score) for a in found]
+    top = found[0]
+    assert top.score >= 3.0
+    # the episode: the first and the last lookup under the reference, nine of them
+    assert top.window_start == dt.datetime(2026, 10, 27)
+    assert top.window_end == dt.datetime(2026, 11, 21)
+    assert top.lookups == 9
+    assert CARRIED in top.reasons_zh[0] and CARRIED in top.reasons_en[0]
+    # the baseline is the peer group the references were compared with, named with its size
+    assert top.baseline
+    assert "(" in top.reasons_en[0] and "references of the" in top.reasons_en[0]
+
+
+def test_references_of_one_case_each_raise_nothing(alerts):
+    """The other window clerks' references cover one lookup each: no reuse evidence."""
+    for op in ("govservice0001", "govservice0002"):
+        assert not [a for a in alerts if a.operator_id == op and "reuse" in a.signals]
