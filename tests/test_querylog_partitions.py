@@ -329,3 +329,33 @@ def test_a_copy_the_database_refuses_is_named_by_its_chunk(pg, tmp_path, monkeyp
     assert _months(pg) == ["default"]
     with pg.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(m.QueryLog)) == 0
+
+
+@pytest.mark.postgres
+def test_a_failure_after_the_last_copy_rolls_back_without_hanging(pg, tmp_path, monkeypatch):
+    """The import fails after its rows are written (here: forgetting the months' rollups): its
+    transaction ends before the months it made are dropped (they wait for its locks), no hang."""
+    import threading
+
+    from data_access.imports import importer
+
+    def broken(conn, months):
+        raise RuntimeError("rollup store unavailable")
+
+    monkeypatch.setattr(importer.query_month_rollup, "forget_months", broken)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            import_file(pg, "query-log", _log(tmp_path / "q.csv", SPREAD), batch_rows=3)
+        except BaseException as exc:  # the outcome is what is asserted
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the import hung"
+    assert [str(e) for e in outcome] == ["rollup store unavailable"]
+    assert _months(pg) == ["default"]
+    with pg.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(m.QueryLog)) == 0

@@ -738,29 +738,33 @@ def _import_file(
                 gc.enable()
         if pipeline is not None:
             pipeline.stop()  # every COPY finished (a refused one, or one after a problem)
-        if result.ok and not dry_run:
-            # the stored monthly figures of the months these lookups fall in are now wrong
-            query_month_rollup.forget_months(conn, written_months)
-            anomaly_week_store.forget_months(conn, written_months)  # the detector's look-back
-            conn.execute(
-                insert(m.ImportRun.__table__).values(
-                    kind=kind,
-                    file_name=result.file[-400:],
-                    started_at=started_at,
-                    rows_read=result.rows_read,
-                    rows_written=result.rows_written,
-                    rows_flagged=result.rows_flagged,
-                    imported_by=(imported_by or None) and imported_by[:80],
+        try:
+            if result.ok and not dry_run:
+                # the stored monthly figures of the months these lookups fall in are now wrong
+                query_month_rollup.forget_months(conn, written_months)
+                anomaly_week_store.forget_months(conn, written_months)  # the detector's look-back
+                conn.execute(
+                    insert(m.ImportRun.__table__).values(
+                        kind=kind,
+                        file_name=result.file[-400:],
+                        started_at=started_at,
+                        rows_read=result.rows_read,
+                        rows_written=result.rows_written,
+                        rows_flagged=result.rows_flagged,
+                        imported_by=(imported_by or None) and imported_by[:80],
+                    )
                 )
-            )
-            trans.commit()
-            committed = True
-        else:
-            trans.rollback()
-            if dry_run is False:
-                result.rows_written = 0
-        if pipeline is not None:
-            pipeline.close(committed)
+                trans.commit()
+                committed = True
+            else:
+                trans.rollback()
+                if dry_run is False:
+                    result.rows_written = 0
+        finally:  # the second connection closed even when the commit fails
+            if pipeline is not None:
+                if trans.is_active:  # its locks released before close drops partitions
+                    trans.rollback()
+                pipeline.close(committed)
     if not result.ok:
         duplicates.resolve(path, result, batch_rows)
         result.errors.sort(key=lambda p: p.line or 0)
