@@ -400,7 +400,6 @@ def run_page(page: StreamlitPage) -> None:
 
 
 def main() -> None:
-    warm_up.start_once()  # a fresh process imports what the pages need while users sign in
     st.session_state.setdefault("lang", "zh")
     url = database_url()
     ensure_database(url)
@@ -420,6 +419,9 @@ def main() -> None:
             sso_sign_in(url)
         user = current_user()
     if user is None:
+        # a fresh process imports what the pages need while the user signs in (a signed-in
+        # first run imports its own page's modules: a thread beside it would only compete)
+        warm_up.start_once()
         shown = st.navigation(_signed_out_pages(), position="hidden")
         # the address asked for: as resolved, or as a page file run in Streamlit's legacy mode
         # saw it (ui.access.require_page) on the first session after a server start

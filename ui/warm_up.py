@@ -2,8 +2,8 @@
 
 A page's first run in a new server process imports pandas, plotly, polars and the service layer
 (about 1.3 s on this machine); every session that opens a page meanwhile waits for those imports.
-The first script run of the process (usually the sign-in page, or a proxy's readiness check)
-starts one daemon thread that imports them, so that by the time a user has signed in the pages
+The first sign-in page the process serves (to a user, or to a proxy's readiness check) starts
+one daemon thread that imports them, so that by the time a user has signed in the pages
 find them loaded. It only imports modules (no query, no cache is filled): the pages still meet
 empty data caches. When done it logs one line ("dashboard warm: ..."), which the load benchmark
 waits for. An import that fails is logged and left to the page that needs it.
