@@ -39,7 +39,7 @@ def handled(
 ) -> pd.DataFrame:
     """The applications in scope with their handling times as of the date (repair.handling);
     with `since`, only those a period starting that day uses (repair.read_applications)."""
-    frame = rp.read_applications(get_engine(url), scope, as_of, counties, since=since)
+    frame = rp.read_applications(get_engine(url), scope, as_of, counties, since=since, names=False)
     return rp.handling(frame, as_of, calendar(url))
 
 
@@ -48,7 +48,7 @@ def unfinished(url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...]
     """`handled`, only the applications received and not both decided and answered by the date:
     every one that can be past a legal limit on it, without the city's finished ones."""
     engine = get_engine(url)
-    frame = rp.read_applications(engine, scope, as_of, counties, unfinished_only=True)
+    frame = rp.read_applications(engine, scope, as_of, counties, unfinished_only=True, names=False)
     return rp.handling(frame, as_of, calendar(url))
 
 
@@ -88,7 +88,11 @@ def overdue_by_department(
 def overdue_list(
     url: str, scope: Scope, as_of: dt.date, counties: tuple[str, ...], start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    return rp.overdue_list(handled(url, scope, as_of, counties, start), start, end, calendar(url))
+    listed = rp.overdue_list(handled(url, scope, as_of, counties, start), start, end, calendar(url))
+    # the applicants' names of the listed rows only (`handled` reads none: rp.read_applications)
+    names = rp.applicant_names(get_engine(url), listed["application_id"].tolist())
+    listed["name"] = listed["application_id"].map(names).fillna("")
+    return listed
 
 
 @service("repair")

@@ -258,6 +258,20 @@ def test_summary_matches_the_hand_count(hand):
     ]  # fmt: skip
 
 
+def test_the_service_names_only_the_listed_applicants(hand):
+    """The figures read no names (a person probe per application is most of a city's read); the
+    overdue list, as the page gets it, carries its own rows' masked names."""
+    from services import repair as service
+
+    url = hand.url.render_as_string(hide_password=False)
+    service.handled.clear()
+    figures = service.handled(url, ADMIN, AS_OF, (), START)
+    assert figures["name"].isna().all() and len(figures) > 4
+    listed = service.overdue_list(url, ADMIN, AS_OF, (), START, END).set_index("application_id")
+    assert listed.loc["A2", "name"] == "张*明"  # P1, 张小明
+    assert (listed["name"] != "").all() and listed["subject"].str.contains("*", regex=False).all()
+
+
 def test_overdue_list_and_departments_match_the_hand_count(hand):
     h = handled(hand)
     listed = rp.overdue_list(h, START, END, CAL).set_index("application_id")
