@@ -55,7 +55,7 @@ from data_access.imports.validators import (
     Row,
     in_values,
     kind_spec,
-    pg_array,
+    value_rows,
 )
 from data_access.queries import anomaly_week_store, query_month_rollup
 from data_access.schema import models as m
@@ -472,7 +472,7 @@ def _stored_in(conn: Connection, kind: Kind, ids: list[str]) -> list[Any]:
         return [kind.table]
     (key,) = kind.key
     column = kind.table.c[key]
-    wanted = func.unnest(pg_array(column, ids)).column_valued("v")
+    wanted = value_rows(conn, column, ids)
     low, high = conn.execute(select(func.min(wanted), func.max(wanted))).one()
     found = []
     for part in list_partitions(pg, counts=False):

@@ -164,11 +164,19 @@ def in_values(conn: Connection, column: Column, values: list[Any]) -> ColumnElem
     """`column IN (values)` with a single bound parameter: a JSON array unpacked by json_each
     on SQLite, an array with `= ANY` on PostgreSQL (cheaper than thousands of bound parameters)."""
     if conn.dialect.name == "sqlite":
-        items = func.json_each(bindparam("in_values", json.dumps(values), type_=String))
-        return column.in_(select(items.table_valued("value").c.value))
+        return column.in_(select(value_rows(conn, column, values)))
     if conn.dialect.name == "postgresql":
         return column == any_(pg_array(column, values))
     return column.in_(values)
+
+
+def value_rows(conn: Connection, column: Column, values: list[Any]) -> ColumnElement[Any]:
+    """The values as the rows of one column, in one bound parameter (to select from): a JSON
+    array unpacked by json_each on SQLite, an array unnested on PostgreSQL."""
+    if conn.dialect.name == "postgresql":
+        return func.unnest(pg_array(column, values)).column_valued("value")
+    items = func.json_each(bindparam("in_values", json.dumps(values), type_=String))
+    return items.table_valued("value").c.value
 
 
 _SEPARATOR = "\x1f"  # ASCII unit separator (a value holding it, or empty, goes as an array)
@@ -213,13 +221,7 @@ def unknown_values(conn: Connection, column: Column, values: Iterable[str]) -> s
     wanted = list(set(values))
     unknown: set[str] = set()
     for i in range(0, len(wanted), IN_CHUNK):
-        part = wanted[i : i + IN_CHUNK]
-        value: ColumnElement[Any]
-        if conn.dialect.name == "postgresql":
-            value = func.unnest(pg_array(column, part)).column_valued("value")
-        else:
-            items = func.json_each(bindparam("in_values", json.dumps(part), type_=String))
-            value = items.table_valued("value").c.value
+        value = value_rows(conn, column, wanted[i : i + IN_CHUNK])
         stored = select(literal(1)).where(column == value).exists()
         unknown.update(conn.scalars(select(value).where(~stored)))
     return unknown

@@ -177,28 +177,31 @@ _OLD_FOREIGN_KEYS = (
 )
 
 
+def _operator_key_state(pg: Any) -> tuple[list[str], bool]:
+    """(the operator foreign keys an earlier version declared, every trigger present)."""
+    with pg.cursor() as cursor:
+        cursor.execute(_OLD_FOREIGN_KEYS, (PARENT,))
+        old = [name for (name,) in cursor.fetchall()]
+        cursor.execute(_TRIGGERS, (list(_TRIGGER_NAMES),))
+        row = cursor.fetchone()
+    return old, row is not None and row[0] == len(_TRIGGER_NAMES)
+
+
 def operator_key_current(pg: Any) -> bool:
     """False when a partitioned query_log still has an earlier version's operator foreign key
     or lacks a trigger of its operator key (True when query_log is not partitioned)."""
     if not is_partitioned(pg):
         return True
-    with pg.cursor() as cursor:
-        cursor.execute(_OLD_FOREIGN_KEYS, (PARENT,))
-        if cursor.fetchone() is not None:
-            return False
-        cursor.execute(_TRIGGERS, (list(_TRIGGER_NAMES),))
-        row = cursor.fetchone()
-    return row is not None and row[0] == len(_TRIGGER_NAMES)
+    old, triggers = _operator_key_state(pg)
+    return not old and triggers
 
 
 def operator_key(pg: Any) -> bool:
     """PostgreSQL, partitioned query_log: install the operator key's triggers when any is missing
     and drop the foreign key an earlier version declared. True when that key was replaced."""
-    with pg.cursor() as cursor:
-        cursor.execute(_OLD_FOREIGN_KEYS, (PARENT,))
-        old = [name for (name,) in cursor.fetchall()]
-        cursor.execute(_TRIGGERS, (list(_TRIGGER_NAMES),))
-        if old or cursor.fetchone()[0] < len(_TRIGGER_NAMES):
+    old, triggers = _operator_key_state(pg)
+    if old or not triggers:
+        with pg.cursor() as cursor:
             for statement in _OPERATOR_KEY:
                 cursor.execute(statement)
     for name in old:
