@@ -38,7 +38,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.4"
+DETECTOR_VERSION = "anomaly-2.5"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -242,10 +242,13 @@ def _range_alerts(rng, lo: dt.datetime, hi: dt.datetime) -> list[Alert]:
         start = max(lo, _floor_day(first))
         end = min(hi, _floor_day(last) + dt.timedelta(days=1))
         base = rng.baseline.get(names[0])
+        part = rng.unauthorised.get(names[0])
+        baseline = str(base.level[i]) if base is not None else ""
+        if part is not None and part.led[i]:  # judged against the operator's own other lookups
+            baseline = "own"
         out.append(Alert(
             row["op"], start, end, round(_score(list(ev[i, order])), 2), zh, en, names,
-            horizon="range", lookups=int(span["n"]) if span else 0,
-            baseline=str(base.level[i]) if base is not None else "",
+            horizon="range", lookups=int(span["n"]) if span else 0, baseline=baseline,
         ))  # fmt: skip
     return out
 

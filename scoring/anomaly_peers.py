@@ -40,6 +40,7 @@ LEVEL_WORDS = {
     "level": ("同层级（市级或县级）人员", "city- or county-level peers alike"),
     "all": ("全部查询人员", "all operators"),
     "none": ("（无可比人员）", "(no comparable peers)"),
+    "own": ("本人其他查询", "the operator's own other lookups"),
 }
 
 

@@ -41,6 +41,7 @@ from scoring.anomaly_peers import (
     DEPT_LEVELS,
     HABIT_LEVELS,
     LEVELS,
+    MIN_LOOKUPS,
     Baseline,
     choose_groups,
     group_keys,
@@ -69,6 +70,9 @@ HABIT_SIGNALS = (
     "terminal",
 )
 HABIT_CAP = 5.0
+# lookups without authorisation among a relationship's persons or a habit's lookups are judged
+# against this many times the operator's own unauthorised share (the rest of their work)
+UNAUTH_SLACK = 2.0
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
 REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
 # range signals judged as a share: (count, basis) columns of RangeEvidence.frame
@@ -94,6 +98,22 @@ RARE_PURPOSE_SHARE = 0.005  # a purpose the peer group uses for < 0.5 % of its l
 PURPOSE_FLOOR = 0.0005
 FOCUS_KAPPA = 5.0  # operators of one county differ in where their out-of-county work leads
 OWN_WORK_SHARE = 0.2  # a purpose making a fifth of the operator's own lookups is their remit
+# a purpose that most operators of the same role in other departments use (each for this share of
+# their lookups or more) is the role's work wherever it sits (HR reviewing appointments)
+ROLE_USE_SHARE = 0.02
+
+
+@dataclass
+class UnauthorisedPart:
+    """A habit's lookups (k), those of them without authorisation (unauth), the number expected
+    from the operator's other lookups (expected, at their share `rest`), and whether this made
+    the habit's evidence (led)."""
+
+    k: np.ndarray
+    unauth: np.ndarray
+    expected: np.ndarray
+    rest: np.ndarray
+    led: np.ndarray
 
 
 @dataclass
@@ -106,6 +126,8 @@ class RangeEvidence:
     rare_purposes: pl.DataFrame  # op, purpose: purposes foreign to the operator's peer group
     # the peers' share of persons, for the weekly view's prior where the range judges an exposure
     shares: dict[str, Baseline] = field(default_factory=dict)
+    # per habit signal: the part of its lookups without authorisation (UnauthorisedPart)
+    unauthorised: dict[str, UnauthorisedPart] = field(default_factory=dict)
 
 
 def _rare_mask(keys: dict, group: np.ndarray, counts: np.ndarray, share: float) -> np.ndarray:
@@ -209,7 +231,11 @@ def range_evidence(
         remit = k > REMIT_SHARE * np.maximum(persons, 1.0)
         ev[name] = np.where(remit, np.minimum(ev[name], REMIT_CAP), ev[name])
         ku = f[f"{c}_su"].to_numpy().astype(float)
-        e_u = nb_evidence(ku, expected[name] * np.minimum(1.0, 3 * u_rate), 1e4)
+        # where the relationship is the remit of the role (most of the role's operators in any
+        # department share it), the operator's own such persons are the exposure
+        role_remit = remit & _role_shares(keys["role_level"], k, persons)
+        exposed = np.where(role_remit, np.maximum(expected[name], k), expected[name])
+        e_u = nb_evidence(ku, exposed * np.minimum(1.0, UNAUTH_SLACK * u_rate), 1e4)
         ev[name] = np.maximum(ev[name], e_u - np.log10(2.0))
     county_op = f["op_county"].is_not_null().to_numpy()
     out_n = f["out_n"].to_numpy().astype(float)
@@ -219,8 +245,10 @@ def range_evidence(
     ev["out_focus"] = np.clip(nb_evidence(focus_k, focus_mu, FOCUS_KAPPA) - np.log10(9.0), 0, None)
     foreign = foreign_terminals(terminals.filter(pl.col("scored")))
     term = f.select("op").join(
-        foreign.group_by("op").agg(pl.col("n").sum().alias("term_k")), on="op", how="left"
-    )
+        foreign.group_by("op").agg(pl.col("n").sum().alias("term_k"),
+                                   pl.col("unauth").sum().alias("term_u")),
+        on="op", how="left",
+    )  # fmt: skip
     share_signal("terminal", term["term_k"].fill_null(0).to_numpy().astype(float), n)
     share_signal("unknown", f["unknown_n"].to_numpy().astype(float), n)
 
@@ -244,6 +272,26 @@ def range_evidence(
     group = np.where(lv == "none", broad, group)
     rare = _rare_mask(keys, group, hours, RARE_HOUR_SHARE)
     share_signal("hours", (hours * rare).sum(axis=1), n, chain=HABIT_LEVELS)
+    wide_u = (
+        f.select("op")
+        .join(grid.pivot(on="hour", index="op", values="unauth"), on="op", how="left")
+        .fill_null(0)
+    )
+    hours_u = np.column_stack(
+        [
+            wide_u[str(h)].to_numpy() if str(h) in wide_u.columns else np.zeros(f.height)
+            for h in range(24)
+        ]
+    ).astype(float)
+    # per habit: its lookups and those of them without authorisation
+    conj: dict[str, tuple[np.ndarray, np.ndarray]] = {
+        "hours": ((hours * rare).sum(axis=1), (hours_u * rare).sum(axis=1)),
+        "out_county": (out_n, f["out_u"].to_numpy().astype(float) * county_op),
+        "terminal": (
+            term["term_k"].fill_null(0).to_numpy().astype(float),
+            term["term_u"].fill_null(0).to_numpy().astype(float),
+        ),
+    }
     rare_hours = {op: [h for h in range(24) if rare[i, h]] for i, op in enumerate(f["op"])}
 
     # days most operators do not work
@@ -251,6 +299,11 @@ def range_evidence(
     off = daily.filter(pl.col("date").is_in(list(closed_dates)))
     off_n = f.select("op").join(off.group_by("op").agg(pl.col("n").sum()), on="op", how="left")
     share_signal("days", off_n["n"].fill_null(0).to_numpy().astype(float), n, chain=HABIT_LEVELS)
+    off_u = f.select("op").join(off.group_by("op").agg(pl.col("unauth").sum()), on="op", how="left")
+    conj["days"] = (
+        off_n["n"].fill_null(0).to_numpy().astype(float),
+        off_u["unauth"].fill_null(0).to_numpy().astype(float),
+    )
 
     # purposes the peer group (almost) never uses
     dept_level, dept_group = choose_groups(keys, n, DEPT_LEVELS)
@@ -258,11 +311,16 @@ def range_evidence(
     _, small_group = choose_groups(keys, n, ("dept",), min_peers=1)
     dept_group = np.where(dept_level == "none", small_group, dept_group)
     ops_list = f["op"].to_list()
-    purpose_k, purpose_mu, purpose_top, rare_purposes = _foreign_purposes(
-        f, purposes, dept_group, membership(keys, dept_group, ops_list)
+    purpose_k, purpose_u, purpose_mu, purpose_top, rare_purposes = _foreign_purposes(
+        f,
+        purposes,
+        dept_group,
+        membership(keys, dept_group, ops_list),
+        _role_purposes(f, purposes, keys),
     )
     expected["purpose"] = purpose_mu
     ev["purpose"] = nb_evidence(purpose_k, purpose_mu, 1e4)
+    conj["purpose"] = (purpose_k, purpose_u)
 
     # the person looked up on the most days; the reference used most often
     item_level, item_group = choose_groups(keys, n, LEVELS)
@@ -375,7 +433,17 @@ def range_evidence(
     # explanation. Habit evidence is capped so that it never outranks the persons.
     for name in HABIT_SIGNALS:
         ev[name] = np.minimum(ev[name], HABIT_CAP)
-    return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes, shares)
+    # a habit's lookups without authorisation, against the operator's own unauthorised share of
+    # their other lookups: a remit's night, weekend or out-of-county work is authorised like the
+    # rest of it; misuse is not. Two anomalies in the same lookups are no habit: not capped
+    unauthorised: dict[str, UnauthorisedPart] = {}
+    for name, (kx, ku) in conj.items():
+        rest = (unauth - ku + 50.0 * b_u.mu) / np.maximum(n - kx + 50.0, 1.0)
+        exp_u = kx * np.minimum(1.0, UNAUTH_SLACK * rest)
+        e_c = np.clip(nb_evidence(ku, exp_u, 1e4) - np.log10(2.0), 0.0, None)
+        unauthorised[name] = UnauthorisedPart(kx, ku, exp_u, rest, e_c > ev[name])
+        ev[name] = np.maximum(ev[name], e_c)
+    return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes, shares, unauthorised)
 
 
 FOREIGN_SHARE = 0.1
@@ -388,14 +456,16 @@ def foreign_terminals(terminals: pl.DataFrame) -> pl.DataFrame:
     t = (
         terminals.filter(pl.col("terminal") != "")
         .group_by("op", "terminal")
-        .agg(pl.col("n").sum(), pl.col("first").min(), pl.col("last").max())
+        .agg(
+            pl.col("n").sum(), pl.col("unauth").sum(), pl.col("first").min(), pl.col("last").max()
+        )  # fmt: skip
     )
     t = t.with_columns(
         own=pl.col("n") / pl.col("n").sum().over("op"),
         theirs=pl.col("n") / pl.col("n").sum().over("terminal"),
     )
     return t.filter((pl.col("own") < FOREIGN_SHARE) & (pl.col("theirs") < FOREIGN_SHARE)).select(
-        "op", "terminal", "n", "first", "last"
+        "op", "terminal", "n", "unauth", "first", "last"
     )
 
 
@@ -424,10 +494,54 @@ def _out_focus(pairs: pl.DataFrame, f: pl.DataFrame):
             j["s_county"].to_list())  # fmt: skip
 
 
-def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: pl.DataFrame):
-    """Lookups under purposes that the operator's peer group (without them) hardly uses and
-    that are no real part of the operator's own work (under OWN_WORK_SHARE of it)."""
+def _role_shares(role: np.ndarray, k: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Per operator: do at least two and at least half of the other operators of their role
+    and level (in any department, MIN_LOOKUPS or more) have k above REMIT_SHARE of basis?"""
+    big = basis >= MIN_LOOKUPS
+    high = big & (k > REMIT_SHARE * basis)
+    _, at = np.unique(role, return_inverse=True)
+    others = np.bincount(at, weights=big)[at] - big
+    highs = np.bincount(at, weights=high)[at] - high
+    return (highs >= 2) & (highs >= 0.5 * others)
+
+
+def _role_purposes(f: pl.DataFrame, purposes: pl.DataFrame, keys: dict) -> pl.DataFrame:
+    """op, purpose: purposes that at least two and at least half of the operators of the op's
+    role and level in other departments (of MIN_LOOKUPS or more) use for ROLE_USE_SHARE or more
+    of their lookups: the role's work, wherever the role sits."""
     per = purposes.group_by("op", "purpose").agg(pl.col("n").sum())
+    ops = pl.DataFrame({"op": f["op"], "role": keys["role_level"], "dept": keys["dept"],
+                        "n": f["n"]}).filter(pl.col("n") >= MIN_LOOKUPS)  # fmt: skip
+    uses = (
+        per.join(ops, on="op")
+        .filter(pl.col("n") >= ROLE_USE_SHARE * pl.col("n_right"))
+        .group_by("role", "dept", "purpose")
+        .agg(pl.len().alias("users"))
+    )
+    staff = ops.group_by("role", "dept").agg(pl.len().alias("staff"))
+    role_users = uses.group_by("role", "purpose").agg(pl.col("users").sum().alias("r_users"))
+    role_staff = staff.group_by("role").agg(pl.col("staff").sum().alias("r_staff"))
+    target = pl.DataFrame({"op": f["op"], "role": keys["role_level"], "dept": keys["dept"]})
+    return (
+        target.join(role_users, on="role")
+        .join(role_staff, on="role")
+        .join(uses, on=["role", "dept", "purpose"], how="left")
+        .join(staff, on=["role", "dept"], how="left")
+        .with_columns(
+            others=pl.col("r_users") - pl.col("users").fill_null(0),
+            other_staff=pl.col("r_staff") - pl.col("staff").fill_null(0),
+        )
+        .filter(pl.col("others") >= 2, pl.col("others") >= 0.5 * pl.col("other_staff"))
+        .select("op", "purpose")
+    )
+
+
+def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: pl.DataFrame,
+                      role_work: pl.DataFrame | None = None):  # fmt: skip
+    """Lookups under purposes that the operator's peer group (without them) hardly uses and
+    that are no real part of the operator's own work (under OWN_WORK_SHARE of it) nor of their
+    role's in other departments (role_work: op, purpose)."""
+    per = purposes.group_by("op", "purpose").agg(pl.col("n").sum(), pl.col("unauth").sum())
     own_total = per.group_by("op").agg(pl.col("n").sum().alias("o_total"))
     grp_n = (
         members.join(per.rename({"op": "member"}), on="member")
@@ -449,15 +563,19 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
     rare = p.filter(
         (pl.col("share") < RARE_PURPOSE_SHARE) & (pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
     )
+    if role_work is not None:
+        rare = rare.join(role_work, on=["op", "purpose"], how="anti")
     hits = rare.group_by("op").agg(
         pl.col("n").sum().alias("k"),
+        pl.col("unauth").sum().alias("k_u"),
         pl.col("share").sum().alias("mu_share"),
         pl.col("purpose").sort_by("n", descending=True).first().alias("top"),
     )
     j = f.select("op", "n").join(hits, on="op", how="left")
     k = j["k"].fill_null(0).to_numpy().astype(float)
     mu = j["n"].to_numpy() * np.maximum(j["mu_share"].fill_null(0).to_numpy(), PURPOSE_FLOOR)
-    return k, mu, j["top"].to_list(), rare.select("op", "purpose")
+    k_u = j["k_u"].fill_null(0).to_numpy().astype(float)
+    return k, k_u, mu, j["top"].to_list(), rare.select("op", "purpose")
 
 
 def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataFrame,

@@ -170,6 +170,9 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
             f"Used one authorisation reference ('{row['ref']}') for {n} lookups: only "
             f"{_pct(tail)} of the peer group's references are used so often",
         )
+    part = rng.unauthorised.get(name)
+    if part is not None and part.led[i]:
+        return _unauthorised_reason(name, row, part, i)
     kcol, bcol = SHARE_COLUMNS[name]
     (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
     k, basis = int(row[kcol]), max(int(row[bcol]), 1)
@@ -190,6 +193,24 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         f"{_pct(k / basis)}，{ctx_zh}，预计约 {_fmt(exp)} {unit_zh}",
         f"Over the range: {k} {what_en}{d_en} of {basis} {unit_en} ({_pct(k / basis)}), "
         f"{ctx_en}, about {_fmt(exp)} expected",
+    )
+
+
+def _unauthorised_reason(name: str, row: dict, part, i) -> tuple[str, str]:
+    """A habit's lookups without authorisation against the operator's own other lookups."""
+    from scoring.anomaly_range import UNAUTH_SLACK
+
+    (what_zh, what_en), _ = SHARES[name]
+    d_zh, d_en = _detail(name, row)
+    k, ku = int(part.k[i]), int(part.unauth[i])
+    rest, exp = float(part.rest[i]), float(part.expected[i])
+    slack = f"{UNAUTH_SLACK:g}"
+    return (
+        f"整个时段：{what_zh}{d_zh} {k} 次，其中 {ku} 次无查询事由或授权编号，本人其他查询中无授权的"
+        f"约占 {_pct(rest)}，按其 {slack} 倍预计至多约 {_fmt(exp)} 次",
+        f"Over the range: {ku} of the operator's {k} {what_en}{d_en} had no purpose or "
+        f"reference, where about {_pct(rest)} of their other lookups have none: at most about "
+        f"{_fmt(exp)} expected at {slack} times that",
     )
 
 

@@ -140,15 +140,17 @@ def batches(refs: pl.DataFrame) -> pl.DataFrame:
 
 
 def purposes(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, date, purpose, n: lookups per operator, date and known purpose."""
+    """op, date, purpose, n, unauth: lookups per operator, date and known purpose (unauth: those
+    without the reference the purpose needs)."""
     day = _date()
     stmt = (
-        select(Q.c.operator_id, day, PU.c.code, func.count())
+        select(Q.c.operator_id, day, PU.c.code, func.count(), func.sum(_unauthorised()))
         .select_from(Q.join(PU, PU.c.code == Q.c.purpose_code))
         .where(_in_window(start, end))
         .group_by(Q.c.operator_id, day, PU.c.code)
     )
-    schema = {"op": pl.String, "date": pl.String, "purpose": pl.String, "n": pl.Int64}
+    schema = {"op": pl.String, "date": pl.String, "purpose": pl.String, "n": pl.Int64,
+              "unauth": pl.Int64}  # fmt: skip
     frame = _frame(conn, stmt, schema)
     return frame.with_columns(pl.col("date").str.slice(0, 10).str.to_date())
 

@@ -69,8 +69,14 @@ def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine,
     )
     assert "peers of the same department and level (5)" in episode.reasons_en[0]
     assert "同部门同层级人员（5 人）" in episode.reasons_zh[0]
+    # after hours without purposes, where the rest of the operator's work has them: judged
+    # against the operator's own other lookups (their week against their other weeks too)
+    night = next(a for a in by_op["psb0003"] if a.horizon == "range")
+    assert night.baseline == "own" and night.reasons_en[0].startswith(
+        "Over the range: 15 of the operator's 15 lookups at hours the peer group hardly works"
+    )
     assert "15 unauthorised lookups at hours" in next(
-        r for r in by_op["psb0003"][0].reasons_en if "hours" in r
+        r for a in by_op["psb0003"] if a.horizon == "week" for r in a.reasons_en if "hours" in r
     )
     for op in world["quiet"]:
         assert op not in by_op, f"{op} flagged: {by_op.get(op)[0].reasons_en}"
