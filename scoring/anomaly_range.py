@@ -243,7 +243,7 @@ def range_evidence(
     focus_k, focus_mu, focus_county = _out_focus(pairs, f)
     expected["out_focus"] = focus_mu
     ev["out_focus"] = np.clip(nb_evidence(focus_k, focus_mu, FOCUS_KAPPA) - np.log10(9.0), 0, None)
-    foreign = foreign_terminals(terminals.filter(pl.col("scored")))
+    foreign = foreign_terminals(terminals.filter(pl.col("scored")), f.select("op", "dept"))
     term = f.select("op").join(
         foreign.group_by("op").agg(pl.col("n").sum().alias("term_k"),
                                    pl.col("unauth").sum().alias("term_u")),
@@ -449,10 +449,12 @@ def range_evidence(
 FOREIGN_SHARE = 0.1
 
 
-def foreign_terminals(terminals: pl.DataFrame) -> pl.DataFrame:
-    """op, terminal, n, first, last for terminals foreign to the operator: used for under a tenth
-    of the operator's lookups, and the operator makes under a tenth of the terminal's (someone
-    else's desk: borrowed or stolen credentials). A hall terminal shared by a team is none."""
+def foreign_terminals(terminals: pl.DataFrame, depts: pl.DataFrame | None = None) -> pl.DataFrame:
+    """op, terminal, n, unauth, first, last for terminals foreign to the operator: used for under
+    a tenth of the operator's lookups, and either the operator makes under a tenth of the
+    terminal's (someone else's desk: borrowed or stolen credentials; a hall terminal shared by a
+    team is none) or most of its other lookups are made by operators of other departments
+    (depts: op, dept; another department's desk, however rarely it is used)."""
     t = (
         terminals.filter(pl.col("terminal") != "")
         .group_by("op", "terminal")
@@ -464,7 +466,18 @@ def foreign_terminals(terminals: pl.DataFrame) -> pl.DataFrame:
         own=pl.col("n") / pl.col("n").sum().over("op"),
         theirs=pl.col("n") / pl.col("n").sum().over("terminal"),
     )
-    return t.filter((pl.col("own") < FOREIGN_SHARE) & (pl.col("theirs") < FOREIGN_SHARE)).select(
+    elsewhere = pl.col("theirs") < FOREIGN_SHARE
+    if depts is not None:
+        t = t.join(depts.select("op", "dept"), on="op", how="left")
+        # lookups of the terminal by each department, and by the operator's own department
+        per_dept = t.group_by("terminal", "dept").agg(pl.col("n").sum().alias("dept_n"))
+        t = t.join(per_dept, on=["terminal", "dept"], how="left").with_columns(
+            others=pl.col("n").sum().over("terminal") - pl.col("n"),
+            own_dept_others=pl.col("dept_n") - pl.col("n"),
+        )
+        other_dept = (pl.col("others") > 0) & (pl.col("own_dept_others") < 0.5 * pl.col("others"))
+        elsewhere = elsewhere | (other_dept & pl.col("dept").is_not_null())
+    return t.filter((pl.col("own") < FOREIGN_SHARE) & elsewhere).select(
         "op", "terminal", "n", "unauth", "first", "last"
     )
 

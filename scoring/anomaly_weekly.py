@@ -65,7 +65,9 @@ def weekly_evidence(
     )
     f = f.join(pk, on=["op", "win"], how="left").with_columns(pl.col("purpose_k").fill_null(0))
     # lookups from terminals foreign to the operator (over the whole log, look-back included)
-    foreign = foreign_terminals(terminal_weeks).select("op", "terminal")
+    foreign = foreign_terminals(terminal_weeks, f.select("op", "dept").unique()).select(
+        "op", "terminal"
+    )
     tk = (
         terminal_weeks.join(foreign, on=["op", "terminal"])
         .group_by("op", "win")

@@ -23,7 +23,7 @@ from sqlalchemy import insert, select
 from data_access.schema import models as m
 from scoring.anomaly import detect
 from scoring.anomaly_peers import group_keys
-from scoring.anomaly_range import _role_purposes
+from scoring.anomaly_range import _role_purposes, foreign_terminals
 
 
 @pytest.fixture
@@ -105,3 +105,25 @@ def test_a_purpose_most_of_the_role_uses_in_other_departments_is_the_roles_work(
     # LICENSING is everyone's
     assert ("edu-officer", "LICENSING") in pairs
     assert np.all(work["op"].is_in(ops["op"]).to_numpy())
+
+
+def test_another_departments_desk_is_foreign_however_rarely_it_is_used():
+    """Credentials used at another department's desk while the owner is away: the desk's owner
+    makes few lookups, so the borrower makes more than a tenth of the desk's; it is still
+    foreign. A hall terminal of the operator's own department is not."""
+    at = dt.datetime(2026, 11, 2, 10)
+    rows = [("drc1", "DRC-PC1", 900), ("drc1", "FIN-PC7", 60), ("fin1", "FIN-PC7", 50),
+            ("drc1", "HALL-1", 40), ("drc2", "HALL-1", 45), ("drc3", "HALL-1", 30),
+            ("drc2", "DRC-PC2", 700), ("drc3", "DRC-PC3", 500)]  # fmt: skip
+    terminals = pl.DataFrame(
+        [(op, t, n, 0, at, at) for op, t, n in rows],
+        schema={"op": pl.String, "terminal": pl.String, "n": pl.Int64, "unauth": pl.Int64,
+                "first": pl.Datetime("us"), "last": pl.Datetime("us")},
+        orient="row",
+    )  # fmt: skip
+    depts = pl.DataFrame({"op": ["drc1", "drc2", "drc3", "fin1"],
+                          "dept": ["DRC", "DRC", "DRC", "FINANCE"]})  # fmt: skip
+    foreign = foreign_terminals(terminals, depts)
+    assert set(zip(foreign["op"], foreign["terminal"], strict=True)) == {("drc1", "FIN-PC7")}
+    # without the departments only the old rule holds: drc1 makes over half of FIN-PC7's lookups
+    assert foreign_terminals(terminals).is_empty()
