@@ -206,7 +206,7 @@ def _unauthorised_reason(name: str, row: dict, part, i) -> tuple[str, str]:
     rest, exp = float(part.rest[i]), float(part.expected[i])
     slack = f"{UNAUTH_SLACK:g}"
     return (
-        f"整个时段：{what_zh}{d_zh} {k} 次，其中 {ku} 次无查询事由或授权编号，本人其他查询中无授权的"
+        f"整个时段：无查询事由或授权编号的{what_zh}{d_zh} {ku} 次（共 {k} 次），本人其他查询中无授权的"
         f"约占 {_pct(rest)}，按其 {slack} 倍预计至多约 {_fmt(exp)} 次",
         f"Over the range: {ku} of the operator's {k} {what_en}{d_en} had no purpose or "
         f"reference, where about {_pct(rest)} of their other lookups have none: at most about "

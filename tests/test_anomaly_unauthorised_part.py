@@ -24,6 +24,9 @@ from data_access.schema import models as m
 from scoring.anomaly import detect
 from scoring.anomaly_peers import group_keys
 from scoring.anomaly_range import _role_purposes, foreign_terminals
+from ui.alert_reasons import headline
+
+COUNTY_NAME = "川汇区"  # the clerks' own county, 411602 (anomaly_world.COUNTY_A)
 
 
 @pytest.fixture
@@ -60,7 +63,12 @@ def test_unauthorised_out_of_county_lookups_are_judged_against_the_own_work(aler
     unauthorised, out_of_county = int(found[1]), int(found[2])
     # the thirty and the clerk's few earlier ones, among the clerk's mostly authorised such work
     assert 30 <= unauthorised < 0.3 * out_of_county
-    assert f"其中 {unauthorised} 次无查询事由或授权编号" in top.reasons_zh[0]
+    assert top.reasons_zh[0].startswith("整个时段：无查询事由或授权编号的本县以外居民的查询")
+    assert f" {unauthorised} 次（共 {out_of_county} 次）" in top.reasons_zh[0]
+    # the queue's headline is the finding: the unauthorised ones, not all of them
+    assert headline("；".join(top.reasons_zh), "zh") == (
+        f"无查询事由或授权编号的本县以外居民的查询（本县：{COUNTY_NAME}） {unauthorised} 次"
+    )
 
 
 def test_the_same_lookups_with_references_raise_nothing(alerts):
