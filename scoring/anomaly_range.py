@@ -130,6 +130,19 @@ class RangeEvidence:
     unauthorised: dict[str, UnauthorisedPart] = field(default_factory=dict)
 
 
+def _by_hour(f: pl.DataFrame, grid: pl.DataFrame, values: str) -> np.ndarray:
+    """One row per operator of f, one column per hour of the day: grid's `values` (0 if none)."""
+    wide = (
+        f.select("op")
+        .join(grid.pivot(on="hour", index="op", values=values), on="op", how="left")
+        .fill_null(0)
+    )
+    return np.column_stack(
+        [wide[str(h)].to_numpy() if str(h) in wide.columns else np.zeros(f.height)
+         for h in range(24)]
+    ).astype(float)  # fmt: skip
+
+
 def _rare_mask(keys: dict, group: np.ndarray, counts: np.ndarray, share: float) -> np.ndarray:
     """Per row, which columns its peer group (without the row) uses for less than `share` of its
     total."""
@@ -254,17 +267,7 @@ def range_evidence(
 
     # hours the operator's peer group hardly works
     grid = hourly.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
-    wide = (
-        f.select("op")
-        .join(grid.pivot(on="hour", index="op", values="n"), on="op", how="left")
-        .fill_null(0)
-    )
-    hours = np.column_stack(
-        [
-            wide[str(h)].to_numpy() if str(h) in wide.columns else np.zeros(f.height)
-            for h in range(24)
-        ]  # fmt: skip
-    ).astype(float)
+    hours = _by_hour(f, grid, "n")
     # rare hours from the role's peers; without enough of them (only for the weekly view, which
     # judges the operator against their own weeks) from the level's
     lv, group = choose_groups(keys, n, HABIT_LEVELS, min_peers=2)
@@ -272,17 +275,7 @@ def range_evidence(
     group = np.where(lv == "none", broad, group)
     rare = _rare_mask(keys, group, hours, RARE_HOUR_SHARE)
     share_signal("hours", (hours * rare).sum(axis=1), n, chain=HABIT_LEVELS)
-    wide_u = (
-        f.select("op")
-        .join(grid.pivot(on="hour", index="op", values="unauth"), on="op", how="left")
-        .fill_null(0)
-    )
-    hours_u = np.column_stack(
-        [
-            wide_u[str(h)].to_numpy() if str(h) in wide_u.columns else np.zeros(f.height)
-            for h in range(24)
-        ]
-    ).astype(float)
+    hours_u = _by_hour(f, grid, "unauth")
     # per habit: its lookups and those of them without authorisation
     conj: dict[str, tuple[np.ndarray, np.ndarray]] = {
         "hours": ((hours * rare).sum(axis=1), (hours_u * rare).sum(axis=1)),
