@@ -101,6 +101,7 @@ OWN_WORK_SHARE = 0.2  # a purpose making a fifth of the operator's own lookups i
 # a purpose that most operators of the same role in other departments use (each for this share of
 # their lookups or more) is the role's work wherever it sits (HR reviewing appointments)
 ROLE_USE_SHARE = 0.02
+ROLE_MIN, ROLE_MAJORITY = 2, 0.5  # "most of the role": at least two and at least half of it
 
 
 @dataclass
@@ -220,7 +221,7 @@ def range_evidence(
     unauth = f["unauth"].to_numpy().astype(float)
     b_u = share_signal("unauth", unauth, n)
     # the operator's own unauthorised share, pulled towards the peers' with little history
-    u_rate = (unauth + 50.0 * b_u.mu) / (n + 50.0)
+    u_rate = _own_rate(unauth, n, b_u.mu)
     # kin and neighbours against what the operator's work exposes them to (anomaly_village)
     village = village_exposure(pairs, f, ops)
     f = f.with_columns(village_exp=village["village_exp"], kin_exp=village["kin_exp"])
@@ -290,12 +291,13 @@ def range_evidence(
     # days most operators do not work
     daily = hourly.group_by("op", "date").agg(pl.col("n").sum(), pl.col("unauth").sum())
     off = daily.filter(pl.col("date").is_in(list(closed_dates)))
-    off_n = f.select("op").join(off.group_by("op").agg(pl.col("n").sum()), on="op", how="left")
+    off_n = f.select("op").join(
+        off.group_by("op").agg(pl.col("n").sum(), pl.col("unauth").sum()), on="op", how="left"
+    )
     share_signal("days", off_n["n"].fill_null(0).to_numpy().astype(float), n, chain=HABIT_LEVELS)
-    off_u = f.select("op").join(off.group_by("op").agg(pl.col("unauth").sum()), on="op", how="left")
     conj["days"] = (
         off_n["n"].fill_null(0).to_numpy().astype(float),
-        off_u["unauth"].fill_null(0).to_numpy().astype(float),
+        off_n["unauth"].fill_null(0).to_numpy().astype(float),
     )
 
     # purposes the peer group (almost) never uses
@@ -309,7 +311,7 @@ def range_evidence(
         purposes,
         dept_group,
         membership(keys, dept_group, ops_list),
-        _role_purposes(f, purposes, keys),
+        keys,
     )
     expected["purpose"] = purpose_mu
     ev["purpose"] = nb_evidence(purpose_k, purpose_mu, 1e4)
@@ -431,7 +433,7 @@ def range_evidence(
     # rest of it; misuse is not. Two anomalies in the same lookups are no habit: not capped
     unauthorised: dict[str, UnauthorisedPart] = {}
     for name, (kx, ku) in conj.items():
-        rest = (unauth - ku + 50.0 * b_u.mu) / np.maximum(n - kx + 50.0, 1.0)
+        rest = _own_rate(unauth - ku, n - kx, b_u.mu)
         exp_u = kx * np.minimum(1.0, UNAUTH_SLACK * rest)
         e_c = np.clip(nb_evidence(ku, exp_u, 1e4) - np.log10(2.0), 0.0, None)
         unauthorised[name] = UnauthorisedPart(kx, ku, exp_u, rest, e_c > ev[name])
@@ -500,6 +502,19 @@ def _out_focus(pairs: pl.DataFrame, f: pl.DataFrame):
             j["s_county"].to_list())  # fmt: skip
 
 
+OWN_RATE_PRIOR = 50.0  # lookups of weight given to the peers' share in an operator's own rate
+
+
+def _own_rate(k: np.ndarray, n: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """The operator's own share k / n, pulled towards the peers' share mu with little history."""
+    return (k + OWN_RATE_PRIOR * mu) / np.maximum(n + OWN_RATE_PRIOR, 1.0)
+
+
+def _most_of_the_role(yes, others):
+    """At least two and at least half of the role's other operators (arrays or polars exprs)."""
+    return (yes >= ROLE_MIN) & (yes >= ROLE_MAJORITY * others)
+
+
 def _role_shares(role: np.ndarray, k: np.ndarray, basis: np.ndarray) -> np.ndarray:
     """Per operator: do at least two and at least half of the other operators of their role
     and level (in any department, MIN_LOOKUPS or more) have k above REMIT_SHARE of basis?"""
@@ -508,14 +523,13 @@ def _role_shares(role: np.ndarray, k: np.ndarray, basis: np.ndarray) -> np.ndarr
     _, at = np.unique(role, return_inverse=True)
     others = np.bincount(at, weights=big)[at] - big
     highs = np.bincount(at, weights=high)[at] - high
-    return (highs >= 2) & (highs >= 0.5 * others)
+    return _most_of_the_role(highs, others)
 
 
-def _role_purposes(f: pl.DataFrame, purposes: pl.DataFrame, keys: dict) -> pl.DataFrame:
+def _role_purposes(f: pl.DataFrame, per: pl.DataFrame, keys: dict) -> pl.DataFrame:
     """op, purpose: purposes that at least two and at least half of the operators of the op's
     role and level in other departments (of MIN_LOOKUPS or more) use for ROLE_USE_SHARE or more
-    of their lookups: the role's work, wherever the role sits."""
-    per = purposes.group_by("op", "purpose").agg(pl.col("n").sum())
+    of their lookups (per: op, purpose, n): the role's work, wherever the role sits."""
     ops = pl.DataFrame({"op": f["op"], "role": keys["role_level"], "dept": keys["dept"],
                         "n": f["n"]}).filter(pl.col("n") >= MIN_LOOKUPS)  # fmt: skip
     uses = (
@@ -537,16 +551,16 @@ def _role_purposes(f: pl.DataFrame, purposes: pl.DataFrame, keys: dict) -> pl.Da
             others=pl.col("r_users") - pl.col("users").fill_null(0),
             other_staff=pl.col("r_staff") - pl.col("staff").fill_null(0),
         )
-        .filter(pl.col("others") >= 2, pl.col("others") >= 0.5 * pl.col("other_staff"))
+        .filter(_most_of_the_role(pl.col("others"), pl.col("other_staff")))
         .select("op", "purpose")
     )
 
 
 def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: pl.DataFrame,
-                      role_work: pl.DataFrame | None = None):  # fmt: skip
+                      keys: dict | None = None):  # fmt: skip
     """Lookups under purposes that the operator's peer group (without them) hardly uses and
-    that are no real part of the operator's own work (under OWN_WORK_SHARE of it) nor of their
-    role's in other departments (role_work: op, purpose)."""
+    that are no real part of the operator's own work (under OWN_WORK_SHARE of it) nor (given the
+    peer keys) of their role's in other departments (_role_purposes)."""
     per = purposes.group_by("op", "purpose").agg(pl.col("n").sum(), pl.col("unauth").sum())
     own_total = per.group_by("op").agg(pl.col("n").sum().alias("o_total"))
     grp_n = (
@@ -569,8 +583,8 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
     rare = p.filter(
         (pl.col("share") < RARE_PURPOSE_SHARE) & (pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
     )
-    if role_work is not None:
-        rare = rare.join(role_work, on=["op", "purpose"], how="anti")
+    if keys is not None:
+        rare = rare.join(_role_purposes(f, per, keys), on=["op", "purpose"], how="anti")
     hits = rare.group_by("op").agg(
         pl.col("n").sum().alias("k"),
         pl.col("unauth").sum().alias("k_u"),

@@ -95,9 +95,10 @@ def read_applications(
     the overdue list asks for its own rows' names, applicant_names: a person probe per
     application is most of this read for a city's year). `unfinished_only`: only those received
     and not both decided and answered by the date, the only ones that can be past a limit on it
-    (the overview's tile). `since` (a period's first day, on or before the as-of date): only those a period from that
-    day uses: not yet received, decided or answered, or received, decided or answered since;
-    an application finished before the period is in none of its figures."""
+    (the overview's tile). `since` (a period's first day, on or before the as-of date): only
+    those a period from that day uses: not yet received, decided or answered, or received,
+    decided or answered since; an application finished before the period is in none of its
+    figures."""
     a, p = m.Application, m.Person
     dept = scope.department("repair")
     # the applicant's name, one probe of person's key per application: an outer join made
