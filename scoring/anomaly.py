@@ -38,7 +38,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.5"
+DETECTOR_VERSION = "anomaly-2.6"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -73,6 +73,7 @@ class _Log:
     terminals: pl.DataFrame  # op, terminal, n, unauth, first, last, win (look-back weeks too)
     closed: set
     batch: pl.DataFrame  # op, ref, at, s_county, s_birth: lookups of batch runs in the range
+    borrowed: pl.DataFrame | None = None  # op, n, first, last: anomaly_source.borrowed_references
 
 
 PAIR_KEYS = ["op", "subject"]
@@ -133,6 +134,11 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
                 refs.append(refs_w)
                 runs.append(source.batch_lookups(conn, w.start, w.end))
                 say(f"week {w.start:%Y-%m-%d}: {int(hour['n'].sum()):,} lookups read")
+        borrowed = None  # references carried over from person to person: a range signal
+        if pairs and (date_to - date_from).days + 1 >= RANGE_MIN_DAYS:
+            lo = dt.datetime.combine(date_from, dt.time())
+            hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+            borrowed = source.borrowed_references(conn, lo, hi)
     week_store.store_weeks(engine, to_store, DETECTOR_VERSION, generation)
     if not pairs:
         return None
@@ -153,6 +159,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     return _Log(
         ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
         pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()), pl.concat(runs),
+        borrowed,
     )  # fmt: skip
 
 
@@ -170,7 +177,7 @@ def detect(
     scored_purposes = log.purposes.filter(pl.col("date") >= date_from, pl.col("date") <= date_to)
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
     rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
-                         log.terminals, log.closed, log.batch)  # fmt: skip
+                         log.terminals, log.closed, log.batch, log.borrowed)  # fmt: skip
     rng = with_history(rng, log.weeks.filter(~pl.col("scored")))
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())

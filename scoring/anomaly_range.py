@@ -16,6 +16,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | repeat | the person looked up on the most days, against how often the peers' persons recur |
 | fixation | the person looked up most often without authorisation, against the peers' such persons |
 | batch | the reference used for the most persons, against the peers' references |
+| borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |
 | dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
 | crowd | persons looked up by several departments within days, without a reference (anomaly_crowd) |
@@ -56,7 +57,7 @@ from scoring.anomaly_village import village_exposure
 RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
                  "unknown",
                  "hours", "days", "purpose", "repeat", "fixation", "batch", "reuse", "terminal",
-                 "dormant", "piggyback", "crowd", "enumeration")  # fmt: skip
+                 "dormant", "piggyback", "crowd", "enumeration", "borrowed")  # fmt: skip
 PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
 HABIT_SIGNALS = (
     "unauth",
@@ -88,7 +89,11 @@ SHARE_COLUMNS = {
     "days": ("off_n", "n"),
     "purpose": ("purpose_k", "n"),
     "terminal": ("term_k", "n"),
+    "borrowed": ("borrow_k", "persons"),
 }
+# references are carried over where the role's work does (HR's quarterly review under one reference,
+# in whichever department HR sits): the role's peers in other departments before the department's
+ROLE_FIRST_LEVELS = ("dept_role_level", "role_level", "dept_level", "dept", "level", "all")
 RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
 # kin and neighbours are judged against an exposure (expected persons), not a share of persons;
 # the prior "as chance has it" (observed = exposed) weighs this many expected persons
@@ -183,6 +188,7 @@ def range_evidence(
     terminals: pl.DataFrame,
     closed_dates: set,
     batch: pl.DataFrame | None = None,
+    borrowed: pl.DataFrame | None = None,
 ) -> RangeEvidence:
     """Evidence of every range signal for every operator active in the range (batch: the
     lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal)."""
@@ -265,6 +271,13 @@ def range_evidence(
     )  # fmt: skip
     share_signal("terminal", term["term_k"].fill_null(0).to_numpy().astype(float), n)
     share_signal("unknown", f["unknown_n"].to_numpy().astype(float), n)
+    # persons looked up under a reference the operator used for someone else on an earlier day
+    if borrowed is None:
+        borrowed = pl.DataFrame(schema={"op": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
+                                        "last": pl.Datetime("us")})  # fmt: skip
+    borrow_k = f.select("op").join(borrowed.select("op", borrow_k="n"), on="op", how="left")
+    borrow_k = borrow_k["borrow_k"].fill_null(0).to_numpy().astype(float)
+    share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
 
     # hours the operator's peer group hardly works
     grid = hourly.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
@@ -400,6 +413,7 @@ def range_evidence(
         ref_tail=pl.Series(ref_tail),
         ref_n=pl.Series(ref_n),
         term_k=term["term_k"].fill_null(0),
+        borrow_k=pl.Series(borrow_k),
         reuse_x=pl.Series(reuse_x),
         reuse_ref=pl.Series(reuse_ref, dtype=pl.String),
         reuse_tail=pl.Series(reuse_tail),
@@ -413,6 +427,7 @@ def range_evidence(
         hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
     )
     flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign)
+    flagged["borrowed"] = borrowed.select("op", "first", "last", "n")
     flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     resumed = f.filter(pl.col("resume").is_not_null()).select("op", "resume")

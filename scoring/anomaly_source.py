@@ -180,6 +180,47 @@ def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Dat
     return _frame(conn, stmt, schema)
 
 
+def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, n, first, last: persons an operator first looked up under a reference that they had
+    used for someone else on an earlier day (a case's number carried over to another person,
+    a broker's numbers), counted over the whole window in the database."""
+    day = _date()
+    per_person = (
+        select(
+            Q.c.operator_id.label("op"),
+            Q.c.authorization_ref.label("ref"),
+            func.min(day).label("day"),
+            func.min(Q.c.queried_at).label("at"),
+        )
+        .where(_in_window(start, end), ~_no_ref())
+        .group_by(Q.c.operator_id, Q.c.authorization_ref, Q.c.subject_id_number)
+        .subquery()
+    )
+    # the day the operator first used the reference for anyone (a window, not a self-join: one
+    # pass on every engine, whatever the planner knows of the table)
+    opened = select(
+        per_person.c.op,
+        per_person.c.day,
+        per_person.c.at,
+        func.min(per_person.c.day)
+        .over(partition_by=[per_person.c.op, per_person.c.ref])
+        .label("opened"),
+    ).subquery()
+    stmt = (
+        select(
+            opened.c.op,
+            func.count(),
+            type_coerce(func.min(opened.c.at), String),
+            type_coerce(func.max(opened.c.at), String),
+        )
+        .where(opened.c.day > opened.c.opened)
+        .group_by(opened.c.op)
+    )
+    schema = {"op": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
+              "last": pl.Datetime("us")}  # fmt: skip
+    return _frame(conn, stmt, schema)
+
+
 def operators(conn: Connection) -> pl.DataFrame:
     """Every operator with their own person row (name, residence) when their ID is on file."""
     stmt = select(

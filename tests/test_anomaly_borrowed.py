@@ -1,0 +1,88 @@
+"""References carried over to another person (both engines).
+
+A window clerk's authorisation references each cover one applicant on one day in the hand-built
+log. Twenty residents of another county looked up under references the clerk had used for
+someone else days before (a purpose and a reference on every lookup, so nothing else about
+them is unusual) make a range alert that names the references borrowed and the peers' share;
+the same twenty under fresh references raise nothing. A batch check's one reference for many
+persons on one day is no borrowing, and the database counts it over the whole range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from anomaly_world import COUNTY_B, FIRST_DAY, LAST_DAY, build_world
+from sqlalchemy import insert, select
+
+from data_access.schema import models as m
+from scoring.anomaly import detect
+from scoring.anomaly_source import borrowed_references
+
+CLERK, HONEST = "govservice0002", "govservice0003"
+
+
+def _lookup(i: int, op: str, at: dt.datetime, subject: str, ref: str | None) -> dict:
+    return {"query_id": f"B{i:05d}", "operator_id": op, "queried_at": at,
+            "subject_id_number": subject, "purpose_code": "LICENSING",
+            "authorization_ref": ref, "channel": "WEB", "terminal_id": None,
+            "flags": ""}  # fmt: skip
+
+
+@pytest.fixture
+def world(engine):
+    build_world(engine)
+    with engine.connect() as conn:
+        outsiders = conn.scalars(
+            select(m.Person.id_number).where(m.Person.county_code == COUNTY_B).limit(20)
+        ).all()
+        # the clerk's own references of the first week, one applicant each
+        own = conn.execute(
+            select(m.QueryLog.authorization_ref, m.QueryLog.queried_at)
+            .where(m.QueryLog.operator_id == CLERK, m.QueryLog.authorization_ref.is_not(None),
+                   m.QueryLog.queried_at < dt.datetime.combine(FIRST_DAY, dt.time())
+                   + dt.timedelta(days=5))
+            .order_by(m.QueryLog.queried_at).limit(20)
+        ).all()  # fmt: skip
+    rows = []
+    for j, subject in enumerate(outsiders):
+        at = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=8 + j), dt.time(15, 10))
+        rows.append(_lookup(2 * j, CLERK, at, subject, own[j][0]))
+        rows.append(_lookup(2 * j + 1, HONEST, at, subject, f"XK{at:%Y%m%d}9{j:03d}"))
+    with engine.begin() as conn:
+        conn.execute(insert(m.QueryLog), rows)
+    return engine
+
+
+def test_references_carried_over_to_other_persons_raise_a_range_alert(world):
+    alerts = detect(world, FIRST_DAY, LAST_DAY)
+    found = [a for a in alerts if a.operator_id == CLERK and "borrowed" in a.signals]
+    assert found, [(a.operator_id, a.signals) for a in alerts if a.operator_id == CLERK]
+    alert = found[0]
+    assert alert.horizon == "range" and alert.signals[0] == "borrowed" and alert.score >= 4.0
+    assert alert.lookups == 20
+    # the episode: the first to the last of the twenty
+    assert alert.window_start.date() == FIRST_DAY + dt.timedelta(days=8)
+    assert alert.window_end.date() >= FIRST_DAY + dt.timedelta(days=27)
+    zh, en = alert.reasons_zh[0], alert.reasons_en[0]
+    assert zh.startswith("整个时段：以本人此前用于他人的授权编号查询的人员 20 位"), zh
+    assert en.startswith("Over the range: 20 persons looked up under a reference the operator "
+                         "had used for someone else on an earlier day"), en  # fmt: skip
+    assert not [a for a in alerts if a.operator_id == HONEST and "borrowed" in a.signals]
+
+
+def test_the_database_counts_borrowed_references_over_the_range(world):
+    lo = dt.datetime.combine(FIRST_DAY, dt.time())
+    hi = dt.datetime.combine(LAST_DAY + dt.timedelta(days=1), dt.time())
+    with world.connect() as conn:
+        counted = borrowed_references(conn, lo, hi)
+    by_op = dict(zip(counted["op"].to_list(), counted["n"].to_list(), strict=True))
+    assert by_op.get(CLERK) == 20
+    assert HONEST not in by_op
+    # hrss0001's batch check: one reference for 300 persons, all on one day
+    assert "hrss0001" not in by_op
+    # a range that ends before the twenty were looked up holds none of them
+    with world.connect() as conn:
+        early = borrowed_references(conn, lo, lo + dt.timedelta(days=8))
+    assert CLERK not in early["op"].to_list()
