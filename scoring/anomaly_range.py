@@ -92,8 +92,17 @@ SHARE_COLUMNS = {
     "borrowed": ("borrow_k", "persons"),
 }
 # references are carried over where the role's work does (HR's quarterly review under one reference,
-# in whichever department HR sits): the role's peers in other departments before the department's
-ROLE_FIRST_LEVELS = ("dept_role_level", "role_level", "dept_level", "dept", "level", "all")
+# in whichever department HR sits; a labour inspector's case of several workers): the role's peers
+# in other departments, then at the other level, before the department's other roles
+ROLE_FIRST_LEVELS = (
+    "dept_role_level",
+    "role_level",
+    "dept_role",
+    "dept_level",
+    "dept",
+    "level",
+    "all",
+)
 RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
 # kin and neighbours are judged against an exposure (expected persons), not a share of persons;
 # the prior "as chance has it" (observed = exposed) weighs this many expected persons

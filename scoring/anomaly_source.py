@@ -183,7 +183,8 @@ def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Dat
 def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, n, first, last: persons an operator first looked up under a reference that they had
     used for someone else on an earlier day (a case's number carried over to another person,
-    a broker's numbers), counted over the whole window in the database."""
+    a broker's numbers), counted over the whole window in the database. A batch's reference
+    (BATCH_MIN persons or more on one day) carried into the next day is the batch going on."""
     day = _date()
     per_person = (
         select(
@@ -196,25 +197,39 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
         .group_by(Q.c.operator_id, Q.c.authorization_ref, Q.c.subject_id_number)
         .subquery()
     )
-    # the day the operator first used the reference for anyone (a window, not a self-join: one
-    # pass on every engine, whatever the planner knows of the table)
-    opened = select(
+    # windows, not self-joins: one pass on every engine, whatever the planner knows of the table
+    ref = [per_person.c.op, per_person.c.ref]
+    per_day = select(
         per_person.c.op,
+        per_person.c.ref,
         per_person.c.day,
         per_person.c.at,
-        func.min(per_person.c.day)
-        .over(partition_by=[per_person.c.op, per_person.c.ref])
-        .label("opened"),
+        func.min(per_person.c.day).over(partition_by=ref).label("opened"),
+        func.count().over(partition_by=[*ref, per_person.c.day]).label("persons"),
+        func.dense_rank().over(partition_by=ref, order_by=per_person.c.day).label("nth_day"),
+    ).subquery()
+    per_ref = select(
+        per_day.c.op,
+        per_day.c.day,
+        per_day.c.at,
+        per_day.c.opened,
+        per_day.c.nth_day,
+        func.max(per_day.c.persons)
+        .over(partition_by=[per_day.c.op, per_day.c.ref])
+        .label("busiest"),
     ).subquery()
     stmt = (
         select(
-            opened.c.op,
+            per_ref.c.op,
             func.count(),
-            type_coerce(func.min(opened.c.at), String),
-            type_coerce(func.max(opened.c.at), String),
+            type_coerce(func.min(per_ref.c.at), String),
+            type_coerce(func.max(per_ref.c.at), String),
         )
-        .where(opened.c.day > opened.c.opened)
-        .group_by(opened.c.op)
+        .where(
+            per_ref.c.day > per_ref.c.opened,
+            or_(per_ref.c.busiest < BATCH_MIN, per_ref.c.nth_day > 2),
+        )
+        .group_by(per_ref.c.op)
     )
     schema = {"op": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
               "last": pl.Datetime("us")}  # fmt: skip

@@ -5,7 +5,8 @@ log. Twenty residents of another county looked up under references the clerk had
 someone else days before (a purpose and a reference on every lookup, so nothing else about
 them is unusual) make a range alert that names the references borrowed and the peers' share;
 the same twenty under fresh references raise nothing. A batch check's one reference for many
-persons on one day is no borrowing, and the database counts it over the whole range.
+persons on one day, or going on into the next day, is no borrowing; the same reference taken up
+again days later is. The database counts it over the whole range.
 """
 
 from __future__ import annotations
@@ -50,6 +51,20 @@ def world(engine):
         at = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=8 + j), dt.time(15, 10))
         rows.append(_lookup(2 * j, CLERK, at, subject, own[j][0]))
         rows.append(_lookup(2 * j + 1, HONEST, at, subject, f"XK{at:%Y%m%d}9{j:03d}"))
+    # hrss0002's batch of 25 persons one afternoon and 10 more the next morning, under one
+    # reference, then three more persons under it a week later
+    batch = [(0, dt.time(16, 0), 25), (1, dt.time(9, 0), 10), (8, dt.time(10, 0), 3)]
+    with engine.connect() as conn:
+        persons = conn.scalars(
+            select(m.Person.id_number).where(m.Person.county_code != COUNTY_B).limit(60)
+        ).all()
+    k = 0
+    for offset, time, count in batch:
+        start = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=9 + offset), time)
+        for j in range(count):
+            at = start + dt.timedelta(seconds=20 * j)
+            rows.append(_lookup(100 + k, "hrss0002", at, persons[k], "PC-HRSS-20261104-02"))
+            k += 1
     with engine.begin() as conn:
         conn.execute(insert(m.QueryLog), rows)
     return engine
@@ -82,6 +97,8 @@ def test_the_database_counts_borrowed_references_over_the_range(world):
     assert HONEST not in by_op
     # hrss0001's batch check: one reference for 300 persons, all on one day
     assert "hrss0001" not in by_op
+    # hrss0002's batch going on the next morning is no borrowing; taken up a week later it is
+    assert by_op.get("hrss0002") == 3
     # a range that ends before the twenty were looked up holds none of them
     with world.connect() as conn:
         early = borrowed_references(conn, lo, lo + dt.timedelta(days=8))
