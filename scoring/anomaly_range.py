@@ -269,7 +269,7 @@ def range_evidence(
     county_op = f["op_county"].is_not_null().to_numpy()
     out_n = f["out_n"].to_numpy().astype(float)
     share_signal("out_county", out_n, n, mask=county_op, chain=COUNTY_LEVELS)
-    focus_k, focus_mu, focus_county = _out_focus(pairs, f)
+    focus_k, focus_mu, focus_county, focus_u = _out_focus(pairs, f)
     expected["out_focus"] = focus_mu
     ev["out_focus"] = np.clip(nb_evidence(focus_k, focus_mu, FOCUS_KAPPA) - np.log10(9.0), 0, None)
     foreign = foreign_terminals(terminals.filter(pl.col("scored")), f.select("op", "dept"))
@@ -303,6 +303,7 @@ def range_evidence(
     conj: dict[str, tuple[np.ndarray, np.ndarray]] = {
         "hours": ((hours * rare).sum(axis=1), (hours_u * rare).sum(axis=1)),
         "out_county": (out_n, f["out_u"].to_numpy().astype(float) * county_op),
+        "out_focus": (focus_k, focus_u),
         "terminal": (
             term["term_k"].fill_null(0).to_numpy().astype(float),
             term["term_u"].fill_null(0).to_numpy().astype(float),
@@ -504,7 +505,11 @@ def foreign_terminals(terminals: pl.DataFrame, depts: pl.DataFrame | None = None
 def _out_focus(pairs: pl.DataFrame, f: pl.DataFrame):
     """The other county a county operator looks up most, against where the out-of-county
     lookups of the other operators of the same county go (a hometown, the in-laws)."""
-    out = pairs.filter(pl.col("out")).group_by("op", "op_county", "s_county").agg(pl.col("n").sum())
+    out = (
+        pairs.filter(pl.col("out"))
+        .group_by("op", "op_county", "s_county")
+        .agg(pl.col("n").sum(), pl.col("unauth").sum())
+    )
     county = out.group_by("op_county", "s_county").agg(pl.col("n").sum().alias("c_n"))
     county_tot = out.group_by("op_county").agg(pl.col("n").sum().alias("c_tot"))
     own_tot = out.group_by("op").agg(pl.col("n").sum().alias("o_tot"))
@@ -523,7 +528,7 @@ def _out_focus(pairs: pl.DataFrame, f: pl.DataFrame):
     )
     j = f.select("op").join(x, on="op", how="left")
     return (j["n"].fill_null(0).to_numpy().astype(float), j["mu"].fill_null(0).to_numpy(),
-            j["s_county"].to_list())  # fmt: skip
+            j["s_county"].to_list(), j["unauth"].fill_null(0).to_numpy().astype(float))  # fmt: skip
 
 
 OWN_RATE_PRIOR = 50.0  # lookups of weight given to the peers' share in an operator's own rate

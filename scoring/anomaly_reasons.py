@@ -73,6 +73,7 @@ SHARES = {  # signal: what is counted (zh, en), unit (zh, en); the columns: SHAR
               ("次", "lookups")),
     "days": (("多数人员不上班日子的查询", "lookups on days most operators do not work"),
              ("次", "lookups")),
+    "out_focus": (("某一外县居民的查询", "lookups of residents of one other county"), ("次", "lookups")),
     "purpose": (("同组人员几乎不用的查询事由下的查询", "lookups under purposes the peer group "
                  "hardly uses"), ("次", "lookups")),
     "terminal": (("在他人终端上的查询（本人极少使用、主要由他人使用的终端）",
@@ -99,6 +100,9 @@ def _detail(name: str, row: dict) -> tuple[str, str]:
     if name == "purpose" and row.get("purpose_top"):
         zh, en = _names("purposes").get(row["purpose_top"], (row["purpose_top"],) * 2)
         return f"（主要为“{zh}”）", f" (mostly '{en}')"
+    if name == "out_focus" and row.get("focus_county"):
+        zh, en = _names("counties").get(row["focus_county"], (row["focus_county"],) * 2)
+        return f"（{zh}）", f" ({en})"
     if name == "out_county" and row.get("op_county"):
         zh, en = _names("counties").get(row["op_county"], (row["op_county"],) * 2)
         return f"（本县：{zh}）", f" (own county: {en})"
@@ -131,6 +135,9 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
             f"{_pct(tail)} of the persons the {lv_en} ({peers}) look up without one are looked up "
             "so often",
         )
+    part = rng.unauthorised.get(name)
+    if part is not None and part.led[i]:
+        return _unauthorised_reason(name, row, part, i)
     if name == "out_focus":
         zh, en = _names("counties").get(row["focus_county"] or "", ("?", "?"))
         k, exp = int(row["focus_k"]), float(rng.expected["out_focus"][i])
@@ -172,9 +179,6 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
             f"Used one authorisation reference ('{row['ref']}') for {n} lookups: only "
             f"{_pct(tail)} of the peer group's references are used so often",
         )
-    part = rng.unauthorised.get(name)
-    if part is not None and part.led[i]:
-        return _unauthorised_reason(name, row, part, i)
     kcol, bcol = SHARE_COLUMNS[name]
     (what_zh, what_en), (unit_zh, unit_en) = SHARES[name]
     k, basis = int(row[kcol]), max(int(row[bcol]), 1)
