@@ -200,7 +200,8 @@ def range_evidence(
     borrowed: pl.DataFrame | None = None,
 ) -> RangeEvidence:
     """Evidence of every range signal for every operator active in the range (batch: the
-    lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal)."""
+    lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal; borrowed:
+    anomaly_source.borrowed_references over the range; none, nobody borrowed one)."""
     per = pairs.group_by("op").agg(
         pl.col("n").sum(),
         pl.len().alias("persons"),
