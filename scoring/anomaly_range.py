@@ -285,8 +285,8 @@ def range_evidence(
     if borrowed is None:
         borrowed = pl.DataFrame(schema={"op": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
                                         "last": pl.Datetime("us")})  # fmt: skip
-    borrow_k = f.select("op").join(borrowed.select("op", borrow_k="n"), on="op", how="left")
-    borrow_k = borrow_k["borrow_k"].fill_null(0).to_numpy().astype(float)
+    borrow = f.select("op").join(borrowed.select("op", borrow_k="n"), on="op", how="left")
+    borrow_k = borrow["borrow_k"].fill_null(0).to_numpy().astype(float)
     share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
 
     # hours the operator's peer group hardly works
