@@ -208,6 +208,7 @@ show_table(
         tr("oversight.col.authorization_ref"): rows["authorization_ref"],
         tr("oversight.col.channel"): rows["channel"],
         tr("oversight.col.unauthorised"): rows["unauthorised"],
+        tr("oversight.col.borrowed"): rows["borrowed"],
     }),
     hide_index=True,
     width="stretch",

@@ -17,9 +17,12 @@ import pytest
 from anomaly_world import COUNTY_B, FIRST_DAY, LAST_DAY, build_world
 from sqlalchemy import insert, select
 
+from data_access.queries import oversight as ov
 from data_access.schema import models as m
+from data_access.scope import Scope
 from scoring.anomaly import detect
 from scoring.anomaly_source import borrowed_references
+from scoring.anomaly_store import store_alerts
 
 CLERK, HONEST = "govservice0002", "govservice0003"
 
@@ -103,3 +106,18 @@ def test_the_database_counts_borrowed_references_over_the_range(world):
     with world.connect() as conn:
         early = borrowed_references(conn, lo, lo + dt.timedelta(days=8))
     assert CLERK not in early["op"].to_list()
+
+
+def test_the_evidence_marks_the_borrowed_lookups(world):
+    """The privacy officer sees the twenty among the clerk's lookups of the episode: right after
+    the unauthorised ones, marked; the lookups whose references they were are not."""
+    store_alerts(world, detect(world, FIRST_DAY, LAST_DAY), FIRST_DAY, LAST_DAY)
+    officer = Scope("privacy_officer", None)
+    queue = ov.alert_queue(world, officer, ("open",), 0.0, None, None, None)
+    mine = queue[(queue["operator_id"] == CLERK) & queue["reasons_en"].str.contains("someone else")]
+    assert len(mine) == 1, queue[["operator_id", "reasons_en"]]
+    rows = ov.evidence(world, officer, int(mine["alert_id"].iloc[0]))
+    assert int(rows["borrowed"].sum()) == 20
+    first = int(rows["unauthorised"].sum())
+    assert rows["borrowed"].iloc[first : first + 20].all()
+    assert not rows.loc[rows["borrowed"], "unauthorised"].any()

@@ -11,7 +11,19 @@ import datetime as dt
 from typing import cast
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, insert, inspect, or_, select, update
+from sqlalchemy import (
+    Engine,
+    String,
+    and_,
+    case,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
 from data_access.clock import city_now
 from data_access.id_number import mask_id_number, mask_name
@@ -97,11 +109,15 @@ def alert_detail(engine: Engine, scope: Scope, alert_id: int) -> dict | None:
 
 
 def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
-    """The operator's lookups in the alert's window, subjects masked; unauthorised ones first."""
+    """The operator's lookups in the alert's window, subjects masked; unauthorised ones first,
+    then those under a reference the operator had used for someone else on an earlier day
+    (borrowed: the persons the detector's borrowed-reference signal counts)."""
     scope.require("oversight")
-    no_ref = or_(Q.c.authorization_ref.is_(None), Q.c.authorization_ref == "")
-    unauth = case((PU.c.code.is_(None), True), (and_(PU.c.needs_authorization, no_ref), True),
-                  else_=False)  # fmt: skip
+    unauth = case(
+        (PU.c.code.is_(None), True),
+        (and_(PU.c.needs_authorization, _no_ref(Q.c.authorization_ref)), True),
+        else_=False,
+    )
     window = select(A.c.operator_id, A.c.window_start, A.c.window_end).where(
         A.c.alert_id == alert_id
     )
@@ -110,7 +126,10 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
         if found is None:
             return pd.DataFrame()
         op, start, end = found
-        stmt = (
+        day = type_coerce(func.date(Q.c.queried_at), String)
+        # over the operator's lookups up to the window's end (window functions, one pass): the
+        # day each person was first looked up under the reference, and the reference's first day
+        mine = (
             select(
                 Q.c.queried_at,
                 Q.c.subject_id_number,
@@ -121,24 +140,55 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
                 Q.c.authorization_ref,
                 Q.c.channel,
                 unauth.label("unauthorised"),
-            )  # fmt: skip
+                func.min(day)
+                .over(partition_by=[Q.c.authorization_ref, Q.c.subject_id_number])
+                .label("person_first"),
+                func.min(day).over(partition_by=Q.c.authorization_ref).label("ref_first"),
+            )
             .select_from(
                 Q.outerjoin(P, P.c.id_number == Q.c.subject_id_number).outerjoin(
                     PU, PU.c.code == Q.c.purpose_code
                 )
             )
-            .where(Q.c.operator_id == op, Q.c.queried_at >= start, Q.c.queried_at < end)
-            .order_by(unauth.desc(), Q.c.queried_at)
+            .where(Q.c.operator_id == op, Q.c.queried_at < end)
+            .subquery()
+        )
+        borrowed = case(
+            (and_(~_no_ref(mine.c.authorization_ref), mine.c.person_first > mine.c.ref_first),
+             True),
+            else_=False,
+        )  # fmt: skip
+        stmt = (
+            select(
+                mine.c.queried_at,
+                mine.c.subject_id_number,
+                mine.c.name,
+                mine.c.county_code,
+                mine.c.sensitive,
+                mine.c.purpose_code,
+                mine.c.authorization_ref,
+                mine.c.channel,
+                mine.c.unauthorised,
+                borrowed.label("borrowed"),
+            )
+            .where(mine.c.queried_at >= start)
+            .order_by(mine.c.unauthorised.desc(), borrowed.desc(), mine.c.queried_at)
             .limit(EVIDENCE_LIMIT)
         )
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=[
             "queried_at", "subject", "name", "county_code", "sensitive", "purpose_code",
-            "authorization_ref", "channel", "unauthorised"])  # fmt: skip
+            "authorization_ref", "channel", "unauthorised", "borrowed"])  # fmt: skip
     frame["subject"] = frame["subject"].map(mask_id_number)
     frame["name"] = frame["name"].map(mask_name)
     frame["sensitive"] = frame["sensitive"].fillna(False).astype(bool)
     frame["unauthorised"] = frame["unauthorised"].astype(bool)
+    frame["borrowed"] = frame["borrowed"].astype(bool)
     return frame
+
+
+def _no_ref(column):
+    """No authorisation reference in the column (empty or missing)."""
+    return or_(column.is_(None), column == "")
 
 
 def events(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
