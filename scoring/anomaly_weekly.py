@@ -16,7 +16,7 @@ import polars as pl
 
 from scoring.anomaly_features import U_COLS
 from scoring.anomaly_peers import nb_evidence
-from scoring.anomaly_range import HISTORY, RangeEvidence, foreign_terminals
+from scoring.anomaly_range import HISTORY, UNAUTH_SLACK, RangeEvidence, foreign_terminals
 
 OWN_PRIOR = 200.0  # lookups (or persons) of weight given to the peers' share
 WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but they vary
@@ -109,6 +109,8 @@ def weekly_evidence(
         # how much operators' weeks vary around their own share, read from this log
         kap = np.minimum(kap, _week_kappa(k, b, own_k / np.maximum(own_b, 1.0), scored))
         e = nb_evidence(k, expected[name], kap) - penalty
+        if name == "days":
+            e = np.minimum(e, _closed_days_part(f, k, b) - penalty)
         enough = k >= MIN_COUNT.get(name, 5)
         evidence[name] = np.where(known & scored & enough, np.clip(e, 0.0, None), 0.0)
         if name in WEEK_CAPPED:
@@ -120,6 +122,18 @@ def weekly_evidence(
         evidence["out_county"] = np.where(f["op_county"].is_not_null().to_numpy(),
                                           evidence["out_county"], 0.0)  # fmt: skip
     return evidence, expected, f
+
+
+def _closed_days_part(f: pl.DataFrame, k: np.ndarray, unauth: np.ndarray) -> np.ndarray:
+    """Evidence that a week's lookups on closed days lack authorisation more often than the
+    operator's own other lookups do (twice their unauthorised share of their other weeks): a
+    holiday on duty with the operator's usual missing purposes is the week's work, not a habit
+    (both this and the week against the operator's other weeks must hold)."""
+    n = f["n"].to_numpy().astype(float)
+    own_u = f.select(pl.col("unauth").sum().over("op"))["unauth"].to_numpy() - unauth
+    own_n = f.select(pl.col("n").sum().over("op"))["n"].to_numpy() - n
+    rate = np.minimum(1.0, UNAUTH_SLACK * own_u / np.maximum(own_n, 1.0))
+    return nb_evidence(k, f["off_n"].to_numpy().astype(float) * rate, 1e4)
 
 
 FACTOR_PRIOR = 50.0  # lookups (or persons) of weight of the department's usual share
