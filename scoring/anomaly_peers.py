@@ -39,6 +39,10 @@ LEVEL_WORDS = {
     "dept": ("同部门人员", "peers of the same department"),
     "level": ("同层级（市级或县级）人员", "city- or county-level peers alike"),
     "all": ("全部查询人员", "all operators"),
+    "machines": (
+        "其他全天候使用的账号（接口、网关）",
+        "other accounts used round the clock (gateways)",
+    ),
     "none": ("（无可比人员）", "(no comparable peers)"),
     "own": ("本人其他查询", "the operator's own other lookups"),
 }

@@ -216,7 +216,11 @@ def range_evidence(
         (pl.col("n") * pl.col("unknown")).sum().alias("unknown_n"),
     )
     f = per.join(ops.select("op", "dept", "role", "op_county"), on="op", how="left").sort("op")
-    keys = group_keys(f)
+    apart = _machines_apart(f, hourly)
+    machine = (apart["role"] == MACHINES).to_numpy()
+    keys = group_keys(apart)
+    for key in ("level", "all"):  # not even the broadest group of people holds a gateway
+        keys[key] = np.where(machine, MACHINES, keys[key])
     n = f["n"].to_numpy().astype(float)
     persons = f["persons"].to_numpy().astype(float)
     ev: dict[str, np.ndarray] = {}
@@ -464,6 +468,12 @@ def range_evidence(
         e_c = np.clip(nb_evidence(ku, exp_u, 1e4) - np.log10(2.0), 0.0, None)
         unauthorised[name] = UnauthorisedPart(kx, ku, exp_u, rest, e_c > ev[name])
         ev[name] = np.maximum(ev[name], e_c)
+    # whom a gateway looks up is chosen by the public it serves (their own records, a bank's
+    # customers), not by the account's holder: no relationship of the person to the holder
+    for name in MACHINES_CHOOSE_NOBODY:
+        ev[name] = np.where(machine, 0.0, ev[name])
+    for b in (*baselines.values(), *shares.values()):  # the reasons name the gateways' peers
+        b.level = np.where(machine & (b.level != "none"), "machines", b.level)
     return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes, shares, unauthorised)
 
 
@@ -626,6 +636,33 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
     mu = j["n"].to_numpy() * np.maximum(j["mu_share"].fill_null(0).to_numpy(), PURPOSE_FLOOR)
     k_u = j["k_u"].fill_null(0).to_numpy().astype(float)
     return k, k_u, mu, j["top"].to_list(), rare.select("op", "purpose")
+
+
+ROUND_THE_CLOCK_HOURS = 20  # hours of the day an account is used at
+ROUND_THE_CLOCK_DAYS = 0.9  # share of the range's days it is used on
+ROUND_THE_CLOCK_MIN_DAYS = 7  # and on a week's days at least (a day's 24-hour shift is a person's)
+MACHINES = "(round the clock)"
+MACHINES_CHOOSE_NOBODY = ("kin", "neighbours", "colleagues", "repeat", "fixation", "crowd")
+
+
+def _machines_apart(f: pl.DataFrame, hourly: pl.DataFrame) -> pl.DataFrame:
+    """f with the department and role of every account used at nearly every hour of nearly
+    every day set to MACHINES: a bank's or an app's gateway, a system interface, whatever its
+    role is called. Such accounts are one another's peers, never a department's staff's (people
+    do not work so, and a gateway's volume would make the department's shares its own)."""
+    days = max(hourly["date"].n_unique(), 1)
+    use = hourly.group_by("op").agg(
+        pl.col("hour").n_unique().alias("hours"), pl.col("date").n_unique().alias("days")
+    )
+    machine = (pl.col("hours") >= ROUND_THE_CLOCK_HOURS) & (
+        pl.col("days") >= max(ROUND_THE_CLOCK_DAYS * days, ROUND_THE_CLOCK_MIN_DAYS)
+    )
+    j = f.select("op").join(use.select("op", machine=machine), on="op", how="left")
+    is_machine = j["machine"].fill_null(False)
+    return f.with_columns(
+        dept=pl.when(is_machine).then(pl.lit(MACHINES)).otherwise("dept"),
+        role=pl.when(is_machine).then(pl.lit(MACHINES)).otherwise("role"),
+    )
 
 
 def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataFrame,
