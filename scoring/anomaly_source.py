@@ -180,11 +180,16 @@ def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Dat
     return _frame(conn, stmt, schema)
 
 
+CAMPAIGN_SHARERS = 3  # operators using one reference: a campaign's, not a case's
+
+
 def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, n, first, last: persons an operator first looked up under a reference that they had
     used for someone else on an earlier day (a case's number carried over to another person,
     a broker's numbers), counted over the whole window in the database. A batch's reference
-    (BATCH_MIN persons or more on one day) carried into the next day is the batch going on."""
+    (BATCH_MIN persons or more on one day) carried into the next day is the batch going on; a
+    reference CAMPAIGN_SHARERS operators or more use is a campaign's (a joint-punishment list
+    worked through by several officers), not one person's authorisation."""
     day = _date()
     per_person = (
         select(
@@ -207,6 +212,9 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
         func.min(per_person.c.day).over(partition_by=ref).label("opened"),
         func.count().over(partition_by=[*ref, per_person.c.day]).label("persons"),
         func.dense_rank().over(partition_by=ref, order_by=per_person.c.day).label("nth_day"),
+        func.dense_rank()
+        .over(partition_by=per_person.c.ref, order_by=per_person.c.op)
+        .label("op_rank"),
     ).subquery()
     per_ref = select(
         per_day.c.op,
@@ -214,6 +222,7 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
         per_day.c.at,
         per_day.c.opened,
         per_day.c.nth_day,
+        func.max(per_day.c.op_rank).over(partition_by=per_day.c.ref).label("sharers"),
         func.max(per_day.c.persons)
         .over(partition_by=[per_day.c.op, per_day.c.ref])
         .label("busiest"),
@@ -227,6 +236,7 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
         )
         .where(
             per_ref.c.day > per_ref.c.opened,
+            per_ref.c.sharers < CAMPAIGN_SHARERS,
             or_(per_ref.c.busiest < BATCH_MIN, per_ref.c.nth_day > 2),
         )
         .group_by(per_ref.c.op)

@@ -6,7 +6,8 @@ someone else days before (a purpose and a reference on every lookup, so nothing 
 them is unusual) make a range alert that names the references borrowed and the peers' share;
 the same twenty under fresh references raise nothing. A batch check's one reference for many
 persons on one day, or going on into the next day, is no borrowing; the same reference taken up
-again days later is. The database counts it over the whole range.
+again days later is, but not a reference three operators share (a campaign's list). The
+database counts it over the whole range.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from scoring.anomaly_source import borrowed_references
 from scoring.anomaly_store import store_alerts
 
 CLERK, HONEST = "govservice0002", "govservice0003"
+CAMPAIGN = ("psb0002", "psb0003", "psb0004")
 
 
 def _lookup(i: int, op: str, at: dt.datetime, subject: str, ref: str | None) -> dict:
@@ -68,6 +70,15 @@ def world(engine):
             at = start + dt.timedelta(seconds=20 * j)
             rows.append(_lookup(100 + k, "hrss0002", at, persons[k], "PC-HRSS-20261104-02"))
             k += 1
+    # a joint campaign's list reference, shared by three officers over three days, four persons
+    # each a day: the campaign's, no borrowing
+    for day in range(3):
+        for i, op in enumerate(CAMPAIGN):
+            for j in range(4):
+                at = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=15 + day), dt.time(10, j))
+                rows.append(_lookup(200 + k, op, at, persons[(12 * day + 4 * i + j) % 60],
+                                    "LHCJ2026-PC001"))  # fmt: skip
+                k += 1
     with engine.begin() as conn:
         conn.execute(insert(m.QueryLog), rows)
     return engine
@@ -102,6 +113,8 @@ def test_the_database_counts_borrowed_references_over_the_range(world):
     assert "hrss0001" not in by_op
     # hrss0002's batch going on the next morning is no borrowing; taken up a week later it is
     assert by_op.get("hrss0002") == 3
+    # a reference three operators share is a campaign's (joint punishment lists), no borrowing
+    assert not set(CAMPAIGN) & set(by_op)
     # a range that ends before the twenty were looked up holds none of them
     with world.connect() as conn:
         early = borrowed_references(conn, lo, lo + dt.timedelta(days=8))

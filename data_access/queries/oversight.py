@@ -112,7 +112,8 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
     """The operator's lookups in the alert's window, subjects masked; unauthorised ones first,
     then those under a reference the operator had used for someone else on an earlier day
     (borrowed: every lookup of such a person under it; the detector's signal counts the persons
-    once each and leaves out a batch going on into its next day)."""
+    once each and leaves out a batch going on into its next day and a reference three operators
+    or more share, a campaign's)."""
     scope.require("oversight")
     unauth = case(
         (PU.c.code.is_(None), True),
