@@ -73,7 +73,7 @@ class _Log:
     terminals: pl.DataFrame  # op, terminal, n, unauth, first, last, win (look-back weeks too)
     closed: set
     batch: pl.DataFrame  # op, ref, at, s_county, s_birth: lookups of batch runs in the range
-    borrowed: pl.DataFrame | None = None  # op, n, first, last: anomaly_source.borrowed_references
+    borrowed: pl.DataFrame | None = None  # op, subject, ref, at: anomaly_source.borrowed_persons
 
 
 PAIR_KEYS = ["op", "subject"]
@@ -138,7 +138,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
         if pairs and (date_to - date_from).days + 1 >= RANGE_MIN_DAYS:
             lo = dt.datetime.combine(date_from, dt.time())
             hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
-            borrowed = source.borrowed_references(conn, lo, hi)
+            borrowed = source.borrowed_persons(conn, lo, hi)
     week_store.store_weeks(engine, to_store, DETECTOR_VERSION, generation)
     if not pairs:
         return None

@@ -201,7 +201,7 @@ def range_evidence(
 ) -> RangeEvidence:
     """Evidence of every range signal for every operator active in the range (batch: the
     lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal; borrowed:
-    anomaly_source.borrowed_references over the range; none, nobody borrowed one)."""
+    anomaly_source.borrowed_persons over the range; none, nobody borrowed one)."""
     per = pairs.group_by("op").agg(
         pl.col("n").sum(),
         pl.len().alias("persons"),
@@ -286,9 +286,7 @@ def range_evidence(
     share_signal("terminal", term["term_k"].fill_null(0).to_numpy().astype(float), n)
     share_signal("unknown", f["unknown_n"].to_numpy().astype(float), n)
     # persons looked up under a reference the operator used for someone else on an earlier day
-    if borrowed is None:
-        borrowed = pl.DataFrame(schema={"op": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
-                                        "last": pl.Datetime("us")})  # fmt: skip
+    borrowed = _borrowed_outside_reviews(borrowed, pairs, f)
     borrow = f.select("op").join(borrowed.select("op", borrow_k="n"), on="op", how="left")
     borrow_k = borrow["borrow_k"].fill_null(0).to_numpy().astype(float)
     share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
@@ -662,6 +660,27 @@ def _machines_apart(f: pl.DataFrame, hourly: pl.DataFrame) -> pl.DataFrame:
     return f.with_columns(
         dept=pl.when(is_machine).then(pl.lit(MACHINES)).otherwise("dept"),
         role=pl.when(is_machine).then(pl.lit(MACHINES)).otherwise("role"),
+    )
+
+
+def _borrowed_outside_reviews(
+    borrowed: pl.DataFrame | None, pairs: pl.DataFrame, f: pl.DataFrame
+) -> pl.DataFrame:
+    """op, n, first, last: the borrowed persons (anomaly_source.borrowed_persons) per operator,
+    but for an operator whose work is their colleagues (a fifth of their persons or more: HR's
+    staff review, whatever the role is called) the colleagues looked up under one reference over
+    days are the review."""
+    if borrowed is None or borrowed.is_empty():
+        return pl.DataFrame(schema={"op": pl.String, "n": pl.UInt32, "first": pl.Datetime("us"),
+                                    "last": pl.Datetime("us")})  # fmt: skip
+    reviewers = f.filter(pl.col("col_s") >= REMIT_SHARE * pl.col("persons")).select("op")
+    staff = pairs.filter(pl.col("col")).select("op", "subject").unique().join(reviewers, on="op")
+    return (
+        borrowed.join(staff, on=["op", "subject"], how="anti")
+        .group_by("op")
+        .agg(
+            pl.len().alias("n"), pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
+        )
     )
 
 

@@ -184,17 +184,31 @@ CAMPAIGN_SHARERS = 3  # operators using one reference: a campaign's, not a case'
 
 
 def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, n, first, last: persons an operator first looked up under a reference that they had
-    used for someone else on an earlier day (a case's number carried over to another person,
-    a broker's numbers), counted over the whole window in the database. A batch's reference
+    """op, n, first, last: borrowed_persons counted per operator (a person under each reference)."""
+    return (
+        borrowed_persons(conn, start, end)
+        .group_by("op")
+        .agg(
+            pl.len().alias("n"), pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
+        )
+        .sort("op")
+    )
+
+
+def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, subject, ref, at: persons an operator first looked up under a reference that they had
+    used for someone else on an earlier day (one row per person and such reference) (a case's number carried over to another person,
+    a broker's numbers), found over the whole window in the database. A batch's reference
     (BATCH_MIN persons or more on one day) carried into the next day is the batch going on; a
-    reference CAMPAIGN_SHARERS operators or more use is a campaign's (a joint-punishment list
-    worked through by several officers), not one person's authorisation."""
+    reference CAMPAIGN_SHARERS operators or more use for BATCH_MIN persons or more is a
+    campaign's (a joint-punishment list worked through by several officers), not one person's
+    authorisation (a case's number two colleagues copied stays borrowed)."""
     day = _date()
     per_person = (
         select(
             Q.c.operator_id.label("op"),
             Q.c.authorization_ref.label("ref"),
+            Q.c.subject_id_number.label("subject"),
             func.min(day).label("day"),
             func.min(Q.c.queried_at).label("at"),
         )
@@ -207,6 +221,7 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
     per_day = select(
         per_person.c.op,
         per_person.c.ref,
+        per_person.c.subject,
         per_person.c.day,
         per_person.c.at,
         func.min(per_person.c.day).over(partition_by=ref).label("opened"),
@@ -215,14 +230,18 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
         func.dense_rank()
         .over(partition_by=per_person.c.ref, order_by=per_person.c.op)
         .label("op_rank"),
+        func.count().over(partition_by=per_person.c.ref).label("ref_persons"),
     ).subquery()
     per_ref = select(
         per_day.c.op,
+        per_day.c.ref,
+        per_day.c.subject,
         per_day.c.day,
         per_day.c.at,
         per_day.c.opened,
         per_day.c.nth_day,
         func.max(per_day.c.op_rank).over(partition_by=per_day.c.ref).label("sharers"),
+        per_day.c.ref_persons,
         func.max(per_day.c.persons)
         .over(partition_by=[per_day.c.op, per_day.c.ref])
         .label("busiest"),
@@ -230,19 +249,18 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
     stmt = (
         select(
             per_ref.c.op,
-            func.count(),
+            per_ref.c.subject,
+            per_ref.c.ref,
             type_coerce(func.min(per_ref.c.at), String),
-            type_coerce(func.max(per_ref.c.at), String),
         )
         .where(
             per_ref.c.day > per_ref.c.opened,
-            per_ref.c.sharers < CAMPAIGN_SHARERS,
+            or_(per_ref.c.sharers < CAMPAIGN_SHARERS, per_ref.c.ref_persons < BATCH_MIN),
             or_(per_ref.c.busiest < BATCH_MIN, per_ref.c.nth_day > 2),
         )
-        .group_by(per_ref.c.op)
+        .group_by(per_ref.c.op, per_ref.c.subject, per_ref.c.ref)
     )
-    schema = {"op": pl.String, "n": pl.Int64, "first": pl.Datetime("us"),
-              "last": pl.Datetime("us")}  # fmt: skip
+    schema = {"op": pl.String, "subject": pl.String, "ref": pl.String, "at": pl.Datetime("us")}
     return _frame(conn, stmt, schema)
 
 

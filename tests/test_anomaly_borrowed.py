@@ -6,7 +6,7 @@ someone else days before (a purpose and a reference on every lookup, so nothing 
 them is unusual) make a range alert that names the references borrowed and the peers' share;
 the same twenty under fresh references raise nothing. A batch check's one reference for many
 persons on one day, or going on into the next day, is no borrowing; the same reference taken up
-again days later is, but not a reference three operators share (a campaign's list). The
+again days later is, but not a reference three operators share for twenty persons or more (a campaign's list). The
 database counts it over the whole range.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 from anomaly_world import COUNTY_B, FIRST_DAY, LAST_DAY, build_world
 from sqlalchemy import insert, select
@@ -22,11 +23,18 @@ from data_access.queries import oversight as ov
 from data_access.schema import models as m
 from data_access.scope import Scope
 from scoring.anomaly import detect
+from scoring.anomaly_range import _borrowed_outside_reviews
 from scoring.anomaly_source import borrowed_references
 from scoring.anomaly_store import store_alerts
 
 CLERK, HONEST = "govservice0002", "govservice0003"
 CAMPAIGN = ("psb0002", "psb0003", "psb0004")
+COPIED = (
+    ("psb0005", 10, 0, 1),
+    ("psb0006", 10, 0, 1),
+    ("govservice0001", 10, 0, 1),
+    ("govservice0001", 12, 1, 2),
+)  # operator, day, first person, persons
 
 
 def _lookup(i: int, op: str, at: dt.datetime, subject: str, ref: str | None) -> dict:
@@ -79,6 +87,11 @@ def world(engine):
                 rows.append(_lookup(200 + k, op, at, persons[(12 * day + 4 * i + j) % 60],
                                     "LHCJ2026-PC001"))  # fmt: skip
                 k += 1
+    # a case's reference copied by two others (three operators, five persons): still borrowing
+    for i, (op, day, first, count) in enumerate(COPIED):
+        for j in range(first, first + count):
+            at = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=day), dt.time(11, j))
+            rows.append(_lookup(300 + 10 * i + j, op, at, persons[40 + j], "ZF-CASE-0001"))
     with engine.begin() as conn:
         conn.execute(insert(m.QueryLog), rows)
     return engine
@@ -113,8 +126,10 @@ def test_the_database_counts_borrowed_references_over_the_range(world):
     assert "hrss0001" not in by_op
     # hrss0002's batch going on the next morning is no borrowing; taken up a week later it is
     assert by_op.get("hrss0002") == 3
-    # a reference three operators share is a campaign's (joint punishment lists), no borrowing
+    # a reference three operators share for many persons is a campaign's (joint punishment
+    # lists), no borrowing; one three share for a few persons is a case's number copied
     assert not set(CAMPAIGN) & set(by_op)
+    assert by_op.get("govservice0001") == 2
     # a range that ends before the twenty were looked up holds none of them
     with world.connect() as conn:
         early = borrowed_references(conn, lo, lo + dt.timedelta(days=8))
@@ -134,3 +149,29 @@ def test_the_evidence_marks_the_borrowed_lookups(world):
     first = int(rows["unauthorised"].sum())
     assert rows["borrowed"].iloc[first : first + 20].all()
     assert not rows.loc[rows["borrowed"], "unauthorised"].any()
+
+
+def test_a_staff_review_under_one_reference_is_the_reviewers_work():
+    """An operator whose persons are mostly colleagues (HR, whatever the role is called) carries
+    one review reference over days: the colleagues under it are the review, the one outsider
+    under it is borrowing; another operator's borrowed colleagues still count."""
+    at = dt.datetime(2026, 11, 10, 10)
+    borrowed = pl.DataFrame(
+        {
+            "op": ["hr", "hr", "hr", "clerk"],
+            "subject": ["c1", "c2", "x", "c9"],
+            "ref": ["KH-Q1", "KH-Q1", "KH-Q1", "XK-1"],
+            "at": [at] * 4,
+        }  # fmt: skip
+    )
+    pairs = pl.DataFrame(
+        {
+            "op": ["hr"] * 5 + ["clerk"] * 20,
+            "subject": ["c1", "c2", "c3", "x", "y"] + ["c9"] + [f"p{i}" for i in range(19)],
+            "col": [True, True, True, False, False, True] + [False] * 19,
+        }  # fmt: skip
+    )
+    f = pl.DataFrame({"op": ["clerk", "hr"], "col_s": [1, 3], "persons": [20, 5]})
+    out = _borrowed_outside_reviews(borrowed, pairs, f).sort("op")
+    assert out["op"].to_list() == ["clerk", "hr"]
+    assert out["n"].to_list() == [1, 1]
