@@ -259,7 +259,7 @@ def range_evidence(
                          prior_share=1.0)  # fmt: skip
         else:
             share_signal(name, k, persons)
-        # a fifth of the operator's persons or more is their work (HR reviewing the staff, a
+        # a tenth of the operator's persons or more is their work (HR reviewing the staff, a
         # village's own service window), not curiosity: only the part looked up without
         # authorisation then counts in full
         remit = k > REMIT_SHARE * np.maximum(persons, 1.0)
@@ -667,7 +667,7 @@ def _borrowed_outside_reviews(
     borrowed: pl.DataFrame | None, pairs: pl.DataFrame, f: pl.DataFrame
 ) -> pl.DataFrame:
     """op, n, first, last: the borrowed persons (anomaly_source.borrowed_persons) per operator,
-    but for an operator whose work is their colleagues (a fifth of their persons or more: HR's
+    but for an operator whose work is their colleagues (a tenth of their persons or more: HR's
     staff review, whatever the role is called) the colleagues looked up under one reference over
     days are the review."""
     if borrowed is None or borrowed.is_empty():
