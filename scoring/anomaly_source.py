@@ -217,7 +217,7 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         .subquery()
     )
     # windows, not self-joins: one pass on every engine, whatever the planner knows of the table
-    ref = [per_person.c.op, per_person.c.ref]
+    ref = [per_person.c.ref, per_person.c.op]  # (ref, op): one sort serves every window
     per_day = select(
         per_person.c.op,
         per_person.c.ref,
@@ -243,7 +243,7 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         func.max(per_day.c.op_rank).over(partition_by=per_day.c.ref).label("sharers"),
         per_day.c.ref_persons,
         func.max(per_day.c.persons)
-        .over(partition_by=[per_day.c.op, per_day.c.ref])
+        .over(partition_by=[per_day.c.ref, per_day.c.op])
         .label("busiest"),
     ).subquery()
     stmt = (
