@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Connection, String, and_, case, extract, func, or_, select, true, type_coerce
+from sqlalchemy import Connection, String, and_, case, extract, func, or_, select, type_coerce
 
 from data_access.queries.audit import DASHBOARD_OPERATOR_PREFIX
+from data_access.queries.authorisation import no_reference, unauthorised
 from data_access.schema import models as m
 
 BATCH_MIN = 20  # lookups under one reference in one window that count as a batch / case
@@ -22,23 +23,6 @@ Q = m.QueryLog.__table__
 P = m.Person.__table__
 PU = m.Purpose.__table__
 OP = m.Operator.__table__
-
-
-def _no_ref():
-    return or_(Q.c.authorization_ref.is_(None), func.trim(Q.c.authorization_ref) == "")
-
-
-def _no_purpose():
-    return PU.c.code.is_(None)
-
-
-def _unauthorised():
-    """No (known) purpose, or a purpose that needs an authorisation reference without one."""
-    return case(
-        (_no_purpose(), 1),
-        (and_(PU.c.needs_authorization == true(), _no_ref()), 1),
-        else_=0,
-    )
 
 
 def _date():
@@ -73,7 +57,7 @@ def hourly(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFra
             day,
             hour,
             func.count(),
-            func.sum(_unauthorised()),
+            func.sum(unauthorised()),
         )
         .select_from(Q.outerjoin(PU, PU.c.code == Q.c.purpose_code))
         .where(_in_window(start, end))
@@ -93,7 +77,7 @@ def subjects(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataF
             Q.c.operator_id,
             Q.c.subject_id_number,
             func.count(),
-            func.sum(_unauthorised()),
+            func.sum(unauthorised()),
             func.count(func.distinct(_date())),
             func.count(Q.c.authorization_ref),
             func.min(Q.c.authorization_ref),
@@ -144,7 +128,7 @@ def purposes(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataF
     without the reference the purpose needs)."""
     day = _date()
     stmt = (
-        select(Q.c.operator_id, day, PU.c.code, func.count(), func.sum(_unauthorised()))
+        select(Q.c.operator_id, day, PU.c.code, func.count(), func.sum(unauthorised()))
         .select_from(Q.join(PU, PU.c.code == Q.c.purpose_code))
         .where(_in_window(start, end))
         .group_by(Q.c.operator_id, day, PU.c.code)
@@ -170,7 +154,7 @@ def references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Dat
             type_coerce(func.max(Q.c.queried_at), String),
         )
         .select_from(Q.outerjoin(PU, PU.c.code == Q.c.purpose_code))
-        .where(_in_window(start, end), ~_no_ref())
+        .where(_in_window(start, end), ~no_reference())
         .group_by(Q.c.operator_id, Q.c.authorization_ref)
         .having(func.count() >= 2)
     )
@@ -197,8 +181,9 @@ def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) 
 
 def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, subject, ref, at: persons an operator first looked up under a reference that they had
-    used for someone else on an earlier day (one row per person and such reference) (a case's number carried over to another person,
-    a broker's numbers), found over the whole window in the database. A batch's reference
+    used for someone else on an earlier day, one row per person and such reference (a case's
+    number carried over to another person, a broker's numbers), found over the whole window in
+    the database. A batch's reference
     (BATCH_MIN persons or more on one day) carried into the next day is the batch going on; a
     reference CAMPAIGN_SHARERS operators or more use for BATCH_MIN persons or more is a
     campaign's (a joint-punishment list worked through by several officers), not one person's
@@ -212,7 +197,7 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
             func.min(day).label("day"),
             func.min(Q.c.queried_at).label("at"),
         )
-        .where(_in_window(start, end), ~_no_ref())
+        .where(_in_window(start, end), ~no_reference())
         .group_by(Q.c.operator_id, Q.c.authorization_ref, Q.c.subject_id_number)
         .subquery()
     )
@@ -288,7 +273,7 @@ def terminals(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.Data
             Q.c.operator_id,
             term,
             func.count(),
-            func.sum(_unauthorised()),
+            func.sum(unauthorised()),
             type_coerce(func.min(Q.c.queried_at), String),
             type_coerce(func.max(Q.c.queried_at), String),
         )  # fmt: skip
@@ -334,7 +319,7 @@ def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.
     BATCH_MIN times in the window (a batch run), with the person's county and date of birth."""
     big = (
         select(Q.c.operator_id.label("op"), Q.c.authorization_ref.label("ref"))
-        .where(_in_window(start, end), ~_no_ref())
+        .where(_in_window(start, end), ~no_reference())
         .group_by(Q.c.operator_id, Q.c.authorization_ref)
         .having(func.count() >= BATCH_MIN)
         .subquery()

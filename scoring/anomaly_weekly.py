@@ -109,8 +109,8 @@ def weekly_evidence(
         # how much operators' weeks vary around their own share, read from this log
         kap = np.minimum(kap, _week_kappa(k, b, own_k / np.maximum(own_b, 1.0), scored))
         e = nb_evidence(k, expected[name], kap) - penalty
-        if name == "days":
-            e = np.minimum(e, _closed_days_part(f, k, b) - penalty)
+        if name == "days":  # b is the week's unauthorised lookups, own_b the operator's
+            e = np.minimum(e, _closed_days_part(f, k, own_b - b) - penalty)
         enough = k >= MIN_COUNT.get(name, 5)
         evidence[name] = np.where(known & scored & enough, np.clip(e, 0.0, None), 0.0)
         if name in WEEK_CAPPED:
@@ -124,15 +124,15 @@ def weekly_evidence(
     return evidence, expected, f
 
 
-def _closed_days_part(f: pl.DataFrame, k: np.ndarray, unauth: np.ndarray) -> np.ndarray:
+def _closed_days_part(f: pl.DataFrame, k: np.ndarray, other_unauth: np.ndarray) -> np.ndarray:
     """Evidence that a week's lookups on closed days lack authorisation more often than the
-    operator's own other lookups do (twice their unauthorised share of their other weeks): a
-    holiday on duty with the operator's usual missing purposes is the week's work, not a habit
-    (both this and the week against the operator's other weeks must hold)."""
+    operator's own other lookups do (twice their unauthorised share of their other weeks, whose
+    unauthorised lookups are other_unauth): a holiday on duty with the operator's usual missing
+    purposes is the week's work, not a habit (both this and the week against the operator's
+    other weeks must hold)."""
     n = f["n"].to_numpy().astype(float)
-    own_u = f.select(pl.col("unauth").sum().over("op"))["unauth"].to_numpy() - unauth
-    own_n = f.select(pl.col("n").sum().over("op"))["n"].to_numpy() - n
-    rate = np.minimum(1.0, UNAUTH_SLACK * own_u / np.maximum(own_n, 1.0))
+    other_n = f.select(pl.col("n").sum().over("op"))["n"].to_numpy() - n
+    rate = np.minimum(1.0, UNAUTH_SLACK * other_unauth / np.maximum(other_n, 1.0))
     return nb_evidence(k, f["off_n"].to_numpy().astype(float) * rate, 1e4)
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
 
 from data_access.clock import city_now
 from data_access.id_number import mask_id_number, mask_name
+from data_access.queries.authorisation import no_reference, unauthorised
 from data_access.schema import models as m
 from data_access.scope import Scope
 from data_access.text import clean_text
@@ -115,11 +116,7 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
     once each and leaves out a batch going on into its next day and a reference three operators
     or more share, a campaign's)."""
     scope.require("oversight")
-    unauth = case(
-        (PU.c.code.is_(None), True),
-        (and_(PU.c.needs_authorization, _no_ref(Q.c.authorization_ref)), True),
-        else_=False,
-    )
+    unauth = unauthorised(True, False)
     window = select(A.c.operator_id, A.c.window_start, A.c.window_end).where(
         A.c.alert_id == alert_id
     )
@@ -156,7 +153,7 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
             .subquery()
         )
         borrowed = case(
-            (and_(~_no_ref(mine.c.authorization_ref), mine.c.person_first > mine.c.ref_first),
+            (and_(~no_reference(mine.c.authorization_ref), mine.c.person_first > mine.c.ref_first),
              True),
             else_=False,
         )  # fmt: skip
@@ -186,11 +183,6 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
     frame["unauthorised"] = frame["unauthorised"].astype(bool)
     frame["borrowed"] = frame["borrowed"].astype(bool)
     return frame
-
-
-def _no_ref(column):
-    """No authorisation reference in the column (empty or missing)."""
-    return or_(column.is_(None), column == "")
 
 
 def events(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
@@ -297,7 +289,7 @@ def operator_profile(engine: Engine, scope: Scope, operator_id: str, as_of: dt.d
                 select(
                     func.count().label("lookups"),
                     func.count(func.distinct(Q.c.subject_id_number)).label("persons"),
-                    func.sum(case((Q.c.authorization_ref.is_(None), 1), else_=0)).label("no_ref"),
+                    func.sum(case((no_reference(), 1), else_=0)).label("no_ref"),
                     func.sum(case((Q.c.purpose_code.is_(None), 1), else_=0)).label("no_purpose"),
                 ).where(
                     Q.c.operator_id == operator_id, Q.c.queried_at >= first, Q.c.queried_at < last

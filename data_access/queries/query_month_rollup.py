@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, select, true
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from data_access.clock import city_now, city_today
+from data_access.queries.authorisation import unauthorised
 from data_access.schema import models as m
 from data_access.schema.rollup_models import (
     QueryMonthLookups,
@@ -83,17 +84,6 @@ def ensure_tables(engine: Engine) -> None:
         model.__table__.create(engine, checkfirst=True)
 
 
-def _unauthorised():
-    """1 for a lookup without a known purpose, or without the reference its purpose needs (the
-    rule the query-points review states)."""
-    no_ref = or_(Q.c.authorization_ref.is_(None), func.trim(Q.c.authorization_ref) == "")
-    return case(
-        (PU.c.code.is_(None), 1),
-        (and_(PU.c.needs_authorization == true(), no_ref), 1),
-        else_=0,
-    )
-
-
 def _joined():
     return Q.join(OP, OP.c.operator_id == Q.c.operator_id).outerjoin(
         PU, PU.c.code == Q.c.purpose_code
@@ -108,7 +98,7 @@ def count_month(conn: Connection, scope: Scope, month: dt.date) -> MonthFigures:
     in_month = (Q.c.queried_at >= start, Q.c.queried_at < end, scoped)
     terminal = func.coalesce(Q.c.terminal_id, "").label("terminal")
     pairs_stmt = (
-        select(Q.c.operator_id, terminal, func.count(), func.sum(_unauthorised()))
+        select(Q.c.operator_id, terminal, func.count(), func.sum(unauthorised()))
         .select_from(_joined())
         .where(*in_month)
         .group_by(Q.c.operator_id, terminal)
