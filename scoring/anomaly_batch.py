@@ -59,6 +59,15 @@ def odd_batch_lookups(batch: pl.DataFrame) -> pl.DataFrame:
                           odd=off_beat | off_bulk)  # fmt: skip
 
 
+def run_hours(batch: pl.DataFrame) -> pl.DataFrame:
+    """op, date, hour, run_n: the lookups of batch runs that keep the run's beat and bulk (the
+    run's own persons, not those slipped into it), per operator, day and hour."""
+    b = odd_batch_lookups(batch).filter(pl.col("run") & ~pl.col("odd"))
+    return b.group_by(
+        "op", date=pl.col("at").dt.date(), hour=pl.col("at").dt.hour().cast(pl.Int32)
+    ).agg(pl.len().alias("run_n"))
+
+
 def piggyback_evidence(
     f: pl.DataFrame, keys: dict[str, np.ndarray], batch: pl.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from scoring.anomaly_batch import piggyback_evidence
+from scoring.anomaly_batch import piggyback_evidence, run_hours
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
 from scoring.anomaly_dormant import dormant_evidence
 from scoring.anomaly_enumeration import (
@@ -202,6 +202,9 @@ def range_evidence(
     """Evidence of every range signal for every operator active in the range (batch: the
     lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal; borrowed:
     anomaly_source.borrowed_persons over the range; none, nobody borrowed one)."""
+    if batch is None:
+        batch = pl.DataFrame(schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
+                                     "s_county": pl.String, "s_birth": pl.String})  # fmt: skip
     per = pairs.group_by("op").agg(
         pl.col("n").sum(),
         pl.len().alias("persons"),
@@ -291,8 +294,11 @@ def range_evidence(
     borrow_k = borrow["borrow_k"].fill_null(0).to_numpy().astype(float)
     share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
 
-    # hours the operator's peer group hardly works
-    grid = hourly.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
+    # hours the operator's peer group hardly works. A batch run keeps its schedule's hours (an
+    # evening run through the gateway), not the operator's: the hours and days count the
+    # lookups made by hand; the run is the batch signals' (its size, its odd lookups)
+    by_hand = _by_hand(hourly, batch)
+    grid = by_hand.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
     hours = _by_hour(f, grid, "n")
     # rare hours from the role's peers; without enough of them (only for the weekly view, which
     # judges the operator against their own weeks) from the level's
@@ -315,7 +321,7 @@ def range_evidence(
     rare_hours = {op: [h for h in range(24) if rare[i, h]] for i, op in enumerate(f["op"])}
 
     # days most operators do not work
-    daily = hourly.group_by("op", "date").agg(pl.col("n").sum(), pl.col("unauth").sum())
+    daily = by_hand.group_by("op", "date").agg(pl.col("n").sum(), pl.col("unauth").sum())
     off = daily.filter(pl.col("date").is_in(list(closed_dates)))
     off_n = f.select("op").join(
         off.group_by("op").agg(pl.col("n").sum(), pl.col("unauth").sum()), on="op", how="left"
@@ -400,9 +406,6 @@ def range_evidence(
         f, keys, hourly, pairs, purposes, terminals, closed_dates
     )
     expected["dormant"] = dorm["aspect_exp"].to_numpy()
-    if batch is None:
-        batch = pl.DataFrame(schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
-                                     "s_county": pl.String, "s_birth": pl.String})  # fmt: skip
     pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, batch)
     ev["piggyback"] = np.minimum(pig_ev, PIGGYBACK_CAP)
     ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, crowd_pairs(pairs, f))
@@ -439,7 +442,7 @@ def range_evidence(
         focus_county=pl.Series(focus_county, dtype=pl.String),
         hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
     )
-    flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign)
+    flagged = _flagged_spans(pairs, by_hand, purposes, refs, f, rare_hours, closed_dates, foreign)
     flagged["borrowed"] = borrowed.select("op", "first", "last", "n")
     flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
@@ -641,6 +644,22 @@ ROUND_THE_CLOCK_DAYS = 0.9  # share of the range's days it is used on
 ROUND_THE_CLOCK_MIN_DAYS = 7  # and on a week's days at least (a day's 24-hour shift is a person's)
 MACHINES = "(round the clock)"
 MACHINES_CHOOSE_NOBODY = ("kin", "neighbours", "colleagues", "repeat", "fixation", "crowd")
+
+
+def _by_hand(hourly: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
+    """hourly (op, date, hour, n, unauth) less the lookups of batch runs (anomaly_batch.run_hours);
+    a run's lookups carry a reference, so the unauthorised stay."""
+    runs = run_hours(batch)
+    if runs.is_empty():
+        return hourly
+    runs = runs.with_columns(pl.col("date").cast(hourly.schema["date"]))
+    return (
+        hourly.join(runs, on=["op", "date", "hour"], how="left")
+        .with_columns(n=pl.col("n") - pl.col("run_n").fill_null(0))
+        .with_columns(unauth=pl.min_horizontal("unauth", "n"))
+        .filter(pl.col("n") > 0)
+        .drop("run_n")
+    )
 
 
 def _machines_apart(f: pl.DataFrame, hourly: pl.DataFrame) -> pl.DataFrame:
