@@ -38,12 +38,15 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.7"
+DETECTOR_VERSION = "anomaly-2.8"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
 SUPPORT_CAP = 12.0
 RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
+# signals that count the same lookups: other counties' residents, and those of the one county the
+# operator's out-of-county lookups lean to. Both are reasons; only the stronger adds to the score
+SAME_LOOKUPS = (("out_county", "out_focus"),)
 
 Progress = Callable[[str], None]
 
@@ -227,13 +230,14 @@ def _score(values: list[float]) -> float:
 def _range_alerts(rng, lo: dt.datetime, hi: dt.datetime) -> list[Alert]:
     f = rng.frame
     ev = np.column_stack([rng.evidence[s] for s in RANGE_SIGNALS])
+    scored = _once(ev)
     out: list[Alert] = []
     spans = {s: {r["op"]: r for r in rng.flagged[s].to_dicts()} for s in RANGE_SIGNALS}
     rows = f.to_dicts()
     # several independent signals of moderate evidence add up (thin misuse that shows in two
     # ways), so the combined score, not only the strongest signal, raises a range alert
     combined = np.array([_score(list(r[r >= SUPPORT])) if (r >= SUPPORT).any() else 0.0
-                         for r in ev])  # fmt: skip
+                         for r in scored])  # fmt: skip
     for i in np.flatnonzero(combined >= FIRE):
         row = rows[i]
         order = [j for j in np.argsort(-ev[i], kind="stable") if ev[i, j] >= SUPPORT]
@@ -254,9 +258,20 @@ def _range_alerts(rng, lo: dt.datetime, hi: dt.datetime) -> list[Alert]:
         if part is not None and part.led[i]:  # judged against the operator's own other lookups
             baseline = "own"
         out.append(Alert(
-            row["op"], start, end, round(_score(list(ev[i, order])), 2), zh, en, names,
+            row["op"], start, end, round(_score(list(scored[i, order])), 2), zh, en, names,
             horizon="range", lookups=int(span["n"]) if span else 0, baseline=baseline,
         ))  # fmt: skip
+    return out
+
+
+def _once(ev: np.ndarray) -> np.ndarray:
+    """The evidence matrix (operators x RANGE_SIGNALS) as it adds to the score: of signals that
+    count the same lookups (SAME_LOOKUPS), the weaker adds nothing."""
+    out = ev.copy()
+    for a, b in SAME_LOOKUPS:
+        i, j = RANGE_SIGNALS.index(a), RANGE_SIGNALS.index(b)
+        weaker = np.where(ev[:, i] >= ev[:, j], j, i)
+        out[np.arange(len(ev)), weaker] = 0.0
     return out
 
 
