@@ -35,6 +35,10 @@ LEVEL_WORDS = {
     "dept_role_level": ("同部门同岗位同层级人员", "peers of the same department, role and level"),
     "role_level": ("各部门同岗位同层级人员", "peers of the same role and level in any department"),
     "dept_role": ("同部门同岗位人员", "peers of the same department and role"),
+    "role": (
+        "各部门、各层级同岗位人员",
+        "peers of the same role in any department, at either level",
+    ),
     "dept_level": ("同部门同层级人员", "peers of the same department and level"),
     "dept": ("同部门人员", "peers of the same department"),
     "level": ("同层级（市级或县级）人员", "city- or county-level peers alike"),
@@ -57,6 +61,7 @@ def group_keys(ops: pl.DataFrame) -> dict[str, np.ndarray]:
         "dept_role_level": np.char.add(np.char.add(dept, "|" + role), "|" + level),
         "role_level": np.char.add(role, "|" + level),
         "dept_role": np.char.add(dept, "|" + role),
+        "role": role,
         "dept_level": np.char.add(dept, "|" + level),
         "dept": dept,
         "level": level,

@@ -98,6 +98,7 @@ ROLE_FIRST_LEVELS = (
     "dept_role_level",
     "role_level",
     "dept_role",
+    "role",
     "dept_level",
     "dept",
     "level",
