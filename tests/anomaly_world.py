@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from data_access.id_number import make_id_number
 from data_access.schema import models as m
@@ -140,3 +140,11 @@ def build_world(engine: Engine) -> dict[str, list[str]]:
         "flagged": ["psb0001", "psb0002", "psb0003", "psb0004"],
         "quiet": ["psb0005", "psb0006", "hrss0001", "govservice0001", "govservice0002"],
     }
+
+
+def world_persons(engine: Engine, limit: int) -> list[str]:
+    """Build the world and return the ID numbers of its first `limit` persons, the pool the
+    tests that add their own operators to it draw their lookups from."""
+    build_world(engine)
+    with engine.connect() as conn:
+        return list(conn.scalars(select(m.Person.id_number).limit(limit)).all())

@@ -16,8 +16,8 @@ import datetime as dt
 import numpy as np
 import polars as pl
 import pytest
-from anomaly_world import COUNTY_A, FIRST_DAY, LAST_DAY, build_world
-from sqlalchemy import insert, select
+from anomaly_world import COUNTY_A, FIRST_DAY, LAST_DAY, world_persons
+from sqlalchemy import insert
 
 from data_access.schema import models as m
 from scoring.anomaly import detect
@@ -28,10 +28,8 @@ RUN = 120
 
 @pytest.fixture
 def alerts(engine):
-    build_world(engine)
+    persons = world_persons(engine, 1200)
     rng = np.random.default_rng(13)
-    with engine.connect() as conn:
-        persons = conn.scalars(select(m.Person.id_number).limit(1200)).all()
     rows = []
     days = [FIRST_DAY + dt.timedelta(days=d) for d in range((LAST_DAY - FIRST_DAY).days + 1)]
     clerks = [f"hrss00{k:02d}" for k in (3, 4, 5)]

@@ -15,8 +15,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from anomaly_world import FINAL_WEEK, FIRST_DAY, LAST_DAY, build_world
-from sqlalchemy import insert, select
+from anomaly_world import FINAL_WEEK, FIRST_DAY, LAST_DAY, world_persons
+from sqlalchemy import insert
 
 from data_access.schema import models as m
 from scoring.anomaly import detect
@@ -27,10 +27,8 @@ OFFICERS = {"urban0001": "URBAN", "emergency0001": "EMERGENCY"}
 
 @pytest.fixture
 def alerts(engine):
-    build_world(engine)
+    persons = world_persons(engine, 1000)
     rng = np.random.default_rng(11)
-    with engine.connect() as conn:
-        persons = conn.scalars(select(m.Person.id_number).limit(1000)).all()
     rows = []
 
     def lookup(op: str, at: dt.datetime, purposed: bool) -> None:
