@@ -96,7 +96,9 @@ def _pct(x: float) -> str:
 def _detail(name: str, row: dict) -> tuple[str, str]:
     if name == "hours" and row.get("hours_rare"):
         when = hour_ranges(list(row["hours_rare"]))
-        return f"（{when}）", f" ({when})"
+        return f"（{when}，不含批量核查）", f" ({when}, batch runs left out)"
+    if name == "days":  # the range counts the lookups made by hand (anomaly_range._by_hand)
+        return "（不含批量核查）", " (batch runs left out)"
     if name == "purpose" and row.get("purpose_top"):
         zh, en = _names("purposes").get(row["purpose_top"], (row["purpose_top"],) * 2)
         return f"（主要为“{zh}”）", f" (mostly '{en}')"

@@ -67,7 +67,11 @@ def test_a_scheduled_evening_run_is_no_after_hours_habit(alerts):
 
 
 def test_night_lookups_by_hand_are_still_found(alerts):
-    assert [a for a in alerts if a.operator_id == "psb0003" and "hours" in a.signals]
+    night = [a for a in alerts if a.operator_id == "psb0003" and "hours" in a.signals]
+    assert night
+    # the reason says what was counted, so that it can be checked against the log's rows
+    reasons = [r for a in night if a.horizon == "range" for r in a.reasons_en if "hours" in r]
+    assert reasons and all("batch runs left out" in r for r in reasons)
 
 
 def test_by_hand_leaves_out_the_runs_own_lookups_only():
