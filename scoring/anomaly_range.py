@@ -443,7 +443,8 @@ def range_evidence(
         focus_county=pl.Series(focus_county, dtype=pl.String),
         hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
     )
-    flagged = _flagged_spans(pairs, by_hand, purposes, refs, f, rare_hours, closed_dates, foreign)
+    flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign,
+                             by_hand)  # fmt: skip
     flagged["borrowed"] = borrowed.select("op", "first", "last", "n")
     flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
@@ -648,8 +649,9 @@ MACHINES_CHOOSE_NOBODY = ("kin", "neighbours", "colleagues", "repeat", "fixation
 
 
 def _by_hand(hourly: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
-    """hourly (op, date, hour, n, unauth) less the lookups of batch runs (anomaly_batch.run_hours);
-    a run's lookups carry a reference, so the unauthorised stay."""
+    """hourly (op, date, hour, n, unauth) less the lookups of batch runs (anomaly_batch.run_hours).
+    A run's lookups carry its reference; the hour's unauthorised lookups are kept, up to the
+    lookups left (the run's purposes are not read here)."""
     runs = run_hours(batch)
     if runs.is_empty():
         return hourly
@@ -759,8 +761,10 @@ def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataF
     return x, j["item"].to_list(), chances, tail
 
 
-def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign) -> dict:
-    """Per signal: op, first, last, n of the lookups that make its evidence (the episode)."""
+def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign,
+                   by_hand) -> dict:  # fmt: skip
+    """Per signal: op, first, last, n of the lookups that make its evidence (the episode); the
+    hours and days from by_hand (hourly less the batch runs' own lookups, _by_hand)."""
     pair_cols = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens",
                  "out_county": "out", "unknown": "unknown"}  # fmt: skip
     out: dict[str, pl.DataFrame] = {}
@@ -772,16 +776,20 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
 
     for name, c in pair_cols.items():
         out[name] = span(pairs.filter(pl.col(c)), "first", "last")
-    day = hourly.with_columns(
-        first=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour")),
-        last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour") + 1),
-    )
+
+    def hours_of(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(
+            first=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour")),
+            last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour") + 1),
+        )
+
+    day, hand = hours_of(hourly), hours_of(by_hand)
     out["unauth"] = span(day.filter(pl.col("unauth") > 0).with_columns(n=pl.col("unauth")),
                          "first", "last")  # fmt: skip
     rh = pl.DataFrame([(op, h) for op, hs in rare_hours.items() for h in hs],
                       schema={"op": pl.String, "hour": pl.Int32}, orient="row")  # fmt: skip
-    out["hours"] = span(day.join(rh, on=["op", "hour"]), "first", "last")
-    out["days"] = span(day.filter(pl.col("date").is_in(list(closed_dates))), "first", "last")
+    out["hours"] = span(hand.join(rh, on=["op", "hour"]), "first", "last")
+    out["days"] = span(hand.filter(pl.col("date").is_in(list(closed_dates))), "first", "last")
     top = f.filter(pl.col("purpose_top").is_not_null()).select("op", purpose="purpose_top")
     pur = purposes.join(top, on=["op", "purpose"]).with_columns(
         first=pl.col("date").cast(pl.Datetime("us")),
