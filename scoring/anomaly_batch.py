@@ -59,21 +59,23 @@ def odd_batch_lookups(batch: pl.DataFrame) -> pl.DataFrame:
                           odd=off_beat | off_bulk)  # fmt: skip
 
 
-def run_hours(batch: pl.DataFrame) -> pl.DataFrame:
-    """op, date, hour, run_n: the lookups of batch runs that keep the run's beat and bulk (the
-    run's own persons, not those slipped into it), per operator, day and hour."""
-    b = odd_batch_lookups(batch).filter(pl.col("run") & ~pl.col("odd"))
+def run_hours(odd: pl.DataFrame) -> pl.DataFrame:
+    """op, date, hour, run_n: the lookups of batch runs (odd: odd_batch_lookups) that keep the
+    run's beat and bulk (the run's own persons, not those slipped into it), per operator, day and
+    hour."""
+    b = odd.filter(pl.col("run") & ~pl.col("odd"))
     return b.group_by(
         "op", date=pl.col("at").dt.date(), hour=pl.col("at").dt.hour().cast(pl.Int32)
     ).agg(pl.len().alias("run_n"))
 
 
 def piggyback_evidence(
-    f: pl.DataFrame, keys: dict[str, np.ndarray], batch: pl.DataFrame
+    f: pl.DataFrame, keys: dict[str, np.ndarray], odd: pl.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
-    """(evidence, expected odd lookups) per row of f (column op) and a frame op, pig_k, pig_n,
-    pig_runs, pig_ref (the run with most odd lookups), first, last, n (its odd lookups)."""
-    odd = odd_batch_lookups(batch).filter(pl.col("run"))
+    """(evidence, expected odd lookups) per row of f (column op), from the batch lookups as
+    odd_batch_lookups classifies them, and a frame op, pig_k, pig_n, pig_runs, pig_ref (the run
+    with most odd lookups), first, last, n (its odd lookups)."""
+    odd = odd.filter(pl.col("run"))
     per = odd.group_by("op").agg(
         pl.col("off_beat").sum().alias("beat_k"),
         pl.col("off_bulk").sum().alias("bulk_k"),

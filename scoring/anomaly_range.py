@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from scoring.anomaly_batch import piggyback_evidence, run_hours
+from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence, run_hours
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
 from scoring.anomaly_dormant import dormant_evidence
 from scoring.anomaly_enumeration import (
@@ -298,7 +298,8 @@ def range_evidence(
     # hours the operator's peer group hardly works. A batch run keeps its schedule's hours (an
     # evening run through the gateway), not the operator's: the hours and days count the
     # lookups made by hand; the run is the batch signals' (its size, its odd lookups)
-    by_hand = _by_hand(hourly, batch)
+    classified = odd_batch_lookups(batch)  # the runs' own lookups and those slipped in
+    by_hand = _by_hand(hourly, classified)
     grid = by_hand.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
     hours = _by_hour(f, grid, "n")
     # rare hours from the role's peers; without enough of them (only for the weekly view, which
@@ -407,7 +408,7 @@ def range_evidence(
         f, keys, hourly, pairs, purposes, terminals, closed_dates
     )
     expected["dormant"] = dorm["aspect_exp"].to_numpy()
-    pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, batch)
+    pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, classified)
     ev["piggyback"] = np.minimum(pig_ev, PIGGYBACK_CAP)
     ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, crowd_pairs(pairs, f))
     f = f.with_columns(
@@ -648,11 +649,12 @@ MACHINES = "(round the clock)"
 MACHINES_CHOOSE_NOBODY = ("kin", "neighbours", "colleagues", "repeat", "fixation", "crowd")
 
 
-def _by_hand(hourly: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
-    """hourly (op, date, hour, n, unauth) less the lookups of batch runs (anomaly_batch.run_hours).
+def _by_hand(hourly: pl.DataFrame, classified: pl.DataFrame) -> pl.DataFrame:
+    """hourly (op, date, hour, n, unauth) less the lookups of batch runs (anomaly_batch.run_hours
+    of the batch lookups as anomaly_batch.odd_batch_lookups classifies them).
     A run's lookups carry its reference; the hour's unauthorised lookups are kept, up to the
     lookups left (the run's purposes are not read here)."""
-    runs = run_hours(batch)
+    runs = run_hours(classified)
     if runs.is_empty():
         return hourly
     runs = runs.with_columns(pl.col("date").cast(hourly.schema["date"]))
@@ -697,12 +699,13 @@ def _borrowed_outside_reviews(
                                     "last": pl.Datetime("us")})  # fmt: skip
     reviewers = f.filter(pl.col("col_s") >= REMIT_SHARE * pl.col("persons")).select("op")
     staff = pairs.filter(pl.col("col")).select("op", "subject").unique().join(reviewers, on="op")
-    return (
-        borrowed.join(staff, on=["op", "subject"], how="anti")
-        .group_by("op")
-        .agg(
-            pl.len().alias("n"), pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
-        )
+    return borrowed_per_operator(borrowed.join(staff, on=["op", "subject"], how="anti"))
+
+
+def borrowed_per_operator(borrowed: pl.DataFrame) -> pl.DataFrame:
+    """op, n, first, last: borrowed persons (op, subject, ref, at) counted per operator."""
+    return borrowed.group_by("op").agg(
+        pl.len().alias("n"), pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
     )
 
 

@@ -169,14 +169,9 @@ CAMPAIGN_SHARERS = 3  # operators using one reference: a campaign's, not a case'
 
 def borrowed_references(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, n, first, last: borrowed_persons counted per operator (a person under each reference)."""
-    return (
-        borrowed_persons(conn, start, end)
-        .group_by("op")
-        .agg(
-            pl.len().alias("n"), pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
-        )
-        .sort("op")
-    )
+    from scoring.anomaly_range import borrowed_per_operator
+
+    return borrowed_per_operator(borrowed_persons(conn, start, end)).sort("op")
 
 
 def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:

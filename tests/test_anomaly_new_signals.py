@@ -111,7 +111,9 @@ def test_piggyback_evidence_against_peers_who_run_clean_batches():
             if op == "pig":  # two persons slipped into every run
                 rows += [(op, f"{op}-R{r}", start + dt.timedelta(seconds=20 * j + 3), "411621",
                           "1980-01-01") for j in (5, 15)]  # fmt: skip
-    ev, expected, info = piggyback_evidence(_ops(names), group_keys(_ops(names)), _batch(rows))
+    ev, expected, info = piggyback_evidence(
+        _ops(names), group_keys(_ops(names)), odd_batch_lookups(_batch(rows))
+    )
     by = dict(zip(names, ev, strict=True))
     assert by["pig"] >= 4.0 and all(by[q] == 0.0 for q in names[1:])
     row = info.filter(pl.col("op") == "pig").row(0, named=True)
