@@ -120,6 +120,23 @@ ROLE_MIN, ROLE_MAJORITY = 2, 0.5  # "most of the role": at least two and at leas
 
 
 @dataclass
+class ForeignPurposes:
+    """Per operator: lookups under purposes foreign to the peer group and no remit of the
+    operator's own (k, unauth, the number expected mu, the most used top; rare: op, purpose), and
+    under every foreign purpose, a fifth of the operator's own work or more included (k_all,
+    u_all, top_all)."""
+
+    k: np.ndarray
+    unauth: np.ndarray
+    k_all: np.ndarray
+    u_all: np.ndarray
+    mu: np.ndarray
+    top: list
+    top_all: list
+    rare: pl.DataFrame
+
+
+@dataclass
 class UnauthorisedPart:
     """A habit's lookups (k), those of them without authorisation (unauth), the number expected
     from the operator's other lookups (expected, at their share `rest`), and whether this made
@@ -340,16 +357,13 @@ def range_evidence(
     _, small_group = choose_groups(keys, n, ("dept",), min_peers=1)
     dept_group = np.where(dept_level == "none", small_group, dept_group)
     ops_list = f["op"].to_list()
-    purpose_k, purpose_u, purpose_mu, purpose_top, rare_purposes = _foreign_purposes(
-        f,
-        purposes,
-        dept_group,
-        membership(keys, dept_group, ops_list),
-        keys,
-    )
-    expected["purpose"] = purpose_mu
-    ev["purpose"] = nb_evidence(purpose_k, purpose_mu, 1e4)
-    conj["purpose"] = (purpose_k, purpose_u)
+    fp = _foreign_purposes(f, purposes, dept_group, membership(keys, dept_group, ops_list), keys)
+    purpose_k, purpose_top, rare_purposes = fp.k, fp.top, fp.rare
+    expected["purpose"] = fp.mu
+    ev["purpose"] = nb_evidence(purpose_k, fp.mu, 1e4)
+    # a foreign purpose that is a fifth of the operator's work is their remit, authorised like
+    # the rest of it: its lookups without authorisation still count in the unauthorised part
+    conj["purpose"] = (fp.k_all, fp.u_all)
 
     # the person looked up on the most days; the reference used most often
     item_level, item_group = choose_groups(keys, n, LEVELS)
@@ -444,18 +458,6 @@ def range_evidence(
         focus_county=pl.Series(focus_county, dtype=pl.String),
         hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
     )
-    flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign,
-                             by_hand)  # fmt: skip
-    flagged["borrowed"] = borrowed.select("op", "first", "last", "n")
-    flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
-    flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
-    resumed = f.filter(pl.col("resume").is_not_null()).select("op", "resume")
-    flagged["dormant"] = (
-        hourly.join(resumed, on="op").filter(pl.col("date") >= pl.col("resume"))
-        .group_by("op").agg(pl.col("date").min().cast(pl.Datetime("us")).alias("first"),
-                            (pl.col("date").max().cast(pl.Datetime("us")) + pl.duration(days=1))
-                            .alias("last"), pl.col("n").sum())
-    )  # fmt: skip
     # a share of *how* an operator works (hours, days, references, other counties, unknown IDs)
     # far from the peers' is as often a remit of their own as misuse; *whom* they look up
     # (kin, colleagues, the watch list, one person again and again) rarely has an innocent
@@ -472,6 +474,22 @@ def range_evidence(
         e_c = np.clip(nb_evidence(ku, exp_u, 1e4) - np.log10(2.0), 0.0, None)
         unauthorised[name] = UnauthorisedPart(kx, ku, exp_u, rest, e_c > ev[name])
         ev[name] = np.maximum(ev[name], e_c)
+    # where the unauthorised part leads, the purpose named is the one its lookups are under
+    led = pl.Series(unauthorised["purpose"].led)
+    f = f.with_columns(purpose_top=pl.when(led).then(pl.Series(fp.top_all, dtype=pl.String))
+                       .otherwise(pl.col("purpose_top")))  # fmt: skip
+    flagged = _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, foreign,
+                             by_hand)  # fmt: skip
+    flagged["borrowed"] = borrowed.select("op", "first", "last", "n")
+    flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
+    flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
+    resumed = f.filter(pl.col("resume").is_not_null()).select("op", "resume")
+    flagged["dormant"] = (
+        hourly.join(resumed, on="op").filter(pl.col("date") >= pl.col("resume"))
+        .group_by("op").agg(pl.col("date").min().cast(pl.Datetime("us")).alias("first"),
+                            (pl.col("date").max().cast(pl.Datetime("us")) + pl.duration(days=1))
+                            .alias("last"), pl.col("n").sum())
+    )  # fmt: skip
     # whom a gateway looks up is chosen by the public it serves (their own records, a bank's
     # customers), not by the account's holder: no relationship of the person to the holder
     for name in MACHINES_CHOOSE_NOBODY:
@@ -624,22 +642,29 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
             / (pl.col("g_total") - pl.col("o_total")).clip(lower_bound=1)
         )
     )
-    rare = p.filter(
-        (pl.col("share") < RARE_PURPOSE_SHARE) & (pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
-    )
+    foreign = p.filter(pl.col("share") < RARE_PURPOSE_SHARE)
     if keys is not None:
-        rare = rare.join(_role_purposes(f, per, keys), on=["op", "purpose"], how="anti")
-    hits = rare.group_by("op").agg(
-        pl.col("n").sum().alias("k"),
-        pl.col("unauth").sum().alias("k_u"),
-        pl.col("share").sum().alias("mu_share"),
-        pl.col("purpose").sort_by("n", descending=True).first().alias("top"),
-    )
-    j = f.select("op", "n").join(hits, on="op", how="left")
-    k = j["k"].fill_null(0).to_numpy().astype(float)
+        foreign = foreign.join(_role_purposes(f, per, keys), on=["op", "purpose"], how="anti")
+    rare = foreign.filter(pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
+
+    def per_op(frame: pl.DataFrame) -> pl.DataFrame:
+        hits = frame.group_by("op").agg(
+            pl.col("n").sum().alias("k"),
+            pl.col("unauth").sum().alias("k_u"),
+            pl.col("share").sum().alias("mu_share"),
+            pl.col("purpose").sort_by("n", descending=True).first().alias("top"),
+        )
+        return f.select("op", "n").join(hits, on="op", how="left")
+
+    def count(frame: pl.DataFrame, c: str) -> np.ndarray:
+        return frame[c].fill_null(0).to_numpy().astype(float)
+
+    j, a = per_op(rare), per_op(foreign)
     mu = j["n"].to_numpy() * np.maximum(j["mu_share"].fill_null(0).to_numpy(), PURPOSE_FLOOR)
-    k_u = j["k_u"].fill_null(0).to_numpy().astype(float)
-    return k, k_u, mu, j["top"].to_list(), rare.select("op", "purpose")
+    return ForeignPurposes(
+        count(j, "k"), count(j, "k_u"), count(a, "k"), count(a, "k_u"), mu, j["top"].to_list(),
+        a["top"].to_list(), rare.select("op", "purpose"),
+    )  # fmt: skip
 
 
 ROUND_THE_CLOCK_HOURS = 20  # hours of the day an account is used at
