@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from data_access.clock import city_today
 from data_access.queries import anomaly_week_store as week_store
 from scoring import anomaly_source as source
+from scoring.anomaly_burst import burst_days
 from scoring.anomaly_features import (
     colleague_pairs,
     daily_counts,
@@ -33,7 +34,7 @@ from scoring.anomaly_features import (
     window_features,
 )
 from scoring.anomaly_range import RANGE_SIGNALS, range_evidence, with_history
-from scoring.anomaly_reasons import range_reason, volume_reason, week_reason
+from scoring.anomaly_reasons import burst_reason, range_reason, volume_reason, week_reason
 from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
@@ -77,6 +78,7 @@ class _Log:
     closed: set
     batch: pl.DataFrame  # op, ref, at, s_county, s_birth: lookups of batch runs in the range
     borrowed: pl.DataFrame | None = None  # op, subject, ref, at: anomaly_source.borrowed_persons
+    daily: pl.DataFrame | None = None  # op, win, date, n, unauth (look-back weeks too)
 
 
 PAIR_KEYS = ["op", "subject"]
@@ -162,7 +164,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     return _Log(
         ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
         pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()), pl.concat(runs),
-        borrowed,
+        borrowed, daily_all,
     )  # fmt: skip
 
 
@@ -193,6 +195,10 @@ def detect(
     ev, expected, f = weekly_evidence(f, rng, rng.rare_purposes, log.purposes, log.terminals)
     vol = volume_signal(f)
     ev["volume"] = vol.pop("evidence")
+    if log.daily is not None:
+        scored_wins = f.filter(pl.col("scored"))["win"].unique().to_list()
+        f = f.join(burst_days(log.daily, log.ops, scored_wins), on=["op", "win"], how="left")
+        ev["burst"] = f["burst_ev"].fill_null(0.0).to_numpy()
     alerts += _week_alerts(f, ev, expected, vol, rng)
     best: dict[tuple, Alert] = {}
     for a in alerts:  # one alert per operator and window
@@ -281,7 +287,7 @@ def _floor_day(t) -> dt.datetime:
 
 
 def _week_alerts(f: pl.DataFrame, ev: dict, expected: dict, vol: dict, rng) -> list[Alert]:
-    names = [*WEEKLY, "volume"]
+    names = [name for name in (*WEEKLY, "volume", "burst") if name in ev]
     m = np.column_stack([ev[s] for s in names])
     out: list[Alert] = []
     candidates = np.flatnonzero(f["scored"].to_numpy() & (m.max(axis=1) >= FIRE))
@@ -296,6 +302,8 @@ def _week_alerts(f: pl.DataFrame, ev: dict, expected: dict, vol: dict, rng) -> l
             name = names[j]
             if name == "volume":
                 a, b = volume_reason({k: v[i] for k, v in vol.items()})
+            elif name == "burst":
+                a, b = burst_reason(row)
             else:
                 a, b = week_reason(name, row, float(expected[name][i]))
             zh.append(a)

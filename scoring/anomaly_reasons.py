@@ -54,6 +54,40 @@ def volume_reason(nums: dict) -> tuple[str, str]:
     )
 
 
+def burst_reason(row: dict) -> tuple[str, str]:
+    """(zh, en) for the day of a week whose lookups without authorisation stand out
+    (anomaly_burst)."""
+    u, exp, day = int(row["burst_u"]), float(row["burst_exp"]), row["burst_date"]
+    zh_parts, en_parts = [], []
+    own, peer = row.get("burst_own"), row.get("burst_peer")
+    if own is not None and not np.isnan(own):
+        zh_parts.append(f"本人平日至多约 {_fmt(own)} 次")
+        en_parts.append(f"the operator's usual day up to about {_fmt(own)}")
+    if peer is not None and not np.isnan(peer):
+        zh_parts.append(f"同部门同岗位同层级人员约 {_fmt(peer)} 次")
+        en_parts.append(f"the peers' of the same department, role and level about {_fmt(peer)}")
+    everyone = row.get("burst_all")
+    if everyone is not None and not np.isnan(everyone):
+        zh_parts.append(f"全部人员平日约 {_fmt(everyone)} 次")
+        en_parts.append(f"everyone's usual day about {_fmt(everyone)}")
+    from scoring.anomaly_burst import USUAL_FLOOR
+
+    usual = [v for v in (own, peer, everyone) if v is not None and not np.isnan(v)]
+    if not usual or max(usual) < USUAL_FLOOR:
+        zh_parts.append(f"每日至少按 {USUAL_FLOOR:g} 次计")
+        en_parts.append(f"never below {USUAL_FLOOR:g} a day")
+    factor = float(row.get("burst_factor") or 1.0)
+    if factor > 1.05:
+        zh_parts.append(f"当日本部门无授权查询为平常的 {factor:.1f} 倍")
+        en_parts.append(f"the department's day {factor:.1f} times its usual")
+    return (
+        f"{day:%Y-%m-%d} 一天内无查询事由或授权编号的查询 {u} 次，预计约 {_fmt(exp)} 次"
+        f"（{'，'.join(zh_parts)}）",
+        f"On {day:%Y-%m-%d}: {u} lookups without a purpose or reference in one day, about "
+        f"{_fmt(exp)} expected ({' and '.join(en_parts)})",
+    )
+
+
 # ------------------------------------------------------------------ range and weekly shares
 
 SHARES = {  # signal: what is counted (zh, en), unit (zh, en); the columns: SHARE_COLUMNS
