@@ -71,9 +71,6 @@ HABIT_SIGNALS = (
     "terminal",
 )
 HABIT_CAP = 5.0
-# lookups without authorisation among a relationship's persons or a habit's lookups are judged
-# against this many times the operator's own unauthorised share (the rest of their work)
-UNAUTH_SLACK = 2.0
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
 REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
 # range signals judged as a share: (count, basis) columns of RangeEvidence.frame
@@ -290,7 +287,8 @@ def range_evidence(
         # department share it), the operator's own such persons are the exposure
         role_remit = remit & _role_shares(keys["role_level"], k, persons)
         exposed = np.where(role_remit, np.maximum(expected[name], k), expected[name])
-        e_u = nb_evidence(ku, exposed * np.minimum(1.0, UNAUTH_SLACK * u_rate), 1e4)
+        # of these persons, those looked up without authorisation: at the operator's own share
+        e_u = nb_evidence(ku, exposed * u_rate, 1e4)
         ev[name] = np.maximum(ev[name], e_u - np.log10(2.0))
     county_op = f["op_county"].is_not_null().to_numpy()
     out_n = f["out_n"].to_numpy().astype(float)
@@ -470,7 +468,7 @@ def range_evidence(
     unauthorised: dict[str, UnauthorisedPart] = {}
     for name, (kx, ku) in conj.items():
         rest = _own_rate(unauth - ku, n - kx, b_u.mu)
-        exp_u = kx * np.minimum(1.0, UNAUTH_SLACK * rest)
+        exp_u = kx * rest
         e_c = np.clip(nb_evidence(ku, exp_u, 1e4) - np.log10(2.0), 0.0, None)
         unauthorised[name] = UnauthorisedPart(kx, ku, exp_u, rest, e_c > ev[name])
         ev[name] = np.maximum(ev[name], e_c)

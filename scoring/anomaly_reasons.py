@@ -240,19 +240,16 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
 
 def _unauthorised_reason(name: str, row: dict, part, i) -> tuple[str, str]:
     """A habit's lookups without authorisation against the operator's own other lookups."""
-    from scoring.anomaly_range import UNAUTH_SLACK
-
     (what_zh, what_en), _ = SHARES[name]
     d_zh, d_en = _detail(name, row)
     k, ku = int(part.k[i]), int(part.unauth[i])
     rest, exp = float(part.rest[i]), float(part.expected[i])
-    slack = f"{UNAUTH_SLACK:g}"
     return (
         f"整个时段：无查询事由或授权编号的{what_zh}{d_zh} {ku} 次（共 {k} 次），本人其他查询中无授权的"
-        f"约占 {_pct(rest)}，按其 {slack} 倍预计至多约 {_fmt(exp)} 次",
+        f"约占 {_pct(rest)}，按此预计约 {_fmt(exp)} 次",
         f"Over the range: {ku} of the operator's {k} {what_en}{d_en} had no purpose or "
-        f"reference, where about {_pct(rest)} of their other lookups have none: at most about "
-        f"{_fmt(exp)} expected at {slack} times that",
+        f"reference, where about {_pct(rest)} of their other lookups have none: about "
+        f"{_fmt(exp)} expected at that share",
     )
 
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from scoring.anomaly_features import U_COLS
 from scoring.anomaly_peers import nb_evidence
-from scoring.anomaly_range import HISTORY, UNAUTH_SLACK, RangeEvidence, foreign_terminals
+from scoring.anomaly_range import HISTORY, RangeEvidence, foreign_terminals
 
 OWN_PRIOR = 200.0  # lookups (or persons) of weight given to the peers' share
 WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but they vary
@@ -25,6 +25,8 @@ WEEK_KAPPA_MIN = 5.0  # weeks of one operator vary less than operators do, but t
 # of them stays modest (the unauthorised part of hours and days, purposes and volume do not)
 WEEK_CAPPED = ("terminal", "out_county", "unauth")
 WEEK_CAP = 5.0
+# a week's closed days lack authorisation more than this many times the operator's own share
+CLOSED_DAYS_SLACK = 2.0
 WEEK_REMIT_SHARE = 0.5
 MIN_COUNT = {"kin": 2, "neighbours": 3, "colleagues": 1, "sensitive": 2}  # others: 5
 WEEKLY = {  # signal: (count column, basis column); the range's look-back reads the same columns
@@ -132,7 +134,7 @@ def _closed_days_part(f: pl.DataFrame, k: np.ndarray, other_unauth: np.ndarray) 
     other weeks must hold)."""
     n = f["n"].to_numpy().astype(float)
     other_n = f.select(pl.col("n").sum().over("op"))["n"].to_numpy() - n
-    rate = np.minimum(1.0, UNAUTH_SLACK * other_unauth / np.maximum(other_n, 1.0))
+    rate = np.minimum(1.0, CLOSED_DAYS_SLACK * other_unauth / np.maximum(other_n, 1.0))
     return nb_evidence(k, f["off_n"].to_numpy().astype(float) * rate, 1e4)
 
 

@@ -37,7 +37,7 @@ def test_cli_stores_writes_csv_and_reruns_idempotently(engine, db_url, tmp_path,
     out = tmp_path / "alerts.csv"
     assert main(["--db", db_url, "anomalies", *RANGE, "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "week 2026-11-16" in err and "7 alerts" in err  # progress and summary on stderr
+    assert "week 2026-11-16" in err and "8 alerts" in err  # progress and summary on stderr
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0])[:5] == ["operator_id", "window_start", "window_end", "score", "reasons"]
@@ -64,7 +64,7 @@ def test_cli_stores_writes_csv_and_reruns_idempotently(engine, db_url, tmp_path,
         dt.date(2026, 10, 26),
         dt.date(2026, 11, 22),
     )
-    assert runs[0]["alerts"] == 7 and runs[0]["operators_alerted"] == 4
+    assert runs[0]["alerts"] == 8 and runs[0]["operators_alerted"] == 4
     assert runs[0]["lookups"] == logged and runs[0]["detector_version"].startswith("anomaly-2")
     # stamped by the city's clock (Asia/Shanghai), whatever the server's time zone
     city = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=8)

@@ -32,10 +32,10 @@ def _seed_alerts(engine) -> None:
 def test_queue_evidence_and_append_only_triage(engine):
     _seed_alerts(engine)
     queue = ov.alert_queue(engine, OFFICER, ("open",), 0.0, None, None, None)
-    # the kin episode and the kin week on top, then the harvest
-    assert list(queue["operator_id"])[:3] == ["psb0001", "psb0001", "psb0002"]
-    assert queue["score"].is_monotonic_decreasing and len(queue) == 7
-    assert queue["operator_id"].nunique() == 4  # a week alert and a range alert for three of them
+    # the kin episode on top, then the harvest's day, then the kin week
+    assert list(queue["operator_id"])[:3] == ["psb0001", "psb0002", "psb0001"]
+    assert queue["score"].is_monotonic_decreasing and len(queue) == 8
+    assert queue["operator_id"].nunique() == 4  # a week alert and a range alert for each
     kin = int(queue.loc[queue["operator_id"] == "psb0001", "alert_id"].iloc[0])
     rows = ov.evidence(engine, OFFICER, kin)
     assert len(rows) > 8 and rows["unauthorised"].iloc[:8].all()
@@ -77,7 +77,7 @@ def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server
     app.run()
     app = app.switch_page("pages/oversight.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert len(app.dataframe[0].value) == 7  # four operators: three with a week and a range alert
+    assert len(app.dataframe[0].value) == 8  # four operators, each with a week and a range alert
     assert any("The detector last ran at" in c.value and "2026-10-26 to 2026-11-22" in c.value
                for c in app.caption)  # fmt: skip
     assert any("surname and village" in md.value for md in app.markdown)  # the top alert: kin
