@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from data_access.schema.reference import read_catalogue
+from scoring.anomaly_burst import USUAL_FLOOR
 from scoring.anomaly_range import SHARE_COLUMNS
 from scoring.anomaly_weekly import WEEKLY
 
@@ -70,8 +71,6 @@ def burst_reason(row: dict) -> tuple[str, str]:
     if everyone is not None and not np.isnan(everyone):
         zh_parts.append(f"全部人员平日约 {_fmt(everyone)} 次")
         en_parts.append(f"everyone's usual day about {_fmt(everyone)}")
-    from scoring.anomaly_burst import USUAL_FLOOR
-
     usual = [v for v in (own, peer, everyone) if v is not None and not np.isnan(v)]
     if not usual or max(usual) < USUAL_FLOOR:
         zh_parts.append(f"每日至少按 {USUAL_FLOOR:g} 次计")
