@@ -38,7 +38,7 @@ from data_access.accounts.users import (
 )
 from data_access.engine import get_engine
 from data_access.schema.reference import upgrade_schema
-from data_access.status import database_state, is_embedded_default
+from data_access.status import build_embedded, database_state, is_embedded_default
 from ui import session_cookie, sso, warm_up
 from ui.i18n import LANGUAGES, N_
 from ui.navigation import (
@@ -106,9 +106,11 @@ def ensure_database(url: str) -> None:
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=tr("db.building") + f" {message}")
 
-    build_city(get_engine(url), scale="demo", progress=progress)
+    # built aside and moved into place when done: a tab closed mid-way leaves no half-built city
+    built = build_embedded(url, lambda engine: build_city(engine, scale="demo", progress=progress))
     bar.empty()
-    st.success(tr("db.built"))
+    if built:
+        st.success(tr("db.built"))
 
 
 def _keep_language() -> None:

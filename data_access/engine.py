@@ -82,3 +82,10 @@ def dispose_engines() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+
+
+def dispose_engine(db: str) -> None:
+    """Close the pool of one URL's engine and forget it (its file is about to be replaced)."""
+    engine = _ENGINES.pop(resolve_url(db), None)
+    if engine is not None:
+        engine.dispose()

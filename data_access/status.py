@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.engine import DEFAULT_SQLITE_PATH, get_engine, resolve_url
+from data_access.engine import DEFAULT_SQLITE_PATH, dispose_engine, get_engine, resolve_url
 from data_access.schema import models as m
 
 
@@ -33,6 +38,38 @@ def database_state(url: str) -> DatabaseState:
         return DatabaseState("ready" if has_person else "empty")
     except SQLAlchemyError as exc:
         return DatabaseState("unreachable", str(exc.orig if hasattr(exc, "orig") else exc)[:200])
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def build_embedded(url: str, build: Callable[[Engine], None]) -> bool:
+    """Build the embedded SQLite database into a side file and move it into place only once the
+    build has finished: a build cut short (the first visitor closed the tab mid-way, the server
+    stopped) leaves no half-built database that would pass for ready, and the next start builds
+    again. One build at a time in the process; False when another session's build made the
+    database ready meanwhile."""
+    with _BUILD_LOCK:
+        if database_state(url).state == "ready":
+            return False
+        target = Path(str(make_url(resolve_url(url)).database))
+        side = target.with_name(target.name + ".building")
+        for stale in (side, *_journals(side)):
+            stale.unlink(missing_ok=True)
+        side_url = f"sqlite:///{side}"
+        try:
+            build(get_engine(side_url))
+        finally:
+            dispose_engine(side_url)  # closes the file and folds its write-ahead log in
+        dispose_engine(url)  # the empty file the readiness check opened
+        for journal in _journals(target):
+            journal.unlink(missing_ok=True)
+        os.replace(side, target)
+        return True
+
+
+def _journals(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
 def table_counts(url: str) -> dict[str, int]:
