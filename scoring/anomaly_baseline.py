@@ -1,8 +1,10 @@
-"""Leave-one-out medians: what is usual for an operator (own other windows) and for peers."""
+"""What is usual, leaving out what is judged: leave-one-out medians (an operator's own other
+windows, their peers') and how much a department's share rose in a period."""
 
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 
 
 def median_without_each(values: np.ndarray) -> np.ndarray:
@@ -54,3 +56,25 @@ def group_median(keys: np.ndarray, values: np.ndarray, exclude: np.ndarray) -> n
             if len(others):
                 out[i] = np.median(values[others])
     return out
+
+
+RISE_PRIOR = 50.0  # lookups (or persons) of weight of the department's usual share
+RISE_MAX = 20.0
+
+
+def department_rise(key: np.ndarray, period, k: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per row (an operator's period: a week, a day): how much the share k / b rose in that
+    period among the other rows of the same key (department and level) against the key's usual
+    share without the row (leave-one-out), at least 1: a campaign or lost references move the
+    whole department."""
+    g = pl.DataFrame({"key": key, "period": period, "k": k, "b": b})
+    g = g.with_columns(
+        kp=pl.col("k").sum().over("key", "period") - pl.col("k"),
+        bp=pl.col("b").sum().over("key", "period") - pl.col("b"),
+        ka=pl.col("k").sum().over("key"),
+        ba=pl.col("b").sum().over("key"),
+    )
+    usual = ((g["ka"] - g["k"]) / (g["ba"] - g["b"]).clip(lower_bound=1.0)).to_numpy()
+    now = ((g["kp"] + RISE_PRIOR * usual) / (g["bp"] + RISE_PRIOR)).to_numpy()
+    factor = np.divide(now, usual, out=np.ones_like(now), where=usual > 0)
+    return np.clip(factor, 1.0, RISE_MAX)

@@ -19,13 +19,14 @@ from typing import cast
 import numpy as np
 import polars as pl
 
+from scoring.anomaly_baseline import department_rise
+
 BURST_RATIO = 4.0  # the day's unauthorised lookups against the usual day's (anomaly.FIRE here)
 BURST_EXCESS = 30  # and at least this many more
 USUAL_FLOOR = 3.0  # an operator who nearly always has references still forgets a few a day
 OWN_DAYS = 10  # days with lookups before the operator's own 90th percentile is their usual day
 PEER_DAYS = 5  # and before a peer's counts towards the peers' usual day
 USUAL_QUANTILE = 0.9
-FACTOR_MAX = 20.0
 
 
 def burst_days(daily: pl.DataFrame, ops: pl.DataFrame, scored_wins: list[int]) -> pl.DataFrame:
@@ -63,29 +64,16 @@ def burst_days(daily: pl.DataFrame, ops: pl.DataFrame, scored_wins: list[int]) -
     own = own.join(peer_usual, on="op", how="left").with_columns(
         own_usual=pl.when(pl.col("own_days") >= OWN_DAYS).then(pl.col("own_usual").cast(float))
     )
-    # the department's day: its other operators' unauthorised lookups against their usual day
-    dept_day = days.group_by("dept_level", "date").agg(
-        pl.col("unauth").sum().alias("dept_u"), pl.col("n").sum().alias("dept_n")
-    )
-    dept_all = days.group_by("dept_level").agg(
-        pl.col("unauth").sum().alias("all_u"), pl.col("n").sum().alias("all_n")
-    )
+    # the department's day: its other operators' unauthorised share against its usual one
+    days = days.with_columns(
+        burst_factor=pl.Series(department_rise(
+            days["dept_level"].to_numpy(), days["date"], days["unauth"].to_numpy().astype(float),
+            days["n"].to_numpy().astype(float),
+        ))
+    )  # fmt: skip
     scored = days.filter(pl.col("win").is_in(scored_wins))
-    j = (
-        scored.join(own.select("op", "own_usual", "peer_usual"), on="op", how="left")
-        .join(dept_day, on=["dept_level", "date"], how="left")
-        .join(dept_all, on="dept_level", how="left")
-    )
-    other_u = (j["dept_u"] - j["unauth"]).to_numpy().astype(float)
-    other_n = (j["dept_n"] - j["n"]).to_numpy().astype(float)
-    rest_u = (j["all_u"] - j["dept_u"]).to_numpy().astype(float)
-    rest_n = (j["all_n"] - j["dept_n"]).to_numpy().astype(float)
-    usual_share = np.divide(rest_u, rest_n, out=np.zeros_like(rest_u), where=rest_n > 0)
-    # the department's share that day (towards its usual one with few other lookups that day)
-    prior = 50.0
-    day_share = (other_u + prior * usual_share) / (other_n + prior)
-    factor = np.divide(day_share, usual_share, out=np.ones_like(day_share), where=usual_share > 0)
-    factor = np.clip(factor, 1.0, FACTOR_MAX)
+    j = scored.join(own.select("op", "own_usual", "peer_usual"), on="op", how="left")
+    factor = j["burst_factor"].to_numpy()
     usual = np.fmax(
         j["own_usual"].fill_null(np.nan).to_numpy().astype(float),
         j["peer_usual"].fill_null(np.nan).to_numpy().astype(float),
@@ -100,8 +88,7 @@ def burst_days(daily: pl.DataFrame, ops: pl.DataFrame, scored_wins: list[int]) -
     ratio = np.divide(u, expected, out=np.zeros_like(u), where=~np.isnan(expected))
     fire = (ratio >= BURST_RATIO) & (u - np.nan_to_num(expected) >= BURST_EXCESS)
     e = np.where(fire, BURST_RATIO + 4.0 * np.log2(np.maximum(ratio, 1e-9) / BURST_RATIO), 0.0)
-    j = j.with_columns(burst_exp=pl.Series(expected), burst_factor=pl.Series(factor),
-                       burst_ev=pl.Series(np.clip(e, 0.0, 40.0)))  # fmt: skip
+    j = j.with_columns(burst_exp=pl.Series(expected), burst_ev=pl.Series(np.clip(e, 0.0, 40.0)))
     return (
         j.sort("burst_ev", "unauth", descending=True)
         .group_by("op", "win", maintain_order=True)

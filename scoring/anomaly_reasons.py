@@ -57,22 +57,17 @@ def volume_reason(nums: dict) -> tuple[str, str]:
 
 def burst_reason(row: dict) -> tuple[str, str]:
     """(zh, en) for the day of a week whose lookups without authorisation stand out
-    (anomaly_burst)."""
+    (anomaly_burst), with the usual days the expectation was made of."""
     u, exp, day = int(row["burst_u"]), float(row["burst_exp"]), row["burst_date"]
-    zh_parts, en_parts = [], []
-    own, peer = row.get("burst_own"), row.get("burst_peer")
-    if own is not None and not np.isnan(own):
-        zh_parts.append(f"本人平日至多约 {_fmt(own)} 次")
-        en_parts.append(f"the operator's usual day up to about {_fmt(own)}")
-    if peer is not None and not np.isnan(peer):
-        zh_parts.append(f"同部门同岗位同层级人员约 {_fmt(peer)} 次")
-        en_parts.append(f"the peers' of the same department, role and level about {_fmt(peer)}")
-    everyone = row.get("burst_all")
-    if everyone is not None and not np.isnan(everyone):
-        zh_parts.append(f"全部人员平日约 {_fmt(everyone)} 次")
-        en_parts.append(f"everyone's usual day about {_fmt(everyone)}")
-    usual = [v for v in (own, peer, everyone) if v is not None and not np.isnan(v)]
-    if not usual or max(usual) < USUAL_FLOOR:
+    usual = {name: float(v) for name in ("burst_own", "burst_peer", "burst_all")
+             if (v := row.get(name)) is not None and not np.isnan(v)}  # fmt: skip
+    words = {"burst_own": ("本人平日至多约 {} 次", "the operator's usual day up to about {}"),
+             "burst_peer": ("同部门同岗位同层级人员约 {} 次",
+                            "the peers' of the same department, role and level about {}"),
+             "burst_all": ("全部人员平日约 {} 次", "everyone's usual day about {}")}  # fmt: skip
+    zh_parts = [words[name][0].format(_fmt(v)) for name, v in usual.items()]
+    en_parts = [words[name][1].format(_fmt(v)) for name, v in usual.items()]
+    if not usual or max(usual.values()) < USUAL_FLOOR:
         zh_parts.append(f"每日至少按 {USUAL_FLOOR:g} 次计")
         en_parts.append(f"never below {USUAL_FLOOR:g} a day")
     factor = float(row.get("burst_factor") or 1.0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from scoring.anomaly_baseline import department_rise
 from scoring.anomaly_features import U_COLS
 from scoring.anomaly_peers import nb_evidence
 from scoring.anomaly_range import HISTORY, RangeEvidence, foreign_terminals
@@ -138,27 +139,12 @@ def _closed_days_part(f: pl.DataFrame, k: np.ndarray, other_unauth: np.ndarray) 
     return nb_evidence(k, f["off_n"].to_numpy().astype(float) * rate, 1e4)
 
 
-FACTOR_PRIOR = 50.0  # lookups (or persons) of weight of the department's usual share
-FACTOR_MAX = 20.0
-
-
 def _peer_week_factor(f: pl.DataFrame, k: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per operator-week: how much the share rose that week among the other operators of the
     same department and level (leave-one-out), at least 1."""
     level = np.where(f["op_county"].is_null().to_numpy(), "city", "county")
     key = np.char.add(f["dept"].fill_null("?").to_numpy().astype(str), "|" + level)
-    g = pl.DataFrame({"key": key, "win": f["win"], "k": k, "b": b})
-    g = g.with_columns(
-        kw=pl.col("k").sum().over("key", "win") - pl.col("k"),
-        bw=pl.col("b").sum().over("key", "win") - pl.col("b"),
-        ka=pl.col("k").sum().over("key"),
-        ba=pl.col("b").sum().over("key"),
-    )
-    # the department's usual share without this operator-week
-    usual = ((g["ka"] - g["k"]) / (g["ba"] - g["b"]).clip(lower_bound=1.0)).to_numpy()
-    week = ((g["kw"] + FACTOR_PRIOR * usual) / (g["bw"] + FACTOR_PRIOR)).to_numpy()
-    factor = np.divide(week, usual, out=np.ones_like(week), where=usual > 0)
-    return np.clip(factor, 1.0, FACTOR_MAX)
+    return department_rise(key, f["win"], k, b)
 
 
 def _week_kappa(k: np.ndarray, b: np.ndarray, own: np.ndarray, scored: np.ndarray) -> float:
