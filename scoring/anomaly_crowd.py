@@ -1,11 +1,20 @@
-"""Crowd curiosity: a person looked up within a few days by operators of several departments,
-none of them under a case reference (a local person in the news).
+"""Crowd curiosity: an operator outside a sudden case who looks its person up without a
+reference (a local person in the news).
 
-A (operator, person) pair without any reference is in a crowd when operators of at least
-CROWD_DEPTS departments looked the same person up without a reference within CROWD_DAYS days
-of each other. Such pairs are rare (a few per ten thousand unreferenced pairs); an operator's
-crowd pairs are judged against that share of their own unreferenced persons (Poisson): one
-person in the news is weak evidence, several are strong.
+A person is at the centre of a sudden case when at least CROWD_OPS operators first looked them
+up within one week (CROWD_DAYS either side of a day), they are at least CROWD_SHARE of every
+operator who looked the person up in the range (few before or after, then a crowd) and that
+week's lookups under a reference come from at most CASE_DEPTS departments (the officers
+assigned to an arrest: the police and the court; a busy person whom many departments look up
+at once is no case). Such persons are rare (none to two in a 400-operator quarter). An operator is curious about one when their lookups of the person in that week are
+not all under a reference and no other operator of their department looked the person up
+under one: they are outside the case.
+
+Under chance, an operator's unreferenced persons fall on such a person's week at the rate of
+(case weeks' days) / (range days x persons looked up); an operator's curious persons are judged
+against that rate times their own unreferenced persons (Poisson). One person in the news is
+strong evidence for an operator who rarely looks anyone up without a reference, and weak for a
+window clerk with thousands.
 """
 
 from __future__ import annotations
@@ -15,52 +24,104 @@ import polars as pl
 
 from scoring.anomaly_peers import nb_evidence
 
-CROWD_DAYS = 2  # days either side
-CROWD_DEPTS = 2  # distinct departments (the operator's own included)
+CROWD_OPS = 6  # operators who first looked the person up within one week
+CROWD_SHARE = 0.5  # of every operator who looked the person up in the range
+CASE_DEPTS = 2  # departments of the week's lookups under a reference (the police and the court)
+CROWD_DAYS = 3  # days either side of the crowd's centre
+WEEK = 2 * CROWD_DAYS + 1
 
 
-def crowd_pairs(pairs: pl.DataFrame, ops: pl.DataFrame) -> pl.DataFrame:
-    """op, subject, date, crowd (bool), depts: every unreferenced (operator, person, first day)
-    pair of the weekly pairs (op, subject, n_ref, first), with the number of departments that
-    looked the person up without a reference within CROWD_DAYS days of it."""
-    u = (
-        pairs.filter(pl.col("n_ref") == 0)
-        .select("op", "subject", date=pl.col("first").dt.date())
-        .group_by("op", "subject")
-        .agg(pl.col("date").min())
+def case_crowds(p: pl.DataFrame) -> pl.DataFrame:
+    """subject, centre (date), crowd_ops (operators in the week), all_ops (in the range): the
+    persons at the centre of a sudden case, from the pairs (op, subject, date of the first
+    lookup, referenced: all lookups under a reference, dept)."""
+    total = p.group_by("subject").agg(pl.col("op").n_unique().alias("all_ops"))
+    total = total.filter(pl.col("all_ops") >= CROWD_OPS)
+    per_day = (
+        p.join(total.select("subject"), on="subject")
+        .group_by("subject", "date")
+        .agg(pl.col("op").n_unique().alias("k"))
+    )
+    # operators whose first lookup falls in the week around each day, for every day
+    week = pl.concat(
+        [per_day.with_columns(centre=pl.col("date") + pl.duration(days=d)) for d in
+         range(-CROWD_DAYS, CROWD_DAYS + 1)]
+    ).group_by("subject", "centre").agg(pl.col("k").sum().alias("crowd_ops"))  # fmt: skip
+    best = week.sort("crowd_ops", "centre", descending=[True, False]).group_by("subject").first()
+    crowds = best.join(total, on="subject").filter(
+        pl.col("crowd_ops") >= CROWD_OPS, pl.col("crowd_ops") >= CROWD_SHARE * pl.col("all_ops")
+    )
+    # one case: the lookups under a reference that week come from one or two departments
+    # (a person many departments look up at once is a busy person, not a case)
+    case_depts = (
+        p.filter(pl.col("referenced"))
+        .join(crowds.select("subject", "centre"), on="subject")
+        .filter(_in_week)
+        .group_by("subject")
+        .agg(pl.col("dept").n_unique().alias("case_depts"))
+    )
+    return crowds.join(case_depts, on="subject").filter(pl.col("case_depts") <= CASE_DEPTS)
+
+
+_in_week = (pl.col("date") - pl.col("centre")).dt.total_days().abs() <= CROWD_DAYS
+
+
+def crowd_pairs(pairs: pl.DataFrame, ops: pl.DataFrame) -> tuple[pl.DataFrame, float]:
+    """(op, subject, date, crowd (bool), crowd_ops, crowd_ref) for every (operator, person)
+    pair of the range's pairs (op, subject, n, n_ref, first) with a lookup without a reference,
+    and the chance that such a pair falls on a case's person in the case's week.
+
+    A pair is curious when its person is at the centre of a sudden case and was looked up in
+    the case's week while no other operator of the operator's department looked them up under
+    a reference then (crowd_ops: the case's operators in its week; crowd_ref: those under a
+    reference)."""
+    p = (
+        pairs.select(
+            "op",
+            "subject",
+            date=pl.col("first").dt.date(),
+            referenced=pl.col("n_ref") >= pl.col("n"),
+        )
         .join(ops.select("op", "dept"), on="op", how="left")
         .with_columns(pl.col("dept").fill_null("?"))
     )
-    multi = (
-        u.group_by("subject")
-        .agg(pl.col("dept").n_unique().alias("d"))
-        .filter(pl.col("d") >= CROWD_DEPTS)
+    crowds = case_crowds(p)
+    members = p.join(crowds, on="subject").filter(_in_week)
+    referenced = members.filter(pl.col("referenced"))
+    ref_count = referenced.group_by("subject").agg(pl.col("op").n_unique().alias("crowd_ref"))
+    curious = (
+        members.filter(~pl.col("referenced"))
+        .join(referenced.select("subject", "dept").unique(), on=["subject", "dept"], how="anti")
+        .join(ref_count, on="subject", how="left")
+        .select("op", "subject", "crowd_ops", pl.col("crowd_ref").fill_null(0), crowd=pl.lit(True))
     )
-    m = u.join(multi.select("subject"), on="subject")
-    near = (
-        m.join(
-            m.select("subject", pl.col("dept").alias("dept2"), pl.col("date").alias("d2")),
-            on="subject",
+    cp = (
+        p.filter(~pl.col("referenced"))
+        .select("op", "subject", "date")
+        .join(curious, on=["op", "subject"], how="left")
+        .with_columns(
+            pl.col("crowd").fill_null(False), pl.col("crowd_ops", "crowd_ref").fill_null(0)
         )
-        .filter((pl.col("d2") - pl.col("date")).dt.total_days().abs() <= CROWD_DAYS)
-        .group_by("op", "subject")
-        .agg(pl.col("dept2").n_unique().alias("depts"))
     )
-    return u.join(near, on=["op", "subject"], how="left").with_columns(
-        depts=pl.col("depts").fill_null(1), crowd=pl.col("depts").fill_null(1) >= CROWD_DEPTS
-    )
+    if pairs.is_empty():
+        return cp, 0.0
+    span = p["date"].max() - p["date"].min()  # type: ignore[operator]
+    days = max(int(span.days) + 1, WEEK)  # type: ignore[union-attr]
+    rate = crowds.height * WEEK / (days * max(pairs["subject"].n_unique(), 1))
+    return cp, rate
 
 
 def crowd_evidence(
-    f: pl.DataFrame, cp: pl.DataFrame
+    f: pl.DataFrame, cp: pl.DataFrame, rate: float
 ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
-    """(evidence, expected crowd persons) per row of f (column op) and a frame op, crowd_k,
-    crowd_u (unreferenced persons), crowd_depts (the largest crowd), first, last, n."""
-    rate = cp["crowd"].sum() / cp.height if cp.height else 0.0
+    """(evidence, expected curious persons) per row of f (column op) and a frame op, crowd_k
+    (curious persons), crowd_u (unreferenced persons), crowd_ops and crowd_ref (the largest
+    case: operators in its week, those under a reference), first, last, n."""
     per = cp.group_by("op").agg(
         pl.col("crowd").sum().alias("crowd_k"),
         pl.len().alias("crowd_u"),
-        pl.col("depts").max().alias("crowd_depts"),
+        pl.col("crowd_ops").max().alias("crowd_ops"),
+        pl.col("crowd_ref").max().alias("crowd_ref"),
     )
     j = f.select("op").join(per, on="op", how="left").fill_null(0)
     k = j["crowd_k"].to_numpy().astype(float)

@@ -19,7 +19,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |
 | dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
-| crowd | persons looked up by several departments within days, without a reference (anomaly_crowd) |
+| crowd | persons at the centre of a sudden case (a crowd of operators in one week, hardly anyone before or after) looked up without a reference from outside the case (anomaly_crowd) |
 """
 
 from __future__ import annotations
@@ -422,12 +422,12 @@ def range_evidence(
     expected["dormant"] = dorm["aspect_exp"].to_numpy()
     pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, classified)
     ev["piggyback"] = np.minimum(pig_ev, PIGGYBACK_CAP)
-    ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, crowd_pairs(pairs, f))
+    ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, *crowd_pairs(pairs, f))
     f = f.with_columns(
         **{c: dorm[c] for c in ("gap", "pause", "resume", "pre_days", "pre_span", "post_days",
                                 "post_span", "post_n", "aspect", "aspect_k")},
         **{c: pig[c] for c in ("pig_k", "pig_n", "pig_runs", "pig_ref", "pig_aspect")},
-        **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_depts")},
+        **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_ops", "crowd_ref")},
     )  # fmt: skip
     f = f.with_columns(
         hours_k=pl.Series((hours * rare).sum(axis=1)),

@@ -357,11 +357,13 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
             f"{k} batch lookups {en_w} in {runs} runs (e.g. '{ref}') of {n} batch lookups "
             f"({_pct(k / max(n, 1))}), about {_fmt(exp)} expected from the peers' share",
         )
-    k, u, depts = int(row["crowd_k"]), int(row["crowd_u"]), int(row["crowd_depts"])
+    k, u = int(row["crowd_k"]), int(row["crowd_u"])
+    crowd, ref = int(row["crowd_ops"]), int(row["crowd_ref"])
     return (
-        f"{k} 位无授权编号查询的人在前后两天内也被其他部门人员无授权编号查询（最多 {depts} 个部门），"
-        f"占其无授权编号查询对象 {u} 位中的 {_pct(k / max(u, 1))}，按全部人员的比例预计约 {_fmt(exp)} 位",
-        f"{k} persons looked up without a reference were also looked up without one by other "
-        f"departments within two days (up to {depts} departments), of {u} such persons, about "
-        f"{_fmt(exp)} expected from all operators' share",
+        f"{k} 位被无授权编号查询的人正处于突发的集中查询中（如一周内 {crowd} 名人员查询同一人，其中 {ref} 名有授权编号、"
+        f"均非本部门，此前此后几乎无人查询），按其无授权编号查询的 {u} 位人员偶然碰上的概率预计约 {_fmt(exp)} 位",
+        f"{k} persons looked up without a reference were at the centre of a sudden case (e.g. "
+        f"{crowd} operators looked one up within a week, {ref} of them under a reference and "
+        f"none of this department, and hardly anyone before or after): by chance about "
+        f"{_fmt(exp)} expected of the operator's {u} persons looked up without a reference",
     )

@@ -120,26 +120,42 @@ def test_piggyback_evidence_against_peers_who_run_clean_batches():
     assert row["pig_aspect"] == "beat" and row["pig_k"] == 16 and row["pig_runs"] == 4
 
 
-def test_persons_looked_up_by_several_departments_within_days_make_a_crowd():
+def test_an_unreferenced_lookup_from_outside_a_sudden_case_is_curiosity():
     day = dt.datetime(2026, 6, 3, 10)
-    ops = pl.DataFrame({"op": ["e", "c", "x", "y"], "dept": ["EDU", "ECO", "PSB", "EDU"]})
-    rows = [
-        ("e", "news", 0, day),
-        ("c", "news", 0, day + dt.timedelta(days=1)),
-        ("x", "news", 2, day),  # a case reference: no part of the crowd
-        ("e", "old", 0, day),
-        ("c", "old", 0, day + dt.timedelta(days=10)),  # days apart
-        ("e", "same", 0, day),
-        ("y", "same", 0, day),
-    ]  # one department
-    rows += [("y", f"p{i}", 0, day) for i in range(40)]
-    pairs = pl.DataFrame(rows, schema={"op": pl.String, "subject": pl.String, "n_ref": pl.Int64,
-                                       "first": pl.Datetime("us")}, orient="row")  # fmt: skip
-    cp = crowd_pairs(pairs, ops)
-    crowd = cp.filter(pl.col("crowd")).sort("op")
-    assert crowd.select("op", "subject").rows() == [("c", "news"), ("e", "news")]
-    ev, expected, info = crowd_evidence(ops.select("op"), cp)
-    rate = 2 / cp.height
-    assert np.isclose(expected[0], 3 * rate)  # e: three unreferenced persons
-    assert ev[0] > 0 and ev[2] == 0.0 and ev[3] == 0.0
-    assert info.filter(pl.col("op") == "e")["crowd_depts"][0] == 2
+    at = lambda d: day + dt.timedelta(days=d)  # noqa: E731
+    others = [f"o{i}" for i in range(8)]
+    ops = pl.DataFrame({"op": ["audit", "psb9", "y", *[f"case{i}" for i in range(10)], *others],
+                        "dept": ["AUDIT", "PSB", "EDU", *["PSB"] * 5, *["COURT"] * 5,
+                                 "SAMR", "TAX", "HRSS", "DRC", "SAMR", "TAX", "HRSS", "DRC"]})  # fmt: skip
+    rows = [(f"case{i}", "news", 1, 1, at(i % 3)) for i in range(6)]  # the case: six officers
+    rows += [
+        ("audit", "news", 2, 0, at(1)),  # curious: AUDIT has nobody on the case
+        ("psb9", "news", 1, 0, at(2)),  # PSB is on the case: their own colleague's work
+        ("audit", "late", 1, 0, at(40)),
+    ]
+    # a person many operators look up all quarter: a crowd in one week, but no sudden case
+    rows += [(f"case{i}", "steady", 1, 1, at(i % 2)) for i in range(6)]
+    rows += [(o, "steady", 1, 1, at(30 + 5 * i)) for i, o in enumerate(others)]
+    rows += [("y", "steady", 1, 0, at(1))]
+    # a busy person whom many departments look up at once: no case either
+    rows += [(o, "busy", 1, 1, at(50)) for o in others[:6]] + [("y", "busy", 1, 0, at(50))]
+    # five operators are too few to be a case
+    rows += [(f"case{i}", "small", 1, 1, at(0)) for i in range(4)] + [("y", "small", 1, 0, at(0))]
+    rows += [("y", f"p{i}", 1, 0, at(i)) for i in range(40)]
+    pairs = pl.DataFrame(rows, schema={"op": pl.String, "subject": pl.String, "n": pl.Int64,
+                                       "n_ref": pl.Int64, "first": pl.Datetime("us")},
+                         orient="row")  # fmt: skip
+    cp, rate = crowd_pairs(pairs, ops)
+    crowd = cp.filter(pl.col("crowd"))
+    assert crowd.select("op", "subject", "crowd_ops", "crowd_ref").rows() == [
+        ("audit", "news", 8, 6)
+    ]
+    persons = pairs["subject"].n_unique()
+    assert np.isclose(rate, 1 * 7 / (66 * persons))  # one case week in 66 days of lookups
+    ev, expected, info = crowd_evidence(ops.select("op"), cp, rate)
+    assert np.isclose(expected[0], 2 * rate)  # audit: two persons looked up without a reference
+    # Poisson: -log10 P(K >= 1); rare in a city of persons, weaker in this small world
+    assert np.isclose(ev[0], -np.log10(-np.expm1(-expected[0])), rtol=1e-3)
+    assert (ev[1:] == 0.0).all()
+    row = info.filter(pl.col("op") == "audit").row(0, named=True)
+    assert row["crowd_k"] == 1 and row["n"] == 1 and row["first"] == dt.datetime(2026, 6, 4)
