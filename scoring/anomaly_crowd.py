@@ -130,7 +130,7 @@ def crowd_evidence(
     hit = cp.filter(pl.col("crowd")).with_columns(at=pl.col("date").cast(pl.Datetime("us")))
     spans = hit.group_by("op").agg(
         pl.col("at").min().alias("first"),
-        (pl.col("at").max() + pl.duration(days=1)).alias("last"),
+        pl.col("at").max().alias("last"),
         pl.len().alias("n"),
     )
     return ev, expected, j.join(spans, on="op", how="left")

@@ -485,8 +485,8 @@ def range_evidence(
     flagged["dormant"] = (
         hourly.join(resumed, on="op").filter(pl.col("date") >= pl.col("resume"))
         .group_by("op").agg(pl.col("date").min().cast(pl.Datetime("us")).alias("first"),
-                            (pl.col("date").max().cast(pl.Datetime("us")) + pl.duration(days=1))
-                            .alias("last"), pl.col("n").sum())
+                            pl.col("date").max().cast(pl.Datetime("us")).alias("last"),
+                            pl.col("n").sum())
     )  # fmt: skip
     # whom a gateway looks up is chosen by the public it serves (their own records, a bank's
     # customers), not by the account's holder: no relationship of the person to the holder
@@ -806,7 +806,7 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
     def hours_of(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.with_columns(
             first=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour")),
-            last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour") + 1),
+            last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour")),
         )
 
     day, hand = hours_of(hourly), hours_of(by_hand)
@@ -819,7 +819,7 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
     top = f.filter(pl.col("purpose_top").is_not_null()).select("op", purpose="purpose_top")
     pur = purposes.join(top, on=["op", "purpose"]).with_columns(
         first=pl.col("date").cast(pl.Datetime("us")),
-        last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(days=1),
+        last=pl.col("date").cast(pl.Datetime("us")),  # the day of the last lookup
     )
     out["purpose"] = span(pur, "first", "last")
     focus = f.filter(pl.col("focus_county").is_not_null()).select("op", s_county="focus_county")

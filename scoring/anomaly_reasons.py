@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from data_access.schema.reference import read_catalogue
@@ -32,6 +34,8 @@ def hour_ranges(hours: list[int]) -> str:
 
 
 def _fmt(x: float) -> str:
+    if 0 < x < 0.005:  # one significant digit, never a bare 0.00 (a chance of 1 in 10,000)
+        return f"{max(x, 1e-6):.{min(6, -math.floor(math.log10(max(x, 1e-6))))}f}"
     if x < 0.1:
         return f"{x:.2f}"
     return f"{x:.1f}" if x < 10 else f"{x:.0f}"
