@@ -6,9 +6,10 @@ up within one week (CROWD_DAYS either side of a day), they are at least CROWD_SH
 operator who looked the person up in the range (few before or after, then a crowd) and that
 week's lookups under a reference come from at most CASE_DEPTS departments (the officers
 assigned to an arrest: the police and the court; a busy person whom many departments look up
-at once is no case). Such persons are rare (none to two in a 400-operator quarter). An operator is curious about one when their lookups of the person in that week are
-not all under a reference and no other operator of their department looked the person up
-under one: they are outside the case.
+at once is no case). Such persons are rare (none to two in a 400-operator quarter). An operator
+is curious about one when their lookups of the person in that week are not all under a
+reference and nobody of their department looked the person up under one then: they are
+outside the case.
 
 Under chance, an operator's unreferenced persons fall on such a person's week at the rate of
 (case weeks' days) / (range days x persons looked up); an operator's curious persons are judged
