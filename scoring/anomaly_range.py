@@ -803,25 +803,23 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
     for name, c in pair_cols.items():
         out[name] = span(pairs.filter(pl.col(c)), "first", "last")
 
-    def hours_of(frame: pl.DataFrame) -> pl.DataFrame:
+    def hours_of(frame: pl.DataFrame) -> pl.DataFrame:  # at: the hour's start
         return frame.with_columns(
-            first=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour")),
-            last=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour")),
+            at=pl.col("date").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour"))
         )
 
     day, hand = hours_of(hourly), hours_of(by_hand)
     out["unauth"] = span(day.filter(pl.col("unauth") > 0).with_columns(n=pl.col("unauth")),
-                         "first", "last")  # fmt: skip
+                         "at", "at")  # fmt: skip
     rh = pl.DataFrame([(op, h) for op, hs in rare_hours.items() for h in hs],
                       schema={"op": pl.String, "hour": pl.Int32}, orient="row")  # fmt: skip
-    out["hours"] = span(hand.join(rh, on=["op", "hour"]), "first", "last")
-    out["days"] = span(hand.filter(pl.col("date").is_in(list(closed_dates))), "first", "last")
+    out["hours"] = span(hand.join(rh, on=["op", "hour"]), "at", "at")
+    out["days"] = span(hand.filter(pl.col("date").is_in(list(closed_dates))), "at", "at")
     top = f.filter(pl.col("purpose_top").is_not_null()).select("op", purpose="purpose_top")
     pur = purposes.join(top, on=["op", "purpose"]).with_columns(
-        first=pl.col("date").cast(pl.Datetime("us")),
-        last=pl.col("date").cast(pl.Datetime("us")),  # the day of the last lookup
+        at=pl.col("date").cast(pl.Datetime("us"))  # per day: first and last lookup's day
     )
-    out["purpose"] = span(pur, "first", "last")
+    out["purpose"] = span(pur, "at", "at")
     focus = f.filter(pl.col("focus_county").is_not_null()).select("op", s_county="focus_county")
     out["out_focus"] = span(pairs.filter(pl.col("out")).join(focus, on=["op", "s_county"]),
                             "first", "last")  # fmt: skip
