@@ -112,6 +112,9 @@ def _hour_part(hourly: pl.DataFrame) -> pl.DataFrame:
     return per_op.join(wide_n, on="op").join(wide_u, on="op")
 
 
+REVIEW_PERSONS = 3  # colleagues under one reference that make a staff review
+
+
 def flag_pairs(pairs: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> pl.DataFrame:
     """Per (op, subject): the relationship of the person to the operator."""
     s = pairs.join(ops, on="op", how="left").join(mates, on=["op", "subject"], how="left")
@@ -119,10 +122,19 @@ def flag_pairs(pairs: pl.DataFrame, ops: pl.DataFrame, mates: pl.DataFrame) -> p
     not_self = pl.col("op_id").is_null() | (pl.col("subject") != pl.col("op_id"))
     same_res = pl.col("op_res").is_not_null() & (pl.col("s_res") == pl.col("op_res"))
     kin = known & not_self & same_res & (surname_expr("s_name") == pl.col("op_surname"))
+    colleague = pl.col("colleague").fill_null(False) & not_self.fill_null(True)
+    # a staff review: colleagues looked up with a purpose, each under one reference that the
+    # operator used for REVIEW_PERSONS colleagues or more (HR's quarterly review in one sitting)
+    one_ref = (
+        (pl.col("unauth") == 0) & (pl.col("n_ref") == pl.col("n"))
+        & (pl.col("ref_min") == pl.col("ref_max"))
+    ).fill_null(False)  # fmt: skip
+    reviewed = (colleague & one_ref).cast(pl.Int32).sum().over("op", "ref_min") >= REVIEW_PERSONS
     return s.with_columns(
         kin=kin.fill_null(False),
         nb=(known & not_self & same_res & ~kin).fill_null(False),
-        col=pl.col("colleague").fill_null(False) & not_self.fill_null(True),
+        col=colleague & ~(one_ref & reviewed),
+        col_review=colleague & one_ref & reviewed,
         sens=pl.col("s_sensitive").fill_null(False),
         out=(
             known & pl.col("op_county").is_not_null() & (pl.col("s_county") != pl.col("op_county"))

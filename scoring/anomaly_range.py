@@ -225,6 +225,7 @@ def range_evidence(
         pl.len().alias("persons"),
         pl.col("unauth").sum(),
         *[pl.col(c).sum().alias(f"{c}_s") for c in ("kin", "nb", "col", "sens")],
+        pl.col("col_review").sum().alias("review_s"),
         *[
             (pl.col(c) & (pl.col("unauth") > 0)).sum().alias(f"{c}_su")
             for c in ("kin", "nb", "col", "sens")
@@ -616,6 +617,53 @@ def _role_purposes(f: pl.DataFrame, per: pl.DataFrame, keys: dict) -> pl.DataFra
     )
 
 
+ROLE_PEERS_FOR_PURPOSE = 2  # other operators of the role in the department who say
+ROLE_PURPOSE_USE = 2  # lookups under a purpose that make it one a role peer uses
+
+
+def _role_share(f: pl.DataFrame, per: pl.DataFrame, own_total: pl.DataFrame, keys: dict):
+    """op, purpose, role_share: where the operator's role in their department (either level)
+    has ROLE_PEERS_FOR_PURPOSE other operators of MIN_LOOKUPS or more and none of them looked
+    anyone up under the purpose ROLE_PURPOSE_USE times, the share of the purpose among their
+    lookups (another role's remit, HR's reviews, does not make it the department's; a busy peer's
+    few lookups under it, a small share of thousands, do make it the role's)."""
+    level, group = choose_groups(keys, f["n"].to_numpy(), ("dept_role",),
+                                 min_peers=ROLE_PEERS_FOR_PURPOSE)  # fmt: skip
+    members = membership(keys, group, f["op"].to_list())
+    eligible = f.filter(pl.col("n") >= MIN_LOOKUPS).select(member="op")
+    member_per = per.rename({"op": "member"}).join(eligible, on="member")
+    grp_n = (
+        members.join(member_per, on="member")
+        .group_by("grp", "purpose")
+        .agg(pl.col("n").sum().alias("r_n"),
+             (pl.col("n") >= ROLE_PURPOSE_USE).sum().alias("users"))
+    )  # fmt: skip
+    grp_total = (
+        members.join(own_total.rename({"op": "member"}), on="member")
+        .join(eligible, on="member")
+        .group_by("grp")
+        .agg(pl.col("o_total").sum().alias("r_total"))
+    )
+    target = pl.DataFrame({"op": f["op"], "grp": pl.Series(list(group), dtype=pl.String)})
+    target = target.filter(pl.col("grp") != "")
+    own_use = pl.col("n") >= ROLE_PURPOSE_USE
+    mine = pl.col("n") * pl.col("mine")
+    return (
+        per.join(target, on="op")
+        .join(own_total, on="op")
+        .join(eligible.select(op="member", mine=pl.lit(1)), on="op", how="left")
+        .with_columns(pl.col("mine").fill_null(0))
+        .join(grp_n, on=["grp", "purpose"], how="left")
+        .join(grp_total, on="grp")
+        .filter(pl.col("users").fill_null(0) - (own_use.cast(pl.Int64) * pl.col("mine")) == 0)
+        .select(
+            "op", "purpose",
+            role_share=(pl.col("r_n").fill_null(0) - mine)
+            / (pl.col("r_total") - pl.col("o_total") * pl.col("mine")).clip(lower_bound=1),
+        )
+    )  # fmt: skip
+
+
 def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: pl.DataFrame,
                       keys: dict | None = None):  # fmt: skip
     """Lookups under purposes that the operator's peer group (without them) hardly uses and
@@ -640,6 +688,9 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
             / (pl.col("g_total") - pl.col("o_total")).clip(lower_bound=1)
         )
     )
+    if keys is not None and ROLE_PEERS_FOR_PURPOSE:
+        p = p.join(_role_share(f, per, own_total, keys), on=["op", "purpose"], how="left")
+        p = p.with_columns(share=pl.min_horizontal("share", pl.col("role_share").fill_null(1.0)))
     foreign = p.filter(pl.col("share") < RARE_PURPOSE_SHARE)
     if keys is not None:
         foreign = foreign.join(_role_purposes(f, per, keys), on=["op", "purpose"], how="anti")
@@ -720,8 +771,11 @@ def _borrowed_outside_reviews(
     if borrowed is None or borrowed.is_empty():
         return pl.DataFrame(schema={"op": pl.String, "n": pl.UInt32, "first": pl.Datetime("us"),
                                     "last": pl.Datetime("us")})  # fmt: skip
-    reviewers = f.filter(pl.col("col_s") >= REMIT_SHARE * pl.col("persons")).select("op")
-    staff = pairs.filter(pl.col("col")).select("op", "subject").unique().join(reviewers, on="op")
+    reviewers = f.filter(
+        pl.col("col_s") + pl.col("review_s") >= REMIT_SHARE * pl.col("persons")
+    ).select("op")
+    staff = pairs.filter(pl.col("col") | pl.col("col_review")).select("op", "subject").unique()
+    staff = staff.join(reviewers, on="op")
     return borrowed_per_operator(borrowed.join(staff, on=["op", "subject"], how="anti"))
 
 

@@ -169,9 +169,17 @@ def test_a_staff_review_under_one_reference_is_the_reviewers_work():
             "op": ["hr"] * 5 + ["clerk"] * 20,
             "subject": ["c1", "c2", "c3", "x", "y"] + ["c9"] + [f"p{i}" for i in range(19)],
             "col": [True, True, True, False, False, True] + [False] * 19,
+            "col_review": [False] * 25,
         }  # fmt: skip
     )
-    f = pl.DataFrame({"op": ["clerk", "hr"], "col_s": [1, 3], "persons": [20, 5]})
+    f = pl.DataFrame({"op": ["clerk", "hr"], "col_s": [1, 3], "review_s": [0, 0],
+                      "persons": [20, 5]})  # fmt: skip
     out = _borrowed_outside_reviews(borrowed, pairs, f).sort("op")
     assert out["op"].to_list() == ["clerk", "hr"]
+    assert out["n"].to_list() == [1, 1]
+    # the same when the colleagues were looked up as a staff review (col_review, not col)
+    reviewed = pairs.with_columns(col_review=pl.col("col") & (pl.col("op") == "hr"))
+    reviewed = reviewed.with_columns(col=pl.col("col") & ~pl.col("col_review"))
+    f = f.with_columns(col_s=pl.Series([1, 0]), review_s=pl.Series([0, 3]))
+    out = _borrowed_outside_reviews(borrowed, reviewed, f).sort("op")
     assert out["n"].to_list() == [1, 1]
