@@ -617,18 +617,20 @@ def _role_purposes(f: pl.DataFrame, per: pl.DataFrame, keys: dict) -> pl.DataFra
     )
 
 
-ROLE_PEERS_FOR_PURPOSE = 2  # other operators of the role in the department who say
+ROLE_PEERS_FOR_PURPOSE = 2  # other operators of the role in the department it takes to judge
 ROLE_PURPOSE_USE = 2  # lookups under a purpose that make it one a role peer uses
 
 
-def _role_share(f: pl.DataFrame, per: pl.DataFrame, own_total: pl.DataFrame, keys: dict):
+def _role_share(
+    f: pl.DataFrame, per: pl.DataFrame, own_total: pl.DataFrame, keys: dict
+) -> pl.DataFrame:
     """op, purpose, role_share: where the operator's role in their department (either level)
     has ROLE_PEERS_FOR_PURPOSE other operators of MIN_LOOKUPS or more and none of them looked
     anyone up under the purpose ROLE_PURPOSE_USE times, the share of the purpose among their
     lookups (another role's remit, HR's reviews, does not make it the department's; a busy peer's
     few lookups under it, a small share of thousands, do make it the role's)."""
-    level, group = choose_groups(keys, f["n"].to_numpy(), ("dept_role",),
-                                 min_peers=ROLE_PEERS_FOR_PURPOSE)  # fmt: skip
+    _, group = choose_groups(keys, f["n"].to_numpy(), ("dept_role",),
+                             min_peers=ROLE_PEERS_FOR_PURPOSE)  # fmt: skip
     members = membership(keys, group, f["op"].to_list())
     eligible = f.filter(pl.col("n") >= MIN_LOOKUPS).select(member="op")
     member_per = per.rename({"op": "member"}).join(eligible, on="member")
@@ -688,7 +690,7 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
             / (pl.col("g_total") - pl.col("o_total")).clip(lower_bound=1)
         )
     )
-    if keys is not None and ROLE_PEERS_FOR_PURPOSE:
+    if keys is not None:  # the operator's own role may say more than the department
         p = p.join(_role_share(f, per, own_total, keys), on=["op", "purpose"], how="left")
         p = p.with_columns(share=pl.min_horizontal("share", pl.col("role_share").fill_null(1.0)))
     foreign = p.filter(pl.col("share") < RARE_PURPOSE_SHARE)
