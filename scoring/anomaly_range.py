@@ -621,6 +621,19 @@ ROLE_PEERS_FOR_PURPOSE = 2  # other operators of the role in the department it t
 ROLE_PURPOSE_USE = 2  # lookups under a purpose that make it one a role peer uses
 
 
+def _purpose_pool(members: pl.DataFrame, per: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per group (members: grp, member) and purpose, its members' lookups under it (pool_n) and
+    how many members looked anyone up under it ROLE_PURPOSE_USE times (users); per group, all
+    its members' lookups (pool_total). per: op, purpose, n."""
+    by_purpose = (
+        members.join(per.rename({"op": "member"}), on="member")
+        .group_by("grp", "purpose")
+        .agg(pl.col("n").sum().alias("pool_n"),
+             (pl.col("n") >= ROLE_PURPOSE_USE).sum().alias("users"))
+    )  # fmt: skip
+    return by_purpose, by_purpose.group_by("grp").agg(pl.col("pool_n").sum().alias("pool_total"))
+
+
 def _role_share(
     f: pl.DataFrame, per: pl.DataFrame, own_total: pl.DataFrame, keys: dict
 ) -> pl.DataFrame:
@@ -631,37 +644,26 @@ def _role_share(
     few lookups under it, a small share of thousands, do make it the role's)."""
     _, group = choose_groups(keys, f["n"].to_numpy(), ("dept_role",),
                              min_peers=ROLE_PEERS_FOR_PURPOSE)  # fmt: skip
-    members = membership(keys, group, f["op"].to_list())
     eligible = f.filter(pl.col("n") >= MIN_LOOKUPS).select(member="op")
-    member_per = per.rename({"op": "member"}).join(eligible, on="member")
-    grp_n = (
-        members.join(member_per, on="member")
-        .group_by("grp", "purpose")
-        .agg(pl.col("n").sum().alias("r_n"),
-             (pl.col("n") >= ROLE_PURPOSE_USE).sum().alias("users"))
-    )  # fmt: skip
-    grp_total = (
-        members.join(own_total.rename({"op": "member"}), on="member")
-        .join(eligible, on="member")
-        .group_by("grp")
-        .agg(pl.col("o_total").sum().alias("r_total"))
-    )
+    members = membership(keys, group, f["op"].to_list()).join(eligible, on="member")
+    pool_n, pool_total = _purpose_pool(members, per)
     target = pl.DataFrame({"op": f["op"], "grp": pl.Series(list(group), dtype=pl.String)})
     target = target.filter(pl.col("grp") != "")
-    own_use = pl.col("n") >= ROLE_PURPOSE_USE
-    mine = pl.col("n") * pl.col("mine")
+    # the operator is in their role's pool only with MIN_LOOKUPS or more
+    mine = pl.col("op").is_in(eligible["member"].implode()).cast(pl.Int64)
     return (
         per.join(target, on="op")
         .join(own_total, on="op")
-        .join(eligible.select(op="member", mine=pl.lit(1)), on="op", how="left")
-        .with_columns(pl.col("mine").fill_null(0))
-        .join(grp_n, on=["grp", "purpose"], how="left")
-        .join(grp_total, on="grp")
-        .filter(pl.col("users").fill_null(0) - (own_use.cast(pl.Int64) * pl.col("mine")) == 0)
+        .join(pool_n, on=["grp", "purpose"], how="left")
+        .join(pool_total, on="grp")
+        .filter(
+            pl.col("users").fill_null(0) - (pl.col("n") >= ROLE_PURPOSE_USE).cast(pl.Int64) * mine
+            == 0
+        )
         .select(
             "op", "purpose",
-            role_share=(pl.col("r_n").fill_null(0) - mine)
-            / (pl.col("r_total") - pl.col("o_total") * pl.col("mine")).clip(lower_bound=1),
+            role_share=(pl.col("pool_n").fill_null(0) - pl.col("n") * mine)
+            / (pl.col("pool_total") - pl.col("o_total") * mine).clip(lower_bound=1),
         )
     )  # fmt: skip
 
@@ -673,21 +675,16 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
     peer keys) of their role's in other departments (_role_purposes)."""
     per = purposes.group_by("op", "purpose").agg(pl.col("n").sum(), pl.col("unauth").sum())
     own_total = per.group_by("op").agg(pl.col("n").sum().alias("o_total"))
-    grp_n = (
-        members.join(per.rename({"op": "member"}), on="member")
-        .group_by("grp", "purpose")
-        .agg(pl.col("n").sum().alias("g_n"))
-    )
-    grp_total = grp_n.group_by("grp").agg(pl.col("g_n").sum().alias("g_total"))
+    pool_n, pool_total = _purpose_pool(members, per)
     target = pl.DataFrame({"op": f["op"], "grp": pl.Series(list(group), dtype=pl.String)})
     p = (
         per.join(target, on="op")
         .join(own_total, on="op")
-        .join(grp_n, on=["grp", "purpose"], how="left")
-        .join(grp_total, on="grp")
+        .join(pool_n.drop("users"), on=["grp", "purpose"], how="left")
+        .join(pool_total, on="grp")
         .with_columns(
-            share=(pl.col("g_n").fill_null(0) - pl.col("n"))
-            / (pl.col("g_total") - pl.col("o_total")).clip(lower_bound=1)
+            share=(pl.col("pool_n").fill_null(0) - pl.col("n"))
+            / (pl.col("pool_total") - pl.col("o_total")).clip(lower_bound=1)
         )
     )
     if keys is not None:  # the operator's own role may say more than the department
