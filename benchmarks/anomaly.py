@@ -6,7 +6,7 @@ generators, next to an IsolationForest over per-operator totals.
 
 A log is `GENERATOR:SEED`:
 - `seed`: the synthetic city of `seed_data` (demo scale; labels in misuse_episode);
-- `held_a`, `held_b`, `held_c`: the hold-out generators in benchmarks/heldout/, written by sessions that saw
+- `held_a` to `held_e`: the hold-out generators in benchmarks/heldout/, written by sessions that saw
   only ../shared/contracts.md and a plain list of misuse kinds, never `scoring/`. Their files go
   through the ordinary importer (contract format); labels come from their labels.csv.
 
@@ -25,6 +25,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -52,7 +53,10 @@ OP = m.Operator.__table__
 GENERATORS = {"held_a": ROOT / "benchmarks/heldout/gen_a/generate.py",
               "held_b": ROOT / "benchmarks/heldout/gen_b/generate.py",
               "held_c": ROOT / "benchmarks/heldout/gen_c/generate.py",
-              "held_d": ROOT / "benchmarks/heldout/gen_d/generate.py"}  # fmt: skip
+              "held_d": ROOT / "benchmarks/heldout/gen_d/generate.py",
+              "held_e": ROOT / "benchmarks/heldout/gen_e/generate.py"}  # fmt: skip
+# gen_e reads the catalogues from a folder named by this variable (the project's own copy here)
+GENERATOR_ENV = {"GEN_E_REF_DIR": str(ROOT / "reference_data")}
 
 
 @dataclass
@@ -88,7 +92,8 @@ def _held_log(directory: Path, generator: str, seed: int, history_days: int) -> 
     if not db.exists():
         cmd = [sys.executable, str(GENERATORS[generator]), "--out", str(out), "--seed", str(seed),
                "--history-days", str(history_days)]  # fmt: skip
-        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        env = {**os.environ, **GENERATOR_ENV}
+        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, env=env)
         engine = get_engine(url)
         for kind, name in (("persons", "persons.csv"), ("operators", "operators.csv"),
                            ("query-log", "query_log.csv")):  # fmt: skip
