@@ -39,17 +39,18 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.12"
+DETECTOR_VERSION = "anomaly-2.13"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
 SUPPORT_CAP = 12.0
-# whom an operator looks up (kin, neighbours, colleagues, the watch list) counts this many times
+# whom an operator looks up (kin, neighbours, colleagues, the watch list, a sudden case's person from
+# outside it) counts this many times
 # its -log10 p in the score: across 13 development logs an operator whose strongest relationship
 # evidence is 3-5 is a misuser a third of the time (25 of 71), one whose strongest habit is at its
 # cap of 5 only 15 % (70 of 467)
 RELATION_WEIGHT = 1.5
-RELATIONS = ("kin", "neighbours", "colleagues", "sensitive")
+RELATIONS = ("kin", "neighbours", "colleagues", "sensitive", "crowd")
 RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
 # signals that count the same lookups: other counties' residents, and those of the one county the
 # operator's out-of-county lookups lean to. Both are reasons; only the stronger adds to the score
@@ -150,6 +151,9 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
             lo = dt.datetime.combine(date_from, dt.time())
             hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
             borrowed = source.borrowed_persons(conn, lo, hi)
+            # a reference typed once a week for weeks is used twice in no week: the range's
+            # references are counted over the range, not summed over its weeks
+            refs = [source.references(conn, lo, hi)]
     week_store.store_weeks(engine, to_store, DETECTOR_VERSION, generation)
     if not pairs:
         return None

@@ -27,7 +27,7 @@ from scoring.anomaly_peers import nb_evidence
 
 CROWD_OPS = 6  # operators who first looked the person up within one week
 CROWD_SHARE = 0.5  # of every operator who looked the person up in the range
-CASE_DEPTS = 2  # departments of the week's lookups under a reference (the police and the court)
+CASE_DEPTS = 3  # departments of the week's lookups under a reference (the police and the court)
 CROWD_DAYS = 3  # days either side of the crowd's centre
 WEEK = 2 * CROWD_DAYS + 1
 

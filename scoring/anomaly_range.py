@@ -13,13 +13,14 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | hours | lookups at hours the peer group hardly works |
 | days | lookups on days most operators do not work (weekends, holidays, read from the log) |
 | purpose | lookups under purposes the peer group (almost) never uses (a small department's few other operators are its group) |
-| repeat | the person looked up on the most days, against how often the peers' persons recur |
+| repeat | the person looked up on the most days, against how often the peers' persons recur (and, where the department has too few of the role, the role's in every department: the weaker counts) |
 | fixation | the person looked up most often without authorisation, against the peers' such persons |
 | batch | the reference used for the most persons, against the peers' references |
 | borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |
 | dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
 | crowd | persons at the centre of a sudden case (a crowd of operators in one week, hardly anyone before or after) looked up without a reference from outside the case (anomaly_crowd) |
+| streak | the longest unbroken run of the operator's working hours without any authorised lookup, against their own share of such hours and the peers' streaks (anomaly_streak) |
 """
 
 from __future__ import annotations
@@ -52,12 +53,13 @@ from scoring.anomaly_peers import (
     peer_baseline,
     tail_evidence,
 )
+from scoring.anomaly_streak import streak_evidence
 from scoring.anomaly_village import village_exposure
 
 RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
                  "unknown",
                  "hours", "days", "purpose", "repeat", "fixation", "batch", "reuse", "terminal",
-                 "dormant", "piggyback", "crowd", "enumeration", "borrowed")  # fmt: skip
+                 "dormant", "piggyback", "crowd", "enumeration", "borrowed", "streak")  # fmt: skip
 PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
 HABIT_SIGNALS = (
     "unauth",
@@ -69,10 +71,12 @@ HABIT_SIGNALS = (
     "purpose",
     "batch",
     "terminal",
+    "streak",
 )
 HABIT_CAP = 5.0
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
 REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
+OWN_REMIT_SHARE = 0.5  # ... and this common, their remit whatever their role's others do
 # range signals judged as a share: (count, basis) columns of RangeEvidence.frame
 SHARE_COLUMNS = {
     "unauth": ("unauth", "n"),
@@ -285,8 +289,11 @@ def range_evidence(
         ev[name] = np.where(remit, np.minimum(ev[name], REMIT_CAP), ev[name])
         ku = f[f"{c}_su"].to_numpy().astype(float)
         # where the relationship is the remit of the role (most of the role's operators in any
-        # department share it), the operator's own such persons are the exposure
-        role_remit = remit & _role_shares(keys["role_level"], k, persons)
+        # department share it), or most of the operator's own persons (the staff reviews are all
+        # a personnel clerk does), the operator's own such persons are the exposure
+        review = f["review_s"].to_numpy().astype(float) if name == "colleagues" else 0.0
+        own_remit = k + review >= OWN_REMIT_SHARE * np.maximum(persons, 1.0)
+        role_remit = remit & (_role_shares(keys["role_level"], k, persons) | own_remit)
         exposed = np.where(role_remit, np.maximum(expected[name], k), expected[name])
         # of these persons, those looked up without authorisation: at the operator's own share
         e_u = nb_evidence(ku, exposed * u_rate, 1e4)
@@ -377,6 +384,7 @@ def range_evidence(
     )
 
     ev["repeat"] = np.where(rep_days >= 3, tail_evidence(rep_days, rep_chance, rep_tail), 0.0)
+    ev["repeat"] = role_habit_weaker(ev["repeat"], f, keys, n, repeats)
     expected["repeat"] = rep_tail * rep_chance
     # one person looked up again and again without authorisation: a slip is once, not a habit
     fixed = pairs.filter(pl.col("unauth") > 0).select(
@@ -408,6 +416,7 @@ def range_evidence(
         f, item_group, members, reuse, True
     )
     ev["reuse"] = np.where(reuse_x >= 3, tail_evidence(reuse_x, reuse_chance, reuse_tail), 0.0)
+    ev["reuse"] = role_habit_weaker(ev["reuse"], f, keys, n, reuse)
     expected["reuse"] = reuse_tail * reuse_chance
     baselines["reuse"] = Baseline(reuse_tail, np.full(f.height, np.nan), item_level, item_peers)
     # unregistered ID numbers stepping through the sequence digits (anomaly_enumeration)
@@ -424,11 +433,17 @@ def range_evidence(
     pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, classified)
     ev["piggyback"] = np.minimum(pig_ev, PIGGYBACK_CAP)
     ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, *crowd_pairs(pairs, f))
+    # an unbroken run of hours without any authorised lookup (anomaly_streak)
+    ev["streak"], streak = streak_evidence(f, by_hand)
+    expected["streak"] = (
+        streak["hours"].fill_null(0) * streak["streak_p"] ** streak["streak"]
+    ).to_numpy()
     f = f.with_columns(
         **{c: dorm[c] for c in ("gap", "pause", "resume", "pre_days", "pre_span", "post_days",
                                 "post_span", "post_n", "aspect", "aspect_k")},
         **{c: pig[c] for c in ("pig_k", "pig_n", "pig_runs", "pig_ref", "pig_aspect")},
         **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_ops", "crowd_ref")},
+        **{c: streak[c] for c in ("streak", "streak_n", "hours", "all_u", "streak_p", "streak_peer")},
     )  # fmt: skip
     f = f.with_columns(
         hours_k=pl.Series((hours * rare).sum(axis=1)),
@@ -482,6 +497,7 @@ def range_evidence(
     flagged["borrowed"] = borrowed.select("op", "first", "last", "n")
     flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
+    flagged["streak"] = streak.filter(pl.col("streak") > 0).select("op", "first", "last", "n")
     resumed = f.filter(pl.col("resume").is_not_null()).select("op", "resume")
     flagged["dormant"] = (
         hourly.join(resumed, on="op").filter(pl.col("date") >= pl.col("resume"))
@@ -783,6 +799,21 @@ def borrowed_per_operator(borrowed: pl.DataFrame) -> pl.DataFrame:
     return borrowed.group_by("op").agg(
         pl.len().alias("n"), pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
     )
+
+
+def role_habit_weaker(
+    ev: np.ndarray, f: pl.DataFrame, keys: dict, n: np.ndarray, items: pl.DataFrame
+) -> np.ndarray:
+    """The evidence of an operator's largest item (items: op, item, x) as the weaker of ev
+    (against the department's peers) and the same judged against the operator's role and level
+    in every department, where their department has too few of the role to be a group and the
+    role has enough (personnel clerks of every department look the same colleagues up on many
+    days of an appointment, under one reference: a habit of the role is no sign)."""
+    level, group = choose_groups(keys, n, ("dept_role_level", "role_level"))
+    group = np.where(level == "role_level", group, "")
+    members = membership(keys, group, f["op"].to_list())
+    x, _, chance, tail = _largest_item(f, group, members, items, True)
+    return np.where(group != "", np.minimum(ev, tail_evidence(x, chance, tail)), ev)
 
 
 def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataFrame,

@@ -206,6 +206,8 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         )
     if name in ("dormant", "piggyback", "crowd"):
         return _new_reason(name, row, float(rng.expected[name][i]))
+    if name == "streak":
+        return _streak_reason(row, float(rng.expected[name][i]))
     if name == "batch":
         n, tail = int(row["ref_n"]), row["ref_tail"]
         return (
@@ -370,4 +372,19 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
         f"{crowd} operators looked one up within a week, {ref} of them under a reference and "
         f"none of this department, and hardly anyone before or after): by chance about "
         f"{_fmt(exp)} expected of the operator's {u} persons looked up without a reference",
+    )
+
+
+def _streak_reason(row: dict, exp: float) -> tuple[str, str]:
+    """(zh, en) for the streak signal: the run, the operator's own share and the peers'."""
+    r, n, hours, p = int(row["streak"]), int(row["streak_n"]), int(row["hours"]), row["streak_p"]
+    peer = float(row["streak_peer"])
+    peer_zh = f"；同组人员的最长连续时段通常得分 {peer:.1f}，已扣除" if peer > 0 else ""
+    peer_en = f"; the peers' longest runs usually score {peer:.1f}, deducted" if peer > 0 else ""
+    return (
+        f"连续 {r} 个有查询的工作时段（共 {n} 次查询）全部没有授权编号或查询事由；其 {hours} 个工作时段中"
+        f"其余时段这样的只占 {_pct(p)}，偶然出现这么长的连续时段预计约 {_fmt(exp)} 次{peer_zh}",
+        f"{r} working hours in a row ({n} lookups) with no authorised lookup at all; of the "
+        f"operator's other hours ({hours} in all) only {_pct(p)} are like that, and a run this "
+        f"long is expected about {_fmt(exp)} times by chance{peer_en}",
     )
