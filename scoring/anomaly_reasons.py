@@ -382,8 +382,8 @@ def _streak_reason(row: dict, exp: float) -> tuple[str, str]:
     peer_zh = f"；同组人员的最长连续时段通常得分 {peer:.1f}，已扣除" if peer > 0 else ""
     peer_en = f"; the peers' longest runs usually score {peer:.1f}, deducted" if peer > 0 else ""
     return (
-        f"连续 {r} 个有查询的工作时段（共 {n} 次查询）全部没有授权编号或查询事由；其 {hours} 个工作时段中"
-        f"其余时段这样的只占 {_pct(p)}，偶然出现这么长的连续时段预计约 {_fmt(exp)} 次{peer_zh}",
+        f"连续 {r} 个有查询的工作时段（共 {n} 次查询）全部没有授权编号或查询事由；在其共 {hours} 个工作时段中，"
+        f"这一段以外这样的时段只占 {_pct(p)}，偶然出现这么长的连续时段预计约 {_fmt(exp)} 次{peer_zh}",
         f"{r} working hours in a row ({n} lookups) with no authorised lookup at all; of the "
         f"operator's other hours ({hours} in all) only {_pct(p)} are like that, and a run this "
         f"long is expected about {_fmt(exp)} times by chance{peer_en}",
