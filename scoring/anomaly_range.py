@@ -114,6 +114,9 @@ RARE_PURPOSE_SHARE = 0.005  # a purpose the peer group uses for < 0.5 % of its l
 PURPOSE_FLOOR = 0.0005
 FOCUS_KAPPA = 5.0  # operators of one county differ in where their out-of-county work leads
 OWN_WORK_SHARE = 0.2  # a purpose making a fifth of the operator's own lookups is their remit
+# ... when it is spread over a third of their working days or more: seven lookups on the last two
+# of a part-timer's ten days are a fifth of their work, and no remit
+OWN_WORK_DAYS = 1 / 3
 # a purpose that most operators of the same role in other departments use (each for this share of
 # their lookups or more) is the role's work wherever it sits (HR reviewing appointments)
 ROLE_USE_SHARE = 0.02
@@ -687,10 +690,17 @@ def _role_share(
 def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: pl.DataFrame,
                       keys: dict | None = None):  # fmt: skip
     """Lookups under purposes that the operator's peer group (without them) hardly uses and
-    that are no real part of the operator's own work (under OWN_WORK_SHARE of it) nor (given the
-    peer keys) of their role's in other departments (_role_purposes)."""
-    per = purposes.group_by("op", "purpose").agg(pl.col("n").sum(), pl.col("unauth").sum())
-    own_total = per.group_by("op").agg(pl.col("n").sum().alias("o_total"))
+    that are no real part of the operator's own work (under OWN_WORK_SHARE of it, or on under
+    OWN_WORK_DAYS of their working days) nor (given the peer keys) of their role's in other
+    departments (_role_purposes)."""
+    per = purposes.group_by("op", "purpose").agg(
+        pl.col("n").sum(), pl.col("unauth").sum(), pl.col("date").n_unique().alias("p_days")
+    )
+    own_total = (
+        per.group_by("op")
+        .agg(pl.col("n").sum().alias("o_total"))
+        .join(purposes.group_by("op").agg(pl.col("date").n_unique().alias("o_days")), on="op")
+    )
     pool_n, pool_total = _purpose_pool(members, per)
     target = pl.DataFrame({"op": f["op"], "grp": pl.Series(list(group), dtype=pl.String)})
     p = (
@@ -709,7 +719,10 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
     foreign = p.filter(pl.col("share") < RARE_PURPOSE_SHARE)
     if keys is not None:
         foreign = foreign.join(_role_purposes(f, per, keys), on=["op", "purpose"], how="anti")
-    rare = foreign.filter(pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
+    rare = foreign.filter(
+        (pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
+        | (pl.col("p_days") < OWN_WORK_DAYS * pl.col("o_days"))
+    )
 
     def per_op(frame: pl.DataFrame) -> pl.DataFrame:
         hits = frame.group_by("op").agg(

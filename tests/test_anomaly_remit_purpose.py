@@ -70,9 +70,32 @@ def test_a_fifth_of_the_own_work_is_left_out_of_the_habit_only():
                                                           ("a", "REPAIR", 5, 0)]  # fmt: skip
     purposes = pl.DataFrame(rows, schema={"op": pl.String, "purpose": pl.String,
                                           "n": pl.Int64, "unauth": pl.Int64}, orient="row")  # fmt: skip
+    purposes = purposes.with_columns(date=pl.lit(dt.date(2026, 6, 1)))  # all on one day
     members = pl.DataFrame({"grp": ["g"] * 5, "member": list("abcde")})
     fp = _foreign_purposes(ops, purposes, ["g"] * 5, members)
     # the habit: REPAIR only (LABOUR is a quarter of a's own work); the unauthorised part: both
     assert (fp.k[0], fp.unauth[0], fp.top[0]) == (5, 0, "REPAIR")
     assert (fp.k_all[0], fp.u_all[0], fp.top_all[0]) == (30, 25, "LABOUR")
     assert fp.k[1:].sum() == fp.k_all[1:].sum() == 0
+
+
+def test_a_fifth_of_the_work_on_a_few_of_the_days_is_no_remit():
+    """A part-timer's seven lookups under a purpose the department never uses, on the last two
+    of their ten working days, are two fifths of their work but no remit (anomaly-2.14); the
+    same share spread over their days is."""
+    ops = pl.DataFrame({"op": ["late", "spread", "c", "d", "e"], "n": [17, 17, 100, 100, 100]})
+    day = lambda k: dt.date(2026, 6, 1) + dt.timedelta(days=k)  # noqa: E731
+    rows = [(op, day(k), "LICENSING", 10, 0) for op in "cde" for k in range(10)]
+    rows += [("late", day(k), "LICENSING", 1, 0) for k in range(8)]
+    rows += [("late", day(8), "LICENSING", 1, 0), ("late", day(8), "EXECUTIVE", 3, 3),
+             ("late", day(9), "EXECUTIVE", 4, 4)]  # fmt: skip
+    rows += [("spread", day(k), "LICENSING", 1, 0) for k in range(10)]
+    rows += [("spread", day(k), "EXECUTIVE", 1, 1) for k in range(7)]
+    purposes = pl.DataFrame(rows, schema={"op": pl.String, "date": pl.Date, "purpose": pl.String,
+                                          "n": pl.Int64, "unauth": pl.Int64}, orient="row")  # fmt: skip
+    # each of the two judged against the three peers (not against each other)
+    members = pl.DataFrame({"grp": ["g1"] * 4 + ["g2"] * 4,
+                            "member": ["late", "c", "d", "e", "spread", "c", "d", "e"]})  # fmt: skip
+    fp = _foreign_purposes(ops, purposes, ["g1", "g2", "g1", "g1", "g1"], members)
+    assert (fp.k[0], fp.unauth[0], fp.top[0]) == (7, 7, "EXECUTIVE")
+    assert fp.k[1] == 0 and fp.k_all[1] == 7  # on seven of ten days: their remit, in the habit

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 
@@ -63,7 +65,8 @@ def test_colleagues_under_one_review_reference_are_a_review():
 
 def _purposes(rows):
     return pl.DataFrame(rows, schema={"op": pl.String, "purpose": pl.String, "n": pl.Int64,
-                                      "unauth": pl.Int64}, orient="row")  # fmt: skip
+                                      "unauth": pl.Int64}, orient="row").with_columns(
+        date=pl.lit(dt.date(2026, 6, 1)))  # fmt: skip
 
 
 def _department(clerk_peer_uses: int, roles=("hr", "clerk", "clerk", "clerk", "clerk")):
