@@ -5,11 +5,11 @@ A person is at the centre of a sudden case when at least CROWD_OPS operators fir
 up within one week (CROWD_DAYS either side of a day), they are at least CROWD_SHARE of every
 operator who looked the person up in the range (few before or after, then a crowd) and that
 week's lookups under a reference come from at most CASE_DEPTS departments (the officers
-assigned to an arrest: the police and the court; a busy person whom many departments look up
-at once is no case). Such persons are rare (none to two in a 400-operator quarter). An operator
-is curious about one when their lookups of the person in that week are not all under a
-reference and nobody of their department looked the person up under one then: they are
-outside the case.
+assigned to an arrest: the police and the court, and the regulator of the person's firm; a busy
+person whom many departments look up at once is no case). Such persons are rare (none to two in
+a 400-operator quarter). An operator is curious about one when their lookups of the person in
+that week are not all under a reference and nobody of their department looked the person up
+under one then: they are outside the case.
 
 Under chance, an operator's unreferenced persons fall on such a person's week at the rate of
 (case weeks' days) / (range days x persons looked up); an operator's curious persons are judged
@@ -27,7 +27,7 @@ from scoring.anomaly_peers import nb_evidence
 
 CROWD_OPS = 6  # operators who first looked the person up within one week
 CROWD_SHARE = 0.5  # of every operator who looked the person up in the range
-CASE_DEPTS = 3  # departments of the week's lookups under a reference (the police and the court)
+CASE_DEPTS = 3  # departments of the week's lookups under a reference (police, court, a regulator)
 CROWD_DAYS = 3  # days either side of the crowd's centre
 WEEK = 2 * CROWD_DAYS + 1
 

@@ -439,14 +439,14 @@ def range_evidence(
     # an unbroken run of hours without any authorised lookup (anomaly_streak)
     ev["streak"], streak = streak_evidence(f, by_hand)
     expected["streak"] = (
-        streak["hours"].fill_null(0) * streak["streak_p"] ** streak["streak"]
+        streak["streak_hours"].fill_null(0) * streak["streak_p"] ** streak["streak"]
     ).to_numpy()
     f = f.with_columns(
         **{c: dorm[c] for c in ("gap", "pause", "resume", "pre_days", "pre_span", "post_days",
                                 "post_span", "post_n", "aspect", "aspect_k")},
         **{c: pig[c] for c in ("pig_k", "pig_n", "pig_runs", "pig_ref", "pig_aspect")},
         **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_ops", "crowd_ref")},
-        **{c: streak[c] for c in ("streak", "streak_n", "hours", "all_u", "streak_p", "streak_peer")},
+        **{c: streak[c] for c in ("streak", "streak_n", "streak_hours", "streak_p", "streak_peer")},
     )  # fmt: skip
     f = f.with_columns(
         hours_k=pl.Series((hours * rare).sum(axis=1)),

@@ -377,7 +377,12 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
 
 def _streak_reason(row: dict, exp: float) -> tuple[str, str]:
     """(zh, en) for the streak signal: the run, the operator's own share and the peers'."""
-    r, n, hours, p = int(row["streak"]), int(row["streak_n"]), int(row["hours"]), row["streak_p"]
+    r, n, hours, p = (
+        int(row["streak"]),
+        int(row["streak_n"]),
+        int(row["streak_hours"]),
+        row["streak_p"],
+    )
     peer = float(row["streak_peer"])
     peer_zh = f"；同组人员的最长连续时段通常得分 {peer:.1f}，已扣除" if peer > 0 else ""
     peer_en = f"; the peers' longest runs usually score {peer:.1f}, deducted" if peer > 0 else ""

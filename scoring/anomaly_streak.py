@@ -21,7 +21,7 @@ MIN_PEERS = 2  # other operators of the group before its median says what is usu
 
 
 def longest_streaks(hourly: pl.DataFrame) -> pl.DataFrame:
-    """op, hours (B), all_u (hours without any authorised lookup), streak (R hours), streak_n
+    """op, streak_hours (B), streak_bad (hours without any authorised lookup), streak (R hours), streak_n
     (lookups in it), first, last (datetimes of its first and last hour) from hourly (op, date,
     hour, n, unauth)."""
     h = (
@@ -31,7 +31,9 @@ def longest_streaks(hourly: pl.DataFrame) -> pl.DataFrame:
         # a new streak id each time the run of bad hours breaks
         .with_columns(run=(~pl.col("bad")).cum_sum().over("op"))
     )
-    per = h.group_by("op").agg(pl.len().alias("hours"), pl.col("bad").sum().alias("all_u"))
+    per = h.group_by("op").agg(
+        pl.len().alias("streak_hours"), pl.col("bad").sum().alias("streak_bad")
+    )
     runs = (
         h.filter(pl.col("bad"))
         .group_by("op", "run")
@@ -50,8 +52,8 @@ def longest_streaks(hourly: pl.DataFrame) -> pl.DataFrame:
     at = lambda d, hr: pl.col(d).cast(pl.Datetime("us")) + pl.duration(hours=pl.col(hr))  # noqa: E731
     return per.join(runs, on="op", how="left").select(
         "op",
-        "hours",
-        "all_u",
+        "streak_hours",
+        "streak_bad",
         pl.col("streak").fill_null(0),
         pl.col("streak_n").fill_null(0),
         first=at("d0", "h0"),
@@ -61,14 +63,14 @@ def longest_streaks(hourly: pl.DataFrame) -> pl.DataFrame:
 
 def streak_evidence(f: pl.DataFrame, hourly: pl.DataFrame) -> tuple[np.ndarray, pl.DataFrame]:
     """(evidence per row of f (columns op, dept, role, op_county), the streaks joined to f: op,
-    streak, streak_n, hours, all_u, streak_p (the share outside), streak_peer (the peers'
-    median evidence), first, last, n)."""
+    streak, streak_n, streak_hours, streak_bad, streak_p (the share outside), streak_peer (the
+    peers' median evidence), first, last, n)."""
     s = f.select("op", "dept", "role", "op_county").join(
         longest_streaks(hourly), on="op", how="left"
     )
     r = s["streak"].fill_null(0).to_numpy().astype(float)
-    b = s["hours"].fill_null(0).to_numpy().astype(float)
-    a = s["all_u"].fill_null(0).to_numpy().astype(float)
+    b = s["streak_hours"].fill_null(0).to_numpy().astype(float)
+    a = s["streak_bad"].fill_null(0).to_numpy().astype(float)
     p = (a - r + 1.0) / (b - r + 2.0)
     with np.errstate(divide="ignore"):
         raw = -r * np.log10(p) - np.log10(np.maximum(b, 1.0))
@@ -90,8 +92,8 @@ def streak_evidence(f: pl.DataFrame, hourly: pl.DataFrame) -> tuple[np.ndarray, 
         "op",
         "streak",
         "streak_n",
-        "hours",
-        "all_u",
+        "streak_hours",
+        "streak_bad",
         "first",
         "last",
         streak_p=pl.Series(p),

@@ -47,7 +47,7 @@ def test_the_longest_streak_and_its_hours():
     rows = _worker("a", 46, {3, 20}, 40, 6)
     rows[10] = ("a", DAY + dt.timedelta(days=10), 10, 2, 1)  # half unauthorised: not a bad hour
     s = longest_streaks(_hourly(rows)).row(0, named=True)
-    assert (s["hours"], s["all_u"], s["streak"], s["streak_n"]) == (46, 8, 6, 12)
+    assert (s["streak_hours"], s["streak_bad"], s["streak"], s["streak_n"]) == (46, 8, 6, 12)
     assert s["first"] == dt.datetime(2026, 7, 11, 10) and s["last"] == dt.datetime(2026, 7, 16, 10)
     # a mixed hour breaks a streak
     broken = _worker("b", 20, set(), 5, 6)
