@@ -1,7 +1,7 @@
-"""Benchmark: the query-log anomaly detector, operator by operator, on labelled logs of two
-generators, next to an IsolationForest over per-operator totals.
+"""Benchmark: the query-log anomaly detector, operator by operator, on labelled logs of the seed
+city and five hold-out generators, next to an IsolationForest over per-operator totals.
 
-    python benchmarks/anomaly.py [--logs seed:2018 held_a:101 held_b:201 ...] [--dir DIR]
+    python benchmarks/anomaly.py [--logs seed:2018 held_a:101 ... held_e:501] [--dir DIR]
                                  [--history-days N] [--db URL]
 
 A log is `GENERATOR:SEED`:
@@ -243,7 +243,7 @@ def report(results: list[dict]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logs", nargs="*", default=["seed:2018", "held_a:101", "held_b:201",
-                                                      "held_c:301"])  # fmt: skip
+                                                      "held_c:301", "held_d:401", "held_e:501"])  # fmt: skip
     parser.add_argument("--dir", type=Path, default=Path("/tmp/anomaly-bench"))
     parser.add_argument("--history-days", type=int, default=0)
     parser.add_argument("--as-of", default="2026-11-27", help="as-of date of seed logs")
