@@ -387,7 +387,8 @@ def range_evidence(
     )
 
     ev["repeat"] = np.where(rep_days >= 3, tail_evidence(rep_days, rep_chance, rep_tail), 0.0)
-    ev["repeat"] = role_habit_weaker(ev["repeat"], f, keys, n, repeats)
+    role = role_groups(f, keys, n)  # repeat and reuse are also judged against the role
+    ev["repeat"] = role_habit_weaker(ev["repeat"], f, role, repeats)
     expected["repeat"] = rep_tail * rep_chance
     # one person looked up again and again without authorisation: a slip is once, not a habit
     fixed = pairs.filter(pl.col("unauth") > 0).select(
@@ -419,7 +420,7 @@ def range_evidence(
         f, item_group, members, reuse, True
     )
     ev["reuse"] = np.where(reuse_x >= 3, tail_evidence(reuse_x, reuse_chance, reuse_tail), 0.0)
-    ev["reuse"] = role_habit_weaker(ev["reuse"], f, keys, n, reuse)
+    ev["reuse"] = role_habit_weaker(ev["reuse"], f, role, reuse)
     expected["reuse"] = reuse_tail * reuse_chance
     baselines["reuse"] = Baseline(reuse_tail, np.full(f.height, np.nan), item_level, item_peers)
     # unregistered ID numbers stepping through the sequence digits (anomaly_enumeration)
@@ -814,17 +815,23 @@ def borrowed_per_operator(borrowed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def role_habit_weaker(
-    ev: np.ndarray, f: pl.DataFrame, keys: dict, n: np.ndarray, items: pl.DataFrame
-) -> np.ndarray:
-    """The evidence of an operator's largest item (items: op, item, x) as the weaker of ev
-    (against the department's peers) and the same judged against the operator's role and level
-    in every department, where their department has too few of the role to be a group and the
-    role has enough (personnel clerks of every department look the same colleagues up on many
-    days of an appointment, under one reference: a habit of the role is no sign)."""
+def role_groups(f: pl.DataFrame, keys: dict, n: np.ndarray) -> tuple[np.ndarray, pl.DataFrame]:
+    """(group per row, members) of the operator's role and level in every department, where
+    their department has too few of the role to be a group and the role has enough ("" else)."""
     level, group = choose_groups(keys, n, ("dept_role_level", "role_level"))
     group = np.where(level == "role_level", group, "")
-    members = membership(keys, group, f["op"].to_list())
+    return group, membership(keys, group, f["op"].to_list())
+
+
+def role_habit_weaker(
+    ev: np.ndarray, f: pl.DataFrame, role: tuple[np.ndarray, pl.DataFrame], items: pl.DataFrame
+) -> np.ndarray:
+    """The evidence of an operator's largest item (items: op, item, x) as the weaker of ev
+    (against the department's peers) and the same judged against the operator's role in every
+    department (role: role_groups), where it has one (personnel clerks of every department look
+    the same colleagues up on many days of an appointment, under one reference: a habit of the
+    role is no sign)."""
+    group, members = role
     x, _, chance, tail = _largest_item(f, group, members, items, True)
     return np.where(group != "", np.minimum(ev, tail_evidence(x, chance, tail)), ev)
 

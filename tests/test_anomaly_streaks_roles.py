@@ -22,7 +22,7 @@ from data_access.schema import models as m
 from scoring.anomaly import _read, detect
 from scoring.anomaly_crowd import crowd_pairs
 from scoring.anomaly_peers import group_keys
-from scoring.anomaly_range import role_habit_weaker
+from scoring.anomaly_range import role_groups, role_habit_weaker
 from scoring.anomaly_streak import longest_streaks, streak_evidence
 
 DAY = dt.date(2026, 6, 1)
@@ -102,7 +102,7 @@ def test_a_habit_of_the_role_in_every_department_is_no_sign():
     rows += [(op, f"{op}-{j}", 1) for op in hr + clerks for j in range(20)]
     items = _items(rows)
     high = np.full(10, 6.0)
-    out = role_habit_weaker(high, f, group_keys(f), n, items)
+    out = role_habit_weaker(high, f, role_groups(f, group_keys(f), n), items)
     # every personnel clerk's largest reference is as large as the other clerks' of the role
     assert (out[:5] < 1.0).all(), out
     # the market clerks have a group of their own role in their department: unchanged
