@@ -44,11 +44,10 @@ FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises 
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
 SUPPORT_CAP = 12.0
-# whom an operator looks up (kin, neighbours, colleagues, the watch list, a sudden case's person from
-# outside it) counts this many times
-# its -log10 p in the score: across 13 development logs an operator whose strongest relationship
-# evidence is 3-5 is a misuser a third of the time (25 of 71), one whose strongest habit is at its
-# cap of 5 only 15 % (70 of 467)
+# whom an operator looks up (kin, neighbours, colleagues, the watch list, a sudden case's person
+# from outside it) counts this many times its -log10 p in the score: across 13 development logs
+# an operator whose strongest relationship evidence is 3-5 is a misuser a third of the time (25 of
+# 71), one whose strongest habit is at its cap of 5 only 15 % (70 of 467)
 RELATION_WEIGHT = 1.5
 RELATIONS = ("kin", "neighbours", "colleagues", "sensitive", "crowd")
 RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
