@@ -39,7 +39,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.14"
+DETECTOR_VERSION = "anomaly-2.15"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -85,6 +85,7 @@ class _Log:
     batch: pl.DataFrame  # op, ref, at, s_county, s_birth: lookups of batch runs in the range
     borrowed: pl.DataFrame | None = None  # op, subject, ref, at: anomaly_source.borrowed_persons
     daily: pl.DataFrame | None = None  # op, win, date, n, unauth (look-back weeks too)
+    register: tuple[int, int] | None = None  # registered persons, of them on the watch list
 
 
 PAIR_KEYS = ["op", "subject"]
@@ -108,6 +109,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     to_store: dict[dt.date, dict[str, pl.DataFrame]] = {}
     with engine.connect() as conn:
         ops = prepare_operators(source.operators(conn))
+        register = source.register_watch_list(conn)
         mates = colleague_pairs(ops)
         generation = week_store.generation(conn)
         for i, w in enumerate(windows):
@@ -173,7 +175,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     return _Log(
         ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
         pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()), pl.concat(runs),
-        borrowed, daily_all,
+        borrowed, daily_all, register,
     )  # fmt: skip
 
 
@@ -191,7 +193,8 @@ def detect(
     scored_purposes = log.purposes.filter(pl.col("date") >= date_from, pl.col("date") <= date_to)
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
     rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
-                         log.terminals, log.closed, log.batch, log.borrowed)  # fmt: skip
+                         log.terminals, log.closed, log.batch, log.borrowed,
+                         log.register)  # fmt: skip
     rng = with_history(rng, log.weeks.filter(~pl.col("scored")))
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())

@@ -220,10 +220,12 @@ def range_evidence(
     closed_dates: set,
     batch: pl.DataFrame | None = None,
     borrowed: pl.DataFrame | None = None,
+    register: tuple[int, int] | None = None,
 ) -> RangeEvidence:
     """Evidence of every range signal for every operator active in the range (batch: the
     lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal; borrowed:
-    anomaly_source.borrowed_persons over the range; none, nobody borrowed one)."""
+    anomaly_source.borrowed_persons over the range; none, nobody borrowed one; register:
+    registered persons and of them on the watch list, anomaly_source.register_watch_list)."""
     if batch is None:
         batch = pl.DataFrame(schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
                                      "s_county": pl.String, "s_birth": pl.String})  # fmt: skip
@@ -284,7 +286,11 @@ def range_evidence(
             share_signal(name, k, exposure[name], prior_weight=EXPOSURE_PRIOR, size=persons,
                          prior_share=1.0)  # fmt: skip
         else:
-            share_signal(name, k, persons)
+            b = share_signal(name, k, persons)
+        # the part looked up without authorisation is judged against the peers' own share
+        peer_expected = expected[name]
+        if name == "sensitive" and register is not None:
+            expected[name], ev[name] = _register_floor(b, register, k, persons)
         # a tenth of the operator's persons or more is their work (HR reviewing the staff, a
         # village's own service window), not curiosity: only the part looked up without
         # authorisation then counts in full
@@ -297,7 +303,7 @@ def range_evidence(
         review = f["review_s"].to_numpy().astype(float) if name == "colleagues" else 0.0
         own_remit = k + review >= OWN_REMIT_SHARE * np.maximum(persons, 1.0)
         role_remit = remit & (_role_shares(keys["role_level"], k, persons) | own_remit)
-        exposed = np.where(role_remit, np.maximum(expected[name], k), expected[name])
+        exposed = np.where(role_remit, np.maximum(peer_expected, k), peer_expected)
         # of these persons, those looked up without authorisation: at the operator's own share
         e_u = nb_evidence(ku, exposed * u_rate, 1e4)
         ev[name] = np.maximum(ev[name], e_u - np.log10(2.0))
@@ -446,7 +452,7 @@ def range_evidence(
         **{c: dorm[c] for c in ("gap", "pause", "resume", "pre_days", "pre_span", "post_days",
                                 "post_span", "post_n", "aspect", "aspect_k")},
         **{c: pig[c] for c in ("pig_k", "pig_n", "pig_runs", "pig_ref", "pig_aspect")},
-        **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_ops", "crowd_ref")},
+        **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_ops", "crowd_ref", "crowd_day")},
         **{c: streak[c] for c in ("streak", "streak_n", "streak_hours", "streak_p", "streak_peer")},
     )  # fmt: skip
     f = f.with_columns(
@@ -516,6 +522,29 @@ def range_evidence(
     for b in (*baselines.values(), *shares.values()):  # the reasons name the gateways' peers
         b.level = np.where(machine & (b.level != "none"), "machines", b.level)
     return RangeEvidence(f, ev, expected, baselines, flagged, rare_purposes, shares, unauthorised)
+
+
+REGISTER_MIN = 1000  # registered persons it takes for the register's watch-list share to count
+
+
+def _register_floor(
+    b: Baseline, register: tuple[int, int], k: np.ndarray, persons: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(expected, evidence) of watch-list persons where no operator is expected to find fewer
+    of them than a lookup of persons drawn at random from the register would: the busiest
+    operator's batch checks of whole rosters reach the watch list at the register's share, which
+    peers looking up a few applicants each never do. The baseline says where the register's
+    share was used (level "register", its persons as the peers)."""
+    registered, listed = register
+    if registered < REGISTER_MIN:
+        return b.mu * persons, nb_evidence(k, b.mu * persons, b.kappa)
+    share = listed / registered
+    low = b.mu < share  # no peers (nan): still no evidence
+    b.mu = np.where(low, share, b.mu)
+    b.level = np.where(low, "register", b.level)
+    b.peers = np.where(low, registered, b.peers)
+    expected = b.mu * persons
+    return expected, nb_evidence(k, expected, b.kappa)
 
 
 FOREIGN_SHARE = 0.1
@@ -836,6 +865,9 @@ def role_habit_weaker(
     return np.where(group != "", np.minimum(ev, tail_evidence(x, chance, tail)), ev)
 
 
+BULK_PRIOR = 2.0  # items of weight given to every operator's decay in the peers' bulk
+
+
 def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataFrame,
                   tail_kind: bool | str = False):  # fmt: skip
     """The operator's largest item (x) and the share of their peer group's items (without their
@@ -878,7 +910,11 @@ def _largest_item(f: pl.DataFrame, group, members: pl.DataFrame, items: pl.DataF
         # the bulk's own decay, one step from 2 to 3: an extreme item of another peer (a second
         # misuser in the group) does not make the tail heavier
         three = t["three"].fill_null(0).to_numpy().astype(float)
-        q = np.clip((three + 0.5) / (two + 1.0), 0.0, 0.999)
+        # pulled towards every operator's decay where the peers have few such items (a group
+        # that never looks anyone up twice without authorisation says little about a third time)
+        x_all = items["x"].to_numpy()
+        everyone = float((x_all >= 3).sum()) / max(float((x_all >= 2).sum()), 1.0)
+        q = np.clip((three + BULK_PRIOR * everyone) / (two + BULK_PRIOR), 0.0, 0.999)
     top_x = t["top_x"].fill_null(0).to_numpy().astype(float)
     geometric = (two + 0.5) / (peer_items + 1.0) * q ** np.maximum(top_x - 2.0, 0.0)
     if tail_kind == "bulk":

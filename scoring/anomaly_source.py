@@ -260,6 +260,14 @@ def operators(conn: Connection) -> pl.DataFrame:
     return _frame(conn, stmt.order_by(OP.c.operator_id), schema)
 
 
+def register_watch_list(conn: Connection) -> tuple[int, int]:
+    """(registered persons, of them on the privacy watch list): the share a lookup of a person
+    drawn at random from the register reaches the watch list at."""
+    stmt = select(func.count(), func.sum(case((P.c.sensitive.is_(True), 1), else_=0)))
+    persons, sensitive = conn.execute(stmt).one()
+    return int(persons or 0), int(sensitive or 0)
+
+
 def terminals(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, terminal, n, unauth, first, last: lookups per operator and terminal ('' for none)."""
     term = func.coalesce(Q.c.terminal_id, "")

@@ -159,3 +159,37 @@ def test_an_unreferenced_lookup_from_outside_a_sudden_case_is_curiosity():
     assert (ev[1:] == 0.0).all()
     row = info.filter(pl.col("op") == "audit").row(0, named=True)
     assert row["crowd_k"] == 1 and row["n"] == 1 and row["first"] == dt.datetime(2026, 6, 4)
+
+
+def test_a_news_day_makes_its_unreferenced_operators_curious_without_a_case():
+    """Three operators of three departments look a local person up on one afternoon, none under
+    a reference and no case open: each is curious. Two such operators on a day, one department's
+    three, or a person looked up without a reference all quarter long are no news day."""
+    day = dt.datetime(2026, 6, 10, 15)
+    at = lambda d: day + dt.timedelta(days=d)  # noqa: E731
+    ops = pl.DataFrame({"op": ["justice", "housing", "court", "w1", "w2", "w3", "a", "b", "c"],
+                        "dept": ["JUSTICE", "HOUSING", "COURT", "TAX", "TAX", "TAX", "SAMR",
+                                 "EDU", "DRC"]})  # fmt: skip
+    rows = [(op, "news", 1, 0, at(0)) for op in ("justice", "housing", "court")]
+    rows += [("court", "news_wife", 1, 0, at(0)), ("housing", "news_wife", 1, 0, at(0))]
+    rows += [(op, "tax_case", 1, 0, at(5)) for op in ("w1", "w2", "w3")]  # one department
+    rows += [(op, "busy", 1, 0, at(20)) for op in ("a", "b", "c")]  # a news day ...
+    rows += [(op, "busy", 1, 0, at(30 + i)) for i, op in enumerate(("w1", "w2", "w3", "justice"))]
+    rows += [(o, f"p{o}{i}", 1, 0, at(i)) for o in "abc" for i in range(30)]
+    pairs = pl.DataFrame(rows, schema={"op": pl.String, "subject": pl.String, "n": pl.Int64,
+                                       "n_ref": pl.Int64, "first": pl.Datetime("us")},
+                         orient="row")  # fmt: skip
+    cp, rate = crowd_pairs(pairs, ops)
+    crowd = cp.filter(pl.col("crowd")).sort("op")
+    # ... but "busy" has seven operators without a reference in the range: three are not half
+    assert crowd.select("op", "subject", "crowd_ops", "crowd_ref", "day").rows() == [
+        ("court", "news", 3, 0, True),
+        ("housing", "news", 3, 0, True),
+        ("justice", "news", 3, 0, True),
+    ]
+    persons = pairs["subject"].n_unique()
+    assert np.isclose(rate, 1 * 7 / (34 * persons))  # one news day in 34 days of lookups
+    ev, _, info = crowd_evidence(ops.select("op"), cp, rate)
+    assert (ev[:3] > 0).all() and (ev[3:] == 0).all()
+    row = info.filter(pl.col("op") == "justice").row(0, named=True)
+    assert row["crowd_day"] and row["crowd_k"] == 1 and row["first"] == dt.datetime(2026, 6, 10)
