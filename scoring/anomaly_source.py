@@ -37,7 +37,9 @@ def _in_window(start: dt.datetime, end: dt.datetime):
 def _frame(conn: Connection, stmt, schema: dict) -> pl.DataFrame:
     rows = conn.execute(stmt).all()
     raw = {k: (pl.Object if v == pl.Datetime("us") else v) for k, v in schema.items()}
-    frame = pl.DataFrame(rows, schema=list(raw), orient="row")
+    # every row decides the types: a column null in its first rows (persons without a
+    # residence code) must not be taken for an all-null one
+    frame = pl.DataFrame(rows, schema=list(raw), orient="row", infer_schema_length=None)
     casts = []
     for name, dtype in schema.items():
         if dtype == pl.Datetime("us") and frame[name].dtype == pl.String:
