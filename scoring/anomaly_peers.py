@@ -49,7 +49,10 @@ LEVEL_WORDS = {
     ),
     "none": ("（无可比人员）", "(no comparable peers)"),
     "own": ("本人其他查询", "the operator's own other lookups"),
-    "register": ("全库登记人员（随机查询的比例）", "all registered persons (as random lookups)"),
+    "register": (
+        "批量核查按全库登记人员、其余按同组人员",
+        "the register for the batch runs' persons, the peers for the rest; registered persons",
+    ),
 }
 
 

@@ -277,6 +277,11 @@ def range_evidence(
         "kin": village["kin_exp"].to_numpy(),
         "neighbours": village["village_exp"].to_numpy(),
     }
+    # lookups in the operator's batch runs (anomaly_source.batch_lookups), one person each
+    batch_n = (
+        f.select("op").join(batch.group_by("op").len(), on="op", how="left")["len"]
+        .fill_null(0).to_numpy().astype(float)
+    )  # fmt: skip
     shares: dict[str, Baseline] = {}
     for name, c in RELATIONS.items():
         k = f[f"{c}_s"].to_numpy().astype(float)
@@ -290,7 +295,7 @@ def range_evidence(
         # the part looked up without authorisation is judged against the peers' own share
         peer_expected = expected[name]
         if name == "sensitive" and register is not None:
-            expected[name], ev[name] = _register_floor(b, register, k, persons)
+            expected[name], ev[name] = _register_floor(b, register, k, persons, batch_n)
         # a tenth of the operator's persons or more is their work (HR reviewing the staff, a
         # village's own service window), not curiosity: only the part looked up without
         # authorisation then counts in full
@@ -528,22 +533,30 @@ REGISTER_MIN = 1000  # registered persons it takes for the register's watch-list
 
 
 def _register_floor(
-    b: Baseline, register: tuple[int, int], k: np.ndarray, persons: np.ndarray
+    b: Baseline,
+    register: tuple[int, int],
+    k: np.ndarray,
+    persons: np.ndarray,
+    batch_persons: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(expected, evidence) of watch-list persons where no operator is expected to find fewer
-    of them than a lookup of persons drawn at random from the register would: the busiest
-    operator's batch checks of whole rosters reach the watch list at the register's share, which
-    peers looking up a few applicants each never do. The baseline says where the register's
-    share was used (level "register", its persons as the peers)."""
+    """(expected, evidence) of watch-list persons where the persons of the operator's batch runs
+    are expected on the watch list at least at the register's share: a batch check of a whole
+    roster draws persons as the register holds them, which the peers' few applicants each never
+    show (the busiest clerk of a role is not raised for the size of their batches). Persons
+    looked up by hand keep the peers' share (a thin snooper among them is still raised). The
+    baseline says where the register's share raised the expectation (level "register", its
+    persons as the peers, mu the resulting share)."""
     registered, listed = register
     if registered < REGISTER_MIN:
         return b.mu * persons, nb_evidence(k, b.mu * persons, b.kappa)
     share = listed / registered
-    low = b.mu < share  # no peers (nan): still no evidence
-    b.mu = np.where(low, share, b.mu)
-    b.level = np.where(low, "register", b.level)
-    b.peers = np.where(low, registered, b.peers)
-    expected = b.mu * persons
+    in_batches = np.minimum(batch_persons, persons)
+    extra = np.maximum(share - b.mu, 0.0) * in_batches  # no peers (nan): still no evidence
+    raised = extra > 0
+    expected = b.mu * persons + np.where(raised, extra, 0.0)
+    b.mu = np.where(raised, expected / np.maximum(persons, 1.0), b.mu)
+    b.level = np.where(raised, "register", b.level)
+    b.peers = np.where(raised, registered, b.peers)
     return expected, nb_evidence(k, expected, b.kappa)
 
 
