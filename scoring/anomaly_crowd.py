@@ -11,11 +11,16 @@ a 400-operator quarter). An operator is curious about one when their lookups of 
 that week are not all under a reference and nobody of their department looked the person up
 under one then: they are outside the case.
 
+A news day (news_days) is the same without a case: three or more operators of two or more
+departments first look one person up on one day, none of them under a reference (a local person
+in the news; the police's own lookups may come on other days or not at all).
+
 Under chance, an operator's unreferenced persons fall on such a person's week at the rate of
 (case weeks' days) / (range days x persons looked up); an operator's curious persons are judged
 against that rate times their own unreferenced persons (Poisson). One person in the news is
 strong evidence for an operator who rarely looks anyone up without a reference, and weak for a
-window clerk with thousands.
+window clerk with thousands. A news day counts as a week here too (the chance overstated,
+never understated).
 """
 
 from __future__ import annotations
@@ -137,7 +142,7 @@ def crowd_pairs(pairs: pl.DataFrame, ops: pl.DataFrame) -> tuple[pl.DataFrame, f
             pl.col("crowd_ref").fill_null(0),
             "day",
             crowd=pl.lit(True),
-        )  # fmt: skip
+        )
     )
     cp = (
         p.filter(~pl.col("referenced"))
