@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from scoring.anomaly_baseline import loo_median
+
 MIN_HOURS = 3  # a streak of fewer hours is no streak
-MIN_PEERS = 2  # other operators of the group before its median says what is usual
 
 
 def longest_streaks(hourly: pl.DataFrame) -> pl.DataFrame:
@@ -75,18 +76,16 @@ def streak_evidence(f: pl.DataFrame, hourly: pl.DataFrame) -> tuple[np.ndarray, 
     with np.errstate(divide="ignore"):
         raw = -r * np.log10(p) - np.log10(np.maximum(b, 1.0))
     raw = np.where(r >= MIN_HOURS, np.clip(raw, 0.0, None), 0.0)
-    # the peers' median: a role whose work comes in long unreferenced sittings (auditors'
-    # samples) has such streaks everywhere
-    s = s.with_columns(raw=pl.Series(raw), level=pl.col("op_county").is_null())
-    grp = ["dept", "role", "level"]
-    stats = s.group_by(grp).agg(pl.len().alias("g_n"), pl.col("raw").sort().alias("g_raw"))
-    s = s.join(stats, on=grp, how="left")
-    peer = np.zeros(s.height)
-    for i, (own, g_n, g_raw) in enumerate(zip(raw, s["g_n"], s["g_raw"], strict=True)):
-        if g_n - 1 >= MIN_PEERS:
-            others = list(g_raw)
-            others.remove(own)
-            peer[i] = float(np.median(others))
+    # the peers' median (two others at least): a role whose work comes in long unreferenced
+    # sittings (auditors' samples) has such streaks everywhere
+    group = s.select(
+        pl.concat_str(
+            pl.col("dept", "role").fill_null("?"),
+            pl.col("op_county").is_null().cast(pl.String),
+            separator="|",
+        )
+    ).to_series()
+    peer = np.nan_to_num(loo_median(group.to_numpy(), raw, np.ones(len(raw), dtype=bool)), nan=0.0)
     ev = np.clip(raw - peer, 0.0, None)
     out = s.select(
         "op",
