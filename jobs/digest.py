@@ -18,7 +18,8 @@ Applicants are never named (application numbers only): a digest may leave the bu
 `run_digests` builds every digest due on the as-of date (data_access.queries.notices), writes
 each to the inbox in its own transaction, then tries the other channels; a failed send is
 recorded in notice_delivery and counted in the run's summary, never raised. With dry_run nothing
-is written or sent. Text in the subscriber's language (Chinese unless they chose English).
+is written or sent. Text in the subscriber's language (Chinese unless they chose English), from
+the digest's gettext catalogues (jobs/digest_text.py, jobs/locale; README.md, Translations).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from data_access.queries.reporting import (
 from data_access.queries.workdays import load_calendar
 from data_access.scope import Scope
 from jobs import channels
+from jobs.digest_text import N_, w
 
 SOON_DAYS = 7  # deliveries due within this many days are named
 NEAR_WORKING_DAYS = 1  # applications with at most this many working days left are named
@@ -54,92 +56,28 @@ MAX_ROWS = 10  # lines per section; the rest counted
 SHORT_TEXT = 60  # characters of an item's required action
 REASON_TEXT = 120  # characters of an alert's first reason
 
-WORDS: dict[str, dict[str, str]] = {
-    "daily": {"zh": "每日摘要", "en": "Daily digest"},
-    "weekly": {"zh": "每周摘要", "en": "Weekly digest"},
-    "subject": {"zh": "【周口市信用平台】{kind} {day}：{n} 项需要您关注",
-                "en": "[Zhoukou credit] {kind} {day}: {n} things need you"},
-    "heading": {"zh": "周口市个人诚信体系监测平台 · {kind}（{day}）",
-                "en": "Zhoukou Personal Integrity Dashboard · {kind} ({day})"},
-    "greeting": {"zh": "{name}，您好。截至 {day}，以下事项需要您关注：",
-                 "en": "Dear {name}, as of {day} these need your attention:"},
-    "footer": {"zh": "详情请登录平台查看。此摘要可在平台的“消息”页退订或更改。",
-               "en": "Sign in to the dashboard for details. Change or stop this digest on its "
-                     "Inbox page."},
-    "more": {"zh": "……另有 {n} 项", "en": "... and {n} more"},
-    # department head: deliveries
-    "s.deliveries": {"zh": "数据报送：逾期未报 {late} 项，7 日内到期 {soon} 项",
-                     "en": "Deliveries: {late} past due, {soon} due within 7 days"},
-    "d.late": {"zh": "{item}（{period}）：应于 {due} 报送，已逾期 {days} 天，尚未报送",
-               "en": "{item} ({period}): due {due}, not delivered, {days} days late"},
-    "d.soon": {"zh": "{item}（{period}）：应于 {due} 前报送，还有 {days} 天",
-               "en": "{item} ({period}): due {due}, in {days} days"},
-    # department head: objections and repairs
-    "s.repair": {"zh": "异议与信用修复：超过法定时限 {past} 件，即将到期 {near} 件",
-                 "en": "Objections and repairs: {past} past a legal limit, {near} near one"},
-    "r.past": {"zh": "{kind}申请 {id}（{received} 受理）：{what}期限 {deadline}，已超过 {days} 个工作日",
-               "en": "{kind} application {id} (received {received}): {what} due {deadline}, "
-                     "{days} working days over"},
-    "r.near": {"zh": "{kind}申请 {id}（{received} 受理）：{what}期限 {deadline}",
-               "en": "{kind} application {id} (received {received}): {what} due {deadline}"},
-    "kind.objection": {"zh": "异议", "en": "Objection"},
-    "kind.repair": {"zh": "信用修复", "en": "Repair"},
-    "what.decision": {"zh": "作出决定", "en": "decision"},
-    "what.answer": {"zh": "答复申请人", "en": "answer"},
-    # supervision
-    "s.supervision": {"zh": "督办事项：待您答复 {n} 项（其中逾期 {overdue} 项）",
-                      "en": "Supervision items: {n} waiting for your answer ({overdue} overdue)"},
-    "v.item": {"zh": "第 {id} 号（{source}）：截止 {deadline}，{when}；要求：{action}",
-               "en": "No. {id} ({source}): deadline {deadline}, {when}; required: {action}"},
-    "v.returned": {"zh": "（已退回，需重新答复）", "en": " (returned, answer again)"},
-    "v.left": {"zh": "还有 {days} 天", "en": "{days} days left"},
-    "v.over": {"zh": "已逾期 {days} 天", "en": "{days} days overdue"},
-    "source.delivery": {"zh": "数据报送", "en": "delivery"},
-    "source.repair": {"zh": "异议与信用修复", "en": "objection or repair"},
-    "source.coverage": {"zh": "覆盖率", "en": "coverage"},
-    # leading office
-    "s.units": {"zh": "报送进度：{units} 个单位有逾期未报或迟报",
-                "en": "Reporting: {units} units with missing or late deliveries"},
-    "u.line": {"zh": "{unit}：逾期未报 {missing} 项（最久 {days} 天），近一年迟报 {late} 项",
-               "en": "{unit}: {missing} missing (oldest {days} days past due), {late} delivered "
-                     "late in the last year"},
-    "u.line_missing": {"zh": "{unit}：逾期未报 {missing} 项（最久 {days} 天）",
-                       "en": "{unit}: {missing} missing (oldest {days} days past due)"},
-    "u.line_late": {"zh": "{unit}：近一年迟报 {late} 项",
-                    "en": "{unit}: {late} delivered late in the last year"},
-    "s.overdue_items": {"zh": "逾期督办事项 {n} 项", "en": "Overdue supervision items: {n}"},
-    "o.item": {"zh": "{unit} 第 {id} 号（{source}，{status}）：截止 {deadline}，已逾期 {days} 天",
-               "en": "{unit} No. {id} ({source}, {status}): deadline {deadline}, {days} days "
-                     "overdue"},
-    "status.open": {"zh": "待答复", "en": "open"},
-    "status.returned": {"zh": "已退回", "en": "returned"},
-    "status.answered": {"zh": "已答复待审核", "en": "answered"},
-    "status.accepted": {"zh": "已办结", "en": "accepted"},
-    # jobs
-    "s.failed_jobs": {"zh": "定时任务失败 {n} 项", "en": "Scheduled jobs failed: {n}"},
-    "s.jobs": {"zh": "定时任务：失败或超时未运行 {n} 项",
-               "en": "Scheduled jobs: {n} failed or overdue"},
-    "j.failed": {"zh": "{job}：最近一次运行失败（{at}）：{message}",
-                 "en": "{job}: last run failed ({at}): {message}"},
-    "j.stale": {"zh": "{job}：超过 36 小时没有成功运行（上次成功 {at}）",
-                "en": "{job}: no good run for over 36 hours (last good run {at})"},
-    "job.rollups": {"zh": "覆盖率汇总", "en": "Coverage rollups"},
-    "job.points": {"zh": "积分计算", "en": "Integrity points"},
-    "job.anomalies": {"zh": "查询异常检测", "en": "Query anomaly detection"},
-    "job.display_check": {"zh": "展示期核查", "en": "Display check"},
-    "job.digest": {"zh": "消息摘要", "en": "Digests"},
-    "never": {"zh": "从未", "en": "never"},
-    # privacy officer
-    "s.alerts": {"zh": "新的查询异常预警 {n} 条", "en": "New query alerts: {n}"},
-    "s.alerts_first": {"zh": "待处理的查询异常预警 {n} 条", "en": "Open query alerts: {n}"},
-    "a.line": {"zh": "预警 {id}，评分 {score}：{operator}（{department}）：{reason}",
-               "en": "Alert {id}, score {score}: {operator} ({department}): {reason}"},
-}  # fmt: skip
-
-
-def w(key: str, language: str, **values: object) -> str:
-    text = WORDS[key]["en" if language == "en" else "zh"]
-    return text.format(**values) if values else text
+# codes whose text is chosen at run time -> their keys (jobs/digest_text.py: keys are never built)
+FREQUENCY_TEXT = {"daily": N_("daily"), "weekly": N_("weekly")}
+KIND_TEXT = {"objection": N_("kind.objection"), "repair": N_("kind.repair")}
+WHAT_TEXT = {"decision": N_("what.decision"), "answer": N_("what.answer")}
+SOURCE_TEXT = {
+    "delivery": N_("source.delivery"),
+    "repair": N_("source.repair"),
+    "coverage": N_("source.coverage"),
+}
+STATUS_TEXT = {
+    "open": N_("status.open"),
+    "returned": N_("status.returned"),
+    "answered": N_("status.answered"),
+    "accepted": N_("status.accepted"),
+}
+JOB_TEXT = {
+    "rollups": N_("job.rollups"),
+    "points": N_("job.points"),
+    "anomalies": N_("job.anomalies"),
+    "display_check": N_("job.display_check"),
+    "digest": N_("job.digest"),
+}
 
 
 @dataclass
@@ -266,7 +204,7 @@ def department_repairs(
     h = repair_q.handling(frame, as_of, calendar)
     past, near = [], []
     for r in _rows(h[h["received"]]):
-        kind = w(f"kind.{r.kind}" if r.kind in ("objection", "repair") else "kind.repair", language)
+        kind = w(KIND_TEXT[r.kind if r.kind in KIND_TEXT else "repair"], language)
         for what, done, limit in (("decision", r.decided, r.decision_limit),
                                   ("answer", r.answered, r.answer_limit)):  # fmt: skip
             if done or pd.isna(r.elapsed_days):
@@ -274,7 +212,7 @@ def department_repairs(
             deadline = calendar.add_working_days(r.received_at, int(limit))
             left = int(limit) - int(r.elapsed_days)
             values = {"kind": kind, "id": r.application_id, "received": r.received_at,
-                      "what": w(f"what.{what}", language), "deadline": deadline}  # fmt: skip
+                      "what": w(WHAT_TEXT[what], language), "deadline": deadline}  # fmt: skip
             if left < 0:
                 past.append((deadline, w("r.past", language, days=-left, **values)))
             elif left <= NEAR_WORKING_DAYS:
@@ -306,7 +244,7 @@ def department_supervision(
     for r in _rows(items):
         when = (w("v.over", language, days=r.days_overdue) if r.overdue
                 else w("v.left", language, days=(r.deadline - as_of).days))  # fmt: skip
-        line = w("v.item", language, id=r.item_id, source=w(f"source.{r.source}", language),
+        line = w("v.item", language, id=r.item_id, source=w(SOURCE_TEXT[r.source], language),
                  deadline=r.deadline, when=when, action=_action(r.action_required))  # fmt: skip
         lines.append(line + (w("v.returned", language) if r.status == "returned" else ""))
     title = w("s.supervision", language, n=len(items), overdue=int(items["overdue"].sum()))
@@ -341,7 +279,8 @@ def office_units(
     lines = []
     for r in _rows(per_unit):
         unit = names["unit"].get(r.unit_code, names["department"].get(r.unit_code, r.unit_code))
-        key = "u.line" if r.missing and r.late else "u.line_missing" if r.missing else "u.line_late"
+        key = (N_("u.line") if r.missing and r.late
+               else N_("u.line_missing") if r.missing else N_("u.line_late"))  # fmt: skip
         lines.append(w(key, language, unit=unit, missing=int(r.missing), days=int(r.days),
                        late=int(r.late)))  # fmt: skip
     title = w("s.units", language, units=len(per_unit))
@@ -357,7 +296,7 @@ def office_overdue_items(
         return None
     lines = [
         w("o.item", language, unit=names["unit"].get(r.unit_code, r.unit_code), id=r.item_id,
-          source=w(f"source.{r.source}", language), status=w(f"status.{r.status}", language),
+          source=w(SOURCE_TEXT[r.source], language), status=w(STATUS_TEXT[r.status], language),
           deadline=r.deadline, days=r.days_overdue)
         for r in _rows(items)
     ]  # fmt: skip
@@ -375,7 +314,7 @@ def job_trouble(
         return None
     lines = []
     for r in bad.to_dict("records"):
-        job = w(f"job.{r['job']}", language) if f"job.{r['job']}" in WORDS else r["job"]
+        job = w(JOB_TEXT[r["job"]], language) if r["job"] in JOB_TEXT else r["job"]
         if r["health"] == "failed":
             message = str(r["message"] or "").splitlines()[0][:120] if r["message"] else ""
             lines.append(w("j.failed", language, job=job,
@@ -384,7 +323,7 @@ def job_trouble(
             at = (w("never", language) if pd.isna(r["last_ok_at"])
                   else f"{pd.Timestamp(r['last_ok_at']):%Y-%m-%d %H:%M}")  # fmt: skip
             lines.append(w("j.stale", language, job=job, at=at))
-    key = "s.failed_jobs" if states == ("failed",) else "s.jobs"
+    key = N_("s.failed_jobs") if states == ("failed",) else N_("s.jobs")
     return Section(w(key, language, n=len(lines)), lines, len(lines))
 
 
@@ -410,7 +349,7 @@ def privacy_alerts(
           reason=_first_reason(str(r[reasons])))
         for r in alerts.to_dict("records")
     ]  # fmt: skip
-    key = "s.alerts_first" if after_id is None else "s.alerts"
+    key = N_("s.alerts_first") if after_id is None else N_("s.alerts")
     return Section(w(key, language, n=len(alerts)), _limited(lines, language), len(lines)), top
 
 
@@ -460,11 +399,11 @@ def build_digest(
     digest.sections = [s for s in sections if s is not None]
     if digest.empty:
         return digest
-    kind = w(str(subscriber.get("frequency") or "daily"), language)
+    kind = w(FREQUENCY_TEXT[str(subscriber.get("frequency") or "daily")], language)
     count = sum(s.count for s in digest.sections)
     digest.subject = w("subject", language, kind=kind, day=as_of, n=count)
-    parts = [f"### {w('heading', language, kind=kind, day=as_of)}", "",
-             w("greeting", language, name=digest.display_name, day=as_of)]  # fmt: skip
+    heading = w("heading", language, kind=kind, day=as_of)
+    parts = [f"### {heading}", "", w("greeting", language, name=digest.display_name, day=as_of)]
     for section in digest.sections:
         parts += ["", f"#### {section.title}", "", *(f"- {line}" for line in section.lines)]
     parts += ["", w("footer", language)]
