@@ -317,8 +317,8 @@ def job_trouble(
         job = w(JOB_TEXT[r["job"]], language) if r["job"] in JOB_TEXT else r["job"]
         if r["health"] == "failed":
             message = str(r["message"] or "").splitlines()[0][:120] if r["message"] else ""
-            lines.append(w("j.failed", language, job=job,
-                           at=f"{pd.Timestamp(r['started_at']):%Y-%m-%d %H:%M}", message=message))  # fmt: skip
+            at = f"{pd.Timestamp(r['started_at']):%Y-%m-%d %H:%M}"
+            lines.append(w("j.failed", language, job=job, at=at, message=message))
         else:
             at = (w("never", language) if pd.isna(r["last_ok_at"])
                   else f"{pd.Timestamp(r['last_ok_at']):%Y-%m-%d %H:%M}")  # fmt: skip
@@ -343,7 +343,7 @@ def privacy_alerts(
         return None, top
     reasons = "reasons_en" if language == "en" else "reasons_zh"
     lines = [
-        w("a.line", language, id=r["alert_id"], score=f"{float(r['score']):.1f}",
+        w("a.line", language, id=r["alert_id"], score=format(float(r["score"]), ".1f"),
           operator=r["operator_name"],
           department=names["department"].get(r["department_code"], r["department_code"]),
           reason=_first_reason(str(r[reasons])))
