@@ -1,6 +1,10 @@
 """The interface's messages: code, catalogues and compiled catalogues in step (README.md,
 Translations), strict lookups, and the formats of numbers, percentages and dates.
 
+The checks of code, catalogues and compiled catalogues run for each gettext domain: the
+interface's `messages` (babel.cfg, ui/locale) and the digests' `digest` (jobs/babel.cfg,
+jobs/locale; its lookup, jobs/digest_text.py, is tested in test_digest_i18n.py).
+
 The page tests (test_pages.py, test_role_scope.py ...) run with I18N_STRICT=1 (conftest.py): a key
 missing from a catalogue raises there, so a page that renders shows no key in place of text.
 """
@@ -12,6 +16,7 @@ import datetime as dt
 import io
 import logging
 import string
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +28,7 @@ from babel.messages.pofile import read_po
 from data_access.queries.coverage import DEFINITIONS
 from data_access.schema.models import ROLES
 from data_access.schema.score_models import LISTS
+from jobs import digest_text
 from scoring.points_ledger import LIST_REASONS
 from ui import coverage_display as view
 from ui import lists, navigation
@@ -37,40 +43,58 @@ from ui.formatting import (
 from ui.i18n import LANGUAGES, LOCALE_DIR, N_, message, t, tn
 
 ROOT = Path(__file__).resolve().parent.parent
-# the keywords of the README's `pybabel extract` command
-KEYWORDS = parse_keywords(["t", "tr", "N_", "tn:1,2", "trn:1,2"])
 LOCALES = {"zh_CN": 1, "en": 2}  # catalogue locale -> its number of plural forms
-KEY_FUNCTIONS = {"t", "tr", "tn", "trn", "N_"}
 
 
-def extracted() -> dict[str, str | None]:
+@dataclass(frozen=True)
+class Domain:
+    """A gettext domain: where the README's `pybabel extract` finds its messages (the mapping file
+    and the keywords of its -k options), where its catalogues are, and the source files whose
+    keys must never be built at run time."""
+
+    name: str
+    mapping: str  # -F, from the repository root
+    keywords: tuple[str, ...]  # -k
+    locale_dir: Path
+    sources: tuple[str, ...]  # globs from the repository root
+    least: int  # the extractor finds more messages than this
+
+
+MESSAGES = Domain("messages", "babel.cfg", ("t", "tr", "N_", "tn:1,2", "trn:1,2"), LOCALE_DIR,
+                  ("dashboard.py", "ui/**/*.py", "pages/**/*.py"), 500)  # fmt: skip
+DIGEST = Domain("digest", "jobs/babel.cfg", ("w", "N_"), digest_text.LOCALE_DIR,
+                ("jobs/**/*.py",), 40)  # fmt: skip
+DOMAINS = [MESSAGES, DIGEST]
+
+
+def extracted(domain: Domain = MESSAGES) -> dict[str, str | None]:
     """msgid -> msgid_plural (None for a simple message) of every message the code uses, found as
-    `pybabel extract -F babel.cfg` finds them."""
-    with (ROOT / "babel.cfg").open() as fp:
+    `pybabel extract -F <mapping>` finds them."""
+    with (ROOT / domain.mapping).open() as fp:
         method_map, options_map = parse_mapping_cfg(fp)
     out: dict[str, str | None] = {}
     for _file, _line, msg, _comments, _context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=KEYWORDS
+        ROOT, method_map, options_map, keywords=parse_keywords(list(domain.keywords))
     ):
         singular, plural = (msg, None) if isinstance(msg, str) else msg
         out[singular] = plural
     return out
 
 
-def catalogue(locale: str | None):
-    path = LOCALE_DIR / "messages.pot" if locale is None else po_path(locale)
+def catalogue(locale: str | None, domain: Domain = MESSAGES):
+    path = domain.locale_dir / f"{domain.name}.pot" if locale is None else po_path(locale, domain)
     with path.open("rb") as fp:
         return read_po(fp, locale=locale)
 
 
-def po_path(locale: str) -> Path:
-    return LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+def po_path(locale: str, domain: Domain = MESSAGES) -> Path:
+    return domain.locale_dir / locale / "LC_MESSAGES" / f"{domain.name}.po"
 
 
-def messages(locale: str | None) -> dict[str, object]:
+def messages(locale: str | None, domain: Domain = MESSAGES) -> dict[str, object]:
     """msgid (the singular of a plural) -> the catalogue's Message."""
     out = {}
-    for m in catalogue(locale):
+    for m in catalogue(locale, domain):
         if m.id:
             out[m.id if isinstance(m.id, str) else m.id[0]] = m
     return out
@@ -85,16 +109,21 @@ def fields(text: str) -> set[str]:
     return names
 
 
+@pytest.fixture(scope="module", params=DOMAINS, ids=lambda domain: domain.name)
+def domain(request) -> Domain:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def used() -> dict[str, str | None]:
-    found = extracted()
-    assert len(found) > 500, "the extractor finds the interface's messages"
+def used(domain) -> dict[str, str | None]:
+    found = extracted(domain)
+    assert len(found) > domain.least, f"the extractor finds the messages of {domain.name}"
     return found
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_message_the_code_uses_is_translated(used, locale):
-    kept = messages(locale)
+def test_every_message_the_code_uses_is_translated(domain, used, locale):
+    kept = messages(locale, domain)
     missing = sorted(key for key in used if key not in kept)
     assert missing == [], f"run pybabel extract and update, then translate: {missing}"
     for key, plural in used.items():
@@ -109,19 +138,21 @@ def test_every_message_the_code_uses_is_translated(used, locale):
 
 
 @pytest.mark.parametrize("locale", [*LOCALES, None])
-def test_no_message_is_kept_that_the_code_does_not_use(used, locale):
-    assert sorted(set(messages(locale)) - set(used)) == []
+def test_no_message_is_kept_that_the_code_does_not_use(domain, used, locale):
+    assert sorted(set(messages(locale, domain)) - set(used)) == []
 
 
-def test_the_template_is_what_the_code_extracts(used):
+def test_the_template_is_what_the_code_extracts(domain, used):
     template = {
-        key: m.id[1] if isinstance(m.id, tuple) else None for key, m in messages(None).items()
+        key: m.id[1] if isinstance(m.id, tuple) else None
+        for key, m in messages(None, domain).items()
     }
     assert template == used, "run the README's pybabel extract"
 
 
-def test_placeholders_are_the_same_in_both_languages():
-    zh, en = messages("zh_CN"), messages("en")
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda domain: domain.name)
+def test_placeholders_are_the_same_in_both_languages(domain):
+    zh, en = messages("zh_CN", domain), messages("en", domain)
     assert set(zh) == set(en)
     for key in zh:
         forms = [zh[key].string, en[key].string]
@@ -130,12 +161,14 @@ def test_placeholders_are_the_same_in_both_languages():
         assert all(n == names[0] for n in names), (key, texts)
 
 
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda domain: domain.name)
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_compiled_catalogue_is_the_po_file_compiled(locale):
+def test_the_compiled_catalogue_is_the_po_file_compiled(domain, locale):
     compiled = io.BytesIO()
-    write_mo(compiled, catalogue(locale))
-    shipped = (po_path(locale).with_suffix(".mo")).read_bytes()
-    assert shipped == compiled.getvalue(), "run: pybabel compile -d ui/locale -D messages"
+    write_mo(compiled, catalogue(locale, domain))
+    shipped = (po_path(locale, domain).with_suffix(".mo")).read_bytes()
+    where = domain.locale_dir.relative_to(ROOT)
+    assert shipped == compiled.getvalue(), f"run: pybabel compile -d {where} -D {domain.name}"
 
 
 def test_plural_forms_follow_the_count():
@@ -185,19 +218,19 @@ def test_the_tests_run_strict():
 # --------------------------------------------------------------------------- no keys built at run time
 
 
-def _source_files() -> list[Path]:
-    return [ROOT / "dashboard.py", *sorted((ROOT / "ui").rglob("*.py"))] + sorted(
-        (ROOT / "pages").rglob("*.py")
-    )
+def _source_files(domain: Domain) -> list[Path]:
+    return [path for pattern in domain.sources for path in sorted(ROOT.glob(pattern))]
 
 
-def test_keys_are_never_built_at_run_time():
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda domain: domain.name)
+def test_keys_are_never_built_at_run_time(domain):
     """A key is a literal, or a name or a mapping lookup whose values are marked with N_: never an
     f-string, a concatenation, a conditional or a call, which pybabel cannot see (nor a literal key
     inside an f-string, which pybabel on Python 3.11 does not look into)."""
     allowed = (ast.Constant, ast.Name, ast.Subscript, ast.Attribute)
+    key_arguments = parse_keywords(list(domain.keywords))  # function -> its keys' positions
     wrong = []
-    for path in _source_files():
+    for path in _source_files(domain):
         tree = ast.parse(path.read_text(), str(path))
         in_fstring = {
             id(call)
@@ -209,9 +242,10 @@ def test_keys_are_never_built_at_run_time():
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
-            if node.func.id not in KEY_FUNCTIONS or not node.args:
+            if node.func.id not in key_arguments or not node.args:
                 continue
-            keys = node.args[:2] if node.func.id in ("tn", "trn") else node.args[:1]
+            positions = key_arguments[node.func.id] or (1,)
+            keys = [node.args[i - 1] for i in positions if i <= len(node.args)]
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             for key in keys:
                 if not isinstance(key, allowed):
