@@ -84,7 +84,7 @@ SHARE_COLUMNS = {
     "neighbours": ("nb_s", "persons"),
     "colleagues": ("col_s", "persons"),
     "sensitive": ("sens_s", "persons"),
-    "out_county": ("out_n", "n"),
+    "out_county": ("out_k", "out_basis"),  # a county the operator covers left out
     "unknown": ("unknown_n", "n"),
     "hours": ("hours_k", "n"),
     "days": ("off_n", "n"),
@@ -314,8 +314,26 @@ def range_evidence(
         ev[name] = np.maximum(ev[name], e_u - np.log10(2.0))
     county_op = f["op_county"].is_not_null().to_numpy()
     out_n = f["out_n"].to_numpy().astype(float)
-    share_signal("out_county", out_n, n, mask=county_op, chain=COUNTY_LEVELS)
     focus_k, focus_mu, focus_county, focus_u = _out_focus(pairs, f)
+    # another county that is a fifth of the operator's work, week in week out, is their remit (a
+    # neighbour county they cover, a secondment): its lookups are no out-of-county evidence, and
+    # the county they lean to is looked for among the others
+    covered = county_op & _covered_county(pairs, f, focus_county, focus_k, n)
+    covered_k = np.where(covered, focus_k, 0.0)
+    covered_county = [c if cov else None for c, cov in zip(focus_county, covered, strict=True)]
+    if covered.any():
+        cover = pl.DataFrame(
+            {"op": f["op"], "s_county": pl.Series(covered_county, dtype=pl.String)}
+        )
+        uncovered = pairs.join(cover.drop_nulls(), on=["op", "s_county"], how="anti")
+        focus_k, focus_mu, focus_county, focus_u = _out_focus(uncovered, f)
+    f = f.with_columns(
+        out_k=pl.Series(out_n - covered_k),
+        out_basis=pl.Series(n - covered_k),
+        covered_county=pl.Series(covered_county, dtype=pl.String),
+    )
+    share_signal("out_county", out_n - covered_k, n - covered_k, mask=county_op,
+                 chain=COUNTY_LEVELS)  # fmt: skip
     expected["out_focus"] = focus_mu
     ev["out_focus"] = np.clip(nb_evidence(focus_k, focus_mu, FOCUS_KAPPA) - np.log10(9.0), 0, None)
     foreign = foreign_terminals(terminals.filter(pl.col("scored")), f.select("op", "dept"))
@@ -623,6 +641,26 @@ def _out_focus(pairs: pl.DataFrame, f: pl.DataFrame):
     j = f.select("op").join(x, on="op", how="left")
     return (j["n"].fill_null(0).to_numpy().astype(float), j["mu"].fill_null(0).to_numpy(),
             j["s_county"].to_list(), j["unauth"].fill_null(0).to_numpy().astype(float))  # fmt: skip
+
+
+def _covered_county(pairs: pl.DataFrame, f: pl.DataFrame, focus_county: list, focus_k: np.ndarray,
+                    n: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Per operator of f: whether the other county they look up most (focus_county, focus_k
+    lookups) is part of their work: at least OWN_WORK_SHARE of their lookups, and persons of it
+    first looked up in at least OWN_WORK_DAYS of the weeks the operator first looked anyone up.
+    A hometown's dozen lookups over a fortnight is neither."""
+    week = pl.col("first").dt.truncate("1w")
+    weeks = pairs.group_by("op").agg(week.n_unique().alias("weeks"))
+    focus = pl.DataFrame({"op": f["op"], "s_county": pl.Series(focus_county, dtype=pl.String)})
+    in_focus = (
+        pairs.join(focus, on=["op", "s_county"]).group_by("op").agg(week.n_unique().alias("fw"))
+    )
+    j = f.select("op").join(weeks, on="op", how="left").join(in_focus, on="op", how="left")
+    all_weeks = j["weeks"].fill_null(0).to_numpy().astype(float)
+    focus_weeks = j["fw"].fill_null(0).to_numpy().astype(float)
+    return (focus_k >= OWN_WORK_SHARE * np.maximum(n, 1.0)) & (
+        focus_weeks >= OWN_WORK_DAYS * np.maximum(all_weeks, 1.0)
+    )
 
 
 OWN_RATE_PRIOR = 50.0  # lookups of weight given to the peers' share in an operator's own rate
@@ -945,7 +983,7 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
     """Per signal: op, first, last, n of the lookups that make its evidence (the episode); the
     hours and days from by_hand (hourly less the batch runs' own lookups, _by_hand)."""
     pair_cols = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens",
-                 "out_county": "out", "unknown": "unknown"}  # fmt: skip
+                 "unknown": "unknown"}  # fmt: skip
     out: dict[str, pl.DataFrame] = {}
 
     def span(frame: pl.DataFrame, first: str, last: str) -> pl.DataFrame:
@@ -973,6 +1011,11 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
         at=pl.col("date").cast(pl.Datetime("us"))  # per day: first and last lookup's day
     )
     out["purpose"] = span(pur, "at", "at")
+    # the other counties' lookups without the county the operator covers (_covered_county)
+    cover = f.filter(pl.col("covered_county").is_not_null()).select("op", s_county="covered_county")
+    out["out_county"] = span(
+        pairs.filter(pl.col("out")).join(cover, on=["op", "s_county"], how="anti"), "first", "last"
+    )
     focus = f.filter(pl.col("focus_county").is_not_null()).select("op", s_county="focus_county")
     out["out_focus"] = span(pairs.filter(pl.col("out")).join(focus, on=["op", "s_county"]),
                             "first", "last")  # fmt: skip

@@ -139,6 +139,10 @@ def _detail(name: str, row: dict) -> tuple[str, str]:
         return f"（{zh}）", f" ({en})"
     if name == "out_county" and row.get("op_county"):
         zh, en = _names("counties").get(row["op_county"], (row["op_county"],) * 2)
+        if row.get("covered_county"):  # anomaly_range._covered_county: part of their work
+            c_zh, c_en = _names("counties").get(row["covered_county"], (row["covered_county"],) * 2)
+            return (f"（本县：{zh}；其日常兼管的{c_zh}不计在内）",
+                    f" (own county: {en}; {c_en}, which they cover week in week out, left out)")  # fmt: skip
         return f"（本县：{zh}）", f" (own county: {en})"
     return "", ""
 
