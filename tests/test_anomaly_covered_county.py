@@ -109,3 +109,15 @@ def test_covered_needs_a_fifth_of_the_work_and_a_third_of_the_weeks():
     focus_k = np.array([12.0, 12.0, 4.0])
     covered = _covered_county(pairs, f, ["411628"] * 3, focus_k, n)
     assert covered.tolist() == [True, False, False]
+
+
+def test_the_reason_names_the_covered_county_it_left_out():
+    from scoring.anomaly_reasons import _detail
+
+    zh, en = _detail("out_county", {"op_county": "411602", "covered_county": NEIGHBOUR})
+    assert zh == "（本县：川汇区；其日常兼管的鹿邑县不计在内）", zh
+    assert "Luyi" in en and "left out" in en, en
+    assert _detail("out_county", {"op_county": "411602", "covered_county": None}) == (
+        "（本县：川汇区）",
+        " (own county: Chuanhui District)",
+    )
