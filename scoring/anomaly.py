@@ -34,12 +34,18 @@ from scoring.anomaly_features import (
     window_features,
 )
 from scoring.anomaly_range import RANGE_SIGNALS, range_evidence, with_history
-from scoring.anomaly_reasons import burst_reason, range_reason, volume_reason, week_reason
+from scoring.anomaly_reasons import (
+    burst_reason,
+    range_reason,
+    unauthorised_reason,
+    volume_reason,
+    week_reason,
+)
 from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.16"
+DETECTOR_VERSION = "anomaly-2.17"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -254,17 +260,23 @@ def _range_alerts(rng, lo: dt.datetime, hi: dt.datetime) -> list[Alert]:
     rows = f.to_dicts()
     # several independent signals of moderate evidence add up (thin misuse that shows in two
     # ways), so the combined score, not only the strongest signal, raises a range alert
-    combined = np.array([_score(list(r[r >= SUPPORT])) if (r >= SUPPORT).any() else 0.0
-                         for r in scored])  # fmt: skip
+    parts = _parts(rng, scored)
+    combined = np.array([_score(list(r[r >= SUPPORT]) + list(q[q >= SUPPORT]))
+                         if (r >= SUPPORT).any() else 0.0
+                         for r, q in zip(scored, parts, strict=True)])  # fmt: skip
     for i in np.flatnonzero(combined >= FIRE):
         row = rows[i]
         order = [j for j in np.argsort(-ev[i], kind="stable") if ev[i, j] >= SUPPORT]
         names = [RANGE_SIGNALS[j] for j in order]
         zh, en = [], []
-        for name in names:
+        for j, name in zip(order, names, strict=True):
             a, b = range_reason(name, row, rng, i)
             zh.append(a)
             en.append(b)
+            if parts[i, j] >= SUPPORT:  # the same lookups, mostly without authorisation
+                a, b = unauthorised_reason(name, row, rng.unauthorised[name], i)
+                zh.append(a)
+                en.append(b)
         span = spans[names[0]].get(row["op"])
         first = span["first"] if span else lo
         last = span["last"] if span else hi
@@ -276,9 +288,25 @@ def _range_alerts(rng, lo: dt.datetime, hi: dt.datetime) -> list[Alert]:
         if part is not None and part.led[i]:  # judged against the operator's own other lookups
             baseline = "own"
         out.append(Alert(
-            row["op"], start, end, round(_score(list(scored[i, order])), 2), zh, en, names,
+            row["op"], start, end, round(_score(list(scored[i, order]) + list(parts[i][parts[i] >= SUPPORT])), 2), zh, en, names,
             horizon="range", lookups=int(span["n"]) if span else 0, baseline=baseline,
         ))  # fmt: skip
+    return out
+
+
+def _parts(rng, scored: np.ndarray) -> np.ndarray:
+    """Per operator and range signal (scored: the evidence as it adds to the score, _once): the
+    evidence of a habit's unauthorised part where the habit against the peers made the signal's
+    evidence, else 0. Given how many lookups the habit counts (Sunday work, nights, another
+    county), how many of them lack an authorisation the operator's other lookups have is a
+    second finding: Sunday lookups that are all without a reference, by an operator whose
+    weekday work nearly always has one, add to the Sundays instead of being the weaker of the
+    two."""
+    out = np.zeros_like(scored)
+    for j, name in enumerate(RANGE_SIGNALS):
+        part = rng.unauthorised.get(name)
+        if part is not None:
+            out[:, j] = np.where(~part.led & (scored[:, j] >= SUPPORT), part.evidence, 0.0)
     return out
 
 

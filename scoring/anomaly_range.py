@@ -151,6 +151,7 @@ class UnauthorisedPart:
     expected: np.ndarray
     rest: np.ndarray
     led: np.ndarray
+    evidence: np.ndarray  # -log10 p of the unauthorised count at the operator's own share
 
 
 @dataclass
@@ -519,7 +520,7 @@ def range_evidence(
         rest = _own_rate(unauth - ku, n - kx, b_u.mu)
         exp_u = kx * rest
         e_c = np.clip(nb_evidence(ku, exp_u, 1e4) - np.log10(2.0), 0.0, None)
-        unauthorised[name] = UnauthorisedPart(kx, ku, exp_u, rest, e_c > ev[name])
+        unauthorised[name] = UnauthorisedPart(kx, ku, exp_u, rest, e_c > ev[name], e_c)
         ev[name] = np.maximum(ev[name], e_c)
     # where the unauthorised part leads, the purpose named is the one its lookups are under
     led = pl.Series(unauthorised["purpose"].led)

@@ -175,7 +175,7 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         )
     part = rng.unauthorised.get(name)
     if part is not None and part.led[i]:
-        return _unauthorised_reason(name, row, part, i)
+        return unauthorised_reason(name, row, part, i)
     if name == "out_focus":
         zh, en = _names("counties").get(row["focus_county"] or "", ("?", "?"))
         k, exp = int(row["focus_k"]), float(rng.expected["out_focus"][i])
@@ -242,7 +242,7 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
     )
 
 
-def _unauthorised_reason(name: str, row: dict, part, i) -> tuple[str, str]:
+def unauthorised_reason(name: str, row: dict, part, i) -> tuple[str, str]:
     """A habit's lookups without authorisation against the operator's own other lookups."""
     (what_zh, what_en), _ = SHARES[name]
     d_zh, d_en = _detail(name, row)
