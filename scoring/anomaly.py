@@ -287,9 +287,8 @@ def _range_alerts(rng, lo: dt.datetime, hi: dt.datetime) -> list[Alert]:
         baseline = str(base.level[i]) if base is not None else ""
         if part is not None and part.led[i]:  # judged against the operator's own other lookups
             baseline = "own"
-        score = _score(list(scored[i, order]) + list(parts[i][parts[i] >= SUPPORT]))
         out.append(Alert(
-            row["op"], start, end, round(score, 2), zh, en, names,
+            row["op"], start, end, round(float(combined[i]), 2), zh, en, names,
             horizon="range", lookups=int(span["n"]) if span else 0, baseline=baseline,
         ))  # fmt: skip
     return out
