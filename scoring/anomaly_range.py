@@ -77,6 +77,7 @@ HABIT_CAP = 5.0
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
 REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
 OWN_REMIT_SHARE = 0.5  # ... and this common, their remit whatever their role's others do
+STANDING_SHARE = 0.5  # the peers' persons under references carried over: the remit's way
 # range signals judged as a share: (count, basis) columns of RangeEvidence.frame
 SHARE_COLUMNS = {
     "unauth": ("unauth", "n"),
@@ -349,7 +350,8 @@ def range_evidence(
     borrowed = _borrowed_outside_reviews(borrowed, pairs, f)
     borrow = f.select("op").join(borrowed.select("op", borrow_k="n"), on="op", how="left")
     borrow_k = borrow["borrow_k"].fill_null(0).to_numpy().astype(float)
-    share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
+    b_borrow = share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
+    ev["borrowed"] = standing_reference_cap(ev["borrowed"], b_borrow.mu)
 
     # hours the operator's peer group hardly works. A batch run keeps its schedule's hours (an
     # evening run through the gateway), not the operator's: the hours and days count the
@@ -869,6 +871,14 @@ def _machines_apart(f: pl.DataFrame, hourly: pl.DataFrame) -> pl.DataFrame:
         dept=pl.when(is_machine).then(pl.lit(MACHINES)).otherwise("dept"),
         role=pl.when(is_machine).then(pl.lit(MACHINES)).otherwise("role"),
     )
+
+
+def standing_reference_cap(evidence: np.ndarray, peer_share: np.ndarray) -> np.ndarray:
+    """The borrowed evidence, capped as a habit's (HABIT_CAP) where the peers carry references
+    from person to person for STANDING_SHARE of their persons or more: a standing inspection or
+    duty reference is how that remit works, and carrying it further than they do is a habit of
+    the operator's; elsewhere another person's authorisation is not capped."""
+    return np.where(peer_share >= STANDING_SHARE, np.minimum(evidence, HABIT_CAP), evidence)
 
 
 def _borrowed_outside_reviews(

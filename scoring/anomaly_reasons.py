@@ -111,8 +111,9 @@ SHARES = {  # signal: what is counted (zh, en), unit (zh, en); the columns: SHAR
     "terminal": (("在他人终端上的查询（本人极少使用、主要由他人使用的终端）",
                   "lookups from someone else's terminal (rarely the operator's, mostly others')"),
                  ("次", "lookups")),
-    "borrowed": (("以本人此前用于他人的授权编号查询的人员", "persons looked up under a reference the "
-                  "operator had used for someone else on an earlier day"), ("位", "persons")),
+    "borrowed": (("以本人此前用于他村他人的授权编号查询的人员", "persons looked up under a reference "
+                  "the operator had used for someone of another village on an earlier day"),
+                 ("位", "persons")),
 }  # fmt: skip
 
 

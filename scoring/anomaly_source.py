@@ -180,7 +180,10 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
     """op, subject, ref, at: persons an operator first looked up under a reference that they had
     used for someone else on an earlier day, one row per person and such reference (a case's
     number carried over to another person, a broker's numbers), found over the whole window in
-    the database. A batch's reference
+    the database. A person of the village or community of the persons the reference was first
+    used for, on its first day, is their family (a debtor's, an applicant's), not borrowed; a
+    surname is too common to tell (a window's strangers share one with its applicant one time in
+    six). A batch's reference
     (BATCH_MIN persons or more on one day) carried into the next day is the batch going on; a
     reference CAMPAIGN_SHARERS operators or more use for BATCH_MIN persons or more is a
     campaign's (a joint-punishment list worked through by several officers), not one person's
@@ -200,20 +203,30 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
     )
     # windows, not self-joins: one pass on every engine, whatever the planner knows of the table
     ref = [per_person.c.ref, per_person.c.op]  # (ref, op): one sort serves every window
-    per_day = select(
-        per_person.c.op,
-        per_person.c.ref,
-        per_person.c.subject,
-        per_person.c.day,
-        per_person.c.at,
-        func.min(per_person.c.day).over(partition_by=ref).label("opened"),
-        func.count().over(partition_by=[*ref, per_person.c.day]).label("persons"),
-        func.dense_rank().over(partition_by=ref, order_by=per_person.c.day).label("nth_day"),
-        func.dense_rank()
-        .over(partition_by=per_person.c.ref, order_by=per_person.c.op)
-        .label("op_rank"),
-        func.count().over(partition_by=per_person.c.ref).label("ref_persons"),
-    ).subquery()
+    per_day = (
+        select(
+            per_person.c.op,
+            per_person.c.ref,
+            per_person.c.subject,
+            per_person.c.day,
+            per_person.c.at,
+            func.min(per_person.c.day).over(partition_by=ref).label("opened"),
+            # the first day a person of this village came under the reference: the day it was
+            # opened when the person lives where its first persons do (a debtor's family)
+            P.c.residence_code.label("home"),
+            func.min(per_person.c.day)
+            .over(partition_by=[*ref, P.c.residence_code])
+            .label("home_opened"),
+            func.count().over(partition_by=[*ref, per_person.c.day]).label("persons"),
+            func.dense_rank().over(partition_by=ref, order_by=per_person.c.day).label("nth_day"),
+            func.dense_rank()
+            .over(partition_by=per_person.c.ref, order_by=per_person.c.op)
+            .label("op_rank"),
+            func.count().over(partition_by=per_person.c.ref).label("ref_persons"),
+        )
+        .select_from(per_person.outerjoin(P, P.c.id_number == per_person.c.subject))
+        .subquery()
+    )
     per_ref = select(
         per_day.c.op,
         per_day.c.ref,
@@ -222,6 +235,8 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         per_day.c.at,
         per_day.c.opened,
         per_day.c.nth_day,
+        per_day.c.home,
+        per_day.c.home_opened,
         func.max(per_day.c.op_rank).over(partition_by=per_day.c.ref).label("sharers"),
         per_day.c.ref_persons,
         func.max(per_day.c.persons)
@@ -237,6 +252,7 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         )
         .where(
             per_ref.c.day > per_ref.c.opened,
+            or_(per_ref.c.home.is_(None), per_ref.c.home_opened > per_ref.c.opened),
             or_(per_ref.c.sharers < CAMPAIGN_SHARERS, per_ref.c.ref_persons < BATCH_MIN),
             or_(per_ref.c.busiest < BATCH_MIN, per_ref.c.nth_day > 2),
         )

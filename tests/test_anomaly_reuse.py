@@ -48,7 +48,7 @@ def test_one_reference_carried_over_weeks_for_many_persons(alerts):
     assert top.window_start == dt.datetime(2026, 10, 30)
     assert top.window_end == dt.datetime(2026, 11, 21)
     assert top.lookups == 8
-    assert top.reasons_zh[0].startswith("整个时段：以本人此前用于他人的授权编号查询的人员 8 位")
+    assert top.reasons_zh[0].startswith("整个时段：以本人此前用于他村他人的授权编号查询的人员 8 位")
     # the reuse reason names the reference and the peer group it was compared with, with its size
     assert CARRIED in top.reasons_zh[1] and CARRIED in top.reasons_en[1]
     assert "(" in top.reasons_en[1] and "references of the" in top.reasons_en[1]

@@ -112,9 +112,10 @@ def alert_detail(engine: Engine, scope: Scope, alert_id: int) -> dict | None:
 def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
     """The operator's lookups in the alert's window, subjects masked; unauthorised ones first,
     then those under a reference the operator had used for someone else on an earlier day
-    (borrowed: every lookup of such a person under it; the detector's signal counts the persons
-    once each and leaves out a batch going on into its next day and a reference three operators
-    or more share, a campaign's)."""
+    (borrowed: every lookup of such a person under it, unless the person lives in the village of
+    the reference's first persons, their family; the detector's signal counts the
+    persons once each and leaves out a batch going on into its next day and a reference three
+    operators or more share, a campaign's)."""
     scope.require("oversight")
     unauth = unauthorised(True, False)
     window = select(A.c.operator_id, A.c.window_start, A.c.window_end).where(
@@ -143,6 +144,12 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
                 .over(partition_by=[Q.c.authorization_ref, Q.c.subject_id_number])
                 .label("person_first"),
                 func.min(day).over(partition_by=Q.c.authorization_ref).label("ref_first"),
+                # a person of the village of the reference's first persons is their family,
+                # not borrowed (the detector's rule, anomaly_source.borrowed_persons)
+                func.min(day)
+                .over(partition_by=[Q.c.authorization_ref, P.c.residence_code])
+                .label("home_first"),
+                P.c.residence_code.label("home"),
             )
             .select_from(
                 Q.outerjoin(P, P.c.id_number == Q.c.subject_id_number).outerjoin(
@@ -153,7 +160,8 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
             .subquery()
         )
         borrowed = case(
-            (and_(~no_reference(mine.c.authorization_ref), mine.c.person_first > mine.c.ref_first),
+            (and_(~no_reference(mine.c.authorization_ref), mine.c.person_first > mine.c.ref_first,
+                  or_(mine.c.home.is_(None), mine.c.home_first > mine.c.ref_first)),
              True),
             else_=False,
         )  # fmt: skip
