@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy import Connection, String, and_, case, extract, func, or_, select, type_coerce
 
 from data_access.queries.audit import DASHBOARD_OPERATOR_PREFIX
-from data_access.queries.authorisation import no_reference, unauthorised
+from data_access.queries.authorisation import no_reference, outside_family, unauthorised
 from data_access.schema import models as m
 
 BATCH_MIN = 20  # lookups under one reference in one window that count as a batch / case
@@ -252,7 +252,7 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         )
         .where(
             per_ref.c.day > per_ref.c.opened,
-            or_(per_ref.c.home.is_(None), per_ref.c.home_opened > per_ref.c.opened),
+            outside_family(per_ref.c.home, per_ref.c.home_opened, per_ref.c.opened),
             or_(per_ref.c.sharers < CAMPAIGN_SHARERS, per_ref.c.ref_persons < BATCH_MIN),
             or_(per_ref.c.busiest < BATCH_MIN, per_ref.c.nth_day > 2),
         )

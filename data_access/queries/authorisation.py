@@ -26,3 +26,11 @@ def unauthorised(yes: Any = 1, no: Any = 0) -> ColumnElement[Any]:
         (and_(PU.c.needs_authorization == true(), no_reference()), yes),
         else_=no,
     )
+
+
+def outside_family(home: Any, home_first: Any, ref_first: Any) -> ColumnElement[bool]:
+    """A person taken up under a reference after its first day who is not of the family of its
+    first persons: no village on file, or the first day a person of their village came under the
+    reference is later than the reference's own (the rule of a borrowed reference, shared by the
+    detector and the oversight evidence)."""
+    return or_(home.is_(None), home_first > ref_first)

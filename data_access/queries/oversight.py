@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 from data_access.clock import city_now
 from data_access.id_number import mask_id_number, mask_name
-from data_access.queries.authorisation import no_reference, unauthorised
+from data_access.queries.authorisation import no_reference, outside_family, unauthorised
 from data_access.schema import models as m
 from data_access.scope import Scope
 from data_access.text import clean_text
@@ -161,7 +161,7 @@ def evidence(engine: Engine, scope: Scope, alert_id: int) -> pd.DataFrame:
         )
         borrowed = case(
             (and_(~no_reference(mine.c.authorization_ref), mine.c.person_first > mine.c.ref_first,
-                  or_(mine.c.home.is_(None), mine.c.home_first > mine.c.ref_first)),
+                  outside_family(mine.c.home, mine.c.home_first, mine.c.ref_first)),
              True),
             else_=False,
         )  # fmt: skip
