@@ -102,6 +102,9 @@ def _hidden_tabs_problems(page, name: str) -> list[str]:
 RAW = re.compile(r"\b(None|nan|NaN|NaT|empty)\b")
 
 
+# the language is the session's, not the engine's: these two run on SQLite alone (the walk above
+# reads every page on both engines)
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("role", ["leading_office", "department_head"])
 def test_the_english_toggle_holds_through_the_menu(page, server, role):
     """Switched to English in the sidebar, the pages of the menu (clicked, the same session) show
@@ -128,6 +131,7 @@ def test_the_english_toggle_holds_through_the_menu(page, server, role):
     assert problems == {}
 
 
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
 def test_english_chosen_just_before_a_page_link_stays(page, server):
     """The toggle clicked and, before its run has finished, a page link: the next page and the
     one after it are still in English (the choice is kept apart from the widget's own state)."""
