@@ -45,7 +45,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.18"
+DETECTOR_VERSION = "anomaly-2.19"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -58,8 +58,9 @@ RELATION_WEIGHT = 1.5
 RELATIONS = ("kin", "neighbours", "colleagues", "sensitive", "crowd")
 RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
 # signals that count the same lookups: other counties' residents, and those of the one county the
-# operator's out-of-county lookups lean to. Both are reasons; only the stronger adds to the score
-SAME_LOOKUPS = (("out_county", "out_focus"),)
+# operator's out-of-county lookups lean to; an account's lookups after its silence, and those while
+# its ordinary work stopped. Both are reasons; only the stronger adds to the score
+SAME_LOOKUPS = (("out_county", "out_focus"), ("dormant", "trickle"), ("streak", "trickle"))
 
 Progress = Callable[[str], None]
 

@@ -10,6 +10,14 @@ share before the silence (other counties, working days) or against the peers' no
 their own longest silence (terminals, purposes, hours). The evidence is the weaker of the
 silence and the strongest difference (both must hold): an innocent long leave ends in the same
 work as before, a secondment without a silence is the weekly and range views' business.
+
+An account used while its owner is away need not fall silent: someone else's occasional lookup,
+a day here and there, breaks the silence without ending it (`trickle_evidence`). What shows is a
+stretch of working days without one ordinary day of the owner's work (a day with more than a
+quarter of their usual day's lookups), against their own share of ordinary days, together with
+lookups in it that are unauthorised beyond the operator's own earlier share. An innocent leave
+has no lookups in it, and the few lookups of a quiet spell after a campaign are authorised like
+the rest of the work: both parts must hold.
 """
 
 from __future__ import annotations
@@ -18,8 +26,9 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
+from scipy.stats import binom
 
-from scoring.anomaly_peers import LEVELS, nb_evidence, peer_baseline
+from scoring.anomaly_peers import EVIDENCE_CAP, LEVELS, nb_evidence, peer_baseline
 
 MIN_GAP = 5  # working days of silence before an account counts as dormant
 MIN_PRE_DAYS = 5  # active days before the silence that establish the operator's rhythm
@@ -207,3 +216,117 @@ def dormant_evidence(
         **{f"ev_{a}": pl.Series(ev[a]) for a in ASPECTS},
     )
     return evidence, info
+
+
+TRICKLE_MIN_DAYS = 3  # active working days in the stretch
+ORDINARY_SHARE = 0.25  # an ordinary day has more than this share of the usual day's lookups
+
+
+def trickle_evidence(
+    f: pl.DataFrame, hourly: pl.DataFrame, closed: set, peer_share: np.ndarray
+) -> pl.DataFrame:
+    """Per row of f (column op): the evidence of the stretch without ordinary work that scores
+    highest (trickle_ev, the weaker of the stretch against the operator's share of ordinary days,
+    stretch_ev, and of its unauthorised lookups, unauth_ev, against the operator's earlier share
+    or, where higher, the peers' share peer_share: earlier work under a campaign's references
+    does not make a quiet spell's usual lookups without one suspect), with the numbers for the
+    reasons: usual (the median lookups of an active working day), ordinary (the most lookups of
+    a day that is not ordinary), t_start (the stretch's first working day), t_days (its working
+    days), t_active (days with lookups in it), t_n and t_u (its lookups, and those without
+    authorisation), t_share (the unauthorised share they were judged against), t_peers (whether
+    that was the peers'), t_first and t_last (the days of its first and last lookup)."""
+    cols = {"op": pl.String, "trickle_ev": pl.Float64, "stretch_ev": pl.Float64,
+            "unauth_ev": pl.Float64, "usual": pl.Float64, "ordinary": pl.Int64,
+            "t_start": pl.Date, "t_days": pl.Int64, "t_active": pl.Int64, "t_n": pl.Int64,
+            "t_u": pl.Int64, "t_share": pl.Float64, "t_peers": pl.Boolean, "t_first": pl.Date,
+            "t_last": pl.Date}  # fmt: skip
+    empty = f.select("op").join(pl.DataFrame(schema=cols), on="op", how="left")
+    daily = (
+        hourly.filter(~pl.col("date").is_in(list(closed)))
+        .group_by("op", "date")
+        .agg(pl.col("n").sum(), pl.col("unauth").sum().alias("u"))
+    )
+    if daily.is_empty():
+        return empty.with_columns(trickle_ev=pl.lit(0.0))
+    days = sorted(set(daily["date"].to_list()))
+    rank = {d: i for i, d in enumerate(days)}
+    total = len(days)
+    d = daily.with_columns(r=pl.col("date").replace_strict(rank, return_dtype=pl.Int64)).sort(
+        "op", "r"
+    )
+    d = d.with_columns(usual=pl.col("n").median().over("op"), r0=pl.col("r").min().over("op"))
+    d = d.with_columns(
+        ordinary_max=pl.max_horizontal(pl.lit(1), (ORDINARY_SHARE * pl.col("usual")).floor())
+    )
+    d = d.with_columns(is_ord=pl.col("n") > pl.col("ordinary_max"))
+    # each day belongs to the stretch after the ordinary days before it (j of them)
+    d = d.with_columns(
+        j=pl.col("is_ord").cast(pl.Int64).cum_sum().over("op"),
+        n_before=(pl.col("n").cum_sum() - pl.col("n")).over("op"),
+        u_before=(pl.col("u").cum_sum() - pl.col("u")).over("op"),
+    )
+    ords = d.filter(pl.col("is_ord")).select(  # lookups up to the stretch, its last day included
+        "op", "j", pl.col("r").alias("r_ord"), (pl.col("n_before") + pl.col("n")).alias("pre_n"),
+        (pl.col("u_before") + pl.col("u")).alias("pre_u"),
+    )  # fmt: skip
+    ords = ords.with_columns(r_next=pl.col("r_ord").shift(-1).over("op").fill_null(total))
+    per_op = d.group_by("op").agg(
+        pl.col("usual").first(), pl.col("ordinary_max").first(), pl.col("r0").first(),
+        pl.col("is_ord").sum().alias("ord_days"),
+    )  # fmt: skip
+    low = (
+        d.filter(~pl.col("is_ord") & (pl.col("j") > 0))
+        .group_by("op", "j")
+        .agg(
+            pl.len().alias("t_active"),
+            pl.col("n").sum().alias("t_n"),
+            pl.col("u").sum().alias("t_u"),
+            pl.col("date").min().alias("t_first"),
+            pl.col("date").max().alias("t_last"),
+        )  # fmt: skip
+    )
+    peers = f.select("op", peer=pl.Series(np.nan_to_num(np.asarray(peer_share, dtype=float))))
+    s = low.join(ords, on=["op", "j"]).join(per_op, on="op").join(peers, on="op", how="left")
+    # the stretch: working days after the j-th ordinary day up to the next (or the range's end)
+    s = s.with_columns(
+        t_days=pl.col("r_next") - pl.col("r_ord") - 1,
+        span=pl.lit(total) - pl.col("r0"),
+        pre_span=pl.col("r_ord") - pl.col("r0") + 1,
+    ).filter(
+        (pl.col("t_active") >= TRICKLE_MIN_DAYS)
+        & (pl.col("j") >= MIN_PRE_DAYS)
+        & (pl.col("pre_span") >= MIN_PRE_SPAN)
+    )
+    if s.is_empty():
+        return empty.with_columns(trickle_ev=pl.lit(0.0))
+    t_days = s["t_days"].to_numpy().astype(float)
+    span = s["span"].to_numpy().astype(float)
+    ordinary_rate = (s["ord_days"].to_numpy() + 1.0) / (span - t_days + 2.0)
+    with np.errstate(divide="ignore"):
+        log_p = np.log10(np.maximum(span, 1.0)) + t_days * np.log10(1.0 - ordinary_rate)
+    stretch_ev = np.clip(-log_p, 0.0, EVIDENCE_CAP)
+    own = (s["pre_u"].to_numpy() + 1.0) / (s["pre_n"].to_numpy() + 2.0)
+    peer = s["peer"].fill_null(0.0).to_numpy()
+    share = np.maximum(own, peer)
+    k, ku = s["t_n"].to_numpy(), s["t_u"].to_numpy()
+    unauth_ev = np.where(ku > 0, -binom.logsf(ku - 1, k, share) / np.log(10), 0.0)
+    unauth_ev = np.clip(np.nan_to_num(unauth_ev, posinf=EVIDENCE_CAP), 0.0, EVIDENCE_CAP)
+    s = s.with_columns(
+        stretch_ev=pl.Series(stretch_ev), unauth_ev=pl.Series(unauth_ev),
+        trickle_ev=pl.Series(np.minimum(stretch_ev, unauth_ev)), t_share=pl.Series(share),
+        t_peers=pl.Series(peer > own),
+        t_start=pl.col("r_ord") + 1,
+    )  # fmt: skip
+    s = s.with_columns(
+        t_start=pl.col("t_start").replace_strict(
+            dict(enumerate(days)), default=None, return_dtype=pl.Date
+        ),
+        ordinary=pl.col("ordinary_max").cast(pl.Int64),
+    )
+    best = (
+        s.sort(["op", "trickle_ev", "j"], descending=[False, True, False])
+        .group_by("op", maintain_order=True)
+        .first()
+    )
+    out = f.select("op").join(best.select(list(cols)), on="op", how="left")
+    return out.with_columns(pl.col("trickle_ev").fill_null(0.0)).cast(cols)  # type: ignore[arg-type]

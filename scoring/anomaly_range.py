@@ -18,6 +18,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | batch | the reference used for the most persons, against the peers' references |
 | borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |
 | dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
+| trickle | a stretch of working days without one ordinary day of the operator's work, and lookups in it unauthorised beyond their own earlier share or the peers' (anomaly_dormant) |
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
 | crowd | persons at the centre of a sudden case (a crowd of operators in one week, hardly anyone before or after) looked up without a reference from outside the case (anomaly_crowd) |
 | streak | the longest unbroken run of the operator's working hours without any authorised lookup, against their own share of such hours and the peers' streaks (anomaly_streak) |
@@ -32,7 +33,7 @@ import polars as pl
 
 from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence, run_hours
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
-from scoring.anomaly_dormant import dormant_evidence
+from scoring.anomaly_dormant import dormant_evidence, trickle_evidence
 from scoring.anomaly_enumeration import (
     enumeration_evidence,
     enumeration_groups,
@@ -59,7 +60,8 @@ from scoring.anomaly_village import village_exposure
 RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_county", "out_focus",
                  "unknown",
                  "hours", "days", "purpose", "repeat", "fixation", "batch", "reuse", "terminal",
-                 "dormant", "piggyback", "crowd", "enumeration", "borrowed", "streak")  # fmt: skip
+                 "dormant", "trickle", "piggyback", "crowd", "enumeration", "borrowed",
+                 "streak")  # fmt: skip
 PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
 HABIT_SIGNALS = (
     "unauth",
@@ -466,6 +468,15 @@ def range_evidence(
         f, keys, hourly, pairs, purposes, terminals, closed_dates
     )
     expected["dormant"] = dorm["aspect_exp"].to_numpy()
+    # an account used now and then while its owner is away: no ordinary day, unauthorised lookups
+    trick = trickle_evidence(f, hourly, closed_dates, b_u.mu)
+    ev["trickle"] = np.where(machine, 0.0, trick["trickle_ev"].to_numpy())
+    t_share = trick["t_share"].fill_null(np.nan).to_numpy()
+    expected["trickle"] = np.nan_to_num(trick["t_n"].fill_null(0).to_numpy() * t_share)
+    by_peers = trick["t_peers"].fill_null(False).to_numpy()
+    baselines["trickle"] = Baseline(t_share, np.full(f.height, np.nan),
+                                    np.where(by_peers, b_u.level, "own"),
+                                    np.where(by_peers, b_u.peers, 0))  # fmt: skip
     pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, classified)
     ev["piggyback"] = np.minimum(pig_ev, PIGGYBACK_CAP)
     ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, *crowd_pairs(pairs, f))
@@ -480,6 +491,8 @@ def range_evidence(
         **{c: pig[c] for c in ("pig_k", "pig_n", "pig_runs", "pig_ref", "pig_aspect")},
         **{c: crowd[c] for c in ("crowd_k", "crowd_u", "crowd_ops", "crowd_ref", "crowd_day")},
         **{c: streak[c] for c in ("streak", "streak_n", "streak_hours", "streak_p", "streak_peer")},
+        **{c: trick[c] for c in ("usual", "ordinary", "t_start", "t_days", "t_active", "t_n",
+                                 "t_u", "t_share", "t_peers")},
     )  # fmt: skip
     f = f.with_columns(
         hours_k=pl.Series((hours * rare).sum(axis=1)),
@@ -534,6 +547,10 @@ def range_evidence(
     flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["streak"] = streak.filter(pl.col("streak") > 0).select("op", "first", "last", "n")
+    flagged["trickle"] = trick.filter(pl.col("trickle_ev") > 0).select(
+        "op", pl.col("t_first").cast(pl.Datetime("us")).alias("first"),
+        pl.col("t_last").cast(pl.Datetime("us")).alias("last"), pl.col("t_n").alias("n"),
+    )  # fmt: skip
     resumed = f.filter(pl.col("resume").is_not_null()).select("op", "resume")
     flagged["dormant"] = (
         hourly.join(resumed, on="op").filter(pl.col("date") >= pl.col("resume"))

@@ -213,6 +213,8 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         return _new_reason(name, row, float(rng.expected[name][i]))
     if name == "streak":
         return _streak_reason(row, float(rng.expected[name][i]))
+    if name == "trickle":
+        return _trickle_reason(row, float(rng.expected[name][i]))
     if name == "batch":
         n, tail = int(row["ref_n"]), row["ref_tail"]
         return (
@@ -388,6 +390,27 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
         f"{crowd} operators looked one up within a week, {ref} of them under a reference and "
         f"none of this department, and hardly anyone before or after): by chance about "
         f"{_fmt(exp)} expected of the operator's {u} persons looked up without a reference",
+    )
+
+
+def _trickle_reason(row: dict, exp: float) -> tuple[str, str]:
+    """(zh, en) for the trickle signal: the stretch without ordinary work and its unauthorised
+    lookups against the operator's own earlier share."""
+    usual, most = _fmt(float(row["usual"])), int(row["ordinary"])
+    start, days, active = row["t_start"], int(row["t_days"]), int(row["t_active"])
+    n, u, share = int(row["t_n"]), int(row["t_u"]), float(row["t_share"])
+    whose_zh, whose_en = (
+        ("同组人员", "the peers' share")
+        if row["t_peers"]
+        else ("本人此前", "the operator's own earlier share")
+    )
+    return (
+        f"账号有查询的工作日通常约 {usual} 次；自 {start} 起 {days} 个工作日没有一天超过 {most} 次，"
+        f"其间只在 {active} 天零星查询共 {n} 次，其中 {u} 次无授权，按{whose_zh} {_pct(share)} 的无授权比例"
+        f"预计约 {_fmt(exp)} 次",
+        f"The account's working days usually have about {usual} lookups; from {start}, {days} "
+        f"working days without one of more than {most}, only {n} lookups on {active} days, {u} of "
+        f"them without authorisation, about {_fmt(exp)} expected at {whose_en} ({_pct(share)})",
     )
 
 

@@ -1,0 +1,145 @@
+"""An account used now and then while its owner is away (anomaly_dormant.trickle_evidence).
+
+By hand: an operator of 20 ordinary days (ten lookups each, one without authorisation), then ten
+working days with one lookup each, all without authorisation. The stretch of ten days without an
+ordinary day against the operator's 20 ordinary days of 30 (Laplace: 21 / 22), and the ten
+unauthorised lookups against their earlier share (21 / 202), give the known evidence; the same
+stretch's lookups under a reference, a leave without lookups, a new hire's first quiet days and
+a quiet spell where the peers' share of lookups without authorisation is high give none or
+little. In the hand-built log (both engines), a window clerk's account used once a day in the
+final week without a reference while its owner is away raises a range alert with the reason's
+numbers, judged against the peers' share where it is above the clerk's own; the same week's
+lookups under a reference by another clerk raise nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+from anomaly_world import FINAL_WEEK, FIRST_DAY, LAST_DAY, world_persons
+from sqlalchemy import delete, insert
+
+from data_access.schema import models as m
+from scoring.anomaly import detect
+from scoring.anomaly_dormant import trickle_evidence
+
+START = dt.date(2026, 3, 2)  # a Monday
+
+
+def _working_days(count: int) -> list[dt.date]:
+    days, day = [], START
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _hourly(plan: dict[str, list[tuple[int, int]]]) -> pl.DataFrame:
+    """op -> per working day (lookups, unauthorised), at 10:00; a reference operator works
+    every one of the 30 working days so that each is in the log."""
+    days = _working_days(30)
+    rows = [("ref", d, 10, 5, 0) for d in days]
+    for op, per_day in plan.items():
+        rows += [(op, days[i], 10, n, u) for i, (n, u) in enumerate(per_day) if n]
+    return pl.DataFrame(rows, schema={"op": pl.String, "date": pl.Date, "hour": pl.Int64,
+                                      "n": pl.Int64, "unauth": pl.Int64}, orient="row")  # fmt: skip
+
+
+def _evidence(plan: dict, peer_share: float = 0.0) -> dict[str, dict]:
+    f = pl.DataFrame({"op": sorted(plan)})
+    out = trickle_evidence(f, _hourly(plan), set(), np.full(f.height, peer_share))
+    return {row["op"]: row for row in out.to_dicts()}
+
+
+ORDINARY = [(10, 1)] * 20
+
+
+def test_a_stretch_of_single_unauthorised_lookups_has_the_known_evidence():
+    row = _evidence({"away": ORDINARY + [(1, 1)] * 10})["away"]
+    stretch = -(math.log10(30) + 10 * math.log10(1 - 21 / 22))
+    unauth = -10 * math.log10(21 / 202)
+    assert row["stretch_ev"] == pytest.approx(stretch)
+    assert row["unauth_ev"] == pytest.approx(unauth)
+    assert row["trickle_ev"] == pytest.approx(min(stretch, unauth))
+    assert row["usual"] == 10 and row["ordinary"] == 2  # a quarter of the usual day
+    assert (row["t_start"], row["t_days"], row["t_active"]) == (_working_days(21)[-1], 10, 10)
+    assert (row["t_n"], row["t_u"]) == (10, 10)
+    assert row["t_share"] == pytest.approx(21 / 202) and row["t_peers"] is False
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        ORDINARY + [(1, 0)] * 10,  # the quiet spell's lookups are authorised
+        ORDINARY + [(0, 0)] * 10,  # a leave: no lookups at all
+        [(1, 1)] * 10 + ORDINARY,  # a new hire's first days
+        ORDINARY[:18] + [(1, 1)] * 2 + ORDINARY[:2] + [(0, 0)] * 8,  # two quiet days only
+    ],
+    ids=["authorised", "leave", "new-hire", "two-days"],
+)
+def test_no_trickle_without_unauthorised_lookups_in_a_long_enough_stretch(plan):
+    assert _evidence({"op": plan})["op"]["trickle_ev"] == 0.0
+
+
+def test_the_peers_share_where_higher_is_the_expectation():
+    """Earlier work under a campaign's references (every lookup authorised) does not make a quiet
+    spell's lookups without one suspect where the peers' lookups often have none."""
+    campaign = [(10, 0)] * 20 + [(1, 1), (1, 0)] * 5
+    own = _evidence({"op": campaign})["op"]
+    with_peers = _evidence({"op": campaign}, peer_share=0.4)["op"]
+    assert own["trickle_ev"] > 4.0
+    assert with_peers["t_peers"] is True and with_peers["t_share"] == pytest.approx(0.4)
+    expected = -math.log10(sum(math.comb(10, k) * 0.4**k * 0.6 ** (10 - k) for k in range(5, 11)))
+    assert with_peers["trickle_ev"] == pytest.approx(expected) and expected < 1.0
+
+
+AWAY, PRESENT = "govservice0003", "govservice0002"
+
+
+@pytest.fixture
+def world(engine):
+    persons = world_persons(engine, 10)  # builds the world
+    final = [FINAL_WEEK.date() + dt.timedelta(days=k) for k in range(5)]
+    with engine.begin() as conn:
+        conn.execute(delete(m.QueryLog).where(m.QueryLog.operator_id.in_([AWAY, PRESENT]),
+                                              m.QueryLog.queried_at >= FINAL_WEEK))  # fmt: skip
+        rows = []
+        for k, day in enumerate(final):
+            at = dt.datetime.combine(day, dt.time(15, 20))
+            rows.append({"query_id": f"T{k:05d}", "operator_id": AWAY, "queried_at": at,
+                         "subject_id_number": persons[k], "purpose_code": "LICENSING",
+                         "authorization_ref": None, "channel": "WEB", "terminal_id": None,
+                         "flags": ""})  # fmt: skip
+            rows.append({"query_id": f"T{k + 5:05d}", "operator_id": PRESENT, "queried_at": at,
+                         "subject_id_number": persons[k + 5], "purpose_code": "LICENSING",
+                         "authorization_ref": f"XK{day:%Y%m%d}{k:04d}", "channel": "WEB",
+                         "terminal_id": None, "flags": ""})  # fmt: skip
+        conn.execute(insert(m.QueryLog), rows)
+    return engine
+
+
+def test_an_account_used_once_a_day_while_its_owner_is_away_raises_a_range_alert(world):
+    alerts = detect(world, FIRST_DAY, LAST_DAY)
+    found = [a for a in alerts if a.operator_id == AWAY and "trickle" in a.signals]
+    assert found, [(a.operator_id, a.signals) for a in alerts if a.operator_id == AWAY]
+    alert = found[0]
+    # the same five lookups are an unbroken run of hours without authorisation: the stronger of
+    # the two leads, the other is a reason that adds nothing to the score (anomaly.SAME_LOOKUPS)
+    assert alert.horizon == "range" and set(alert.signals) == {"streak", "trickle"}
+    assert alert.score >= 4.0 and alert.lookups == 5
+    assert alert.window_start.date() == FINAL_WEEK.date()
+    assert alert.window_end.date() == FINAL_WEEK.date() + dt.timedelta(days=5)
+    start = FINAL_WEEK.date().isoformat()
+    zh = next(r for r in alert.reasons_zh if r.startswith("账号有查询的工作日通常约"))
+    en = next(r for r in alert.reasons_en if r.startswith("The account's working days"))
+    assert f"自 {start} 起 5 个工作日没有一天超过" in zh, zh
+    assert "其间只在 5 天零星查询共 5 次，其中 5 次无授权，按同组人员" in zh, zh
+    assert f"from {start}, 5 working days without one of more than" in en, en
+    assert "only 5 lookups on 5 days, 5 of them without authorisation" in en, en
+    assert "at the peers' share" in en, en  # the window clerks' share is above the clerk's own
+    assert not [a for a in alerts if a.operator_id == PRESENT and "trickle" in a.signals]
