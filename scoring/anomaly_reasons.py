@@ -405,12 +405,13 @@ def _trickle_reason(row: dict, exp: float) -> tuple[str, str]:
         else ("本人此前", "the operator's own earlier share")
     )
     return (
-        f"账号有查询的工作日通常约 {usual} 次；自 {start} 起 {days} 个工作日没有一天超过 {most} 次，"
-        f"其间只在 {active} 天零星查询共 {n} 次，其中 {u} 次无授权，按{whose_zh} {_pct(share)} 的无授权比例"
-        f"预计约 {_fmt(exp)} 次",
-        f"The account's working days usually have about {usual} lookups; from {start}, {days} "
-        f"working days without one of more than {most}, only {n} lookups on {active} days, {u} of "
-        f"them without authorisation, about {_fmt(exp)} expected at {whose_en} ({_pct(share)})",
+        f"自 {start} 起 {days} 个工作日无一天正常工作量，其间只在 {active} 天零星查询共 {n} 次，其中 {u} 次无授权，"
+        f"按{whose_zh} {_pct(share)} 的无授权比例预计约 {_fmt(exp)} 次（这些天每天不超过 {most} 次，该账号平日约 "
+        f"{usual} 次）",
+        f"{days} working days from {start} without one ordinary day: only {n} lookups on {active} "
+        f"days, {u} of them without authorisation, about {_fmt(exp)} expected at {whose_en} "
+        f"({_pct(share)}); none of those days over {most} lookups, the account's usual day about "
+        f"{usual}",
     )
 
 

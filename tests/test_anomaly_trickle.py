@@ -26,6 +26,7 @@ from sqlalchemy import delete, insert
 from data_access.schema import models as m
 from scoring.anomaly import detect
 from scoring.anomaly_dormant import trickle_evidence
+from ui.alert_reasons import headline
 
 START = dt.date(2026, 3, 2)  # a Monday
 
@@ -135,11 +136,16 @@ def test_an_account_used_once_a_day_while_its_owner_is_away_raises_a_range_alert
     assert alert.window_start.date() == FINAL_WEEK.date()
     assert alert.window_end.date() == FINAL_WEEK.date() + dt.timedelta(days=5)
     start = FINAL_WEEK.date().isoformat()
-    zh = next(r for r in alert.reasons_zh if r.startswith("账号有查询的工作日通常约"))
-    en = next(r for r in alert.reasons_en if r.startswith("The account's working days"))
-    assert f"自 {start} 起 5 个工作日没有一天超过" in zh, zh
+    zh = next(
+        r for r in alert.reasons_zh if r.startswith(f"自 {start} 起 5 个工作日无一天正常工作量，")
+    )
+    en = next(r for r in alert.reasons_en if r.startswith(f"5 working days from {start} without"))
     assert "其间只在 5 天零星查询共 5 次，其中 5 次无授权，按同组人员" in zh, zh
-    assert f"from {start}, 5 working days without one of more than" in en, en
+    # the queue's headline is the first clause: the finding, not its context
+    assert headline(zh, "zh") == f"自 {start} 起 5 个工作日无一天正常工作量", headline(zh, "zh")
+    assert headline(en, "en") == (
+        f"5 working days from {start} without one ordinary day: only 5 lookups on 5 days"
+    ), headline(en, "en")
     assert "only 5 lookups on 5 days, 5 of them without authorisation" in en, en
     assert "at the peers' share" in en, en  # the window clerks' share is above the clerk's own
     assert not [a for a in alerts if a.operator_id == PRESENT and "trickle" in a.signals]
