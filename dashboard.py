@@ -52,8 +52,10 @@ from ui.navigation import (
 )
 from ui.password_fields import new_password_inputs
 from ui.session import (
+    coded,
     current_user,
     database_url,
+    keep_coded_choices,
     lang,
     session_expired,
     sign_in,
@@ -114,6 +116,7 @@ def ensure_database(url: str) -> None:
 
 
 def _keep_language() -> None:
+    keep_coded_choices()  # while the choices' names are still the old language's
     st.session_state["lang"] = st.session_state["lang_choice"]
 
 
@@ -302,7 +305,7 @@ def sidebar(user: dict) -> None:
             format_func=lambda code: counties[code],
             help=tr("filters.counties_help"),
             placeholder=tr("filters.whole_city"),
-            key="filter_counties",
+            key=coded("filter_counties"),
         )
         st.session_state["filters"] = {"as_of": as_of, "counties": tuple(chosen)}
 

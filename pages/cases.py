@@ -44,7 +44,7 @@ from ui.charts import whole_counts
 from ui.formatting import format_number
 from ui.grid import show_table
 from ui.markdown import escape_markdown
-from ui.session import current_scope, current_user, database_url, lang, today, tr
+from ui.session import coded, current_scope, current_user, database_url, lang, today, tr
 from ui.supervision import hide_input_hints
 from ui.tables import catalogue_names
 from ui.uploader import translated_uploader_style
@@ -96,7 +96,7 @@ else:
 
 chosen_states = st.multiselect(
     tr("cs.filter_status"), list(CASE_STATES), default=["open", "investigating"],
-    format_func=lambda s: status_text(s, language), key="cs_states",
+    format_func=lambda s: status_text(s, language), key=coded("cs_states"),
 )  # fmt: skip
 frame = everything[everything["status"].isin(chosen_states)] if chosen_states else everything
 if frame.empty:
@@ -110,7 +110,7 @@ labels = {
                           operator=operator_text(r["operator_name"], r["operator_id"], language))
     for r in frame.to_dict("records")
 }  # fmt: skip
-chosen = st.selectbox(tr("cs.choose"), list(labels), format_func=labels.get, key="cs_case")
+chosen = st.selectbox(tr("cs.choose"), list(labels), format_func=labels.get, key=coded("cs_case"))
 detail = cases.case_detail(url, scope, int(chosen), day) if chosen is not None else None
 if detail is None:
     st.stop()
@@ -179,7 +179,7 @@ else:
         f1, f2 = st.columns(2)
         target = f1.selectbox(tr("cs.to_status"), list(allowed),
                               format_func=lambda s: status_text(s, language),
-                              key=f"cs_to_{case_id}")  # fmt: skip
+                              key=coded(f"cs_to_{case_id}"))  # fmt: skip
         outcome = f2.selectbox(
             tr("cs.outcome"), [None, *CASE_OUTCOMES],
             format_func=lambda o: tr("cs.outcome_none") if o is None else outcome_text(o, language),

@@ -32,7 +32,7 @@ from ui.exports import to_csv, to_excel
 from ui.formatting import format_datetime, format_percent
 from ui.grid import show_table
 from ui.i18n import name_column
-from ui.session import current_scope, current_user, database_url, filters, lang, today, tr
+from ui.session import coded, current_scope, current_user, database_url, filters, lang, today, tr
 from ui.supervision import facts_text, open_form
 from ui.tables import catalogue_names
 
@@ -218,7 +218,7 @@ def supervise_gap(gaps: pd.DataFrame, professions: pd.DataFrame, target: float) 
                    dept=dept_names.get(d.unit_code, d.unit_code))
              for i, d in enumerate(drafts)}  # fmt: skip
     pick = st.selectbox(tr("sv.pick_coverage"), list(picks), format_func=picks.get,
-                        key="cov_sv_pick")  # fmt: skip
+                        key=coded("cov_sv_pick"))  # fmt: skip
     draft = drafts[pick]
     open_form(
         "cov_sv", "coverage", dept_names.get(draft.unit_code, draft.unit_code),
@@ -278,7 +278,7 @@ def render_domains(domains: pd.DataFrame) -> None:
     busiest = per_domain.idxmax() if len(per_domain) and per_domain.max() > 0 else None
     order = list(names)
     domain = st.selectbox(
-        tr("cov.domain_select"), order, format_func=names.get, key="coverage_domain",
+        tr("cov.domain_select"), order, format_func=names.get, key=coded("coverage_domain"),
         index=order.index(busiest) if busiest in order else 0,
     )  # fmt: skip
     by_month = records["month"][records["month"]["domain_code"] == domain]

@@ -12,7 +12,7 @@ from services.notices import FREQUENCIES, NOTICE_LANGUAGES, NoticeError
 from ui.access import require_page
 from ui.formatting import format_datetime, format_number
 from ui.i18n import N_
-from ui.session import current_scope, current_user, database_url, lang, tr
+from ui.session import coded, current_scope, current_user, database_url, lang, tr
 
 require_page("inbox")
 url, scope, language = database_url(), current_scope(), lang()
@@ -84,12 +84,12 @@ current = notices.subscription(url, scope, username)
 with st.form("inbox_settings"):
     frequency = st.radio(
         tr("inbox.frequency"), list(FREQUENCIES), index=list(FREQUENCIES).index(current["frequency"]),
-        format_func=lambda f: tr(FREQUENCY_TEXT[f]), horizontal=True, key="inbox_frequency",
+        format_func=lambda f: tr(FREQUENCY_TEXT[f]), horizontal=True, key=coded("inbox_frequency"),
     )  # fmt: skip
     chosen_language = st.radio(
         tr("inbox.language"), list(NOTICE_LANGUAGES),
         index=list(NOTICE_LANGUAGES).index(current["language"]),
-        format_func=lambda code: tr(LANGUAGE_TEXT[code]), horizontal=True, key="inbox_language",
+        format_func=lambda code: tr(LANGUAGE_TEXT[code]), horizontal=True, key=coded("inbox_language"),
     )  # fmt: skip
     email = st.text_input(
         tr("inbox.email"), value=current["email"] or "", max_chars=254, key="inbox_email",

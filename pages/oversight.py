@@ -22,6 +22,7 @@ from ui.grid import show_table
 from ui.i18n import N_
 from ui.markdown import escape_markdown
 from ui.session import (
+    coded,
     current_scope,
     current_user,
     database_url,
@@ -80,13 +81,13 @@ with st.expander(tr("oversight.filters"), expanded=True):
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect(
         tr("oversight.status"), ALERT_STATUSES, default=["open", "escalated"],
-        format_func=status_labels.get, key="ov_status",
+        format_func=status_labels.get, key=coded("ov_status"),
     )  # fmt: skip
     min_score = c2.number_input(tr("oversight.min_score"), 0.0, 1000.0, 0.0, 1.0, key="ov_min")
     dept = c3.selectbox(
         tr("oversight.department"), [None, *sorted(dept_names)],
         format_func=dept_labels.get,
-        key="ov_dept",
+        key=coded("ov_dept"),
     )  # fmt: skip
     period = c4.date_input(tr("oversight.period"), value=(), key="ov_period")
     reason = st.text_input(tr("oversight.reason_filter"), key="ov_reason", max_chars=40)
@@ -140,7 +141,9 @@ with st.expander(tr("oversight.trend"), icon=":material/trending_up:"):
 labels = {
     int(r.alert_id): f"#{r.alert_id} · {r.operator_id} · {r.score:.1f}" for r in queue.itertuples()
 }
-alert_id = st.selectbox(tr("oversight.pick"), list(labels), format_func=labels.get, key="ov_pick")
+alert_id = st.selectbox(
+    tr("oversight.pick"), list(labels), format_func=labels.get, key=coded("ov_pick")
+)
 detail = ov.alert_detail(url, scope, alert_id)
 if detail is None:
     st.stop()
@@ -252,7 +255,7 @@ st.download_button(
 with st.form("ov_triage", clear_on_submit=True):
     st.markdown("**" + tr("oversight.triage") + "**")
     action = st.radio(tr("oversight.action"), list(ov.ACTIONS), horizontal=True,
-                      format_func=action_labels.get, key="ov_action")  # fmt: skip
+                      format_func=action_labels.get, key=coded("ov_action"))  # fmt: skip
     note = st.text_area(tr("oversight.note"), key="ov_note")
     if st.form_submit_button(tr("oversight.submit")):
         if not note.strip():

@@ -9,7 +9,17 @@ from ui.access import require_page
 from ui.formatting import format_datetime, format_number, format_percent, format_points
 from ui.grid import show_table
 from ui.i18n import N_
-from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
+from ui.session import (
+    coded,
+    current_scope,
+    current_user,
+    database_url,
+    filters,
+    lang,
+    today,
+    tr,
+    trn,
+)
 from ui.supervision import summary_table
 from ui.tables import unit_names
 
@@ -155,7 +165,7 @@ if scope.may_read("operations"):
     with st.expander(tr("overview.jobs.run_title"), icon=":material/play_circle:"):
         job_names = {j: tr(JOB_TEXT[j]) for j in jobs.JOB_NAMES}
         chosen_job = st.selectbox(tr("overview.jobs.choose"), list(job_names),
-                                  format_func=job_names.get, key="jobs_choose")  # fmt: skip
+                                  format_func=job_names.get, key=coded("jobs_choose"))  # fmt: skip
         if st.button(tr("overview.jobs.start"), icon=":material/play_arrow:", key="jobs_start"):
             name = tr(JOB_TEXT[chosen_job])
             steps = [0]

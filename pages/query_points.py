@@ -13,7 +13,7 @@ from ui.access import require_page
 from ui.grid import STATUS_COLOURS, show_table
 from ui.i18n import N_
 from ui.markdown import escape_markdown
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.session import coded, current_scope, database_url, filters, lang, tr
 
 require_page("query_points")
 url, scope, language = database_url(), current_scope(), lang()
@@ -36,7 +36,7 @@ counties = tuple(filters()["counties"])
 default = qps.default_month(url, scope, as_of)
 month = st.selectbox(
     tr("qp.pick_month"), months, index=months.index(default) if default in months else 0,
-    format_func=lambda m: rr.month_text(m, language), key="qp_month",
+    format_func=lambda m: rr.month_text(m, language), key=coded("qp_month"),
 )  # fmt: skip
 if month >= qps.month_start(as_of):
     st.caption(tr("qp.month_not_complete"))

@@ -21,7 +21,17 @@ from ui.exports import to_csv, to_excel
 from ui.formatting import format_date, format_datetime, format_percent
 from ui.grid import show_table
 from ui.i18n import N_
-from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
+from ui.session import (
+    coded,
+    current_scope,
+    current_user,
+    database_url,
+    filters,
+    lang,
+    today,
+    tr,
+    trn,
+)
 from ui.supervision import facts_text, open_form
 from ui.tables import catalogue_names
 from ui.vocabulary import APPLICATION_KIND_TEXT, OUTCOME_TEXT, SEVERITY_TEXT
@@ -312,7 +322,7 @@ with tabs[1]:
                            kind=kind_label(d.facts["kind"]))
                      for i, d in enumerate(drafts)}  # fmt: skip
             pick = st.selectbox(tr("sv.pick_repair"), list(picks), format_func=picks.get,
-                                key="rp_sv_pick")  # fmt: skip
+                                key=coded("rp_sv_pick"))  # fmt: skip
             draft = drafts[pick]
             open_form(
                 "rp_sv", "repair", dept_names.get(draft.unit_code, draft.unit_code),

@@ -25,7 +25,17 @@ from ui.formatting import format_percent
 from ui.grid import STATUS_COLOURS, show_table
 from ui.i18n import N_
 from ui.reporting_charts import on_time_heatmap, period_months
-from ui.session import current_scope, current_user, database_url, filters, lang, today, tr, trn
+from ui.session import (
+    coded,
+    current_scope,
+    current_user,
+    database_url,
+    filters,
+    lang,
+    today,
+    tr,
+    trn,
+)
 from ui.supervision import facts_text, items_table, open_form, summary_table
 from ui.tables import COLUMN_TEXT, item_names, localise, unit_names
 
@@ -160,7 +170,7 @@ with tabs[3]:
     if not card.empty:
         unit = st.selectbox(
             tr("reporting.drill_unit"), list(card["unit_code"]),
-            format_func=lambda c: names.get(c, c), key="rep_drill_unit",
+            format_func=lambda c: names.get(c, c), key=coded("rep_drill_unit"),
         )  # fmt: skip
         mine = status[status["unit_code"] == unit].copy()
         items = item_names(language)
@@ -204,7 +214,7 @@ with tabs[3]:
                            else tr("delivery.late"))
                      for i, d in drafts.items()}  # fmt: skip
             pick = st.selectbox(tr("sv.pick_delivery"), list(picks), format_func=picks.get,
-                                key=f"rep_sv_pick_{unit}")  # fmt: skip
+                                key=coded(f"rep_sv_pick_{unit}"))  # fmt: skip
             draft = drafts[pick]
             open_form(
                 f"rep_sv_{unit}", "delivery", names.get(unit, unit),
@@ -238,7 +248,7 @@ with tabs[4]:
                               year=d.facts["year"])
                         for i, d in enumerate(annual_drafts)}  # fmt: skip
         chosen_report = st.selectbox(tr("sv.pick_annual"), list(annual_picks),
-                                     format_func=annual_picks.get, key="rep_sv_pick_annual")  # fmt: skip
+                                     format_func=annual_picks.get, key=coded("rep_sv_pick_annual"))  # fmt: skip
         report_draft = annual_drafts[chosen_report]
         open_form(
             "rep_sv_annual", "delivery", names.get(report_draft.unit_code, report_draft.unit_code),

@@ -20,7 +20,7 @@ from ui.access import require_page
 from ui.formatting import format_percent
 from ui.grid import show_table
 from ui.i18n import N_
-from ui.session import current_scope, database_url, filters, lang, tr
+from ui.session import coded, current_scope, database_url, filters, lang, tr
 from ui.tables import catalogue_names, unit_names
 
 require_page("scores")
@@ -260,7 +260,10 @@ if scope.may_read("points_ledgers"):
     with st.form("ledger"):
         subject = st.text_input(tr("sc.ledger.id"), key="ledger.id", max_chars=18)
         purpose = st.selectbox(
-            tr("sc.ledger.purpose"), list(purposes), format_func=purposes.get, key="ledger.purpose"
+            tr("sc.ledger.purpose"),
+            list(purposes),
+            format_func=purposes.get,
+            key=coded("ledger.purpose"),
         )
         reference = st.text_input(tr("sc.ledger.ref"), key="ledger.ref", max_chars=64)
         opened = st.form_submit_button(tr("sc.ledger.open"))

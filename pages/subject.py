@@ -18,7 +18,7 @@ from ui.exports import to_excel
 from ui.formatting import format_datetime
 from ui.grid import show_table
 from ui.i18n import N_
-from ui.session import current_scope, current_user, database_url, filters, lang, tr
+from ui.session import coded, current_scope, current_user, database_url, filters, lang, tr
 from ui.tables import catalogue_names
 from ui.vocabulary import POLARITY_TEXT, SEVERITY_TEXT
 
@@ -85,7 +85,7 @@ with st.form("subject_request"):
     id_number = st.text_input(tr("subject.id_number"), max_chars=18, key="subject_id")
     purpose = st.selectbox(
         tr("subject.purpose"), list(sr.SUBJECT_PURPOSES), format_func=purposes.get,
-        key="subject_purpose",
+        key=coded("subject_purpose"),
     )  # fmt: skip
     reference = st.text_input(
         tr("subject.reference"), max_chars=64, help=tr("subject.reference_help"),

@@ -27,7 +27,7 @@ from ui.exports import to_csv
 from ui.formatting import format_datetime, format_number
 from ui.grid import show_table
 from ui.i18n import name_column
-from ui.session import current_scope, current_user, database_url, lang, today, tr, trn
+from ui.session import coded, current_scope, current_user, database_url, lang, today, tr, trn
 from ui.tables import unit_names
 from ui.uploader import translated_uploader_style
 
@@ -79,7 +79,10 @@ def _show_report(report: DeliveryReport) -> None:
 if scope.role == "admin":
     departments = sorted({i.dept_code for i in submissions.items(url, scope)})
     dept = st.selectbox(
-        tr("im.department"), departments, format_func=lambda c: names.get(c, c), key="im_dept"
+        tr("im.department"),
+        departments,
+        format_func=lambda c: names.get(c, c),
+        key=coded("im_dept"),
     )
 else:
     dept = scope.department_code
@@ -91,7 +94,7 @@ item_code = st.selectbox(
     tr("im.item"),
     list(items),
     format_func=lambda c: getattr(items[c], name_column(language)),
-    key=f"im_item_{dept}",
+    key=coded(f"im_item_{dept}"),
 )
 item = items[item_code]
 choices = period_choices(item.frequency, day)
@@ -99,7 +102,7 @@ period = st.selectbox(
     tr("im.period"),
     choices,
     index=choices.index(submissions.default_period(url, scope, item, day)),
-    key=f"im_period_{item.code}",
+    key=coded(f"im_period_{item.code}"),
 )
 st.caption(tr("im.due", due=period_bounds(item.frequency, period)[2]))
 earlier = submissions.delivered_periods(url, scope, item).get(period)

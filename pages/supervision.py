@@ -18,7 +18,7 @@ from ui.access import require_page, scope_text
 from ui.formatting import format_datetime, format_number
 from ui.grid import show_table
 from ui.i18n import N_
-from ui.session import current_scope, current_user, database_url, lang, today, tr
+from ui.session import coded, current_scope, current_user, database_url, lang, today, tr
 from ui.supervision import (
     ACTION_TEXT,
     ITEM_COLUMNS,
@@ -82,7 +82,7 @@ if scope.sees_all_departments:
 status_labels = {s: tr(STATUS_TEXT[s]) for s in SUPERVISION_STATUSES}
 chosen_states = st.multiselect(
     tr("sv.filter_status"), list(SUPERVISION_STATUSES), default=["open", "answered", "returned"],
-    format_func=status_labels.get, key="sv_states",
+    format_func=status_labels.get, key=coded("sv_states"),
 )  # fmt: skip
 frame = supervision.items(url, scope, day, tuple(chosen_states))
 if frame.empty:
@@ -101,7 +101,7 @@ item_labels = {
     for row in frame.itertuples(index=False)
 }  # fmt: skip
 chosen = st.selectbox(
-    tr("sv.choose"), list(item_labels), format_func=item_labels.get, key="sv_item"
+    tr("sv.choose"), list(item_labels), format_func=item_labels.get, key=coded("sv_item")
 )
 detail = supervision.item(url, scope, int(chosen), day) if chosen is not None else None
 if detail is None:

@@ -16,7 +16,7 @@ from ui.exports import to_excel
 from ui.formatting import format_datetime
 from ui.grid import MISSING
 from ui.i18n import N_, t
-from ui.session import lang, tr
+from ui.session import coded, lang, tr
 
 STATUS_TEXT = {
     "open": N_("cs.status.open"),
@@ -289,7 +289,7 @@ def case_action(
             else:
                 names = dict(zip(assignees["username"], assignees["display_name"], strict=True))
                 assignee = st.selectbox(tr("cs.col.assignee"), list(names), format_func=names.get,
-                                        key=f"ov_case_assignee_{alert_id}")  # fmt: skip
+                                        key=coded(f"ov_case_assignee_{alert_id}"))  # fmt: skip
                 deadline = st.date_input(tr("cs.col.deadline"), value=today + dt.timedelta(days=30),
                                          format="YYYY-MM-DD", key=f"ov_case_deadline_{alert_id}")  # fmt: skip
                 summary = st.text_area(tr("cs.summary"), max_chars=2000,

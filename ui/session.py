@@ -47,6 +47,28 @@ def lang() -> str:
     return st.session_state.get("lang", DEFAULT_LANGUAGE)
 
 
+CODED_WIDGETS = "coded_widget_keys"
+
+
+def coded(key: str) -> str:
+    """The key of a choice widget whose options are codes shown by names in the session's
+    language (statuses, departments, counties, months), registered so that a change of language
+    keeps its choice (keep_coded_choices). Returns the key."""
+    st.session_state.setdefault(CODED_WIDGETS, set()).add(key)
+    return key
+
+
+def keep_coded_choices() -> None:
+    """In the language toggle's callback, before the language changes: store the codes each
+    registered widget holds. The browser sends a choice back as the name it showed; read now,
+    while the widget's names are still the old language's, it is its code again. Left to the
+    next run, the old name was looked up among the new language's names, not found, and kept
+    as if it were a code (a page's status filter then failed on it)."""
+    for key in st.session_state.get(CODED_WIDGETS, ()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def tr(key: str, **values: object) -> str:
     """Translate in the session's language."""
     return t(key, lang(), **values)

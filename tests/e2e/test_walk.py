@@ -147,3 +147,36 @@ def test_english_chosen_just_before_a_page_link_stays(page, server):
     heading(page, t("page.coverage", "en"))
     settled(page)
     assert sidebar.get_by_role("link", name=t("page.reporting", "en")).count() == 1
+
+
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+def test_the_choices_on_a_page_hold_through_the_english_toggle(page, server):
+    """On the oversight page, with a county chosen in the sidebar, the toggle to English keeps
+    every choice as its code: the status filter's two statuses and the county (now by its English
+    name). The browser sends a choice back as the name it showed; looked up among the other
+    language's names, a status once failed the page."""
+    page.goto(server)
+    sign_in(page, USERS["privacy_officer"], PASSWORD)
+    page.get_by_role("button", name="退出登录").wait_for(timeout=WAIT_MS)
+    page.goto(f"{server}/oversight")
+    heading(page, t("page.oversight", "zh"))
+    settled(page)
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_role("combobox").last.click()  # the counties of the global filters
+    page.get_by_role("option", name="川汇区").click()
+    page.keyboard.press("Escape")
+    settled(page)
+    sidebar.get_by_text("English", exact=True).click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=WAIT_MS)
+    heading(page, t("page.oversight", "en"))
+    settled(page)
+    shot(page, "privacy_officer-oversight-after-toggle-en")
+    assert not page.locator('[data-testid="stException"]').count()
+    assert not page.locator('[data-testid="stAlertContentError"]').count()
+    main = page.locator('[data-testid="stMain"]')
+
+    def lines(widget) -> list[str]:
+        return [x.strip() for x in widget.first.inner_text().split("\n") if x.strip()]
+
+    assert lines(main.get_by_test_id("stMultiSelect"))[:3] == ["Status", "Open", "Escalated"]
+    assert "Chuanhui District" in lines(sidebar.get_by_test_id("stMultiSelect"))
