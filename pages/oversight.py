@@ -60,7 +60,10 @@ HISTORY_TEXT = {
 }
 status_labels = {s: tr(STATUS_TEXT[s]) for s in ALERT_STATUSES}
 action_labels = {a: tr(ACTION_TEXT[a]) for a in ov.ACTIONS}
-dept_labels = {None: tr("oversight.all_departments"), **dept_names}
+# "all departments" is a code of its own: a choice of None shows as no choice after a change of
+# language (ui.session.keep_coded_choices)
+ALL_DEPARTMENTS = ""
+dept_labels = {ALL_DEPARTMENTS: tr("oversight.all_departments"), **dept_names}
 
 st.title(tr("page.oversight"))
 st.caption(tr("oversight.caption"))
@@ -85,7 +88,7 @@ with st.expander(tr("oversight.filters"), expanded=True):
     )  # fmt: skip
     min_score = c2.number_input(tr("oversight.min_score"), 0.0, 1000.0, 0.0, 1.0, key="ov_min")
     dept = c3.selectbox(
-        tr("oversight.department"), [None, *sorted(dept_names)],
+        tr("oversight.department"), [ALL_DEPARTMENTS, *sorted(dept_names)],
         format_func=dept_labels.get,
         key=coded("ov_dept"),
     )  # fmt: skip
@@ -94,7 +97,7 @@ with st.expander(tr("oversight.filters"), expanded=True):
 start = period[0] if len(period) >= 1 else None
 end = period[1] if len(period) == 2 else None
 
-queue = ov.queue(url, scope, tuple(statuses), float(min_score), dept, start, end,
+queue = ov.queue(url, scope, tuple(statuses), float(min_score), dept or None, start, end,
                  filters()["counties"], reason)  # fmt: skip
 if queue.empty:
     st.info(tr("oversight.empty"))
