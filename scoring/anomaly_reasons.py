@@ -410,8 +410,8 @@ def _trickle_reason(row: dict, exp: float) -> tuple[str, str]:
         f"{usual} 次）",
         f"{days} working days from {start} without one ordinary day: only {n} lookups on {active} "
         f"days, {u} of them without authorisation, about {_fmt(exp)} expected at {whose_en} "
-        f"({_pct(share)}); none of those days over {most} lookups, the account's usual day about "
-        f"{usual}",
+        f"({_pct(share)}) (none of those days over {most} lookups, the account's usual day about "
+        f"{usual})",
     )
 
 

@@ -148,4 +148,6 @@ def test_an_account_used_once_a_day_while_its_owner_is_away_raises_a_range_alert
     ), headline(en, "en")
     assert "only 5 lookups on 5 days, 5 of them without authorisation" in en, en
     assert "at the peers' share" in en, en  # the window clerks' share is above the clerk's own
+    # one reason each: the alert's reasons are joined by "；" / "; "
+    assert "；" not in zh and "; " not in en, (zh, en)
     assert not [a for a in alerts if a.operator_id == PRESENT and "trickle" in a.signals]
