@@ -50,6 +50,15 @@ def _working_rank(dates: pl.Series, closed: set) -> dict[dt.date, int]:
     return out
 
 
+def quiet_run_evidence(span: np.ndarray, days: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """-log10 of the chance of `days` working days in a row without the operator's usual work
+    somewhere in their `span` working days, at the share `rate` of days that have it:
+    span * (1 - rate)^days (the dormant silence, the trickle's stretch)."""
+    with np.errstate(divide="ignore"):
+        log_p = np.log10(np.maximum(span, 1.0)) + days * np.log10(1.0 - rate)
+    return np.clip(-log_p, 0.0, EVIDENCE_CAP)
+
+
 def silences(hourly: pl.DataFrame, closed: set) -> pl.DataFrame:
     """Per operator: the longest silence in working days (gap), the day activity resumed after
     it (resume), the last active day before it (pause), the active working days before it and
@@ -191,9 +200,7 @@ def dormant_evidence(
     ev["days"] = nb_evidence(k["days"], exp["days"], OWN_KAPPA)
 
     # the silence against the operator's own rhythm
-    with np.errstate(divide="ignore"):
-        log_p = np.log10(np.maximum(num["span"], 1.0)) + num["gap"] * np.log10(1.0 - a_pre)
-    gap_ev = np.clip(-log_p, 0.0, 40.0)
+    gap_ev = quiet_run_evidence(num["span"], num["gap"], a_pre)
     # each difference alone is a habit (a new assignment changes purposes, a new desk the
     # terminal): capped, and several of them together make the change
     m = np.minimum(np.column_stack([ev[a] for a in ASPECTS]), ASPECT_CAP)
@@ -302,9 +309,7 @@ def trickle_evidence(
     t_days = s["t_days"].to_numpy().astype(float)
     span = s["span"].to_numpy().astype(float)
     ordinary_rate = (s["ord_days"].to_numpy() + 1.0) / (span - t_days + 2.0)
-    with np.errstate(divide="ignore"):
-        log_p = np.log10(np.maximum(span, 1.0)) + t_days * np.log10(1.0 - ordinary_rate)
-    stretch_ev = np.clip(-log_p, 0.0, EVIDENCE_CAP)
+    stretch_ev = quiet_run_evidence(span, t_days, ordinary_rate)
     own = (s["pre_u"].to_numpy() + 1.0) / (s["pre_n"].to_numpy() + 2.0)
     peer = s["peer"].fill_null(0.0).to_numpy()
     share = np.maximum(own, peer)
