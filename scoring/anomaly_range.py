@@ -62,7 +62,7 @@ RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_
                  "hours", "days", "purpose", "repeat", "fixation", "batch", "reuse", "terminal",
                  "dormant", "trickle", "piggyback", "crowd", "enumeration", "borrowed",
                  "streak")  # fmt: skip
-PIGGYBACK_CAP = 4.0  # a broken batch rhythm has innocent causes too (a retried lookup)
+PIGGYBACK_CAP = 6.5  # a broken batch rhythm has innocent causes too (anomaly-2.20: 4 before)
 HABIT_SIGNALS = (
     "unauth",
     "out_county",

@@ -351,10 +351,10 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
         k, n, runs, ref = int(row["pig_k"]), int(row["pig_n"]), int(row["pig_runs"]), row["pig_ref"]
         if row["pig_aspect"] == "beat":
             zh_w, en_w = (
-                "打乱批次节奏（与相邻查询的间隔不到批次常规间隔的四分之一）",
+                "插在批次查询之间（与相邻的另一户人的查询间隔短于该批次最快节奏的一半）",
                 (
-                    "off the run's rhythm (closer to their neighbours than a quarter of its usual "
-                    "interval)"
+                    "typed in between the run's own (closer to a neighbour of another household "
+                    "than half the run's brisk pace)"
                 ),
             )
         else:
@@ -366,9 +366,10 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
             )
         return (
             f"批量核查中 {k} 次查询{zh_w}，共 {runs} 个批次（如“{ref}”），占其批量查询 {n} 次的 "
-            f"{_pct(k / max(n, 1))}，按同组人员的比例预计约 {_fmt(exp)} 次",
+            f"{_pct(k / max(n, 1))}，按同组人员（或更高时其他所有人员）的比例预计约 {_fmt(exp)} 次",
             f"{k} batch lookups {en_w} in {runs} runs (e.g. '{ref}') of {n} batch lookups "
-            f"({_pct(k / max(n, 1))}), about {_fmt(exp)} expected from the peers' share",
+            f"({_pct(k / max(n, 1))}), about {_fmt(exp)} expected from the peers' share (or "
+            f"everyone else's, where higher)",
         )
     k, u = int(row["crowd_k"]), int(row["crowd_u"])
     crowd, ref = int(row["crowd_ops"]), int(row["crowd_ref"])

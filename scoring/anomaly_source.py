@@ -336,8 +336,9 @@ def after_suspension(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
 
 
 def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, ref, at, s_county, s_birth: every lookup under a reference the operator used at least
-    BATCH_MIN times in the window (a batch run), with the person's county and date of birth."""
+    """op, ref, at, s_county, s_birth, s_res: every lookup under a reference the operator used at
+    least BATCH_MIN times in the window (a batch run), with the person's county, date of birth
+    and residence."""
     big = (
         select(Q.c.operator_id.label("op"), Q.c.authorization_ref.label("ref"))
         .where(_in_window(start, end), ~no_reference())
@@ -352,6 +353,7 @@ def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.
             type_coerce(Q.c.queried_at, String),
             P.c.county_code,
             type_coerce(P.c.birth_date, String),
+            P.c.residence_code,
         )
         .select_from(
             Q.join(
@@ -361,5 +363,5 @@ def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.
         .where(_in_window(start, end))
     )
     schema = {"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"), "s_county": pl.String,
-              "s_birth": pl.String}  # fmt: skip
+              "s_birth": pl.String, "s_res": pl.String}  # fmt: skip
     return _frame(conn, stmt, schema)

@@ -100,6 +100,58 @@ def test_lookups_off_a_runs_rhythm_or_its_county_are_odd():
     assert odd["run"].all()
 
 
+def _beat(rows) -> pl.DataFrame:
+    return odd_batch_lookups(_batch(rows)).filter(pl.col("off_beat"))
+
+
+def test_a_runs_own_short_gaps_are_no_beat_broken():
+    t0 = dt.datetime(2026, 6, 1, 10)
+    rng = np.random.default_rng(7)
+    # a clerk's own pace, memoryless: short gaps of its own, no floor to fall below
+    at = [t0 + dt.timedelta(seconds=float(x)) for x in np.cumsum(rng.exponential(20.0, 40))]
+    assert _beat([("a", "R1", t, "411621", "1980-01-01") for t in at]).is_empty()
+    # a gateway's whole seconds: gaps of 0-3 s, many of them 0
+    gaps = [0, 1, 2, 3, 1, 2, 0, 2, 1, 3] * 5
+    at = [t0 + dt.timedelta(seconds=int(x)) for x in np.cumsum(gaps)]
+    assert _beat([("g", "R1", t, "411621", "1980-01-01") for t in at]).is_empty()
+    # a day's list worked at several minutes a person has no beat to break
+    rows = _run("s", "R1", t0, 30, 300) + [("s", "R1", t0 + dt.timedelta(seconds=302), "411622",
+                                              "1990-05-05")]  # fmt: skip
+    assert _beat(rows).is_empty()
+
+
+def test_a_household_member_right_after_the_person_is_the_runs_own_work():
+    t0 = dt.datetime(2026, 6, 1, 10)
+    rows = [(*r, f"4116210010{i:02d}") for i, r in enumerate(_run("a", "R1", t0, 30, 20))]
+    debtor = rows[10]
+    # the co-debtor of the same household, two seconds on
+    rows.append(("a", "R1", debtor[2] + dt.timedelta(seconds=2), "411621", "1982", debtor[5]))
+    stranger = rows[20]
+    # a stranger typed in between
+    rows.append(("a", "R1", stranger[2] + dt.timedelta(seconds=2), "411625", "1975", "411625100"))
+    b = pl.DataFrame(rows, schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
+                                   "s_county": pl.String, "s_birth": pl.String,
+                                   "s_res": pl.String}, orient="row")  # fmt: skip
+    beat = odd_batch_lookups(b).filter(pl.col("off_beat"))
+    assert sorted(beat["s_res"].to_list()) == sorted([stranger[5], "411625100"])
+
+
+def test_piggyback_is_never_judged_below_everyone_elses_share():
+    t0 = dt.datetime(2026, 6, 1, 10)
+    rows = []
+    names = ["pig", "q1", "q2", "q3"]
+    for k, op in enumerate(names):
+        for r in range(4):
+            start = t0 + dt.timedelta(days=r, minutes=k * 30)
+            rows += _run(op, f"{op}-R{r}", start, 30, 20)
+            rows += [(op, f"{op}-R{r}", start + dt.timedelta(seconds=20 * j + 3), "411621",
+                      "1980-01-01") for j in (5, 15)]  # fmt: skip
+    ops = _ops(names).with_columns(dept=pl.Series(["D", "E", "E", "E"]))
+    ev, expected, _ = piggyback_evidence(ops, group_keys(ops), odd_batch_lookups(_batch(rows)))
+    # the department has nobody else; everyone else breaks their runs as often: no evidence
+    assert expected[0] > 10 and ev[0] < 1.0
+
+
 def test_piggyback_evidence_against_peers_who_run_clean_batches():
     t0 = dt.datetime(2026, 6, 1, 10)
     rows = []
