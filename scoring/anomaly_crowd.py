@@ -12,8 +12,9 @@ that week are not all under a reference and nobody of their department looked th
 under one then: they are outside the case.
 
 A news day (news_days) is the same without a case: three or more operators of two or more
-departments first look one person up on one day, none of them under a reference (a local person
-in the news; the police's own lookups may come on other days or not at all).
+departments first look one person up within three days (one day before anomaly-2.20), none of
+them under a reference (a local person in the news; the police's own lookups may come on other
+days or not at all).
 
 Under chance, an operator's unreferenced persons fall on such a person's week at the rate of
 (case weeks' days) / (range days x persons looked up); an operator's curious persons are judged
@@ -36,6 +37,7 @@ CASE_DEPTS = 3  # departments of the week's lookups under a reference (police, c
 CROWD_DAYS = 3  # days either side of the crowd's centre
 DAY_OPS = 3  # operators who first looked the person up on one day, all without a reference
 DAY_DEPTS = 2  # of at least this many departments
+NEWS_SPAN = 3  # days: the news of one day is read that day and the next two
 WEEK = 2 * CROWD_DAYS + 1
 
 
@@ -81,29 +83,55 @@ CROWD_COLUMNS = ["subject", "centre", "crowd_ops", "all_ops"]
 
 def news_days(p: pl.DataFrame) -> pl.DataFrame:
     """subject, centre, crowd_ops, all_ops, day (true): persons whom DAY_OPS or more operators
-    of DAY_DEPTS or more departments first looked up on one day, every one of them without a
-    reference, who are at least CROWD_SHARE of everyone who ever looked them up without one (a
-    person in the local news: clerks of unrelated offices peek the same afternoon, and no case
-    need be open). Across ten development logs of four generators no such day arose by chance;
-    two operators on one day did, dozens of times."""
+    of DAY_DEPTS or more departments first looked up within NEWS_SPAN days (from `centre`), every
+    one of them without a reference, who are at least CROWD_SHARE of everyone who ever looked
+    them up without one (a person in the local news: clerks of unrelated offices peek the same
+    afternoon or the next days, and no case need be open). Across ten development logs of four
+    generators no such day arose by chance; two operators on one day did, dozens of times.
+    Since anomaly-2.20 the news lasts NEWS_SPAN days when it draws a crowd that week
+    (CROWD_OPS operators, under a reference or not): gen_c's curious clerks of three departments
+    peeked over two days, two on the first, while the police and the court worked the case;
+    three window clerks over three days, with nobody else, are a resident visiting three
+    offices."""
     unref = p.filter(~pl.col("referenced"))
     ever = unref.group_by("subject").agg(pl.col("op").n_unique().alias("all_ops"))
+    ever = ever.filter(pl.col("all_ops") >= DAY_OPS)
+    firsts = unref.join(ever.select("subject"), on="subject").select(
+        "subject", "op", "dept", "date"
+    )
+    starts = firsts.select("subject", centre=pl.col("date")).unique()
+    # everyone who first looked the person up in the week around, under a reference or not
+    week = (
+        starts.join(p.select("subject", "op", "date"), on="subject")
+        .filter(_in_week)
+        .group_by("subject", "centre")
+        .agg(pl.col("op").n_unique().alias("week_ops"))
+    )
     days = (
-        unref.group_by("subject", "date")
-        .agg(pl.col("op").n_unique().alias("crowd_ops"), pl.col("dept").n_unique().alias("depts"))
+        starts.join(firsts, on="subject")
+        .filter(pl.col("date") >= pl.col("centre"), _in_news)
+        .group_by("subject", "centre")
+        .agg(
+            pl.col("op").n_unique().alias("crowd_ops"),
+            pl.col("dept").n_unique().alias("depts"),
+            (pl.col("date").max() > pl.col("centre").first()).alias("later"),
+        )
         .filter(pl.col("crowd_ops") >= DAY_OPS, pl.col("depts") >= DAY_DEPTS)
+        .join(week, on=["subject", "centre"], how="left")
+        # news read over days is news when it draws a crowd that week (the police, the court,
+        # more curious clerks): three clerks over three days are a resident visiting three offices
+        .filter(~pl.col("later") | (pl.col("week_ops").fill_null(0) >= CROWD_OPS))
         .join(ever, on="subject")
         .filter(pl.col("crowd_ops") >= CROWD_SHARE * pl.col("all_ops"))
-        .sort("crowd_ops", "date", descending=[True, False])
+        .sort("crowd_ops", "centre", descending=[True, False])
         .group_by("subject", maintain_order=True)
         .first()
     )
-    return days.select(
-        "subject", pl.col("date").alias("centre"), "crowd_ops", "all_ops", day=pl.lit(True)
-    )
+    return days.select("subject", "centre", "crowd_ops", "all_ops", day=pl.lit(True))
 
 
 _in_week = (pl.col("date") - pl.col("centre")).dt.total_days().abs() <= CROWD_DAYS
+_in_news = (pl.col("date") - pl.col("centre")).dt.total_days() < NEWS_SPAN
 
 
 def crowd_pairs(pairs: pl.DataFrame, ops: pl.DataFrame) -> tuple[pl.DataFrame, float]:
@@ -127,7 +155,7 @@ def crowd_pairs(pairs: pl.DataFrame, ops: pl.DataFrame) -> tuple[pl.DataFrame, f
     )
     crowds = case_crowds(p)
     members = p.join(crowds, on="subject").filter(
-        _in_week & (~pl.col("day") | (pl.col("date") == pl.col("centre")))
+        _in_week & (~pl.col("day") | ((pl.col("date") >= pl.col("centre")) & _in_news))
     )
     referenced = members.filter(pl.col("referenced"))
     ref_count = referenced.group_by("subject").agg(pl.col("op").n_unique().alias("crowd_ref"))

@@ -375,12 +375,13 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
     crowd, ref = int(row["crowd_ops"]), int(row["crowd_ref"])
     if row.get("crowd_day"):
         return (
-            f"{k} 位被无授权编号查询的人当天突然被多个部门无授权编号查询（如同一天 {crowd} 名人员、至少 2 个部门，"
+            f"{k} 位被无授权编号查询的人在三天内突然被多个部门无授权编号查询（如三天内 {crowd} 名人员、至少 2 个部门，"
             f"均无授权编号，此前此后几乎无人无授权查询），按其无授权编号查询的 {u} 位人员偶然碰上的概率预计约 "
             f"{_fmt(exp)} 位",
-            f"{k} persons looked up without a reference were looked up the same day by operators "
-            f"of several departments, all without a reference (e.g. {crowd} operators of two or "
-            f"more departments on one day, and hardly anyone without one before or after): by "
+            f"{k} persons looked up without a reference were looked up within three days by "
+            f"operators of several departments, all without a reference (e.g. {crowd} operators "
+            f"of two or more departments within three days, and hardly anyone without one before "
+            f"or after): by "
             f"chance about {_fmt(exp)} expected of the operator's {u} persons looked up without "
             "a reference",
         )

@@ -245,3 +245,30 @@ def test_a_news_day_makes_its_unreferenced_operators_curious_without_a_case():
     assert (ev[:3] > 0).all() and (ev[3:] == 0).all()
     row = info.filter(pl.col("op") == "justice").row(0, named=True)
     assert row["crowd_day"] and row["crowd_k"] == 1 and row["first"] == dt.datetime(2026, 6, 10)
+
+
+def test_news_read_over_days_is_news_when_it_draws_a_crowd():
+    """Three clerks of three departments peek at a person over two days while four departments
+    work the person under references (too many for one case): curious. Three clerks over three days with nobody
+    else looking is a resident visiting three offices: nothing."""
+    day = dt.datetime(2026, 6, 10, 15)
+    at = lambda d: day + dt.timedelta(days=d)  # noqa: E731
+    clerks = ["fire", "finance", "drc", "w1", "w2", "w3"]
+    police = ["psb", "court", "samr", "hrss"]
+    ops = pl.DataFrame({"op": clerks + police,
+                        "dept": ["FIRE", "FINANCE", "DRC", "TAX", "EDU", "SAMR", "PSB", "COURT", "SAMR", "HRSS"]})  # fmt: skip
+    rows = [("fire", "news", 1, 0, at(0)), ("finance", "news", 1, 0, at(0)),
+            ("drc", "news", 1, 0, at(1))]  # fmt: skip
+    rows += [(op, "news", 1, 1, at(i % 2)) for i, op in enumerate(police)]
+    rows += [(op, "visitor", 1, 0, at(20 + i)) for i, op in enumerate(("w1", "w2", "w3"))]
+    rows += [(o, f"p{o}{i}", 1, 0, at(i)) for o in clerks for i in range(30)]
+    pairs = pl.DataFrame(rows, schema={"op": pl.String, "subject": pl.String, "n": pl.Int64,
+                                       "n_ref": pl.Int64, "first": pl.Datetime("us")},
+                         orient="row")  # fmt: skip
+    cp, _ = crowd_pairs(pairs, ops)
+    crowd = cp.filter(pl.col("crowd")).sort("op")
+    assert crowd.select("op", "subject", "day").rows() == [
+        ("drc", "news", True),
+        ("finance", "news", True),
+        ("fire", "news", True),
+    ]
