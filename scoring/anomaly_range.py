@@ -39,6 +39,7 @@ from scoring.anomaly_enumeration import (
     enumeration_groups,
     enumeration_prefix,
 )
+from scoring.anomaly_partner import partner_like, partner_share
 from scoring.anomaly_peers import (
     COUNTY_LEVELS,
     DEPT_LEVELS,
@@ -430,6 +431,21 @@ def range_evidence(
     )
     fix_n, fix_subject, fix_chance, fix_tail = _largest_item(f, item_group, members, fixed, "bulk")
     ev["fixation"] = np.where(fix_n >= 3, tail_evidence(fix_n, fix_chance, fix_tail), 0.0)
+    # a partner-like person (opposite sex, near in age) again and again: as rare as such persons
+    # are among everyone's repeated persons (anomaly_partner, anomaly-2.20)
+    if "op_id" not in ops.columns:  # a frame without the operators' ID numbers tells nothing
+        ops = ops.with_columns(op_id=pl.lit(None, dtype=pl.String))
+    op_ids = f.select("op").join(ops.select("op", "op_id"), on="op", how="left")["op_id"]
+    like: dict[str, np.ndarray] = {}
+    like_share: dict[str, float] = {}
+    for name, subject, items in (
+        ("repeat", rep_subject, repeats),
+        ("fixation", fix_subject, fixed),
+    ):
+        like[name] = partner_like(op_ids, pl.Series(subject, dtype=pl.String))
+        like_share[name] = partner_share(items.filter(pl.col("x") >= 3), ops)
+        bonus = np.where(like[name] & (ev[name] > 0), -np.log10(like_share[name]), 0.0)
+        ev[name] = ev[name] + bonus
     expected["fixation"] = fix_tail * fix_chance
     # the reasons name the peer group the persons were compared with
     size = members.group_by("grp").len()
@@ -505,6 +521,10 @@ def range_evidence(
         fix_n=pl.Series(fix_n),
         fix_subject=pl.Series(fix_subject, dtype=pl.String),
         fix_tail=pl.Series(fix_tail),
+        rep_like=pl.Series(like["repeat"]),
+        fix_like=pl.Series(like["fixation"]),
+        rep_like_share=pl.lit(like_share["repeat"]),
+        fix_like_share=pl.lit(like_share["fixation"]),
         ref_tail=pl.Series(ref_tail),
         ref_n=pl.Series(ref_n),
         term_k=term["term_k"].fill_null(0),

@@ -158,21 +158,30 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         base = rng.baseline[name]
         lv_zh, lv_en = LEVEL_WORDS[str(base.level[i])]
         peers = int(base.peers[i])
+        key = "rep" if name == "repeat" else "fix"
+        like_zh, like_en = "", ""
+        if row.get(f"{key}_like"):  # anomaly_partner: of the opposite sex, near in age
+            share = _pct(float(row[f"{key}_like_share"]))
+            like_zh = f"，此人与操作员异性、年龄相差不超过 10 岁（反复被查询的人中约 {share} 如此）"
+            like_en = (
+                f", a person of the opposite sex within 10 years of the operator's age (as "
+                f"{share} of the persons looked up again and again are)"
+            )
         if name == "repeat":
             who, x, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
             return (
                 f"在 {x} 个不同日期反复查询同一人（{who}），{lv_zh}（{peers} 人）查询的人中只有 "
-                f"{_pct(tail)} 被查询这么多天",
+                f"{_pct(tail)} 被查询这么多天{like_zh}",
                 f"Looked up the same person ({who}) on {x} different days: only {_pct(tail)} of "
-                f"the persons the {lv_en} ({peers}) look up are looked up on so many days",
+                f"the persons the {lv_en} ({peers}) look up are looked up on so many days{like_en}",
             )
         who, x, tail = mask_id_number(row["fix_subject"]), int(row["fix_n"]), row["fix_tail"]
         return (
             f"无查询事由或授权编号反复查询同一人（{who}）{x} 次，{lv_zh}（{peers} 人）无授权查询的人中"
-            f"只有 {_pct(tail)} 被这样查询这么多次",
+            f"只有 {_pct(tail)} 被这样查询这么多次{like_zh}",
             f"Looked up the same person ({who}) {x} times without a purpose or reference: only "
             f"{_pct(tail)} of the persons the {lv_en} ({peers}) look up without one are looked up "
-            "so often",
+            f"so often{like_en}",
         )
     part = rng.unauthorised.get(name)
     if part is not None and part.led[i]:
