@@ -44,8 +44,9 @@ AGE_BAND = 25  # years: a run whose middle 90 % of persons were born within them
 
 
 def odd_batch_lookups(batch: pl.DataFrame) -> pl.DataFrame:
-    """The lookups of batch runs (op, ref, at, s_county, s_birth) with `odd` (breaks the run's
-    rhythm, or differs from its county or age band) and `run` (the lookup is part of a run)."""
+    """The lookups of batch runs (op, ref, at, s_county, s_birth and, where known, s_res: the
+    person's residence) with `odd` (breaks the run's rhythm, or differs from its county or age
+    band) and `run` (the lookup is part of a run)."""
     if "s_res" not in batch.columns:
         batch = batch.with_columns(s_res=pl.lit(None, dtype=pl.String))
     b = batch.sort("op", "ref", "at").with_columns(
