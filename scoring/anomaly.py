@@ -45,7 +45,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.20"
+DETECTOR_VERSION = "anomaly-2.21"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest
@@ -60,7 +60,8 @@ RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
 # signals that count the same lookups: other counties' residents, and those of the one county the
 # operator's out-of-county lookups lean to; an account's lookups after its silence, and those while
 # its ordinary work stopped. Both are reasons; only the stronger adds to the score
-SAME_LOOKUPS = (("out_county", "out_focus"), ("dormant", "trickle"), ("streak", "trickle"))
+SAME_LOOKUPS = (("out_county", "out_focus"), ("dormant", "trickle"), ("streak", "trickle"),
+                ("terminal", "desk"), ("dormant", "desk"))  # fmt: skip
 
 Progress = Callable[[str], None]
 
@@ -93,6 +94,7 @@ class _Log:
     borrowed: pl.DataFrame | None = None  # op, subject, ref, at: anomaly_source.borrowed_persons
     daily: pl.DataFrame | None = None  # op, win, date, n, unauth (look-back weeks too)
     register: tuple[int, int] | None = None  # registered persons, of them on the watch list
+    term_days: pl.DataFrame | None = None  # op, date, terminal, n over the scored range
 
 
 PAIR_KEYS = ["op", "subject"]
@@ -155,10 +157,12 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
                 runs.append(source.batch_lookups(conn, w.start, w.end))
                 say(f"week {w.start:%Y-%m-%d}: {int(hour['n'].sum()):,} lookups read")
         borrowed = None  # references carried over from person to person: a range signal
+        term_days = None  # terminals per day: someone else's desk for a stretch
         if pairs and (date_to - date_from).days + 1 >= RANGE_MIN_DAYS:
             lo = dt.datetime.combine(date_from, dt.time())
             hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
             borrowed = source.borrowed_persons(conn, lo, hi)
+            term_days = source.terminal_days(conn, lo, hi)
             # a reference typed once a week for weeks is used twice in no week: the range's
             # references are counted over the range, not summed over its weeks
             refs = [source.references(conn, lo, hi)]
@@ -182,7 +186,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     return _Log(
         ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
         pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()), pl.concat(runs),
-        borrowed, daily_all, register,
+        borrowed, daily_all, register, term_days,
     )  # fmt: skip
 
 
@@ -201,7 +205,7 @@ def detect(
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
     rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
                          log.terminals, log.closed, log.batch, log.borrowed,
-                         log.register)  # fmt: skip
+                         log.register, log.term_days)  # fmt: skip
     rng = with_history(rng, log.weeks.filter(~pl.col("scored")))
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())

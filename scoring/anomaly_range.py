@@ -19,6 +19,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |
 | dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
 | trickle | a stretch of working days without one ordinary day of the operator's work, and lookups in it unauthorised beyond their own earlier share or the peers' (anomaly_dormant) |
+| desk | a stretch of active days only on a terminal of no other day, the usual ones resting (anomaly_desk) |
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
 | crowd | persons at the centre of a sudden case (a crowd of operators in one week, hardly anyone before or after) looked up without a reference from outside the case (anomaly_crowd) |
 | streak | the longest unbroken run of the operator's working hours without any authorised lookup, against their own share of such hours and the peers' streaks (anomaly_streak) |
@@ -33,6 +34,7 @@ import polars as pl
 
 from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence, run_hours
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
+from scoring.anomaly_desk import desk_evidence
 from scoring.anomaly_dormant import dormant_evidence, trickle_evidence
 from scoring.anomaly_enumeration import (
     enumeration_evidence,
@@ -62,7 +64,9 @@ RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_
                  "unknown",
                  "hours", "days", "purpose", "repeat", "fixation", "batch", "reuse", "terminal",
                  "dormant", "trickle", "piggyback", "crowd", "enumeration", "borrowed",
-                 "streak")  # fmt: skip
+                 "streak", "desk")  # fmt: skip
+# a colleague covering a hall for a week looks the same as a borrowed account (anomaly_desk)
+DESK_CAP = 8.0
 PIGGYBACK_CAP = 6.5  # a broken batch rhythm has innocent causes too (anomaly-2.20: 4 before)
 HABIT_SIGNALS = (
     "unauth",
@@ -226,11 +230,14 @@ def range_evidence(
     batch: pl.DataFrame | None = None,
     borrowed: pl.DataFrame | None = None,
     register: tuple[int, int] | None = None,
+    term_days: pl.DataFrame | None = None,
 ) -> RangeEvidence:
     """Evidence of every range signal for every operator active in the range (batch: the
     lookups of batch runs, anomaly_source.batch_lookups; none, no piggyback signal; borrowed:
     anomaly_source.borrowed_persons over the range; none, nobody borrowed one; register:
-    registered persons and of them on the watch list, anomaly_source.register_watch_list)."""
+    registered persons and of them on the watch list, anomaly_source.register_watch_list;
+    term_days: lookups per operator, day and terminal, anomaly_source.terminal_days; none, no
+    desk signal)."""
     if batch is None:
         batch = pl.DataFrame(schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
                                      "s_county": pl.String, "s_birth": pl.String})  # fmt: skip
@@ -493,6 +500,13 @@ def range_evidence(
     baselines["trickle"] = Baseline(t_share, np.full(f.height, np.nan),
                                     np.where(by_peers, b_u.level, "own"),
                                     np.where(by_peers, b_u.peers, 0))  # fmt: skip
+    # someone else's desk for a stretch: a terminal of no other day, the usual ones resting
+    desk_ev, desk = desk_evidence(f, term_days)
+    ev["desk"] = np.where(machine, 0.0, np.minimum(desk_ev, DESK_CAP))
+    d_other = desk["d_other"].fill_null(0.0).to_numpy()
+    expected["desk"] = desk["d_days"].fill_null(0.0).to_numpy() / (d_other + 2.0)
+    baselines["desk"] = Baseline(1.0 / (d_other + 2.0), np.full(f.height, np.nan),
+                                 np.full(f.height, "own"), np.zeros(f.height))  # fmt: skip
     pig_ev, expected["piggyback"], pig = piggyback_evidence(f, keys, classified)
     ev["piggyback"] = np.minimum(pig_ev, PIGGYBACK_CAP)
     ev["crowd"], expected["crowd"], crowd = crowd_evidence(f, *crowd_pairs(pairs, f))
@@ -509,6 +523,7 @@ def range_evidence(
         **{c: streak[c] for c in ("streak", "streak_n", "streak_hours", "streak_p", "streak_peer")},
         **{c: trick[c] for c in ("usual", "ordinary", "t_start", "t_days", "t_active", "t_n",
                                  "t_u", "t_share", "t_peers")},
+        **{c: desk[c] for c in ("d_terminal", "d_first", "d_last", "d_days", "d_other", "d_n")},
     )  # fmt: skip
     f = f.with_columns(
         hours_k=pl.Series((hours * rare).sum(axis=1)),
@@ -567,6 +582,10 @@ def range_evidence(
     flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["streak"] = streak.filter(pl.col("streak") > 0).select("op", "first", "last", "n")
+    flagged["desk"] = desk.filter(pl.col("desk_ev") > 0).select(
+        "op", pl.col("d_first").cast(pl.Datetime("us")).alias("first"),
+        pl.col("d_last").cast(pl.Datetime("us")).alias("last"), pl.col("d_n").alias("n"),
+    )  # fmt: skip
     flagged["trickle"] = trick.filter(pl.col("trickle_ev") > 0).select(
         "op", pl.col("t_first").cast(pl.Datetime("us")).alias("first"),
         pl.col("t_last").cast(pl.Datetime("us")).alias("last"), pl.col("t_n").alias("n"),

@@ -224,6 +224,8 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         return _streak_reason(row, float(rng.expected[name][i]))
     if name == "trickle":
         return _trickle_reason(row, float(rng.expected[name][i]))
+    if name == "desk":
+        return _desk_reason(row)
     if name == "batch":
         n, tail = int(row["ref_n"]), row["ref_tail"]
         return (
@@ -401,6 +403,20 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
         f"{crowd} operators looked one up within a week, {ref} of them under a reference and "
         f"none of this department, and hardly anyone before or after): by chance about "
         f"{_fmt(exp)} expected of the operator's {u} persons looked up without a reference",
+    )
+
+
+def _desk_reason(row: dict) -> tuple[str, str]:
+    """(zh, en) for the desk signal: a stretch of active days only on a terminal of no other
+    day (anomaly_desk)."""
+    days, other, n = int(row["d_days"]), int(row["d_other"]), int(row["d_n"])
+    first, last, term = row["d_first"], row["d_last"], row["d_terminal"]
+    return (
+        f"{first} 至 {last} 的 {days} 个查询日只在终端“{term}”上查询（共 {n} 次），该账号此前此后的 "
+        f"{other} 个查询日从未用过这台终端，平日所用终端这些天也未使用",
+        f"{days} active days from {first} to {last} only from terminal '{term}' ({n} lookups), "
+        f"a terminal of none of the account's other {other} active days before or after, while "
+        "its usual terminals rested",
     )
 
 

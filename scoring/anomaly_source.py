@@ -286,6 +286,19 @@ def register_watch_list(conn: Connection) -> tuple[int, int]:
     return int(persons or 0), int(sensitive or 0)
 
 
+def terminal_days(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, date, terminal, n: lookups per operator, day and terminal (lookups without a terminal
+    left out), counted in the database."""
+    day = _date()
+    stmt = (
+        select(Q.c.operator_id, day, Q.c.terminal_id, func.count())
+        .where(_in_window(start, end), Q.c.terminal_id.is_not(None), Q.c.terminal_id != "")
+        .group_by(Q.c.operator_id, day, Q.c.terminal_id)
+    )
+    schema = {"op": pl.String, "date": pl.String, "terminal": pl.String, "n": pl.Int64}
+    return _frame(conn, stmt, schema).with_columns(pl.col("date").str.to_date())
+
+
 def terminals(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, terminal, n, unauth, first, last: lookups per operator and terminal ('' for none)."""
     term = func.coalesce(Q.c.terminal_id, "")
