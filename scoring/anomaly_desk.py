@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from scoring.anomaly_dormant import quiet_run_evidence
+
 
 def desk_stretches(term_days: pl.DataFrame) -> pl.DataFrame:
     """op, terminal, d_first, d_last (dates), d_days (D), d_other (the operator's other active
@@ -59,10 +61,12 @@ def desk_stretches(term_days: pl.DataFrame) -> pl.DataFrame:
         d_days=(pl.col("hi") - pl.col("lo") + 1).cast(pl.Float64),
     )
     s = s.with_columns(d_other=pl.col("active").cast(pl.Float64) - pl.col("d_days"))
-    s = s.with_columns(
-        desk_ev=pl.col("d_days") * (pl.col("d_other") + 2.0).log10()
-        - pl.col("active").cast(pl.Float64).log10()
+    # D days in a row somewhere in n, each at 1 / (other days + 2): the dormant silence's form
+    other = s["d_other"].to_numpy()
+    evidence = quiet_run_evidence(
+        s["active"].to_numpy().astype(float), s["d_days"].to_numpy(), 1.0 - 1.0 / (other + 2.0)
     )
+    s = s.with_columns(desk_ev=pl.Series(evidence, dtype=pl.Float64))
     best = (
         s.sort(["op", "desk_ev", "terminal"], descending=[False, True, False])
         .group_by("op", maintain_order=True)

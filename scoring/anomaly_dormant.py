@@ -53,7 +53,7 @@ def _working_rank(dates: pl.Series, closed: set) -> dict[dt.date, int]:
 def quiet_run_evidence(span: np.ndarray, days: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """-log10 of the chance of `days` working days in a row without the operator's usual work
     somewhere in their `span` working days, at the share `rate` of days that have it:
-    span * (1 - rate)^days (the dormant silence, the trickle's stretch)."""
+    span * (1 - rate)^days (the dormant silence, the trickle's stretch, someone else's desk)."""
     with np.errstate(divide="ignore"):
         log_p = np.log10(np.maximum(span, 1.0)) + days * np.log10(1.0 - rate)
     return np.clip(-log_p, 0.0, EVIDENCE_CAP)
