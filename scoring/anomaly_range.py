@@ -81,6 +81,7 @@ HABIT_SIGNALS = (
     "streak",
 )
 HABIT_CAP = 5.0
+HABIT_RUNS = 2  # references with a batch run that make the operator's runs a habit
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
 REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
 OWN_REMIT_SHARE = 0.5  # ... and this common, their remit whatever their role's others do
@@ -367,12 +368,15 @@ def range_evidence(
     # evening run through the gateway), not the operator's: the hours and days count the
     # lookups made by hand; the run is the batch signals' (its size, its odd lookups)
     classified = odd_batch_lookups(batch)  # the runs' own lookups and those slipped in
-    by_hand = _by_hand(hourly, classified)
-    grid = by_hand.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
-    hours = _by_hour(f, grid, "n")
     # rare hours from the role's peers; without enough of them (only for the weekly view, which
     # judges the operator against their own weeks) from the level's
     lv, group = choose_groups(keys, n, HABIT_LEVELS, min_peers=2)
+    # only a habit keeps its schedule's hours: a run by an operator with no other run, in a
+    # group where nobody else runs any, was made by hand (anomaly-2.22)
+    habit = _batch_habit(f, classified, keys, group)
+    by_hand = _by_hand(hourly, classified.filter(pl.col("op").is_in(habit)))
+    grid = by_hand.group_by("op", "hour").agg(pl.col("n").sum(), pl.col("unauth").sum())
+    hours = _by_hour(f, grid, "n")
     _, broad = choose_groups(keys, n, ("level", "all"))
     group = np.where(lv == "none", broad, group)
     rare = _rare_mask(keys, group, hours, RARE_HOUR_SHARE)
@@ -832,7 +836,8 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
     """Lookups under purposes that the operator's peer group (without them) hardly uses and
     that are no real part of the operator's own work (under OWN_WORK_SHARE of it, or on under
     OWN_WORK_DAYS of their working days) nor (given the peer keys) of their role's in other
-    departments (_role_purposes)."""
+    departments (_role_purposes) where their role's peers in the department do not say
+    otherwise (_role_share)."""
     per = purposes.group_by("op", "purpose").agg(
         pl.col("n").sum(), pl.col("unauth").sum(), pl.col("date").n_unique().alias("p_days")
     )
@@ -858,7 +863,16 @@ def _foreign_purposes(f: pl.DataFrame, purposes: pl.DataFrame, group, members: p
         p = p.with_columns(share=pl.min_horizontal("share", pl.col("role_share").fill_null(1.0)))
     foreign = p.filter(pl.col("share") < RARE_PURPOSE_SHARE)
     if keys is not None:
-        foreign = foreign.join(_role_purposes(f, per, keys), on=["op", "purpose"], how="anti")
+        # the role's work elsewhere speaks only where the role's peers in the department cannot
+        # (role_share: they are two or more and never use it): an officer of housing whose
+        # fourteen fellow officers never use policy support is not excused by the officers of
+        # the departments whose remit it is (anomaly-2.22)
+        role_work = _role_purposes(f, per, keys).with_columns(role_work=pl.lit(True))
+        foreign = (
+            foreign.join(role_work, on=["op", "purpose"], how="left")
+            .filter(pl.col("role_work").is_null() | pl.col("role_share").is_not_null())
+            .drop("role_work")
+        )
     rare = foreign.filter(
         (pl.col("n") < OWN_WORK_SHARE * pl.col("o_total"))
         | (pl.col("p_days") < OWN_WORK_DAYS * pl.col("o_days"))
@@ -889,6 +903,30 @@ ROUND_THE_CLOCK_DAYS = 0.9  # share of the range's days it is used on
 ROUND_THE_CLOCK_MIN_DAYS = 7  # and on a week's days at least (a day's 24-hour shift is a person's)
 MACHINES = "(round the clock)"
 MACHINES_CHOOSE_NOBODY = ("kin", "neighbours", "colleagues", "repeat", "fixation", "crowd")
+
+
+def _batch_habit(f: pl.DataFrame, classified: pl.DataFrame, keys: dict[str, np.ndarray],
+                 group: np.ndarray) -> list[str]:  # fmt: skip
+    """The operators (rows of f, whose habit group is `group`, choose_groups) whose batch runs
+    (classified: anomaly_batch.odd_batch_lookups) are a habit: they ran under at least
+    HABIT_RUNS references, or someone else in their group ran one. An evening run through a
+    department's gateway is its schedule; one night's run of five hundred persons by an officer
+    who, like their peers, never looks up more than five under one reference is not."""
+    runs = classified.filter(pl.col("run")).group_by("op").agg(pl.col("ref").n_unique())
+    j = f.select("op").join(runs, on="op", how="left")
+    refs = j["ref"].fill_null(0).to_numpy()
+    ops = j["op"].to_numpy()
+    habit = refs >= HABIT_RUNS
+    for g in np.unique(group[refs > 0]):
+        if g == "":
+            continue
+        key, _, level = str(g).rpartition("@")
+        members = keys[level] == key
+        runners = members & (refs > 0)
+        # someone else in the group runs batches: every runner's runs are the group's habit
+        if runners.sum() >= 2:
+            habit |= runners
+    return [str(op) for op in ops[habit]]
 
 
 def _by_hand(hourly: pl.DataFrame, classified: pl.DataFrame) -> pl.DataFrame:

@@ -103,3 +103,36 @@ def test_a_purpose_one_role_peer_uses_is_not_foreign():
 def test_a_role_of_two_says_nothing_of_its_own():
     fp = _department(clerk_peer_uses=0, roles=("hr", "clerk", "clerk", "inspector", "inspector"))
     assert fp.k[1] == 0  # one other clerk: the department's pooled share decides
+
+
+def _officers(peers_in_department: int):
+    """A housing officer looking up 8 persons under POLICY_SUPPORT, which the officers of three
+    other departments use for a fifth of their work, next to `peers_in_department` fellow
+    housing officers who never use it."""
+    ops = ["h0"] + [f"h{i}" for i in range(1, peers_in_department + 1)]
+    ops += ["drc1", "drc2", "hrss1", "hrss2", "fin1", "fin2"]
+    depts = ["HOUSING"] * (peers_in_department + 1) + ["DRC", "DRC", "HRSS", "HRSS", "FIN", "FIN"]
+    f = pl.DataFrame({"op": ops, "n": [200] * len(ops), "dept": depts,
+                      "role": ["officer"] * len(ops), "op_county": ["411602"] * len(ops)})  # fmt: skip
+    rows = [("h0", "LICENSING", 192, 1), ("h0", "POLICY_SUPPORT", 8, 5)]
+    rows += [(op, "LICENSING", 200, 1) for op in ops[1 : peers_in_department + 1]]
+    rows += [(op, p, k, 0) for op in ops[peers_in_department + 1 :]
+             for p, k in (("POLICY_SUPPORT", 40), ("ENFORCEMENT", 160))]  # fmt: skip
+    keys = group_keys(f)
+    group = np.array([f"{d}@dept" for d in depts], dtype=object)
+    members = pl.DataFrame({"grp": list(group), "member": ops})
+    return _foreign_purposes(f, _purposes(rows), group, members, keys)
+
+
+def test_the_roles_work_elsewhere_does_not_excuse_what_the_roles_department_peers_never_do():
+    """anomaly-2.22: fourteen housing officers never use policy support; that the officers of the
+    departments whose remit it is use it says nothing of a housing officer's eight lookups."""
+    fp = _officers(peers_in_department=3)
+    assert (fp.k[0], fp.unauth[0], fp.top[0]) == (8, 5, "POLICY_SUPPORT")
+
+
+def test_the_roles_work_elsewhere_speaks_for_an_operator_without_role_peers():
+    # the only officer of the department: the role's work in other departments decides
+    assert _officers(peers_in_department=0).k[0] == 0
+    # one fellow officer is too few to say what the role never does
+    assert _officers(peers_in_department=1).k[0] == 0
