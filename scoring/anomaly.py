@@ -55,13 +55,13 @@ SUPPORT_CAP = 12.0
 # an operator whose strongest relationship evidence is 3-5 is a misuser a third of the time (25 of
 # 71), one whose strongest habit is at its cap of 5 only 15 % (70 of 467)
 RELATION_WEIGHT = 1.5
-RELATIONS = ("kin", "neighbours", "colleagues", "sensitive", "crowd")
+RELATIONS = ("kin", "neighbours", "colleagues", "sensitive", "crowd", "family")
 RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
 # signals that count the same lookups: other counties' residents, and those of the one county the
 # operator's out-of-county lookups lean to; an account's lookups after its silence, and those while
 # its ordinary work stopped. Both are reasons; only the stronger adds to the score
 SAME_LOOKUPS = (("out_county", "out_focus"), ("dormant", "trickle"), ("streak", "trickle"),
-                ("terminal", "desk"), ("dormant", "desk"))  # fmt: skip
+                ("terminal", "desk"), ("dormant", "desk"), ("kin", "family"))  # fmt: skip
 
 Progress = Callable[[str], None]
 

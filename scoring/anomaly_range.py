@@ -23,6 +23,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
 | crowd | persons at the centre of a sudden case (a crowd of operators in one week, hardly anyone before or after) looked up without a reference from outside the case (anomaly_crowd) |
 | streak | the longest unbroken run of the operator's working hours without any authorised lookup, against their own share of such hours and the peers' streaks (anomaly_streak) |
+| family | the most persons of one residence and surname first looked up within four days, each at least once without authorisation, against the peers' families (anomaly_family) |
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from scoring.anomaly_enumeration import (
     enumeration_groups,
     enumeration_prefix,
 )
+from scoring.anomaly_family import family_items
 from scoring.anomaly_partner import partner_like, partner_share
 from scoring.anomaly_peers import (
     COUNTY_LEVELS,
@@ -64,7 +66,7 @@ RANGE_SIGNALS = ("unauth", "kin", "neighbours", "colleagues", "sensitive", "out_
                  "unknown",
                  "hours", "days", "purpose", "repeat", "fixation", "batch", "reuse", "terminal",
                  "dormant", "trickle", "piggyback", "crowd", "enumeration", "borrowed",
-                 "streak", "desk")  # fmt: skip
+                 "streak", "desk", "family")  # fmt: skip
 # a colleague covering a hall for a week looks the same as a borrowed account (anomaly_desk)
 DESK_CAP = 8.0
 PIGGYBACK_CAP = 6.5  # a broken batch rhythm has innocent causes too (anomaly-2.20: 4 before)
@@ -81,6 +83,7 @@ HABIT_SIGNALS = (
     "streak",
 )
 HABIT_CAP = 5.0
+FAMILY_MIN = 3  # persons of one family in one visit that can be evidence (anomaly_family)
 HABIT_RUNS = 2  # references with a batch run that make the operator's runs a habit
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
 REMIT_SHARE = 0.1  # a relationship this common in the operator's own work is their remit
@@ -464,6 +467,15 @@ def range_evidence(
     item_peers = np.array([max(sizes.get(g, 1) - 1, 0) for g in item_group], dtype=float)
     for name, tail in (("repeat", rep_tail), ("fixation", fix_tail)):
         baselines[name] = Baseline(tail, np.full(f.height, np.nan), item_level, item_peers)
+    # a family looked up: persons of one residence and surname within a few days, without
+    # authorisation, against the peers' families (anomaly_family)
+    families = family_items(pairs)
+    fam_x, fam_item, fam_chance, fam_tail = _largest_item(
+        f, item_group, members, families.select("op", "item", "x"), "bulk"
+    )
+    ev["family"] = np.where(fam_x >= FAMILY_MIN, tail_evidence(fam_x, fam_chance, fam_tail), 0.0)
+    expected["family"] = fam_tail * fam_chance
+    baselines["family"] = Baseline(fam_tail, np.full(f.height, np.nan), item_level, item_peers)
     ref_n, ref_item, ref_chance, ref_tail = _largest_item(
         f, item_group, members, refs.group_by("op", "ref").agg(pl.col("n").sum())
         .select("op", pl.col("ref").alias("item"), pl.col("n").alias("x")),
@@ -558,6 +570,9 @@ def range_evidence(
         peer_group=pl.Series(item_group.astype(str)),
         focus_k=pl.Series(focus_k),
         focus_county=pl.Series(focus_county, dtype=pl.String),
+        fam_x=pl.Series(fam_x),
+        fam_item=pl.Series(fam_item, dtype=pl.String),
+        fam_tail=pl.Series(fam_tail),
         hours_rare=pl.Series([rare_hours[op] for op in f["op"]], dtype=pl.List(pl.Int64)),
     )
     # a share of *how* an operator works (hours, days, references, other counties, unknown IDs)
@@ -586,6 +601,9 @@ def range_evidence(
     flagged["piggyback"] = pig.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["crowd"] = crowd.filter(pl.col("n").is_not_null()).select("op", "first", "last", "n")
     flagged["streak"] = streak.filter(pl.col("streak") > 0).select("op", "first", "last", "n")
+    flagged["family"] = families.join(f.select("op", item="fam_item"), on=["op", "item"]).select(
+        "op", "first", "last", "n"
+    )
     flagged["desk"] = desk.filter(pl.col("desk_ev") > 0).select(
         "op", pl.col("d_first").cast(pl.Datetime("us")).alias("first"),
         pl.col("d_last").cast(pl.Datetime("us")).alias("last"), pl.col("d_n").alias("n"),
@@ -902,7 +920,8 @@ ROUND_THE_CLOCK_HOURS = 20  # hours of the day an account is used at
 ROUND_THE_CLOCK_DAYS = 0.9  # share of the range's days it is used on
 ROUND_THE_CLOCK_MIN_DAYS = 7  # and on a week's days at least (a day's 24-hour shift is a person's)
 MACHINES = "(round the clock)"
-MACHINES_CHOOSE_NOBODY = ("kin", "neighbours", "colleagues", "repeat", "fixation", "crowd")
+MACHINES_CHOOSE_NOBODY = ("kin", "neighbours", "colleagues", "repeat", "fixation", "crowd",
+                          "family")  # fmt: skip
 
 
 def _batch_habit(f: pl.DataFrame, classified: pl.DataFrame, keys: dict[str, np.ndarray],

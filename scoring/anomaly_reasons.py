@@ -8,6 +8,7 @@ import numpy as np
 
 from data_access.schema.reference import read_catalogue
 from scoring.anomaly_burst import USUAL_FLOOR
+from scoring.anomaly_family import FAMILY_DAYS
 from scoring.anomaly_range import SHARE_COLUMNS
 from scoring.anomaly_weekly import WEEKLY
 
@@ -226,6 +227,8 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
         return _trickle_reason(row, float(rng.expected[name][i]))
     if name == "desk":
         return _desk_reason(row)
+    if name == "family":
+        return _family_reason(row, rng, i)
     if name == "batch":
         n, tail = int(row["ref_n"]), row["ref_tail"]
         return (
@@ -403,6 +406,25 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
         f"{crowd} operators looked one up within a week, {ref} of them under a reference and "
         f"none of this department, and hardly anyone before or after): by chance about "
         f"{_fmt(exp)} expected of the operator's {u} persons looked up without a reference",
+    )
+
+
+def _family_reason(row: dict, rng, i) -> tuple[str, str]:
+    """(zh, en) for the family signal: persons of one residence and surname first looked up
+    within a few days without authorisation (anomaly_family), against the peers' families."""
+    from scoring.anomaly_peers import LEVEL_WORDS
+
+    x, tail = int(row["fam_x"]), row["fam_tail"]
+    residence, _, surname = str(row["fam_item"]).partition("|")
+    base = rng.baseline["family"]
+    lv_zh, lv_en = LEVEL_WORDS[str(base.level[i])]
+    peers = int(base.peers[i])
+    return (
+        f"{FAMILY_DAYS} 天内首次查询同一住址（{residence}）同姓（{surname}）的 {x} 人，均有无授权的查询，"
+        f"{lv_zh}（{peers} 人）查询的这类人群中只有 {_pct(tail)} 有这么多人",
+        f"{x} persons of one residence ({residence}) and one surname ({surname}) first looked up "
+        f"within {FAMILY_DAYS} days, each at least once without authorisation: only "
+        f"{_pct(tail)} of the families the {lv_en} ({peers}) looked up are so many",
     )
 
 
