@@ -3,7 +3,7 @@ up within a few days of one another, each at least once without authorisation (a
 
 A villager in the news and a dozen of their kin, an acquaintance's whole household, a clan in a
 village the operator comes from by marriage: the kin signal counts the operator's own village and
-surname, this one any village. Across 17 labelled logs of five generators written without sight
+surname, this one any village but the own village of an operator whose work it is. Across 17 labelled logs of five generators written without sight
 of the detector, 20 misusing operators (kin and neighbour snooping, news curiosity, bulk
 harvests) had four or more such persons within four days, and no other operator more than three.
 
@@ -20,23 +20,31 @@ import datetime as dt
 
 import polars as pl
 
+from scoring.anomaly_features import surname_expr
+
 FAMILY_DAYS = 4  # persons first looked up within this many days make one visit to the family
 
 
-def family_items(pairs: pl.DataFrame) -> pl.DataFrame:
+def family_items(pairs: pl.DataFrame, village_remit: list[str] | None = None) -> pl.DataFrame:
     """op, item (residence and surname), x (the most persons of it first looked up within
     FAMILY_DAYS days), first, last, n (their lookups) from the operator-person pairs of the
-    range (op, subject, n, unauth, first, s_res, s_name): persons looked up at least once without
-    authorisation, with a known residence and name."""
+    range (op, subject, n, unauth, first, s_res, s_name and, where flagged, kin and nb): persons
+    looked up at least once without authorisation, with a known residence and name; for the
+    operators in village_remit (whose own village is their work: a village clerk serves its
+    families) not those of their own village, which the kin and neighbours signals judge
+    against the operator's exposure to it."""
     schema: dict[str, pl.DataType] = {
         "op": pl.String(), "item": pl.String(), "x": pl.Int64(), "first": pl.Datetime("us"),
         "last": pl.Datetime("us"), "n": pl.Int64(),
     }  # fmt: skip
-    u = pairs.filter(
-        (pl.col("unauth") > 0) & pl.col("s_res").is_not_null() & pl.col("s_name").is_not_null()
-    ).select(
+    keep = (pl.col("unauth") > 0) & pl.col("s_res").is_not_null() & pl.col("s_name").is_not_null()
+    remit = pl.col("op").is_in(pl.Series(village_remit or [], dtype=pl.String).implode())
+    for own in ("kin", "nb"):  # the own village of an operator who serves it
+        if own in pairs.columns:
+            keep = keep & ~(pl.col(own).fill_null(False) & remit)
+    u = pairs.filter(keep).select(
         "op",
-        item=pl.col("s_res") + "|" + pl.col("s_name").str.slice(0, 1),
+        item=pl.col("s_res") + "|" + surname_expr("s_name"),
         at=pl.col("first").cast(pl.Datetime("us")),
         n=pl.col("n").cast(pl.Int64),
     )

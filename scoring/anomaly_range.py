@@ -469,7 +469,10 @@ def range_evidence(
         baselines[name] = Baseline(tail, np.full(f.height, np.nan), item_level, item_peers)
     # a family looked up: persons of one residence and surname within a few days, without
     # authorisation, against the peers' families (anomaly_family)
-    families = family_items(pairs)
+    # a village served (its persons a tenth of the operator's or more) is the operator's work
+    own_village = f["kin_s"].to_numpy() + f["nb_s"].to_numpy()
+    serves = f.filter(pl.Series(own_village > REMIT_SHARE * np.maximum(persons, 1.0)))["op"]
+    families = family_items(pairs, serves.to_list())
     fam_x, fam_item, fam_chance, fam_tail = _largest_item(
         f, item_group, members, families.select("op", "item", "x"), "bulk"
     )

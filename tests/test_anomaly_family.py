@@ -50,6 +50,15 @@ def test_the_largest_visit_to_one_residence_and_surname_is_the_item():
     assert family_items(_pairs([])).is_empty()
 
 
+def test_the_own_village_of_an_operator_who_serves_it_is_no_family_of_theirs():
+    rows = [(op, f"{op}{j}", 1, AT, "411602001077", "孙" + "一二三四"[j])
+            for op in ("clerk", "snoop") for j in range(4)]  # fmt: skip
+    pairs = _pairs(rows).with_columns(kin=pl.lit(False), nb=pl.lit(True))  # their own village
+    got = family_items(pairs, village_remit=["clerk"])
+    assert got["op"].to_list() == ["snoop"] and got["x"].to_list() == [4]
+    assert family_items(pairs)["op"].sort().to_list() == ["clerk", "snoop"]
+
+
 def test_a_familys_twelve_persons_in_two_days_raise_an_alert_that_says_so(engine):
     build_world(engine)
     village = "411602001077"  # a village of the county, not the clerk's
