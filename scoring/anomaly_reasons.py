@@ -419,10 +419,13 @@ def _family_reason(row: dict, rng, i) -> tuple[str, str]:
     base = rng.baseline["family"]
     lv_zh, lv_en = LEVEL_WORDS[str(base.level[i])]
     peers = int(base.peers[i])
+    county_zh, county_en = _names("counties").get(residence[:6], ("", ""))
+    where_zh = f"{county_zh} {residence}" if county_zh else residence
+    where_en = f"{residence}, {county_en}" if county_en else residence
     return (
-        f"{FAMILY_DAYS} 天内首次查询同一住址（{residence}）同姓（{surname}）的 {x} 人，均有无授权的查询，"
+        f"{FAMILY_DAYS} 天内首次查询同一住址（{where_zh}）同姓（{surname}）的 {x} 人，均有无授权的查询，"
         f"{lv_zh}（{peers} 人）查询的这类人群中只有 {_pct(tail)} 有这么多人",
-        f"{x} persons of one residence ({residence}) and one surname ({surname}) first looked up "
+        f"{x} persons of one residence ({where_en}) and one surname ({surname}) first looked up "
         f"within {FAMILY_DAYS} days, each at least once without authorisation: only "
         f"{_pct(tail)} of the families the {lv_en} ({peers}) looked up are so many",
     )

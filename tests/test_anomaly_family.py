@@ -16,6 +16,7 @@ from scoring.anomaly_family import family_items
 
 AT = dt.datetime(2026, 11, 2, 10)
 FAMILY = 12
+COUNTY_ZH, COUNTY_EN = "川汇区", "Chuanhui District"  # 411602, COUNTY_A
 
 
 def _pairs(rows):
@@ -81,9 +82,9 @@ def test_a_familys_twelve_persons_in_two_days_raise_an_alert_that_says_so(engine
     en = next(r for r in found[0].reasons_en if "one surname" in r)
     zh = next(r for r in found[0].reasons_zh if "同姓" in r)
     assert en.startswith(
-        f"{FAMILY} persons of one residence ({village}) and one surname (孙) first"
+        f"{FAMILY} persons of one residence ({village}, {COUNTY_EN}) and one surname (孙) first"
     )
-    assert f"同一住址（{village}）同姓（孙）的 {FAMILY} 人" in zh
+    assert f"同一住址（{COUNTY_ZH} {village}）同姓（孙）的 {FAMILY} 人" in zh
     if found[0].signals[0] == "family":  # the episode is the visit
         assert found[0].window_start.date() == start.date()
     # the other window clerks' families are no alert of this kind
