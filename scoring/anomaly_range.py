@@ -83,6 +83,7 @@ HABIT_SIGNALS = (
     "streak",
 )
 HABIT_CAP = 5.0
+TERMINAL_CAP = 3.0  # a foreign terminal only supports other evidence (anomaly-2.22)
 FAMILY_MIN = 3  # persons of one family in one visit that can be evidence (anomaly_family)
 HABIT_RUNS = 2  # references with a batch run that make the operator's runs a habit
 REMIT_CAP = 2.0  # such a relationship only supports other evidence
@@ -584,6 +585,7 @@ def range_evidence(
     # explanation. Habit evidence is capped so that it never outranks the persons.
     for name in HABIT_SIGNALS:
         ev[name] = np.minimum(ev[name], HABIT_CAP)
+    ev["terminal"] = np.minimum(ev["terminal"], TERMINAL_CAP)
     # a habit's lookups without authorisation, against the operator's own unauthorised share of
     # their other lookups: a remit's night, weekend or out-of-county work is authorised like the
     # rest of it; misuse is not. Two anomalies in the same lookups are no habit: not capped
