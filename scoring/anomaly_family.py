@@ -3,20 +3,19 @@ up within a few days of one another, each at least once without authorisation (a
 
 A villager in the news and a dozen of their kin, an acquaintance's whole household, a clan in a
 village the operator comes from by marriage: the kin signal counts the operator's own village and
-surname, this one any village but the own village of an operator whose work it is. Across 17 labelled logs of five generators written without sight
-of the detector, 20 misusing operators (kin and neighbour snooping, news curiosity, bulk
-harvests) had four or more such persons within four days, and no other operator more than three.
+surname, this one any village but the own village of an operator whose work it is. Across 17
+labelled logs of five generators written without sight of the detector, 20 misusing operators
+(kin and neighbour snooping, news curiosity, bulk harvests) had four or more such persons within
+four days, and no other operator more than three.
 
 Each operator's families (one residence, one surname) are their items; an item's size is the
 most of its persons first looked up within FAMILY_DAYS days. The largest is judged against the
-peers' items as the repeat signal judges persons (anomaly_range._largest_item: beyond the peers'
-largest, a geometric tail fitted to their items of two or more), with as many chances as the
-operator has families.
+peers' items as the fixation signal judges persons (anomaly_range._largest_item, "bulk": the
+peers' own decay from two to three, so that another misuser's large families in the group do
+not make the tail heavier), with as many chances as the operator has families.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 import polars as pl
 
@@ -65,8 +64,3 @@ def family_items(pairs: pl.DataFrame, village_remit: list[str] | None = None) ->
     return best.select(
         "op", "item", pl.col("x").cast(pl.Int64), "first", "last", pl.col("n").cast(pl.Int64)
     )
-
-
-def family_days(first: dt.datetime, last: dt.datetime) -> int:
-    """Calendar days the visit spans."""
-    return (last.date() - first.date()).days + 1
