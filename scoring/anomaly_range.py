@@ -300,6 +300,7 @@ def range_evidence(
         .fill_null(0).to_numpy().astype(float)
     )  # fmt: skip
     shares: dict[str, Baseline] = {}
+    remits: dict[str, np.ndarray] = {}
     for name, c in RELATIONS.items():
         k = f[f"{c}_s"].to_numpy().astype(float)
         if name in exposure:
@@ -316,7 +317,7 @@ def range_evidence(
         # a tenth of the operator's persons or more is their work (HR reviewing the staff, a
         # village's own service window), not curiosity: only the part looked up without
         # authorisation then counts in full
-        remit = k > REMIT_SHARE * np.maximum(persons, 1.0)
+        remit = remits[name] = k > REMIT_SHARE * np.maximum(persons, 1.0)
         ev[name] = np.where(remit, np.minimum(ev[name], REMIT_CAP), ev[name])
         ku = f[f"{c}_su"].to_numpy().astype(float)
         # where the relationship is the remit of the role (most of the role's operators in any
@@ -470,9 +471,9 @@ def range_evidence(
         baselines[name] = Baseline(tail, np.full(f.height, np.nan), item_level, item_peers)
     # a family looked up: persons of one residence and surname within a few days, without
     # authorisation, against the peers' families (anomaly_family)
-    # a village served (its persons a tenth of the operator's or more) is the operator's work
-    own_village = f["kin_s"].to_numpy() + f["nb_s"].to_numpy()
-    serves = f.filter(pl.Series(own_village > REMIT_SHARE * np.maximum(persons, 1.0)))["op"]
+    # a village served (the neighbours' remit: kin and neighbours a tenth of the operator's
+    # persons or more) is the operator's work
+    serves = f.filter(pl.Series(remits["neighbours"]))["op"]
     families = family_items(pairs, serves.to_list())
     fam_x, fam_item, fam_chance, fam_tail = _largest_item(
         f, item_group, members, families.select("op", "item", "x"), "bulk"
@@ -941,15 +942,11 @@ def _batch_habit(f: pl.DataFrame, classified: pl.DataFrame, keys: dict[str, np.n
     refs = j["ref"].fill_null(0).to_numpy()
     ops = j["op"].to_numpy()
     habit = refs >= HABIT_RUNS
-    for g in np.unique(group[refs > 0]):
-        if g == "":
-            continue
-        key, _, level = str(g).rpartition("@")
-        members = keys[level] == key
-        runners = members & (refs > 0)
+    for rows in group_members(keys, group).values():
+        runners = rows[refs[rows] > 0]
         # someone else in the group runs batches: every runner's runs are the group's habit
-        if runners.sum() >= 2:
-            habit |= runners
+        if len(runners) >= 2:
+            habit[runners] = True
     return [str(op) for op in ops[habit]]
 
 
