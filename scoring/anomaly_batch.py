@@ -101,6 +101,15 @@ def run_hours(odd: pl.DataFrame) -> pl.DataFrame:
     ).agg(pl.len().alias("run_n"))
 
 
+def run_days(odd: pl.DataFrame) -> pl.DataFrame:
+    """op, subject, run_days: the days on which a batch run (odd: odd_batch_lookups) looked the
+    person up among its own persons (not slipped into it). Empty without the subjects."""
+    if "subject" not in odd.columns:
+        return pl.DataFrame(schema={"op": pl.String, "subject": pl.String, "run_days": pl.UInt32})
+    b = odd.filter(pl.col("run") & ~pl.col("odd") & pl.col("subject").is_not_null())
+    return b.group_by("op", "subject").agg(run_days=pl.col("at").dt.date().n_unique())
+
+
 def piggyback_evidence(
     f: pl.DataFrame, keys: dict[str, np.ndarray], odd: pl.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:

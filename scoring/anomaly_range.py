@@ -7,13 +7,13 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | signal | share |
 |---|---|
 | unauth | lookups without a purpose, or without the reference the purpose needs |
-| kin, neighbours, colleagues, sensitive | persons of the operator's surname and village, of the village, of the department's operators, on the watch list (per person looked up; also those looked up without authorisation, against the operator's own unauthorised share) |
+| kin, neighbours, colleagues, sensitive | persons of the operator's surname and village, of the village, of the department's operators, on the watch list (per person looked up; also those looked up without authorisation or under a reference borrowed from another person, against the operator's own share of such persons) |
 | out_county | lookups of other counties' residents (county operators only; peers of the same level) |
 | unknown | lookups of ID numbers not in the registry |
 | hours | lookups at hours the peer group hardly works |
 | days | lookups on days most operators do not work (weekends, holidays, read from the log) |
 | purpose | lookups under purposes the peer group (almost) never uses (a small department's few other operators are its group) |
-| repeat | the person looked up on the most days, against how often the peers' persons recur (and, where the department has too few of the role, the role's in every department: the weaker counts) |
+| repeat | the person looked up on the most days (a batch run's days left out), against how often the peers' persons recur (and, where the department has too few of the role, the role's in every department: the weaker counts) |
 | fixation | the person looked up most often without authorisation, against the peers' such persons |
 | batch | the reference used for the most persons, against the peers' references |
 | borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence, run_hours
+from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence, run_days, run_hours
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
 from scoring.anomaly_desk import desk_evidence
 from scoring.anomaly_dormant import dormant_evidence, trickle_evidence
@@ -301,6 +301,13 @@ def range_evidence(
     )  # fmt: skip
     shares: dict[str, Baseline] = {}
     remits: dict[str, np.ndarray] = {}
+    # a person looked up under someone else's authorisation (a reference borrowed from another
+    # person) is looked up without one of their own: the relationships' unauthorised part
+    # counts them, at the operator's own share of such persons
+    borrowed_pairs = _borrowed_outside_reviews(borrowed, pairs, f)
+    lent = borrowed_relations(pairs, borrowed_pairs, f)
+    lent_rate = lent["persons"] / np.maximum(persons + OWN_RATE_PRIOR, 1.0)
+    f = f.with_columns(**{f"{c}_sb": pl.Series(lent[c]) for c in RELATIONS.values()})
     for name, c in RELATIONS.items():
         k = f[f"{c}_s"].to_numpy().astype(float)
         if name in exposure:
@@ -320,6 +327,13 @@ def range_evidence(
         remit = remits[name] = k > REMIT_SHARE * np.maximum(persons, 1.0)
         ev[name] = np.where(remit, np.minimum(ev[name], REMIT_CAP), ev[name])
         ku = f[f"{c}_su"].to_numpy().astype(float)
+        # of these persons, those under a reference borrowed from another person count as looked
+        # up without authorisation, at the operator's own share of borrowed persons; not where
+        # the relationship is the operator's remit (a tenth of their persons or more): its
+        # persons under a standing reference are the work (a grid officer's households under
+        # the month's subsistence review)
+        lent_c = np.where(remit, 0.0, lent[c])
+        rate_b = np.where(remit, 0.0, lent_rate)
         # where the relationship is the remit of the role (most of the role's operators in any
         # department share it), or most of the operator's own persons (the staff reviews are all
         # a personnel clerk does), the operator's own such persons are the exposure
@@ -328,7 +342,8 @@ def range_evidence(
         role_remit = remit & (_role_shares(keys["role_level"], k, persons) | own_remit)
         exposed = np.where(role_remit, np.maximum(peer_expected, k), peer_expected)
         # of these persons, those looked up without authorisation: at the operator's own share
-        e_u = nb_evidence(ku, exposed * u_rate, 1e4)
+        e_u = np.maximum(nb_evidence(ku, exposed * u_rate, 1e4),
+                         nb_evidence(ku + lent_c, exposed * (u_rate + rate_b), 1e4))  # fmt: skip
         ev[name] = np.maximum(ev[name], e_u - np.log10(2.0))
     county_op = f["op_county"].is_not_null().to_numpy()
     out_n = f["out_n"].to_numpy().astype(float)
@@ -363,7 +378,7 @@ def range_evidence(
     share_signal("terminal", term["term_k"].fill_null(0).to_numpy().astype(float), n)
     share_signal("unknown", f["unknown_n"].to_numpy().astype(float), n)
     # persons looked up under a reference the operator used for someone else on an earlier day
-    borrowed = _borrowed_outside_reviews(borrowed, pairs, f)
+    borrowed = borrowed_per_operator(borrowed_pairs)
     borrow = f.select("op").join(borrowed.select("op", borrow_k="n"), on="op", how="left")
     borrow_k = borrow["borrow_k"].fill_null(0).to_numpy().astype(float)
     b_borrow = share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
@@ -428,11 +443,16 @@ def range_evidence(
     # the person looked up on the most days; the reference used most often
     item_level, item_group = choose_groups(keys, n, LEVELS)
     members = membership(keys, item_group, ops_list)
-    # persons looked up again and again, other than follow-ups under one case reference
+    # persons looked up again and again, other than follow-ups under one case reference and
+    # the days a batch run looked them up (a list checked every ten nights is the list's)
     case = (pl.col("n_ref") == pl.col("n")) & (pl.col("ref_min") == pl.col("ref_max"))
-    repeats = pairs.filter(~case.fill_null(False)).select(
-        "op", pl.col("subject").alias("item"), pl.col("days").alias("x")
-    )
+    repeats = (
+        pairs.filter(~case.fill_null(False))
+        .join(run_days(classified), on=["op", "subject"], how="left")
+        .select("op", pl.col("subject").alias("item"),
+                (pl.col("days") - pl.col("run_days").fill_null(0)).alias("x"))
+        .filter(pl.col("x") > 0)
+    )  # fmt: skip
     rep_days, rep_subject, rep_chance, rep_tail = _largest_item(
         f, item_group, members, repeats, True
     )
@@ -999,19 +1019,37 @@ def standing_reference_cap(evidence: np.ndarray, peer_share: np.ndarray) -> np.n
 def _borrowed_outside_reviews(
     borrowed: pl.DataFrame | None, pairs: pl.DataFrame, f: pl.DataFrame
 ) -> pl.DataFrame:
-    """op, n, first, last: the borrowed persons (anomaly_source.borrowed_persons) per operator,
-    but for an operator whose work is their colleagues (a tenth of their persons or more: HR's
-    staff review, whatever the role is called) the colleagues looked up under one reference over
-    days are the review."""
+    """op, subject, ref, at: the borrowed persons (anomaly_source.borrowed_persons), but for an
+    operator whose work is their colleagues (a tenth of their persons or more: HR's staff review,
+    whatever the role is called) the colleagues looked up under one reference over days are the
+    review."""
     if borrowed is None or borrowed.is_empty():
-        return pl.DataFrame(schema={"op": pl.String, "n": pl.UInt32, "first": pl.Datetime("us"),
-                                    "last": pl.Datetime("us")})  # fmt: skip
+        return pl.DataFrame(schema={"op": pl.String, "subject": pl.String, "ref": pl.String,
+                                    "at": pl.Datetime("us")})  # fmt: skip
     reviewers = f.filter(
         pl.col("col_s") + pl.col("review_s") >= REMIT_SHARE * pl.col("persons")
     ).select("op")
     staff = pairs.filter(pl.col("col") | pl.col("col_review")).select("op", "subject").unique()
     staff = staff.join(reviewers, on="op")
-    return borrowed_per_operator(borrowed.join(staff, on=["op", "subject"], how="anti"))
+    return borrowed.join(staff, on=["op", "subject"], how="anti")
+
+
+def borrowed_relations(pairs: pl.DataFrame, borrowed: pl.DataFrame, f: pl.DataFrame) -> dict:
+    """Per relationship column of pairs (kin, nb, col, sens): per row of f, the persons of that
+    relationship looked up under a borrowed reference (borrowed: op, subject, ...) and never
+    without authorisation (those count already); and "persons", the operator's borrowed
+    persons. Someone else's authorisation is none of one's own."""
+    only = (
+        pairs.filter(pl.col("unauth") == 0)
+        .join(borrowed.select("op", "subject").unique(), on=["op", "subject"], how="semi")
+        .group_by("op")
+        .agg(*[pl.col(c).sum() for c in ("kin", "nb", "col", "sens")])
+    )
+    persons = borrowed.select("op", "subject").unique().group_by("op").len()
+    j = f.select("op").join(only, on="op", how="left").join(persons, on="op", how="left")
+    out = {c: j[c].fill_null(0).to_numpy().astype(float) for c in ("kin", "nb", "col", "sens")}
+    out["persons"] = j["len"].fill_null(0).to_numpy().astype(float)
+    return out
 
 
 def borrowed_per_operator(borrowed: pl.DataFrame) -> pl.DataFrame:

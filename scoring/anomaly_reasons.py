@@ -250,12 +250,13 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
     else:
         ctx_zh, ctx_en = "同组人员通常极少使用", "the peer group hardly ever does"
     d_zh, d_en = _detail(name, row)
+    own_zh, own_en = _without_own(name, row) if name in RELATION_COLUMNS else ("", "")
     total_zh = "查询对象" if bcol == "persons" else "查询"
     return (
-        f"整个时段：{what_zh}{d_zh} {k} {unit_zh}，占其全部{total_zh} {basis} {unit_zh}的 "
+        f"整个时段：{what_zh}{d_zh} {k} {unit_zh}{own_zh}，占其全部{total_zh} {basis} {unit_zh}的 "
         f"{_pct(k / basis)}，{ctx_zh}，预计约 {_fmt(exp)} {unit_zh}",
-        f"Over the range: {k} {what_en}{d_en} of {basis} {unit_en} ({_pct(k / basis)}), "
-        f"{ctx_en}, about {_fmt(exp)} expected",
+        f"Over the range: {k} {what_en}{d_en}{own_en} of {basis} {unit_en} "
+        f"({_pct(k / basis)}), {ctx_en}, about {_fmt(exp)} expected",
     )
 
 
@@ -272,6 +273,30 @@ def unauthorised_reason(name: str, row: dict, part, i) -> tuple[str, str]:
         f"reference, where about {_pct(rest)} of their other lookups have none: about "
         f"{_fmt(exp)} expected at that share",
     )
+
+
+RELATION_COLUMNS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
+
+
+def _without_own(name: str, row: dict) -> tuple[str, str]:
+    """(zh, en) clause: of a relationship's persons, those looked up without authorisation and
+    those under a reference the operator had used for someone else (anomaly_range: both count
+    in the relationship's unauthorised part). Empty when there are none."""
+    c = RELATION_COLUMNS[name]
+    u, b = int(row.get(f"{c}_su") or 0), int(row.get(f"{c}_sb") or 0)
+    if name == "neighbours":  # the neighbours' persons include the kin
+        u += int(row.get("kin_su") or 0)
+        b += int(row.get("kin_sb") or 0)
+    zh, en = [], []
+    if u:
+        zh.append(f"{u} 人有无授权的查询")
+        en.append(f"{u} looked up without authorisation")
+    if b:
+        zh.append(f"{b} 人以此前用于他人的授权编号查询")
+        en.append(f"{b} under a reference used for someone else before")
+    if not zh:
+        return "", ""
+    return f"（其中 {'，'.join(zh)}）", f" (of them {', '.join(en)})"
 
 
 def _village_reason(name: str, row: dict, rng, i) -> tuple[str, str]:
@@ -298,9 +323,10 @@ def _village_reason(name: str, row: dict, rng, i) -> tuple[str, str]:
         en = (f"Over the range: {k} residents of the operator's own village or community (of "
               f"{of} persons looked up), by chance about {_fmt(chance)} from how often the "
               "county's other lookups reach that village")  # fmt: skip
+    own_zh, own_en = _without_own(name, row)
     return (
-        f"{zh}，{lv_zh}（{peers} 人）通常为偶然的 {_fmt(factor)} 倍，预计约 {_fmt(exp)} 人",
-        f"{en}, and {lv_en} ({peers}) usually at {_fmt(factor)} times chance: about "
+        f"{zh}{own_zh}，{lv_zh}（{peers} 人）通常为偶然的 {_fmt(factor)} 倍，预计约 {_fmt(exp)} 人",
+        f"{en}{own_en}, and {lv_en} ({peers}) usually at {_fmt(factor)} times chance: about "
         f"{_fmt(exp)} expected",
     )
 

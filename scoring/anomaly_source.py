@@ -349,9 +349,9 @@ def after_suspension(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
 
 
 def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """op, ref, at, s_county, s_birth, s_res: every lookup under a reference the operator used at
-    least BATCH_MIN times in the window (a batch run), with the person's county, date of birth
-    and residence."""
+    """op, ref, at, s_county, s_birth, s_res, subject: every lookup under a reference the operator
+    used at least BATCH_MIN times in the window (a batch run), with the person's county, date of
+    birth and residence, and the ID number looked up."""
     big = (
         select(Q.c.operator_id.label("op"), Q.c.authorization_ref.label("ref"))
         .where(_in_window(start, end), ~no_reference())
@@ -367,6 +367,7 @@ def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.
             P.c.county_code,
             type_coerce(P.c.birth_date, String),
             P.c.residence_code,
+            Q.c.subject_id_number,
         )
         .select_from(
             Q.join(
@@ -376,5 +377,5 @@ def batch_lookups(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.
         .where(_in_window(start, end))
     )
     schema = {"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"), "s_county": pl.String,
-              "s_birth": pl.String, "s_res": pl.String}  # fmt: skip
+              "s_birth": pl.String, "s_res": pl.String, "subject": pl.String}  # fmt: skip
     return _frame(conn, stmt, schema)

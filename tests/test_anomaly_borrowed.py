@@ -26,7 +26,12 @@ from data_access.queries import oversight as ov
 from data_access.schema import models as m
 from data_access.scope import Scope
 from scoring.anomaly import detect
-from scoring.anomaly_range import HABIT_CAP, _borrowed_outside_reviews, standing_reference_cap
+from scoring.anomaly_range import (
+    HABIT_CAP,
+    _borrowed_outside_reviews,
+    borrowed_per_operator,
+    standing_reference_cap,
+)
 from scoring.anomaly_source import borrowed_references
 from scoring.anomaly_store import store_alerts
 
@@ -195,14 +200,14 @@ def test_a_staff_review_under_one_reference_is_the_reviewers_work():
     )
     f = pl.DataFrame({"op": ["clerk", "hr"], "col_s": [1, 3], "review_s": [0, 0],
                       "persons": [20, 5]})  # fmt: skip
-    out = _borrowed_outside_reviews(borrowed, pairs, f).sort("op")
+    out = borrowed_per_operator(_borrowed_outside_reviews(borrowed, pairs, f)).sort("op")
     assert out["op"].to_list() == ["clerk", "hr"]
     assert out["n"].to_list() == [1, 1]
     # the same when the colleagues were looked up as a staff review (col_review, not col)
     reviewed = pairs.with_columns(col_review=pl.col("col") & (pl.col("op") == "hr"))
     reviewed = reviewed.with_columns(col=pl.col("col") & ~pl.col("col_review"))
     f = f.with_columns(col_s=pl.Series([1, 0]), review_s=pl.Series([0, 3]))
-    out = _borrowed_outside_reviews(borrowed, reviewed, f).sort("op")
+    out = borrowed_per_operator(_borrowed_outside_reviews(borrowed, reviewed, f)).sort("op")
     assert out["n"].to_list() == [1, 1]
 
 
