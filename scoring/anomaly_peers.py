@@ -25,6 +25,7 @@ MIN_PEERS = 4  # other operators with enough lookups to form a baseline
 MIN_LOOKUPS = 30  # lookups (or persons) an operator needs to count as a peer
 PRIOR_WEIGHT = 200.0  # lookups of weight given to the broader group's share
 KAPPA_MIN, KAPPA_MAX = 1.5, 1e4
+TYPICAL_MIN = 5  # peers (besides the operator) for a typical peer's share instead of the pooled one
 EVIDENCE_CAP = 40.0
 
 LEVELS = ("dept_role_level", "dept_level", "dept", "level", "all")
@@ -89,8 +90,9 @@ def _robust_sd(rates: np.ndarray) -> float:
     return max(mad, 0.5 * float(np.std(rates)))
 
 
-def _robust_sd_leave_one_out(rates: np.ndarray) -> np.ndarray:
-    """_robust_sd of the rates without each one of them in turn, for every one (exact)."""
+def _robust_sd_leave_one_out(rates: np.ndarray, mad_only: bool = False) -> np.ndarray:
+    """_robust_sd of the rates without each one of them in turn, for every one (exact); with
+    mad_only, the median absolute deviation alone (a few extreme others do not widen it)."""
     m = len(rates)
     if m - 1 < 3:
         return np.array([_robust_sd(np.delete(rates, i)) for i in range(m)])
@@ -100,6 +102,8 @@ def _robust_sd_leave_one_out(rates: np.ndarray) -> np.ndarray:
         rows = np.flatnonzero(med == value)
         dev = np.abs(rates - value)
         mad[rows] = median_without_each(dev)[rows]
+    if mad_only:
+        return 1.4826 * mad
     rest = m - 1
     mean = (rates.sum() - rates) / rest
     var = np.maximum((np.square(rates).sum() - np.square(rates)) / rest - mean**2, 0.0)
@@ -157,6 +161,7 @@ def peer_baseline(
     prior_weight: float = PRIOR_WEIGHT,
     size: np.ndarray | None = None,
     prior_share: float | None = None,
+    typical: bool = False,
 ) -> Baseline:
     """Leave-one-out peer share and spread for every operator row, from the finest peer group
     of the chain with at least min_peers other operators of at least min_n lookups (mu is nan,
@@ -186,11 +191,16 @@ def peer_baseline(
         # less its own part, the spread of the others' rates (leave one out, exactly)
         own = np.minimum(np.searchsorted(good, rows_g), len(good) - 1)  # a group has peers
         inside = good[own] == rows_g
-        sd_loo = _robust_sd_leave_one_out(rates)
+        sd_loo = _robust_sd_leave_one_out(rates, mad_only=typical and len(good) > TYPICAL_MIN)
         sd_all = _robust_sd(rates)
         sum_k = kk.sum() - np.where(inside, kk[own], 0.0)
         sum_n = nn.sum() - np.where(inside, nn[own], 0.0)
         count = len(good) - inside.astype(int)
+        if typical and len(good) > TYPICAL_MIN:
+            # the typical peer's share (the others' median), not the pooled one: two or three
+            # misusers of one kind in a group of a dozen do not make it usual
+            med = np.where(inside, median_without_each(rates)[own], float(np.median(rates)))
+            sum_k = med * sum_n
         pooled = (sum_k + prior_weight * overall) / (sum_n + prior_weight)
         sd = np.where(inside, sd_loo[own], sd_all)
         mean_inv = (inv.sum() - np.where(inside, inv[own], 0.0)) / np.maximum(count, 1)

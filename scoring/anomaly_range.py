@@ -387,8 +387,14 @@ def range_evidence(
     borrowed = borrowed_per_operator(borrowed_pairs)
     borrow = f.select("op").join(borrowed.select("op", borrow_k="n"), on="op", how="left")
     borrow_k = borrow["borrow_k"].fill_null(0).to_numpy().astype(float)
-    b_borrow = share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS)
-    ev["borrowed"] = standing_reference_cap(ev["borrowed"], b_borrow.mu)
+    # against the typical peer (the others' median share), not the pooled one: another
+    # person's authorisation is a misuser's tool, and two or three misusers in a group of a dozen
+    # do not make it usual (gen_b's proxy clerks: three of seventeen borrow, the rest never)
+    b_borrow = share_signal("borrowed", borrow_k, persons, chain=ROLE_FIRST_LEVELS, typical=True)
+    # a standing reference carried over as the peers do, or as most of the operator's own work
+    # (a duty officer's, a few of a role's), is a way of working: capped as a habit
+    own_share = borrow_k / np.maximum(persons, 1.0)
+    ev["borrowed"] = standing_reference_cap(ev["borrowed"], np.maximum(b_borrow.mu, own_share))
 
     # hours the operator's peer group hardly works. A batch run keeps its schedule's hours (an
     # evening run through the gateway), not the operator's: the hours and days count the

@@ -246,3 +246,29 @@ def test_a_standing_reference_of_the_remit_is_capped_as_a_habit():
     peer_share = np.array([0.78, 0.5, 0.78, 0.002])
     capped = standing_reference_cap(evidence, peer_share)
     assert capped.tolist() == [HABIT_CAP, HABIT_CAP, 3.0, 12.0]
+
+
+def test_most_of_the_operators_own_persons_under_references_carried_over_is_a_habit(engine):
+    """anomaly-2.23: the borrowed signal is judged against the typical peer, so a remit that a
+    few of a role hold (two court duty officers of 39 duty officers, each carrying the duty
+    reference over to 70 % of their persons) stands out; carried over for most of the
+    operator's own persons it is their way of working, capped as a habit (the range evidence
+    caps at the larger of the peers' share and the operator's own)."""
+    from anomaly_world import FIRST_DAY, LAST_DAY, build_world
+    from sqlalchemy import update
+
+    from scoring.anomaly import _read
+    from scoring.anomaly_range import range_evidence
+
+    build_world(engine)
+    Q = m.QueryLog.__table__
+    with engine.begin() as conn:  # psb0005's night duty: one standing reference for everyone
+        conn.execute(update(Q).where(Q.c.operator_id == "psb0005")
+                     .values(authorization_ref="ZF-DUTY-STANDING"))  # fmt: skip
+    log = _read(engine, FIRST_DAY, LAST_DAY, lambda _m: None)
+    assert log is not None
+    r = range_evidence(log.ops, log.pairs, log.hourly, log.purposes, log.refs, log.terminals,
+                       log.closed, log.batch, log.borrowed, log.register)  # fmt: skip
+    i = r.frame["op"].to_list().index("psb0005")
+    assert r.frame["borrow_k"][i] > 0.5 * r.frame["persons"][i]
+    assert r.evidence["borrowed"][i] == HABIT_CAP

@@ -56,3 +56,28 @@ def test_evidence_is_poisson_without_spread_and_zero_without_a_baseline():
     e = nb_evidence(np.array([6.0, 0.0, 6.0]), np.array([0.5, 0.5, np.nan]), 1e9)
     assert abs(e[0] - (-poisson.logsf(5, 0.5) / np.log(10))) < 1e-3
     assert e[1] == 0.0 and e[2] == 0.0
+
+
+def test_the_typical_peer_is_not_moved_by_a_few_others_alike():
+    """Seventeen proxy clerks (gen_b's 帮办代办, held_b:278): three carry authorisation numbers
+    from person to person (31 of 694 persons, 48 of 1,290, 64 of 853), the other fourteen never.
+    Against the pooled share and spread, the first two are usual among the others (evidence
+    about 2; the third 5.7); against the typical peer (the others' median share, its spread the median
+    deviation) each stands out, and a clerk who never does so has nothing to show."""
+    keys = _ops([("GOVSERVICE", "proxy", "411602")] * 17)
+    k = np.array([31.0, 48.0, 64.0] + [0.0] * 14)
+    persons = np.array([694.0, 1290.0, 853.0] + [600.0] * 14)
+    pooled = peer_baseline(keys, k, persons)
+    typical = peer_baseline(keys, k, persons, typical=True)
+    ev_pooled = nb_evidence(k, pooled.mu * persons, pooled.kappa)
+    ev_typical = nb_evidence(k, typical.mu * persons, typical.kappa)
+    assert (ev_pooled[:2] < 3.0).all()
+    assert (ev_typical[:3] > 10.0).all()
+    assert (ev_typical[3:] == 0.0).all()
+    # the typical share is the prior's alone here (the others' median is nothing)
+    assert typical.mu[0] < pooled.mu[0] / 10
+    # a small group (five others or fewer) keeps the pooled share: a median of few says little
+    small = _ops([("GOVSERVICE", "proxy", "411602")] * 5)
+    a = peer_baseline(small, k[:5], persons[:5])
+    b = peer_baseline(small, k[:5], persons[:5], typical=True)
+    assert np.allclose(a.mu, b.mu) and np.allclose(a.kappa, b.kappa)
