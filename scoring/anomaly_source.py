@@ -189,7 +189,7 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
     campaign's (a joint-punishment list worked through by several officers), not one person's
     authorisation (a case's number two colleagues copied stays borrowed)."""
     day = _date()
-    per_person = (
+    persons = (
         select(
             Q.c.operator_id.label("op"),
             Q.c.authorization_ref.label("ref"),
@@ -199,8 +199,13 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
         )
         .where(_in_window(start, end), ~no_reference())
         .group_by(Q.c.operator_id, Q.c.authorization_ref, Q.c.subject_id_number)
-        .subquery()
+        .cte("ref_persons")
     )
+    # only a reference some operator used for two persons or more can have been borrowed; the
+    # windows below read every operator's persons of such references (most references are one
+    # person's: the windows' sorts then cost a fraction)
+    shared = select(persons.c.ref).group_by(persons.c.op, persons.c.ref).having(func.count() >= 2)
+    per_person = select(persons).where(persons.c.ref.in_(shared)).subquery()
     # windows, not self-joins: one pass on every engine, whatever the planner knows of the table
     ref = [per_person.c.ref, per_person.c.op]  # (ref, op): one sort serves every window
     per_day = (
