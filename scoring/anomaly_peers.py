@@ -82,12 +82,15 @@ class Baseline:
     peers: np.ndarray  # how many peers it had
 
 
+def _mad(rates: np.ndarray) -> float:
+    """The median absolute deviation of the rates, scaled to a normal's spread."""
+    return 1.4826 * float(np.median(np.abs(rates - np.median(rates))))
+
+
 def _robust_sd(rates: np.ndarray) -> float:
     if len(rates) < 3:
         return float(np.std(rates))
-    med = np.median(rates)
-    mad = 1.4826 * float(np.median(np.abs(rates - med)))
-    return max(mad, 0.5 * float(np.std(rates)))
+    return max(_mad(rates), 0.5 * float(np.std(rates)))
 
 
 def _robust_sd_leave_one_out(rates: np.ndarray, mad_only: bool = False) -> np.ndarray:
@@ -191,12 +194,13 @@ def peer_baseline(
         # less its own part, the spread of the others' rates (leave one out, exactly)
         own = np.minimum(np.searchsorted(good, rows_g), len(good) - 1)  # a group has peers
         inside = good[own] == rows_g
-        sd_loo = _robust_sd_leave_one_out(rates, mad_only=typical and len(good) > TYPICAL_MIN)
-        sd_all = _robust_sd(rates)
+        typical_here = typical and len(good) > TYPICAL_MIN
+        sd_loo = _robust_sd_leave_one_out(rates, mad_only=typical_here)
+        sd_all = _mad(rates) if typical_here else _robust_sd(rates)
         sum_k = kk.sum() - np.where(inside, kk[own], 0.0)
         sum_n = nn.sum() - np.where(inside, nn[own], 0.0)
         count = len(good) - inside.astype(int)
-        if typical and len(good) > TYPICAL_MIN:
+        if typical_here:
             # the typical peer's share (the others' median), not the pooled one: two or three
             # misusers of one kind in a group of a dozen do not make it usual
             med = np.where(inside, median_without_each(rates)[own], float(np.median(rates)))

@@ -9,7 +9,7 @@ import numpy as np
 from data_access.schema.reference import read_catalogue
 from scoring.anomaly_burst import USUAL_FLOOR
 from scoring.anomaly_family import FAMILY_DAYS
-from scoring.anomaly_range import SHARE_COLUMNS
+from scoring.anomaly_range import RELATIONS, SHARE_COLUMNS
 from scoring.anomaly_weekly import WEEKLY
 
 
@@ -250,7 +250,7 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
     else:
         ctx_zh, ctx_en = "同组人员通常极少使用", "the peer group hardly ever does"
     d_zh, d_en = _detail(name, row)
-    own_zh, own_en = _without_own(name, row) if name in RELATION_COLUMNS else ("", "")
+    own_zh, own_en = _without_own(name, row) if name in RELATIONS else ("", "")
     total_zh = "查询对象" if bcol == "persons" else "查询"
     return (
         f"整个时段：{what_zh}{d_zh} {k} {unit_zh}{own_zh}，占其全部{total_zh} {basis} {unit_zh}的 "
@@ -275,14 +275,11 @@ def unauthorised_reason(name: str, row: dict, part, i) -> tuple[str, str]:
     )
 
 
-RELATION_COLUMNS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive": "sens"}
-
-
 def _without_own(name: str, row: dict) -> tuple[str, str]:
     """(zh, en) clause: of a relationship's persons, those looked up without authorisation and
     those under a reference the operator had used for someone else (anomaly_range: both count
     in the relationship's unauthorised part). Empty when there are none."""
-    c = RELATION_COLUMNS[name]
+    c = RELATIONS[name]
     u, b = int(row.get(f"{c}_su") or 0), int(row.get(f"{c}_sb") or 0)
     if name == "neighbours":  # the neighbours' persons include the kin
         u += int(row.get("kin_su") or 0)
