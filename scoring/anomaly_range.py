@@ -1053,13 +1053,14 @@ def borrowed_relations(pairs: pl.DataFrame, borrowed: pl.DataFrame, f: pl.DataFr
     without authorisation (those count already); and "persons", the operator's borrowed
     persons. Someone else's authorisation is none of one's own."""
     columns = list(RELATIONS.values())
+    lent = borrowed.select("op", "subject").unique()
     only = (
         pairs.filter(pl.col("unauth") == 0)
-        .join(borrowed.select("op", "subject").unique(), on=["op", "subject"], how="semi")
+        .join(lent, on=["op", "subject"], how="semi")
         .group_by("op")
         .agg(*[pl.col(c).sum() for c in columns])
     )
-    persons = borrowed.select("op", "subject").unique().group_by("op").len()
+    persons = lent.group_by("op").len()
     j = f.select("op").join(only, on="op", how="left").join(persons, on="op", how="left")
     out = {c: j[c].fill_null(0).to_numpy().astype(float) for c in columns}
     out["persons"] = j["len"].fill_null(0).to_numpy().astype(float)

@@ -148,3 +148,16 @@ def world_persons(engine: Engine, limit: int) -> list[str]:
     build_world(engine)
     with engine.connect() as conn:
         return list(conn.scalars(select(m.Person.id_number).limit(limit)).all())
+
+
+def world_range(engine: Engine, batch=None):
+    """The range evidence (scoring.anomaly_range.range_evidence) of the world's four weeks as
+    the detector reads them; batch replaces the batch runs' lookups where given."""
+    from scoring.anomaly import _read
+    from scoring.anomaly_range import range_evidence
+
+    log = _read(engine, FIRST_DAY, LAST_DAY, lambda _m: None)
+    assert log is not None
+    return range_evidence(log.ops, log.pairs, log.hourly, log.purposes, log.refs, log.terminals,
+                          log.closed, log.batch if batch is None else batch, log.borrowed,
+                          log.register)  # fmt: skip

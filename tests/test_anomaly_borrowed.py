@@ -254,21 +254,15 @@ def test_most_of_the_operators_own_persons_under_references_carried_over_is_a_ha
     reference over to 70 % of their persons) stands out; carried over for most of the
     operator's own persons it is their way of working, capped as a habit (the range evidence
     caps at the larger of the peers' share and the operator's own)."""
-    from anomaly_world import FIRST_DAY, LAST_DAY, build_world
+    from anomaly_world import build_world, world_range
     from sqlalchemy import update
-
-    from scoring.anomaly import _read
-    from scoring.anomaly_range import range_evidence
 
     build_world(engine)
     Q = m.QueryLog.__table__
     with engine.begin() as conn:  # psb0005's night duty: one standing reference for everyone
         conn.execute(update(Q).where(Q.c.operator_id == "psb0005")
                      .values(authorization_ref="ZF-DUTY-STANDING"))  # fmt: skip
-    log = _read(engine, FIRST_DAY, LAST_DAY, lambda _m: None)
-    assert log is not None
-    r = range_evidence(log.ops, log.pairs, log.hourly, log.purposes, log.refs, log.terminals,
-                       log.closed, log.batch, log.borrowed, log.register)  # fmt: skip
+    r = world_range(engine)
     i = r.frame["op"].to_list().index("psb0005")
     assert r.frame["borrow_k"][i] > 0.5 * r.frame["persons"][i]
     assert r.evidence["borrowed"][i] == HABIT_CAP

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from anomaly_world import FIRST_DAY, LAST_DAY, build_world
+from anomaly_world import FIRST_DAY, LAST_DAY, build_world, world_range
 from sqlalchemy import insert, select
 
 from data_access.schema import models as m
 from scoring.anomaly import _read, detect
 from scoring.anomaly_batch import odd_batch_lookups, run_days
-from scoring.anomaly_range import borrowed_relations, range_evidence
+from scoring.anomaly_range import borrowed_relations
 
 WATCHED = 4
 DAYS_BY_HAND = 16
@@ -148,8 +148,7 @@ def test_a_list_checked_every_few_days_does_not_make_a_repeat_usual(engine):
     assert log is not None
 
     def repeat(batch: pl.DataFrame) -> dict[str, tuple[float, float]]:
-        r = range_evidence(log.ops, log.pairs, log.hourly, log.purposes, log.refs, log.terminals,
-                           log.closed, batch, log.borrowed, log.register)  # fmt: skip
+        r = world_range(engine, batch)
         ops = r.frame["op"].to_list()
         return {op: (float(r.frame["rep_days"][ops.index(op)]),
                      float(r.evidence["repeat"][ops.index(op)])) for op in ("hrss0001", "hrss0002")}  # fmt: skip

@@ -12,34 +12,26 @@ still judged in full (the unauthorised part).
 from __future__ import annotations
 
 import numpy as np
-from anomaly_world import FIRST_DAY, LAST_DAY, build_world
+from anomaly_world import build_world, world_range
 from sqlalchemy import select, update
 
 from data_access.schema import models as m
 from scoring import anomaly_range
-from scoring.anomaly import FIRE, _read
-from scoring.anomaly_range import SUPPORTING_CAP, range_evidence
+from scoring.anomaly import FIRE
+from scoring.anomaly_range import SUPPORTING_CAP
 
 CLERK = "govservice0003"
 SHARE = 1  # one lookup in SHARE without authorisation
 
 
 def _evidence(engine, signal: str, op: str = CLERK) -> float:
-    log = _read(engine, FIRST_DAY, LAST_DAY, lambda _m: None)
-    assert log is not None
-    r = range_evidence(log.ops, log.pairs, log.hourly, log.purposes, log.refs, log.terminals,
-                       log.closed, log.batch, log.borrowed, log.register)  # fmt: skip
+    r = world_range(engine)
     i = r.frame["op"].to_list().index(op)
     return float(r.evidence[signal][i])
 
 
 def _terminal_evidence(engine) -> float:
-    log = _read(engine, FIRST_DAY, LAST_DAY, lambda _m: None)
-    assert log is not None
-    r = range_evidence(log.ops, log.pairs, log.hourly, log.purposes, log.refs, log.terminals,
-                       log.closed, log.batch, log.borrowed, log.register)  # fmt: skip
-    i = r.frame["op"].to_list().index(CLERK)
-    return float(r.evidence["terminal"][i])
+    return _evidence(engine, "terminal")
 
 
 def _world(engine, authorised: bool) -> None:
