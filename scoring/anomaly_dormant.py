@@ -14,10 +14,11 @@ work as before, a secondment without a silence is the weekly and range views' bu
 An account used while its owner is away need not fall silent: someone else's occasional lookup,
 a day here and there, breaks the silence without ending it (`trickle_evidence`). What shows is a
 stretch of working days without one ordinary day of the owner's work (a day with more than a
-quarter of their usual day's lookups), against their own share of ordinary days, together with
-lookups in it that are unauthorised beyond the operator's own earlier share. An innocent leave
-has no lookups in it, and the few lookups of a quiet spell after a campaign are authorised like
-the rest of the work: both parts must hold.
+quarter of their usual day's lookups; the usual day is the one their median lookup falls on),
+against their own share of ordinary days, together with lookups in it that are unauthorised
+beyond the operator's own earlier share or the peers' (overall, or on their own light days where
+that is higher). An innocent leave has no lookups in it, and the few lookups of a quiet spell are
+authorised like the rest of the work or like the peers' quiet spells: both parts must hold.
 """
 
 from __future__ import annotations
@@ -229,6 +230,47 @@ TRICKLE_MIN_DAYS = 3  # active working days in the stretch
 ORDINARY_SHARE = 0.25  # an ordinary day has more than this share of the usual day's lookups
 
 
+def ordinary_days(hourly: pl.DataFrame, closed: set) -> pl.DataFrame:
+    """One row per operator and working day with lookups: op, date, r (the day's rank among the
+    range's working days with lookups), n, u (unauthorised), usual (the operator's usual day),
+    ordinary_max (the most lookups of a day that is not ordinary), is_ord and r0 (the
+    operator's first day's rank), sorted by operator and day."""
+    daily = (
+        hourly.filter(~pl.col("date").is_in(list(closed)))
+        .group_by("op", "date")
+        .agg(pl.col("n").sum(), pl.col("unauth").sum().alias("u"))
+    )
+    days = sorted(set(daily["date"].to_list()))
+    rank = {d: i for i, d in enumerate(days)}
+    d = daily.with_columns(r=pl.col("date").replace_strict(rank, return_dtype=pl.Int64))
+    # the usual day as the lookups see it: the size of the day on which the operator's median
+    # lookup falls (many small days between days of real work do not make a small day usual:
+    # gen_b's inspectors look one or two persons up on half their days)
+    usual = (
+        d.sort("op", "n")
+        .with_columns(c=pl.col("n").cum_sum().over("op"), t=pl.col("n").sum().over("op"))
+        .filter(2 * pl.col("c") >= pl.col("t"))
+        .group_by("op")
+        .agg(usual=pl.col("n").first().cast(pl.Float64))
+    )
+    d = d.join(usual, on="op", how="left").sort("op", "r")
+    d = d.with_columns(
+        r0=pl.col("r").min().over("op"),
+        ordinary_max=pl.max_horizontal(pl.lit(1), (ORDINARY_SHARE * pl.col("usual")).floor()),
+    )
+    return d.with_columns(is_ord=pl.col("n") > pl.col("ordinary_max"))
+
+
+def light_day_lookups(f: pl.DataFrame, hourly: pl.DataFrame, closed: set) -> pl.DataFrame:
+    """Per row of f (column op): light_n and light_u, the lookups of the operator's days that are
+    not ordinary and those of them without authorisation (the peers' share of them is what a
+    quiet spell of the remit looks like: gen_e's grid officers look a resident up now and then
+    without a reference after a campaign under one)."""
+    d = ordinary_days(hourly, closed).filter(~pl.col("is_ord"))
+    light = d.group_by("op").agg(light_n=pl.col("n").sum(), light_u=pl.col("u").sum())
+    return f.select("op").join(light, on="op", how="left").fill_null(0)
+
+
 def trickle_evidence(
     f: pl.DataFrame, hourly: pl.DataFrame, closed: set, peer_share: np.ndarray
 ) -> pl.DataFrame:
@@ -237,8 +279,8 @@ def trickle_evidence(
     stretch_ev, and of its unauthorised lookups, unauth_ev, against the operator's earlier share
     or, where higher, the peers' share peer_share: earlier work under a campaign's references
     does not make a quiet spell's usual lookups without one suspect), with the numbers for the
-    reasons: usual (the median lookups of an active working day), ordinary (the most lookups of
-    a day that is not ordinary), t_start (the stretch's first working day), t_days (its working
+    reasons: usual (the lookups of the day the operator's median lookup falls on), ordinary (the
+    most lookups of a day that is not ordinary), t_start (the stretch's first working day), t_days (its working
     days), t_active (days with lookups in it), t_n and t_u (its lookups, and those without
     authorisation), t_share (the unauthorised share they were judged against), t_peers (whether
     that was the peers'), t_first and t_last (the days of its first and last lookup)."""
@@ -248,24 +290,11 @@ def trickle_evidence(
             "t_u": pl.Int64, "t_share": pl.Float64, "t_peers": pl.Boolean, "t_first": pl.Date,
             "t_last": pl.Date}  # fmt: skip
     empty = f.select("op").join(pl.DataFrame(schema=cols), on="op", how="left")
-    daily = (
-        hourly.filter(~pl.col("date").is_in(list(closed)))
-        .group_by("op", "date")
-        .agg(pl.col("n").sum(), pl.col("unauth").sum().alias("u"))
-    )
-    if daily.is_empty():
+    d = ordinary_days(hourly, closed)
+    if d.is_empty():
         return empty.with_columns(trickle_ev=pl.lit(0.0))
-    days = sorted(set(daily["date"].to_list()))
-    rank = {d: i for i, d in enumerate(days)}
+    days = sorted(set(d["date"].to_list()))
     total = len(days)
-    d = daily.with_columns(r=pl.col("date").replace_strict(rank, return_dtype=pl.Int64)).sort(
-        "op", "r"
-    )
-    d = d.with_columns(usual=pl.col("n").median().over("op"), r0=pl.col("r").min().over("op"))
-    d = d.with_columns(
-        ordinary_max=pl.max_horizontal(pl.lit(1), (ORDINARY_SHARE * pl.col("usual")).floor())
-    )
-    d = d.with_columns(is_ord=pl.col("n") > pl.col("ordinary_max"))
     # each day belongs to the stretch after the ordinary days before it (j of them)
     d = d.with_columns(
         j=pl.col("is_ord").cast(pl.Int64).cum_sum().over("op"),

@@ -36,7 +36,7 @@ import polars as pl
 from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence, run_days, run_hours
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
 from scoring.anomaly_desk import desk_evidence
-from scoring.anomaly_dormant import dormant_evidence, trickle_evidence
+from scoring.anomaly_dormant import dormant_evidence, light_day_lookups, trickle_evidence
 from scoring.anomaly_enumeration import (
     enumeration_evidence,
     enumeration_groups,
@@ -545,14 +545,22 @@ def range_evidence(
     )
     expected["dormant"] = dorm["aspect_exp"].to_numpy()
     # an account used now and then while its owner is away: no ordinary day, unauthorised lookups
-    trick = trickle_evidence(f, hourly, closed_dates, b_u.mu)
+    # judged against the peers' unauthorised share on their own light days where that is higher
+    # than their share overall: a quiet spell of the remit may be worked without references
+    light = light_day_lookups(f, hourly, closed_dates)
+    b_light = peer_baseline(keys, light["light_u"].to_numpy(), light["light_n"].to_numpy(), size=n)
+    by_light = np.nan_to_num(b_light.mu, nan=-1.0) > np.nan_to_num(b_u.mu, nan=-1.0)
+    peer_share = np.where(by_light, b_light.mu, b_u.mu)
+    trick = trickle_evidence(f, hourly, closed_dates, peer_share)
     ev["trickle"] = np.where(machine, 0.0, trick["trickle_ev"].to_numpy())
     t_share = trick["t_share"].fill_null(np.nan).to_numpy()
     expected["trickle"] = np.nan_to_num(trick["t_n"].fill_null(0).to_numpy() * t_share)
     by_peers = trick["t_peers"].fill_null(False).to_numpy()
+    t_level = np.where(by_light, b_light.level, b_u.level)
+    t_peers = np.where(by_light, b_light.peers, b_u.peers)
     baselines["trickle"] = Baseline(t_share, np.full(f.height, np.nan),
-                                    np.where(by_peers, b_u.level, "own"),
-                                    np.where(by_peers, b_u.peers, 0))  # fmt: skip
+                                    np.where(by_peers, t_level, "own"),
+                                    np.where(by_peers, t_peers, 0))  # fmt: skip
     # someone else's desk for a stretch: a terminal of no other day, the usual ones resting
     desk_ev, desk = desk_evidence(f, term_days)
     ev["desk"] = np.where(machine, 0.0, np.minimum(desk_ev, DESK_CAP))
@@ -576,6 +584,7 @@ def range_evidence(
         **{c: streak[c] for c in ("streak", "streak_n", "streak_hours", "streak_p", "streak_peer")},
         **{c: trick[c] for c in ("usual", "ordinary", "t_start", "t_days", "t_active", "t_n",
                                  "t_u", "t_share", "t_peers")},
+        t_light=pl.Series(by_peers & by_light),
         **{c: desk[c] for c in ("d_terminal", "d_first", "d_last", "d_days", "d_other", "d_n")},
     )  # fmt: skip
     f = f.with_columns(

@@ -470,12 +470,15 @@ def _desk_reason(row: dict) -> tuple[str, str]:
 
 def _trickle_reason(row: dict, exp: float) -> tuple[str, str]:
     """(zh, en) for the trickle signal: the stretch without ordinary work and its unauthorised
-    lookups against the operator's own earlier share."""
+    lookups against the operator's own earlier share, the peers' or the peers' on their own
+    light days (days that are not ordinary)."""
     usual, most = _fmt(float(row["usual"])), int(row["ordinary"])
     start, days, active = row["t_start"], int(row["t_days"]), int(row["t_active"])
     n, u, share = int(row["t_n"]), int(row["t_u"]), float(row["t_share"])
     whose_zh, whose_en = (
-        ("同组人员", "the peers' share")
+        ("同组人员零星查询日", "the peers' share on their own light days")
+        if row.get("t_light")
+        else ("同组人员", "the peers' share")
         if row["t_peers"]
         else ("本人此前", "the operator's own earlier share")
     )

@@ -10,6 +10,11 @@ little. In the hand-built log (both engines), a window clerk's account used once
 final week without a reference while its owner is away raises a range alert with the reason's
 numbers, judged against the peers' share where it is above the clerk's own; the same week's
 lookups under a reference by another clerk raise nothing.
+
+anomaly-2.24: the usual day is the one the operator's median lookup falls on (days of 30 between
+days of two make 30 usual, so days of three are no ordinary work); the lookups of light days
+are counted per operator; where four other window clerks spend the final week as the away clerk
+does, their share on their light days is the expectation, and the reason says so.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ import math
 import numpy as np
 import polars as pl
 import pytest
-from anomaly_world import FINAL_WEEK, FIRST_DAY, LAST_DAY, world_persons
-from sqlalchemy import delete, insert
+from anomaly_world import FINAL_WEEK, FIRST_DAY, LAST_DAY, world_persons, world_range
+from sqlalchemy import delete, insert, select
 
 from data_access.schema import models as m
 from scoring.anomaly import detect
-from scoring.anomaly_dormant import trickle_evidence
+from scoring.anomaly_dormant import light_day_lookups, trickle_evidence
+from scoring.anomaly_reasons import range_reason
 from ui.alert_reasons import headline
 
 START = dt.date(2026, 3, 2)  # a Monday
@@ -99,6 +105,31 @@ def test_the_peers_share_where_higher_is_the_expectation():
     assert with_peers["trickle_ev"] == pytest.approx(expected) and expected < 1.0
 
 
+def test_the_usual_day_is_the_day_of_the_median_lookup():
+    """An inspector who looks one or two persons up on most days between days of real work (30
+    lookups): the usual day is the one their median lookup falls on (30), not the median day
+    (2), so a stretch of days with three lookups, two of them without authorisation, is no
+    ordinary work (the median day made every day of more than one lookup ordinary)."""
+    work = [(30, 0), (2, 0), (2, 0)] * 6 + [(30, 0)]  # 19 days: 210 lookups on 7, 24 on 12
+    row = _evidence({"ghost": work + [(3, 2)] * 11})["ghost"]
+    assert row["usual"] == 30 and row["ordinary"] == 7
+    assert (row["t_days"], row["t_active"], row["t_n"], row["t_u"]) == (11, 11, 33, 22)
+    # 7 ordinary days of the 19 before the stretch (Laplace: 8 / 21); the unauthorised part
+    # (22 of 33 against 1 / 236) is far stronger
+    stretch = -(math.log10(30) + 11 * math.log10(1 - 8 / 21))
+    assert row["stretch_ev"] == pytest.approx(stretch)
+    assert row["trickle_ev"] == pytest.approx(stretch) and row["unauth_ev"] > 20.0
+
+
+def test_light_day_lookups_count_the_days_that_are_not_ordinary():
+    # the usual day is 10 lookups, so a day of 2 or fewer is light, one of 3 is ordinary
+    plan = {"op": ORDINARY[:10] + [(2, 1), (1, 1), (0, 0), (3, 0)] + ORDINARY[:5]}
+    f = pl.DataFrame({"op": ["op", "ref", "absent"]})
+    light = {r["op"]: r for r in light_day_lookups(f, _hourly(plan), set()).to_dicts()}
+    assert (light["op"]["light_n"], light["op"]["light_u"]) == (3, 2)
+    assert (light["ref"]["light_n"], light["absent"]["light_n"]) == (0, 0)  # 5 a day: its usual
+
+
 AWAY, PRESENT = "govservice0003", "govservice0002"
 
 
@@ -151,3 +182,54 @@ def test_an_account_used_once_a_day_while_its_owner_is_away_raises_a_range_alert
     # one reason each: the alert's reasons are joined by "；" / "; "
     assert "；" not in zh and "; " not in en, (zh, en)
     assert not [a for a in alerts if a.operator_id == PRESENT and "trickle" in a.signals]
+
+
+QUIET_CLERKS = [f"govservice00{k}" for k in range(10, 14)]
+
+
+def _add_quiet_clerks(engine) -> None:
+    """Four more window clerks of the county: three weeks of twenty lookups a day under
+    references, then a final week of one lookup a day without one (their remit's quiet spell)."""
+    with engine.connect() as conn:
+        persons = list(conn.scalars(select(m.Person.id_number).limit(40)).all())[20:]
+    days = [FIRST_DAY + dt.timedelta(days=k) for k in range((LAST_DAY - FIRST_DAY).days + 1)]
+    rows = []
+    with engine.begin() as conn:
+        conn.execute(insert(m.Operator), [
+            {"operator_id": op, "name": "测试员", "department_code": "GOVSERVICE",
+             "role": "window", "county_code": "411602", "id_number": persons[k]}
+            for k, op in enumerate(QUIET_CLERKS)])  # fmt: skip
+        for k, op in enumerate(QUIET_CLERKS):
+            for day in (d for d in days if d.weekday() < 5):
+                quiet = day >= FINAL_WEEK.date()
+                for j in range(1 if quiet else 20):
+                    at = dt.datetime.combine(day, dt.time(9)) + dt.timedelta(minutes=13 * j + k)
+                    rows.append({"query_id": f"C{len(rows):06d}", "operator_id": op,
+                                 "queried_at": at, "subject_id_number": persons[(j + k) % 20],
+                                 "purpose_code": "LICENSING", "channel": "WEB",
+                                 "authorization_ref": None if quiet else f"XK{at:%Y%m%d%H%M}{k}",
+                                 "terminal_id": None, "flags": ""})  # fmt: skip
+        conn.execute(insert(m.QueryLog), rows)
+
+
+def test_a_quiet_spell_is_the_remits_where_the_peers_light_days_lack_references(world):
+    """Four other window clerks of the county spend the final week as the away clerk does, one
+    lookup a day without a reference: the peers' share of unauthorised lookups on their light days
+    (not their share overall, under 5 %) is what a quiet spell is judged against (without it the
+    stretch's evidence, 4.9, would decide)."""
+    alone = world_range(world)
+    i = alone.frame["op"].to_list().index(AWAY)
+    assert alone.evidence["trickle"][i] > 4.0
+    _add_quiet_clerks(world)
+    both = world_range(world)
+    j = both.frame["op"].to_list().index(AWAY)
+    assert both.baseline["unauth"].mu[j] < 0.05
+    # the peers' 25 light lookups, 20 without a reference, pulled towards the broader groups'
+    # share (peer_baseline's prior of 200 lookups): the away clerk's five of five at that share
+    light = both.baseline["trickle"]
+    assert light.level[j] == "dept_role_level" and light.mu[j] > 0.15
+    assert both.evidence["trickle"][j] == pytest.approx(-5 * math.log10(light.mu[j]))
+    assert both.evidence["trickle"][j] < alone.evidence["trickle"][i] - 1.0
+    zh, en = range_reason("trickle", both.frame.row(j, named=True), both, j)
+    assert f"按同组人员零星查询日 {light.mu[j]:.0%} 的无授权比例" in zh, zh
+    assert f"at the peers' share on their own light days ({light.mu[j]:.0%})" in en, en
