@@ -61,7 +61,8 @@ RANGE_MIN_DAYS = 14  # shorter ranges get week alerts only
 # operator's out-of-county lookups lean to; an account's lookups after its silence, and those while
 # its ordinary work stopped. Both are reasons; only the stronger adds to the score
 SAME_LOOKUPS = (("out_county", "out_focus"), ("dormant", "trickle"), ("streak", "trickle"),
-                ("terminal", "desk"), ("dormant", "desk"), ("kin", "family"))  # fmt: skip
+                ("terminal", "desk"), ("dormant", "desk"), ("kin", "family"),
+                ("unauth", "rapid"), ("streak", "rapid"))  # fmt: skip
 
 Progress = Callable[[str], None]
 
@@ -95,6 +96,7 @@ class _Log:
     daily: pl.DataFrame | None = None  # op, win, date, n, unauth (look-back weeks too)
     register: tuple[int, int] | None = None  # registered persons, of them on the watch list
     term_days: pl.DataFrame | None = None  # op, date, terminal, n over the scored range
+    rapid: pl.DataFrame | None = None  # anomaly_source.rapid_unauthorised over the scored range
 
 
 PAIR_KEYS = ["op", "subject"]
@@ -158,11 +160,13 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
                 say(f"week {w.start:%Y-%m-%d}: {int(hour['n'].sum()):,} lookups read")
         borrowed = None  # references carried over from person to person: a range signal
         term_days = None  # terminals per day: someone else's desk for a stretch
+        rapid = None  # lookups without authorisation, several to a minute
         if pairs and (date_to - date_from).days + 1 >= RANGE_MIN_DAYS:
             lo = dt.datetime.combine(date_from, dt.time())
             hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
             borrowed = source.borrowed_persons(conn, lo, hi)
             term_days = source.terminal_days(conn, lo, hi)
+            rapid = source.rapid_unauthorised(conn, lo, hi)
             # a reference typed once a week for weeks is used twice in no week: the range's
             # references are counted over the range, not summed over its weeks
             refs = [source.references(conn, lo, hi)]
@@ -186,7 +190,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
     return _Log(
         ops, weeks_f, flag_pairs(merged, ops, mates), pl.concat(hourly), pl.concat(purposes),
         pl.concat(refs), pl.concat(terms), set(closed["date"].to_list()), pl.concat(runs),
-        borrowed, daily_all, register, term_days,
+        borrowed, daily_all, register, term_days, rapid,
     )  # fmt: skip
 
 
@@ -205,7 +209,7 @@ def detect(
     say(f"scoring {log.pairs['op'].n_unique():,} operators over the range")
     rng = range_evidence(log.ops, log.pairs, log.hourly, scored_purposes, log.refs,
                          log.terminals, log.closed, log.batch, log.borrowed,
-                         log.register, log.term_days)  # fmt: skip
+                         log.register, log.term_days, log.rapid)  # fmt: skip
     rng = with_history(rng, log.weeks.filter(~pl.col("scored")))
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())

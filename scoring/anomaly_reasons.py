@@ -102,6 +102,8 @@ SHARES = {  # signal: what is counted (zh, en), unit (zh, en); the columns: SHAR
                    ("次", "lookups")),
     "unknown": (("库中不存在的身份证号的查询", "lookups of ID numbers not in the registry"),
                 ("次", "lookups")),
+    "rapid": (("一分钟内四次以上、无查询事由或授权编号的查询", "lookups without a purpose or "
+               "reference, four or more in one minute"), ("次", "lookups")),
     "hours": (("同组人员极少工作时段的查询", "lookups at hours the peer group hardly works"),
               ("次", "lookups")),
     "days": (("多数人员不上班日子的查询", "lookups on days most operators do not work"),
@@ -131,6 +133,9 @@ def _detail(name: str, row: dict) -> tuple[str, str]:
     if name == "hours" and row.get("hours_rare"):
         when = hour_ranges(list(row["hours_rare"]))
         return f"（{when}，不含批量核查）", f" ({when}, batch runs left out)"
+    if name == "rapid" and row.get("rapid_minutes"):
+        m = int(row["rapid_minutes"])
+        return f"（集中在 {m} 个一分钟内）", f" (in {m} such minutes)"
     if name == "days":  # the range counts the lookups made by hand (anomaly_range._by_hand)
         return "（不含批量核查）", " (batch runs left out)"
     if name == "purpose" and row.get("purpose_top"):

@@ -291,6 +291,42 @@ def register_watch_list(conn: Connection) -> tuple[int, int]:
     return int(persons or 0), int(sensitive or 0)
 
 
+RAPID_MIN = 4  # lookups without authorisation by one operator in one clock minute
+
+
+def rapid_unauthorised(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """op, rapid_n, rapid_minutes, first, last: the operator's lookups without authorisation in
+    clock minutes with RAPID_MIN or more of them (faster than anyone reads a credit report), the
+    minutes, and the first and last such lookup; counted in the database (one row per operator
+    with such a minute)."""
+    minute = [Q.c.operator_id, _date(), extract("hour", Q.c.queried_at),
+              extract("minute", Q.c.queried_at)]  # fmt: skip
+    u = func.sum(unauthorised())
+    per_minute = (
+        select(
+            Q.c.operator_id.label("op"),
+            u.label("u"),
+            func.min(Q.c.queried_at).label("t0"),
+            func.max(Q.c.queried_at).label("t1"),
+        )
+        .select_from(Q.outerjoin(PU, PU.c.code == Q.c.purpose_code))
+        .where(_in_window(start, end))
+        .group_by(*minute)
+        .having(u >= RAPID_MIN)
+        .subquery()
+    )
+    stmt = select(
+        per_minute.c.op,
+        func.sum(per_minute.c.u),
+        func.count(),
+        type_coerce(func.min(per_minute.c.t0), String),
+        type_coerce(func.max(per_minute.c.t1), String),
+    ).group_by(per_minute.c.op)
+    schema = {"op": pl.String, "rapid_n": pl.Int64, "rapid_minutes": pl.Int64,
+              "first": pl.Datetime("us"), "last": pl.Datetime("us")}  # fmt: skip
+    return _frame(conn, stmt, schema)
+
+
 def terminal_days(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """op, date, terminal, n: lookups per operator, day and terminal (lookups without a terminal
     left out), counted in the database."""

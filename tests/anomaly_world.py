@@ -160,4 +160,4 @@ def world_range(engine: Engine, batch=None):
     assert log is not None
     return range_evidence(log.ops, log.pairs, log.hourly, log.purposes, log.refs, log.terminals,
                           log.closed, log.batch if batch is None else batch, log.borrowed,
-                          log.register)  # fmt: skip
+                          log.register, log.term_days, log.rapid)  # fmt: skip

@@ -39,13 +39,13 @@ def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine,
         event.remove(engine, "before_cursor_execute", spy)
     by_op = _by_operator(alerts)
     expected = {"psb0001": ("kin", "surname and village", "同姓同村"),
-                "psb0002": ("unauth", "without a purpose", "无查询事由"),
+                "psb0002": ("rapid", "four or more in one minute", "一分钟内四次以上"),
                 "psb0003": ("hours", "hours the peer group hardly works", "极少工作时段"),
                 "psb0004": ("days", "(2026-11-21)", "（2026-11-21）")}  # fmt: skip
     for op, (signal, en, zh) in expected.items():
         assert op in by_op, f"{op} not flagged"
         top = by_op[op][0]
-        assert top.window_start == FINAL_WEEK
+        assert FINAL_WEEK <= top.window_start < FINAL_WEEK + dt.timedelta(days=7)
         # a week alert names the week; a range alert its episode, which lies in that week
         if top.horizon == "week":
             assert top.window_end == FINAL_WEEK + dt.timedelta(days=7)
@@ -54,6 +54,19 @@ def test_misuse_flagged_with_the_right_reasons_and_legitimate_work_quiet(engine,
         assert signal in top.signals
         assert any(en in r for r in top.reasons_en)
         assert any(zh in r for r in top.reasons_zh)
+    # the harvest's afternoon: its rapid lookups without a purpose name the episode (anomaly-2.24);
+    # the share without authorisation supports it
+    harvest = by_op["psb0002"][0]
+    assert harvest.horizon == "range" and harvest.lookups == 300
+    assert (harvest.window_start, harvest.window_end) == (
+        dt.datetime(2026, 11, 17),
+        dt.datetime(2026, 11, 18),
+    )
+    assert harvest.signals[0] == "rapid" and "unauth" in harvest.signals
+    assert harvest.reasons_en[0].startswith(
+        "Over the range: 300 lookups without a purpose or reference, four or more in one minute "
+        "(in 20 such minutes) of 505 lookups (59%)"
+    )
     week = next(a for a in by_op["psb0001"] if a.horizon == "week")
     kin = next(r for r in week.reasons_en if "surname" in r)
     assert kin.startswith("In the window: 6 residents sharing the operator's surname and village")

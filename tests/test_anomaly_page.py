@@ -32,8 +32,8 @@ def _seed_alerts(engine) -> None:
 def test_queue_evidence_and_append_only_triage(engine):
     _seed_alerts(engine)
     queue = ov.alert_queue(engine, OFFICER, ("open",), 0.0, None, None, None)
-    # the kin episode on top, then the harvest's day, then the kin week
-    assert list(queue["operator_id"])[:3] == ["psb0001", "psb0002", "psb0001"]
+    # the kin episode on top, then the harvest's afternoon (its rapid lookups), then its week
+    assert list(queue["operator_id"])[:3] == ["psb0001", "psb0002", "psb0002"]
     assert queue["score"].is_monotonic_decreasing and len(queue) == 8
     assert queue["operator_id"].nunique() == 4  # a week alert and a range alert for each
     kin = int(queue.loc[queue["operator_id"] == "psb0001", "alert_id"].iloc[0])
@@ -55,13 +55,19 @@ def test_queue_evidence_and_append_only_triage(engine):
     assert list(history["action"]) == ["escalate", "confirm"]
     assert ov.alert_detail(engine, OFFICER, kin)["status"] == "confirmed"
     assert ov.alert_queue(engine, OFFICER, ("open",), 0.0, "PSB", None, None)["alert_id"].tolist()
-    # only the harvester's range alert, whose episode runs through that week, overlaps it
+    # every episode lies in the final week: none overlaps the first week of November (the
+    # harvester's range alert names the afternoon of its rapid lookups, anomaly-2.24)
     early = ov.alert_queue(
         engine, OFFICER, (), 0.0, None, dt.date(2026, 11, 1), dt.date(2026, 11, 8)
     )
-    assert list(early["operator_id"]) == ["psb0002"]
+    assert early.empty
+    harvest = ov.alert_queue(
+        engine, OFFICER, (), 0.0, None, dt.date(2026, 11, 17), dt.date(2026, 11, 17)
+    )
+    harvest = harvest[harvest["operator_id"] == "psb0002"]
     # the share without authorisation only supports (anomaly-2.23): it is among the reasons
-    assert "Over the range: 307 lookups without a purpose" in early["reasons_en"].iloc[0]
+    assert "Over the range: 307 lookups without a purpose" in harvest["reasons_en"].iloc[0]
+    assert "four or more in one minute (in 20 such minutes)" in harvest["reasons_en"].iloc[0]
 
 
 def test_page_shows_queue_and_records_a_decision(sqlite_url, monkeypatch, server_navigation):
