@@ -280,10 +280,11 @@ def trickle_evidence(
     or, where higher, the peers' share peer_share: earlier work under a campaign's references
     does not make a quiet spell's usual lookups without one suspect), with the numbers for the
     reasons: usual (the lookups of the day the operator's median lookup falls on), ordinary (the
-    most lookups of a day that is not ordinary), t_start (the stretch's first working day), t_days (its working
-    days), t_active (days with lookups in it), t_n and t_u (its lookups, and those without
-    authorisation), t_share (the unauthorised share they were judged against), t_peers (whether
-    that was the peers'), t_first and t_last (the days of its first and last lookup)."""
+    most lookups of a day that is not ordinary), t_start (the stretch's first working day),
+    t_days (its working days), t_active (days with lookups in it), t_n and t_u (its lookups, and
+    those without authorisation), t_share (the unauthorised share they were judged against),
+    t_peers (whether that was the peers'), t_first and t_last (the days of its first and last
+    lookup)."""
     cols = {"op": pl.String, "trickle_ev": pl.Float64, "stretch_ev": pl.Float64,
             "unauth_ev": pl.Float64, "usual": pl.Float64, "ordinary": pl.Int64,
             "t_start": pl.Date, "t_days": pl.Int64, "t_active": pl.Int64, "t_n": pl.Int64,

@@ -10,6 +10,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | kin, neighbours, colleagues, sensitive | persons of the operator's surname and village, of the village, of the department's operators, on the watch list (per person looked up; also those looked up without authorisation or under a reference borrowed from another person, against the operator's own share of such persons) |
 | out_county | lookups of other counties' residents (county operators only; peers of the same level) |
 | unknown | lookups of ID numbers not in the registry |
+| rapid | lookups without authorisation, four or more by the operator in one clock minute, for operators with ten such minutes or more (against the typical peer) |
 | hours | lookups at hours the peer group hardly works |
 | days | lookups on days most operators do not work (weekends, holidays, read from the log) |
 | purpose | lookups under purposes the peer group (almost) never uses (a small department's few other operators are its group) |
@@ -18,7 +19,7 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | batch | the reference used for the most persons, against the peers' references |
 | borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |
 | dormant | lookups resuming after a long silence and unlike the earlier ones (anomaly_dormant) |
-| trickle | a stretch of working days without one ordinary day of the operator's work, and lookups in it unauthorised beyond their own earlier share or the peers' (anomaly_dormant) |
+| trickle | a stretch of working days without one ordinary day of the operator's work, and lookups in it unauthorised beyond their own earlier share or the peers' (overall, or on their own light days where higher) (anomaly_dormant) |
 | desk | a stretch of active days only on a terminal of no other day, the usual ones resting (anomaly_desk) |
 | piggyback | batch lookups off the run's rhythm or its county / age band (anomaly_batch) |
 | crowd | persons at the centre of a sudden case (a crowd of operators in one week, hardly anyone before or after) looked up without a reference from outside the case (anomaly_crowd) |
@@ -251,7 +252,7 @@ def range_evidence(
     anomaly_source.borrowed_persons over the range; none, nobody borrowed one; register:
     registered persons and of them on the watch list, anomaly_source.register_watch_list;
     term_days: lookups per operator, day and terminal, anomaly_source.terminal_days; none, no
-    desk signal; rapid: lookups without authorisation in minutes of three or more of them,
+    desk signal; rapid: lookups without authorisation in minutes of four or more of them,
     anomaly_source.rapid_unauthorised; none, nobody's)."""
     if batch is None:
         batch = pl.DataFrame(schema={"op": pl.String, "ref": pl.String, "at": pl.Datetime("us"),
