@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from data_access.text import neutralise
+from scoring.anomaly_store import REASON_SEPARATOR_EN, REASON_SEPARATOR_ZH, joined_reasons
 
 PROG = "python -m scoring anomalies"
 CSV_COLUMNS = ("operator_id", "window_start", "window_end", "score", "reasons", "reasons_zh",
@@ -40,7 +41,8 @@ def write_csv(path: Path, alerts) -> None:
         out.writerow(CSV_COLUMNS)
         for a in alerts:  # operator ids come from imported files: never let one run a formula
             row = [a.operator_id, a.window_start.isoformat(), a.window_end.isoformat(),
-                   f"{a.score:.2f}", "; ".join(a.reasons_en), "；".join(a.reasons_zh),
+                   f"{a.score:.2f}", joined_reasons(a.reasons_en, REASON_SEPARATOR_EN),
+                   joined_reasons(a.reasons_zh, REASON_SEPARATOR_ZH),
                    a.horizon, a.lookups or ""]  # fmt: skip
             out.writerow([neutralise(v) for v in row])
 

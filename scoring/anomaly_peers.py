@@ -52,7 +52,7 @@ LEVEL_WORDS = {
     "own": ("本人其他查询", "the operator's own other lookups"),
     "register": (
         "批量核查按全库登记人员、其余按同组人员",
-        "the register for the batch runs' persons, the peers for the rest; registered persons",
+        "the register for the batch runs' persons and the peers for the rest, registered persons",
     ),
 }
 

@@ -148,8 +148,8 @@ def _detail(name: str, row: dict) -> tuple[str, str]:
         zh, en = _names("counties").get(row["op_county"], (row["op_county"],) * 2)
         if row.get("covered_county"):  # anomaly_range._covered_county: part of their work
             c_zh, c_en = _names("counties").get(row["covered_county"], (row["covered_county"],) * 2)
-            return (f"（本县：{zh}；其日常兼管的{c_zh}不计在内）",
-                    f" (own county: {en}; {c_en}, which they cover week in week out, left out)")  # fmt: skip
+            return (f"（本县：{zh}，其日常兼管的{c_zh}不计在内）",
+                    f" (own county: {en}, {c_en}, which they cover week in week out, left out)")  # fmt: skip
         return f"（本县：{zh}）", f" (own county: {en})"
     return "", ""
 
@@ -385,7 +385,7 @@ def _new_reason(name: str, row: dict, exp: float) -> tuple[str, str]:
                 "(and the peers)"
             )
         return (
-            f"账号此前在 {span} 个工作日中有 {pre} 天查询，随后沉寂 {gap} 个工作日，自 {resume} 起恢复使用；{zh_b}",
+            f"账号此前在 {span} 个工作日中有 {pre} 天查询，随后沉寂 {gap} 个工作日，自 {resume} 起恢复使用：{zh_b}",
             f"The account worked on {pre} of {span} working days, then was silent for {gap} "
             f"working days and resumed on {resume}: {en_b}",
         )
@@ -507,12 +507,12 @@ def _streak_reason(row: dict, exp: float) -> tuple[str, str]:
         row["streak_p"],
     )
     peer = float(row["streak_peer"])
-    peer_zh = f"；同组人员的最长连续时段通常得分 {peer:.1f}，已扣除" if peer > 0 else ""
-    peer_en = f"; the peers' longest runs usually score {peer:.1f}, deducted" if peer > 0 else ""
+    peer_zh = f"（同组人员的最长连续时段通常得分 {peer:.1f}，已扣除）" if peer > 0 else ""
+    peer_en = f" (the peers' longest runs usually score {peer:.1f}, deducted)" if peer > 0 else ""
     return (
-        f"连续 {r} 个有查询的工作时段（共 {n} 次查询）全部没有授权编号或查询事由；在其共 {hours} 个工作时段中，"
+        f"连续 {r} 个有查询的工作时段（共 {n} 次查询）全部没有授权编号或查询事由，在其共 {hours} 个工作时段中，"
         f"这一段以外这样的时段只占 {_pct(p)}，偶然出现这么长的连续时段预计约 {_fmt(exp)} 次{peer_zh}",
-        f"{r} working hours in a row ({n} lookups) with no authorised lookup at all; of the "
+        f"{r} working hours in a row ({n} lookups) with no authorised lookup at all: of the "
         f"operator's other hours ({hours} in all) only {_pct(p)} are like that, and a run this "
         f"long is expected about {_fmt(exp)} times by chance{peer_en}",
     )

@@ -23,6 +23,13 @@ REASON_SEPARATOR_ZH = "；"
 REASON_SEPARATOR_EN = "; "
 
 
+def joined_reasons(reasons: list[str], separator: str) -> str:
+    """The reasons as stored: joined by the separator the page splits them on, a separator inside
+    one reason made a comma (a reason is never shown in two pieces)."""
+    inner = "，" if separator == REASON_SEPARATOR_ZH else ", "
+    return separator.join(r.replace(separator, inner) for r in reasons)
+
+
 @dataclass
 class StoreResult:
     inserted: int = 0
@@ -59,8 +66,8 @@ def store_alerts(
         for a in alerts:
             values = {
                 "score": a.score,
-                "reasons_zh": REASON_SEPARATOR_ZH.join(a.reasons_zh),
-                "reasons_en": REASON_SEPARATOR_EN.join(a.reasons_en),
+                "reasons_zh": joined_reasons(a.reasons_zh, REASON_SEPARATOR_ZH),
+                "reasons_en": joined_reasons(a.reasons_en, REASON_SEPARATOR_EN),
                 "detector_version": DETECTOR_VERSION,
             }
             key = (a.operator_id, a.window_start, a.window_end)

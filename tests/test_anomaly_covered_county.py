@@ -115,8 +115,9 @@ def test_the_reason_names_the_covered_county_it_left_out():
     from scoring.anomaly_reasons import _detail
 
     zh, en = _detail("out_county", {"op_county": "411602", "covered_county": NEIGHBOUR})
-    assert zh == "（本县：川汇区；其日常兼管的鹿邑县不计在内）", zh
-    assert "Luyi" in en and "left out" in en, en
+    # no reason separator inside a reason: the page would show it in two pieces
+    assert zh == "（本县：川汇区，其日常兼管的鹿邑县不计在内）", zh
+    assert "Luyi" in en and "left out" in en and "; " not in en, en
     assert _detail("out_county", {"op_county": "411602", "covered_county": None}) == (
         "（本县：川汇区）",
         " (own county: Chuanhui District)",
