@@ -261,20 +261,19 @@ def ordinary_days(hourly: pl.DataFrame, closed: set) -> pl.DataFrame:
     return d.with_columns(is_ord=pl.col("n") > pl.col("ordinary_max"))
 
 
-def light_day_lookups(f: pl.DataFrame, hourly: pl.DataFrame, closed: set) -> pl.DataFrame:
+def light_day_lookups(f: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
     """Per row of f (column op): light_n and light_u, the lookups of the operator's days that are
-    not ordinary and those of them without authorisation (the peers' share of them is what a
-    quiet spell of the remit looks like: gen_e's grid officers look a resident up now and then
-    without a reference after a campaign under one)."""
-    d = ordinary_days(hourly, closed).filter(~pl.col("is_ord"))
+    not ordinary (days: ordinary_days) and those of them without authorisation (the peers' share
+    of them is what a quiet spell of the remit looks like: gen_e's grid officers look a resident
+    up now and then without a reference after a campaign under one)."""
+    d = days.filter(~pl.col("is_ord"))
     light = d.group_by("op").agg(light_n=pl.col("n").sum(), light_u=pl.col("u").sum())
     return f.select("op").join(light, on="op", how="left").fill_null(0)
 
 
-def trickle_evidence(
-    f: pl.DataFrame, hourly: pl.DataFrame, closed: set, peer_share: np.ndarray
-) -> pl.DataFrame:
-    """Per row of f (column op): the evidence of the stretch without ordinary work that scores
+def trickle_evidence(f: pl.DataFrame, days: pl.DataFrame, peer_share: np.ndarray) -> pl.DataFrame:
+    """Per row of f (column op), from the operator's working days (days: ordinary_days): the
+    evidence of the stretch without ordinary work that scores
     highest (trickle_ev, the weaker of the stretch against the operator's share of ordinary days,
     stretch_ev, and of its unauthorised lookups, unauth_ev, against the operator's earlier share
     or, where higher, the peers' share peer_share: earlier work under a campaign's references
@@ -291,11 +290,11 @@ def trickle_evidence(
             "t_u": pl.Int64, "t_share": pl.Float64, "t_peers": pl.Boolean, "t_first": pl.Date,
             "t_last": pl.Date}  # fmt: skip
     empty = f.select("op").join(pl.DataFrame(schema=cols), on="op", how="left")
-    d = ordinary_days(hourly, closed)
+    d = days
     if d.is_empty():
         return empty.with_columns(trickle_ev=pl.lit(0.0))
-    days = sorted(set(d["date"].to_list()))
-    total = len(days)
+    dates = sorted(set(d["date"].to_list()))
+    total = len(dates)
     # each day belongs to the stretch after the ordinary days before it (j of them)
     d = d.with_columns(
         j=pl.col("is_ord").cast(pl.Int64).cum_sum().over("op"),
@@ -354,7 +353,7 @@ def trickle_evidence(
     )  # fmt: skip
     s = s.with_columns(
         t_start=pl.col("t_start").replace_strict(
-            dict(enumerate(days)), default=None, return_dtype=pl.Date
+            dict(enumerate(dates)), default=None, return_dtype=pl.Date
         ),
         ordinary=pl.col("ordinary_max").cast(pl.Int64),
     )

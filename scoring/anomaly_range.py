@@ -37,7 +37,12 @@ import polars as pl
 from scoring.anomaly_batch import odd_batch_lookups, piggyback_evidence, run_days, run_hours
 from scoring.anomaly_crowd import crowd_evidence, crowd_pairs
 from scoring.anomaly_desk import desk_evidence
-from scoring.anomaly_dormant import dormant_evidence, light_day_lookups, trickle_evidence
+from scoring.anomaly_dormant import (
+    dormant_evidence,
+    light_day_lookups,
+    ordinary_days,
+    trickle_evidence,
+)
 from scoring.anomaly_enumeration import (
     enumeration_evidence,
     enumeration_groups,
@@ -60,6 +65,7 @@ from scoring.anomaly_peers import (
     peer_baseline,
     tail_evidence,
 )
+from scoring.anomaly_source import RAPID_SCHEMA
 from scoring.anomaly_streak import streak_evidence
 from scoring.anomaly_village import village_exposure
 
@@ -392,9 +398,7 @@ def range_evidence(
     # report: a harvest dripped into the day's work (gen_b's window clerk: 680 persons at lunch
     # over four months, 16 % of their lookups, a few a day seconds apart); not for gateways
     if rapid is None:
-        rapid = pl.DataFrame(schema={"op": pl.String, "rapid_n": pl.Int64,
-                                     "rapid_minutes": pl.Int64, "first": pl.Datetime("us"),
-                                     "last": pl.Datetime("us")})  # fmt: skip
+        rapid = pl.DataFrame(schema=RAPID_SCHEMA)
     fast = f.select("op").join(rapid.select("op", "rapid_n", "rapid_minutes"), on="op",
                                how="left").fill_null(0)  # fmt: skip
     # a few such minutes are a family's papers looked up in a hurry (held_c's inspectors: up to
@@ -569,11 +573,12 @@ def range_evidence(
     # an account used now and then while its owner is away: no ordinary day, unauthorised lookups
     # judged against the peers' unauthorised share on their own light days where that is higher
     # than their share overall: a quiet spell of the remit may be worked without references
-    light = light_day_lookups(f, hourly, closed_dates)
+    working_days = ordinary_days(hourly, closed_dates)
+    light = light_day_lookups(f, working_days)
     b_light = peer_baseline(keys, light["light_u"].to_numpy(), light["light_n"].to_numpy(), size=n)
     by_light = np.nan_to_num(b_light.mu, nan=-1.0) > np.nan_to_num(b_u.mu, nan=-1.0)
     peer_share = np.where(by_light, b_light.mu, b_u.mu)
-    trick = trickle_evidence(f, hourly, closed_dates, peer_share)
+    trick = trickle_evidence(f, working_days, peer_share)
     ev["trickle"] = np.where(machine, 0.0, trick["trickle_ev"].to_numpy())
     t_share = trick["t_share"].fill_null(np.nan).to_numpy()
     expected["trickle"] = np.nan_to_num(trick["t_n"].fill_null(0).to_numpy() * t_share)

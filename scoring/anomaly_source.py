@@ -292,6 +292,9 @@ def register_watch_list(conn: Connection) -> tuple[int, int]:
 
 
 RAPID_MIN = 4  # lookups without authorisation by one operator in one clock minute
+RAPID_SCHEMA: dict[str, pl.DataType] = {"op": pl.String(), "rapid_n": pl.Int64(),
+                                         "rapid_minutes": pl.Int64(), "first": pl.Datetime("us"),
+                                         "last": pl.Datetime("us")}  # fmt: skip
 
 
 def rapid_unauthorised(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
@@ -323,9 +326,7 @@ def rapid_unauthorised(conn: Connection, start: dt.datetime, end: dt.datetime) -
         type_coerce(func.min(per_minute.c.t0), String),
         type_coerce(func.max(per_minute.c.t1), String),
     ).group_by(per_minute.c.op)
-    schema = {"op": pl.String, "rapid_n": pl.Int64, "rapid_minutes": pl.Int64,
-              "first": pl.Datetime("us"), "last": pl.Datetime("us")}  # fmt: skip
-    return _frame(conn, stmt, schema)
+    return _frame(conn, stmt, RAPID_SCHEMA)
 
 
 def terminal_days(conn: Connection, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:

@@ -30,7 +30,7 @@ from sqlalchemy import delete, insert, select
 
 from data_access.schema import models as m
 from scoring.anomaly import detect
-from scoring.anomaly_dormant import light_day_lookups, trickle_evidence
+from scoring.anomaly_dormant import light_day_lookups, ordinary_days, trickle_evidence
 from scoring.anomaly_reasons import range_reason
 from ui.alert_reasons import headline
 
@@ -59,7 +59,7 @@ def _hourly(plan: dict[str, list[tuple[int, int]]]) -> pl.DataFrame:
 
 def _evidence(plan: dict, peer_share: float = 0.0) -> dict[str, dict]:
     f = pl.DataFrame({"op": sorted(plan)})
-    out = trickle_evidence(f, _hourly(plan), set(), np.full(f.height, peer_share))
+    out = trickle_evidence(f, ordinary_days(_hourly(plan), set()), np.full(f.height, peer_share))
     return {row["op"]: row for row in out.to_dicts()}
 
 
@@ -125,7 +125,9 @@ def test_light_day_lookups_count_the_days_that_are_not_ordinary():
     # the usual day is 10 lookups, so a day of 2 or fewer is light, one of 3 is ordinary
     plan = {"op": ORDINARY[:10] + [(2, 1), (1, 1), (0, 0), (3, 0)] + ORDINARY[:5]}
     f = pl.DataFrame({"op": ["op", "ref", "absent"]})
-    light = {r["op"]: r for r in light_day_lookups(f, _hourly(plan), set()).to_dicts()}
+    light = {
+        r["op"]: r for r in light_day_lookups(f, ordinary_days(_hourly(plan), set())).to_dicts()
+    }
     assert (light["op"]["light_n"], light["op"]["light_u"]) == (3, 2)
     assert (light["ref"]["light_n"], light["absent"]["light_n"]) == (0, 0)  # 5 a day: its usual
 
