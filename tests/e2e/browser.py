@@ -54,6 +54,27 @@ def settled(page) -> None:
     page.wait_for_timeout(300)
 
 
+def choose(page, box, option: str, typed: bool = False) -> None:
+    """Open a select box and pick an option. A rerun that starts as the box is clicked (the
+    session cookie written after the first run, a widget's own rerun) closes its list again: the
+    box is opened again, up to three times, until the option shows. typed: type the option's name
+    to narrow a long list."""
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        box.click()
+        if typed:
+            page.keyboard.type(option)
+        try:
+            choice.wait_for(timeout=WAIT_MS // 3)
+            break
+        except playwright_api.TimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            settled(page)
+    choice.click()
+
+
 def heading(page, text: str) -> None:
     page.get_by_role("heading", name=text).first.wait_for(timeout=WAIT_MS)
 

@@ -5,7 +5,7 @@ each step (tests/e2e/browser.py says where)."""
 
 from __future__ import annotations
 
-from tests.e2e.browser import PASSWORD, WAIT_MS, heading, settled, shot, sign_in
+from tests.e2e.browser import PASSWORD, WAIT_MS, choose, heading, settled, shot, sign_in
 from ui.i18n import t
 
 EVIDENCE = b"%PDF-1.4\n% e2e evidence\n%%EOF\n"
@@ -61,9 +61,8 @@ def test_open_answer_accept_in_the_browser(browser, server, tmp_path):
     heading(page, zh("page.reporting"))
     settled(page)  # a click during the first run can be lost to its rerun
     page.get_by_role("tab", name=zh("reporting.tab.drill")).click()
-    page.get_by_label(zh("reporting.drill_unit")).click()
-    page.keyboard.type(samr)  # the list is long: typed, it keeps the one unit
-    page.get_by_role("option", name=samr, exact=True).click()
+    # the list is long: typed, it keeps the one unit
+    choose(page, page.get_by_label(zh("reporting.drill_unit")), samr, typed=True)
     settled(page)
     page.get_by_text(zh("sv.open.title", unit=samr)).wait_for(timeout=WAIT_MS)
     settled(page)

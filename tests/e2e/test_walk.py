@@ -14,6 +14,7 @@ from tests.e2e.browser import (
     ACCOUNTS,
     PASSWORD,
     WAIT_MS,
+    choose,
     heading,
     session_cookie,
     settled,
@@ -162,8 +163,7 @@ def test_the_choices_on_a_page_hold_through_the_english_toggle(page, server):
     heading(page, t("page.oversight", "zh"))
     settled(page)
     sidebar = page.get_by_test_id("stSidebarUserContent")
-    sidebar.get_by_role("combobox").last.click()  # the counties of the global filters
-    page.get_by_role("option", name="川汇区").click()
+    choose(page, sidebar.get_by_role("combobox").last, "川汇区")  # the global filters' counties
     page.keyboard.press("Escape")
     settled(page)
     sidebar.get_by_text("English", exact=True).click()
