@@ -10,7 +10,9 @@ that band.
 
 Only a run with a beat has a rhythm to break (anomaly-2.20): a sitting at BEAT_PACE or faster
 whose brisk gaps are a good share of its median (a floor) and whose short gaps are a few, not
-its own jitter. A clerk's memoryless pace has short gaps of its own, a gateway's whole seconds
+its own jitter. A machine stepping through a list at one to six whole seconds a lookup has a floor
+(anomaly-2.25: a quarter of its median, a third before): it never looks two persons up in one
+second, so a lookup in the same second as one of its own was typed in. A clerk's memoryless pace has short gaps of its own, a gateway's whole seconds
 many gaps of nothing, and a co-debtor looked up right after the debtor is the run's own work.
 
 The operator's odd lookups are judged as a share of their batch lookups against the peers' share
@@ -37,7 +39,7 @@ BRISK_SHARE = 0.5  # and closer than this share of them
 RHYTHM_KAPPA = 4.0  # clerks' habits differ: odd shares vary by half between peers at least
 SHORT_FEW = 3  # a run with at most this many such gaps
 SHORT_SHARE = 0.05  # or this share of its lookups has a floor; more are its own jitter
-FLOOR_SHARE = 0.35  # a run has a floor when its brisk gaps are this share of its median or more
+FLOOR_SHARE = 0.25  # a run has a floor when its brisk gaps are this share of its median or more
 BEAT_PACE = 60.0  # seconds: a run slower than this has no beat to break (a clerk's day's list)
 BULK_COUNTY = 0.9  # a run whose persons are this share of one county has a county
 AGE_BAND = 25  # years: a run whose middle 90 % of persons were born within them has an age band

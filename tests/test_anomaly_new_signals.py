@@ -120,6 +120,22 @@ def test_a_runs_own_short_gaps_are_no_beat_broken():
     assert _beat(rows).is_empty()
 
 
+def test_a_lookup_in_the_same_second_as_a_machines_own_was_typed_in():
+    t0 = dt.datetime(2026, 6, 1, 20)
+    # a scheduled run stepping through its list at one to six whole seconds a lookup (median 3.5,
+    # its brisk gaps 1 s: a floor at a quarter of the median, not at a third)
+    gaps = [1, 1, 2, 3, 4, 5, 6, 4, 3, 5] * 6
+    at = [t0 + dt.timedelta(seconds=int(x)) for x in np.cumsum(gaps)]
+    rows = [("m", "R1", t, "411621", "1980-01-01") for t in at]
+    assert _beat(rows).is_empty()
+    # a person looked up in the same second as the run's 31st, and one 2 s after its 44th (gaps
+    # the run itself makes)
+    typed = ("m", "R1", at[30], "411625", "1975-03-03")
+    beat = _beat(rows + [typed, ("m", "R1", at[43] + dt.timedelta(seconds=2), "411621", "1981")])
+    assert beat.height == 2 and typed[2] in beat["at"].to_list()
+    assert set(beat["at"].to_list()) == {at[30]}
+
+
 def test_a_household_member_right_after_the_person_is_the_runs_own_work():
     t0 = dt.datetime(2026, 6, 1, 10)
     rows = [(*r, f"4116210010{i:02d}") for i, r in enumerate(_run("a", "R1", t0, 30, 20))]
