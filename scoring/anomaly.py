@@ -123,10 +123,19 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
         register = source.register_watch_list(conn)
         mates = colleague_pairs(ops)
         generation = week_store.generation(conn)
+        stored_weeks = {
+            i: week_store.load_week(conn, w.start.date(), DETECTOR_VERSION, generation)
+            for i, w in enumerate(windows)
+            if _whole_week(w)
+        }
+        unread = [w for i, w in enumerate(windows) if stored_weeks.get(i) is None]
+        persons = (
+            source.persons_looked_up(conn, unread[0].start, unread[-1].end)
+            if unread
+            else pl.DataFrame(schema=source.PERSONS_SCHEMA)
+        )
         for i, w in enumerate(windows):
-            stored = None
-            if _whole_week(w):
-                stored = week_store.load_week(conn, w.start.date(), DETECTOR_VERSION, generation)
+            stored = stored_weeks.get(i)
             if stored is not None:  # a look-back week read before: the same frames, renumbered
                 win = pl.lit(i, pl.Int32).alias("win")
                 weeks.append(stored["features"].with_columns(win))
@@ -137,7 +146,7 @@ def _read(engine: Engine, date_from: dt.date, date_to: dt.date, say: Progress) -
             hour = source.hourly(conn, w.start, w.end)
             if hour.is_empty():
                 continue
-            subj = source.subjects(conn, w.start, w.end)
+            subj = source.with_persons(source.subjects(conn, w.start, w.end), persons)
             refs_w = source.references(conn, w.start, w.end)
             feats = window_features(i, w, hour, subj, source.batches(refs_w), ops, mates)
             weeks.append(feats.with_columns(days=pl.lit((w.end - w.start).days, pl.Int32)))
