@@ -3,7 +3,7 @@
 A SELECT of a few hundred thousand rows (the detector reads one row per operator and person a
 week: about 410,000 on the city) costs more in the driver's rows than in the database: psycopg
 makes a Python tuple of objects per row. COPY sends the same rows as CSV, which polars parses in
-native code (a city week: 3.8 s -> about 1 s). The statement is still a SQLAlchemy Core select
+native code (a city week's 410,000 rows: 2.8 s with the query, 3.8 s before). The statement is still a SQLAlchemy Core select
 with bound parameters: it is compiled for the connection's dialect and psycopg binds the
 parameters into the COPY itself.
 
