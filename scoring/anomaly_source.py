@@ -198,17 +198,7 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
     campaign's (a joint-punishment list worked through by several officers), not one person's
     authorisation (a case's number two colleagues copied stays borrowed)."""
     day = _date()
-    # only a reference some operator used for two persons or more can have been borrowed (two
-    # persons: the smallest ID number is not the largest, which a hash aggregate counts without
-    # sorting each reference's persons); the windows below read every operator's persons of such
-    # references (most references are one person's: the windows' sorts then cost a fraction)
-    shared = (
-        select(Q.c.authorization_ref)
-        .where(_in_window(start, end), ~no_reference())
-        .group_by(Q.c.operator_id, Q.c.authorization_ref)
-        .having(func.min(Q.c.subject_id_number) != func.max(Q.c.subject_id_number))
-    )
-    per_person = (
+    persons = (
         select(
             Q.c.operator_id.label("op"),
             Q.c.authorization_ref.label("ref"),
@@ -216,10 +206,15 @@ def borrowed_persons(conn: Connection, start: dt.datetime, end: dt.datetime) -> 
             func.min(day).label("day"),
             func.min(Q.c.queried_at).label("at"),
         )
-        .where(_in_window(start, end), Q.c.authorization_ref.in_(shared))
+        .where(_in_window(start, end), ~no_reference())
         .group_by(Q.c.operator_id, Q.c.authorization_ref, Q.c.subject_id_number)
-        .subquery("ref_persons")
+        .cte("ref_persons")
     )
+    # only a reference some operator used for two persons or more can have been borrowed; the
+    # windows below read every operator's persons of such references (most references are one
+    # person's: the windows' sorts then cost a fraction)
+    shared = select(persons.c.ref).group_by(persons.c.op, persons.c.ref).having(func.count() >= 2)
+    per_person = select(persons).where(persons.c.ref.in_(shared)).subquery()
     # windows, not self-joins: one pass on every engine, whatever the planner knows of the table
     ref = [per_person.c.ref, per_person.c.op]  # (ref, op): one sort serves every window
     per_day = (
