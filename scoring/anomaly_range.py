@@ -65,6 +65,7 @@ from scoring.anomaly_peers import (
     peer_baseline,
     tail_evidence,
 )
+from scoring.anomaly_revisits import fisher, revisit_tails
 from scoring.anomaly_source import RAPID_SCHEMA
 from scoring.anomaly_streak import streak_evidence
 from scoring.anomaly_village import village_exposure
@@ -137,6 +138,7 @@ RELATIONS = {"kin": "kin", "neighbours": "nb", "colleagues": "col", "sensitive":
 # kin and neighbours are judged against an exposure (expected persons), not a share of persons;
 # the prior "as chance has it" (observed = exposed) weighs this many expected persons
 EXPOSURE_PRIOR = 5.0
+REVISIT_MIN = 1.0  # evidence the days add before a reason names them
 RARE_HOUR_SHARE = 0.005  # an hour the peer group uses for < 0.5 % of its lookups
 RARE_PURPOSE_SHARE = 0.005  # a purpose the peer group uses for < 0.5 % of its lookups
 PURPOSE_FLOOR = 0.0005
@@ -332,6 +334,17 @@ def range_evidence(
             k = k + (f["kin_s"].to_numpy() if name == "neighbours" else 0.0)
             share_signal(name, k, exposure[name], prior_weight=EXPOSURE_PRIOR, size=persons,
                          prior_share=1.0)  # fmt: skip
+            # and how often they were looked up: on more days than the operator's other persons
+            # (anomaly_revisits), a second finding about the same persons
+            flag = pl.col("kin") if name == "kin" else pl.col("kin") | pl.col("nb")
+            again = revisit_tails(pairs, f, flag)
+            both = -np.log10(fisher(10.0 ** -ev[name], again["tail"].to_numpy()))
+            f = f.with_columns(
+                again["rel_days"].alias(f"{c}_rdays"),
+                again["usual_days"].alias(f"{c}_rusual"),
+                pl.Series(f"{c}_revisit", both > ev[name] + REVISIT_MIN),
+            )
+            ev[name] = np.maximum(ev[name], both)
         else:
             b = share_signal(name, k, persons)
         # the part looked up without authorisation is judged against the peers' own share
@@ -1209,6 +1222,8 @@ def _flagged_spans(pairs, hourly, purposes, refs, f, rare_hours, closed_dates, f
 
     for name, c in pair_cols.items():
         out[name] = span(pairs.filter(pl.col(c)), "first", "last")
+    # the neighbours' evidence counts the kin among the village's persons
+    out["neighbours"] = span(pairs.filter(pl.col("nb") | pl.col("kin")), "first", "last")
 
     def hours_of(frame: pl.DataFrame) -> pl.DataFrame:  # at: the hour's start
         return frame.with_columns(

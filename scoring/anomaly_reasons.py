@@ -326,6 +326,12 @@ def _village_reason(name: str, row: dict, rng, i) -> tuple[str, str]:
               f"{of} persons looked up), by chance about {_fmt(chance)} from how often the "
               "county's other lookups reach that village")  # fmt: skip
     own_zh, own_en = _without_own(name, row)
+    c = RELATIONS[name]
+    if row.get(f"{c}_revisit"):  # looked up on more days than the operator's other persons
+        days, usual = int(row[f"{c}_rdays"]), float(row[f"{c}_rusual"])
+        own_zh += f"，这些人共被查询 {days} 天次（本人查询的其他人平均每人 {_fmt(usual)} 天）"
+        own_en += (f", looked up on {days} person-days in all where the operator's other persons "
+                   f"average {_fmt(usual)} days each")  # fmt: skip
     return (
         f"{zh}{own_zh}，{lv_zh}（{peers} 人）通常为偶然的 {_fmt(factor)} 倍，预计约 {_fmt(exp)} 人",
         f"{en}{own_en}, and {lv_en} ({peers}) usually at {_fmt(factor)} times chance: about "
