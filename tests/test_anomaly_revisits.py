@@ -76,3 +76,30 @@ def test_fisher_combination():
     assert math.isclose(fisher(np.array([0.01]), np.array([0.5]))[0], x * (1 - math.log(x)))
     # two modest findings together are stronger than either
     assert fisher(np.array([0.05]), np.array([0.05]))[0] < 0.05
+
+
+def test_the_reason_gives_the_days_when_they_add_a_finding():
+    from types import SimpleNamespace
+
+    from scoring.anomaly_peers import Baseline
+    from scoring.anomaly_reasons import range_reason
+
+    rng = SimpleNamespace(
+        expected={"kin": np.array([0.93])},
+        unauthorised={},
+        baseline={
+            "kin": Baseline(
+                np.array([0.86]), np.array([5.0]), np.array(["dept_role_level"]), np.array([5])
+            )
+        },  # fmt: skip
+    )
+    row = {"kin_s": 2, "nb_s": 1, "kin_exp": 1.09, "persons": 310, "kin_revisit": True,
+           "kin_rdays": 7, "kin_rusual": 1.08}  # fmt: skip
+    zh, en = range_reason("kin", row, rng, 0)
+    assert en.startswith("Over the range: 2 residents sharing the operator's surname and village")
+    assert "looked up on 7 person-days in all where the operator's other persons average 1.1 " \
+        "days each" in en  # fmt: skip
+    assert "这些人共被查询 7 天次（本人查询的其他人平均每人 1.1 天）" in zh
+    # without the finding the reason is as before
+    zh, en = range_reason("kin", {**row, "kin_revisit": False}, rng, 0)
+    assert "person-days" not in en and "天次" not in zh
