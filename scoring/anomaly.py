@@ -45,7 +45,7 @@ from scoring.anomaly_signals import volume_signal
 from scoring.anomaly_weekly import WEEKLY, weekly_evidence
 from scoring.anomaly_windows import LOOKBACK_WEEKS, week_windows
 
-DETECTOR_VERSION = "anomaly-2.26"
+DETECTOR_VERSION = "anomaly-2.27"
 FIRE = 4.0  # evidence (-log10 p, after the correction for windows) that raises an alert
 SUPPORT = 2.0  # evidence of a further signal that adds to the score and is given as a reason
 SECONDARY_WEIGHT = 0.5  # weight of every supporting signal after the strongest

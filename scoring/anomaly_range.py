@@ -511,6 +511,18 @@ def range_evidence(
     ev["repeat"] = np.where(rep_days >= 3, tail_evidence(rep_days, rep_chance, rep_tail), 0.0)
     role = role_groups(f, keys, n)  # repeat and reuse are also judged against the role
     ev["repeat"] = role_habit_weaker(ev["repeat"], f, role, repeats)
+    # a person looked up on many days under a reference first used for someone else (a real
+    # case's number reused to cover a personal interest: gen_d's stalkers), against the persons
+    # the peers, or where none of theirs is, everyone looked up under another person's reference
+    under = _borrowed_repeats(f, keys, item_group, members, borrowed_pairs, pairs)
+    ev_under = np.where(under.x >= 3, tail_evidence(under.x, under.chance, under.tail), 0.0)
+    rep_borrowed = ev_under > ev["repeat"]
+    rep_days = np.where(rep_borrowed, under.x, rep_days)
+    rep_subject = [u if b else r for u, r, b in zip(under.item, rep_subject, rep_borrowed,
+                                                    strict=True)]  # fmt: skip
+    rep_chance = np.where(rep_borrowed, under.chance, rep_chance)
+    rep_tail = np.where(rep_borrowed, under.tail, rep_tail)
+    ev["repeat"] = np.maximum(ev["repeat"], ev_under)
     expected["repeat"] = rep_tail * rep_chance
     # one person looked up again and again without authorisation: a slip is once, not a habit
     fixed = pairs.filter(pl.col("unauth") > 0).select(
@@ -540,6 +552,11 @@ def range_evidence(
     item_peers = np.array([max(sizes.get(g, 1) - 1, 0) for g in item_group], dtype=float)
     for name, tail in (("repeat", rep_tail), ("fixation", fix_tail)):
         baselines[name] = Baseline(tail, np.full(f.height, np.nan), item_level, item_peers)
+    everyone = rep_borrowed & under.everyone
+    baselines["repeat"] = Baseline(
+        rep_tail, np.full(f.height, np.nan), np.where(everyone, "all", item_level),
+        np.where(everyone, float(f.height - 1), item_peers),
+    )  # fmt: skip
     # a family looked up: persons of one residence and surname within a few days, without
     # authorisation, against the peers' families (anomaly_family)
     # a village served (the neighbours' remit: kin and neighbours a tenth of the operator's
@@ -635,6 +652,7 @@ def range_evidence(
         rep_days=pl.Series(rep_days),
         rep_subject=pl.Series(rep_subject, dtype=pl.String),
         rep_tail=pl.Series(rep_tail),
+        rep_borrowed=pl.Series(rep_borrowed),
         fix_n=pl.Series(fix_n),
         fix_subject=pl.Series(fix_subject, dtype=pl.String),
         fix_tail=pl.Series(fix_tail),
@@ -1143,6 +1161,45 @@ def role_habit_weaker(
     group, members = role
     x, _, chance, tail = _largest_item(f, group, members, items, True)
     return np.where(group != "", np.minimum(ev, tail_evidence(x, chance, tail)), ev)
+
+
+@dataclass
+class BorrowedRepeats:
+    """Per operator: the person looked up on the most days under one reference the operator had
+    used for someone else first (x days, item), the chances (such persons) and the share of the
+    peers' such persons looked up on as many days (tail; everyone's where the peer group has
+    none: everyone)."""
+
+    x: np.ndarray
+    item: list
+    chance: np.ndarray
+    tail: np.ndarray
+    everyone: np.ndarray
+
+
+def _borrowed_repeats(f: pl.DataFrame, keys: dict, item_group: np.ndarray,
+                      members: pl.DataFrame, borrowed: pl.DataFrame,
+                      pairs: pl.DataFrame) -> BorrowedRepeats:  # fmt: skip
+    """Persons looked up under a reference borrowed from another person (anomaly_source.
+    borrowed_persons, reviews left out) and under no other reference, with the days they were
+    looked up on, judged as _largest_item judges the repeated persons: in most groups nobody
+    looks a borrowed person up on a second day (a family member under the case's number is
+    looked up once), so the whole log is the fallback."""
+    one = (pl.col("ref_min") == pl.col("ref_max")) & (pl.col("ref_min") == pl.col("ref"))
+    items = (
+        borrowed.join(pairs.select("op", "subject", "days", "ref_min", "ref_max"),
+                      on=["op", "subject"])
+        .filter(one.fill_null(False))
+        .select("op", item=pl.col("subject"), x=pl.col("days"))
+    )  # fmt: skip
+    x, item, chance, tail = _largest_item(f, item_group, members, items, True)
+    everyone = np.array([f"{k}@all" for k in keys["all"]], dtype=object)
+    ops_list = f["op"].to_list()
+    _, _, _, tail_all = _largest_item(
+        f, everyone, membership(keys, everyone, ops_list), items, True
+    )
+    fallback = tail >= 1.0
+    return BorrowedRepeats(x, item, chance, np.where(fallback, tail_all, tail), fallback)
 
 
 BULK_PRIOR = 2.0  # items of weight given to every operator's decay in the peers' bulk

@@ -173,6 +173,16 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
                 f", a person of the opposite sex within 10 years of the operator's age (as "
                 f"{share} of the persons looked up again and again are)"
             )
+        if name == "repeat" and row.get("rep_borrowed"):
+            who, x, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
+            return (
+                f"以此前用于他人的授权编号在 {x} 个不同日期反复查询同一人（{who}），{lv_zh}（{peers} 人）"
+                f"以他人授权编号查询的人中只有 {_pct(tail)} 被查询这么多天{like_zh}",
+                f"Looked up the same person ({who}) on {x} different days under a reference the "
+                f"operator had used for someone else first: only {_pct(tail)} of the persons "
+                f"{'' if lv_en.startswith('all') else 'the '}{lv_en} ({peers}) look up under "
+                f"another person's reference are looked up on so many days{like_en}",
+            )
         if name == "repeat":
             who, x, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
             return (
