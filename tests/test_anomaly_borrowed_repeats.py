@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from scoring.anomaly_peers import membership
-from scoring.anomaly_range import _borrowed_repeats
+from scoring.anomaly_range import _borrowed_repeats, _largest_item, everyone_tail
 
 AT = dt.datetime(2026, 3, 2, 10)
 
@@ -33,7 +33,7 @@ def _world(groups: dict[str, str], rows: list[tuple[str, str, str, int, str, str
                 "ref_max": pl.String},
         orient="row",
     )  # fmt: skip
-    return _borrowed_repeats(f, keys, group, members, borrowed, pairs), ops
+    return _borrowed_repeats(f, group, members, borrowed, pairs), ops
 
 
 def test_a_person_on_eight_days_under_another_persons_reference():
@@ -99,3 +99,21 @@ def test_the_reason_says_whose_reference_and_which_baseline():
     assert en.startswith(
         "Looked up the same person (4127**********0197) on 10 different days: only"
     )
+
+
+def test_everyone_s_tail_by_subtraction_equals_the_joined_one():
+    # the city's 2,700 operators joined to everyone's items held ten gigabytes: the tail against
+    # everyone is computed by subtraction, and must equal _largest_item's over one group
+    rng = np.random.default_rng(3)
+    ops = [f"op{i}" for i in range(40)]
+    rows = [(op, f"{op}-{j}", int(rng.geometric(0.5 if i % 7 else 0.2)))
+            for i, op in enumerate(ops[:35]) for j in range(int(rng.integers(1, 6)))]  # fmt: skip
+    items = pl.DataFrame(rows, schema={"op": pl.String, "item": pl.String, "x": pl.Int64},
+                         orient="row")  # fmt: skip
+    f = pl.DataFrame({"op": ops})
+    keys = {"all": np.array(["*"] * len(ops))}
+    group = np.array(["*@all"] * len(ops), dtype=object)
+    _, _, _, joined = _largest_item(f, group, membership(keys, group, ops), items, True)
+    fast = everyone_tail(f, items)
+    assert np.allclose(fast, joined, rtol=1e-12, atol=0)
+    assert (fast[35:] == 1.0).all() and (fast[:35] < 1.0).any()
