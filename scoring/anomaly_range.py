@@ -7,14 +7,14 @@ remit (anomaly_peers), so volume alone never raises an alert:
 | signal | share |
 |---|---|
 | unauth | lookups without a purpose, or without the reference the purpose needs |
-| kin, neighbours, colleagues, sensitive | persons of the operator's surname and village, of the village, of the department's operators, on the watch list (per person looked up; also those looked up without authorisation or under a reference borrowed from another person, against the operator's own share of such persons) |
+| kin, neighbours, colleagues, sensitive | persons of the operator's surname and village, of the village, of the department's operators, on the watch list (per person looked up; also those looked up without authorisation or under a reference borrowed from another person, against the operator's own share of such persons); kin and neighbours also by the days they were looked up on against the operator's other persons of their county, anomaly_revisits |
 | out_county | lookups of other counties' residents (county operators only; peers of the same level) |
 | unknown | lookups of ID numbers not in the registry |
 | rapid | lookups without authorisation, four or more by the operator in one clock minute, for operators with ten such minutes or more (against the typical peer) |
 | hours | lookups at hours the peer group hardly works |
 | days | lookups on days most operators do not work (weekends, holidays, read from the log) |
 | purpose | lookups under purposes the peer group (almost) never uses (a small department's few other operators are its group) |
-| repeat | the person looked up on the most days (a batch run's days left out), against how often the peers' persons recur (and, where the department has too few of the role, the role's in every department: the weaker counts) |
+| repeat | the person looked up on the most days (a batch run's days left out), against how often the peers' persons recur (and, where the department has too few of the role, the role's in every department: the weaker counts); or the person looked up on the most days under a reference the operator had used for someone else first, against the peers' (else everyone's) such persons, whichever is stronger |
 | fixation | the person looked up most often without authorisation, against the peers' such persons |
 | batch | the reference used for the most persons, against the peers' references |
 | borrowed | persons looked up under a reference the operator used for someone else on an earlier day (the role's peers in any department before the department's) |

@@ -173,23 +173,23 @@ def range_reason(name: str, row: dict, rng, i: int | np.integer) -> tuple[str, s
                 f", a person of the opposite sex within 10 years of the operator's age (as "
                 f"{share} of the persons looked up again and again are)"
             )
-        if name == "repeat" and row.get("rep_borrowed"):
-            who, x, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
-            return (
-                f"以此前用于他人的授权编号在 {x} 个不同日期反复查询同一人（{who}），{lv_zh}（{peers} 人）"
-                f"以他人授权编号查询的人中只有 {_pct(tail)} 被查询这么多天{like_zh}",
-                f"Looked up the same person ({who}) on {x} different days under a reference the "
-                f"operator had used for someone else first: only {_pct(tail)} of the persons "
-                f"{'' if lv_en.startswith('all') else 'the '}{lv_en} ({peers}) look up under "
-                f"another person's reference are looked up on so many days{like_en}",
-            )
         if name == "repeat":
             who, x, tail = mask_id_number(row["rep_subject"]), int(row["rep_days"]), row["rep_tail"]
+            # a person under a reference the operator had used for someone else first (anomaly-2.27)
+            under = bool(row.get("rep_borrowed"))
+            how_zh = "以此前用于他人的授权编号" if under else ""
+            of_zh = "以他人授权编号查询的人中" if under else "查询的人中"
+            how_en = (
+                " under a reference the operator had used for someone else first" if under else ""
+            )
+            of_en = " under another person's reference" if under else ""
+            the = "" if lv_en.startswith("all") else "the "
             return (
-                f"在 {x} 个不同日期反复查询同一人（{who}），{lv_zh}（{peers} 人）查询的人中只有 "
+                f"{how_zh}在 {x} 个不同日期反复查询同一人（{who}），{lv_zh}（{peers} 人）{of_zh}只有 "
                 f"{_pct(tail)} 被查询这么多天{like_zh}",
-                f"Looked up the same person ({who}) on {x} different days: only {_pct(tail)} of "
-                f"the persons the {lv_en} ({peers}) look up are looked up on so many days{like_en}",
+                f"Looked up the same person ({who}) on {x} different days{how_en}: only "
+                f"{_pct(tail)} of the persons {the}{lv_en} ({peers}) look up{of_en} are looked up "
+                f"on so many days{like_en}",
             )
         who, x, tail = mask_id_number(row["fix_subject"]), int(row["fix_n"]), row["fix_tail"]
         return (
